@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../errors';
+import { runServe } from './serve-command';
+
+const HELP = `loom: a GraphQL BFF gateway
+
+Usage:
+  loom serve   [--config mesh.config.ts] [--port 4000] [--demo]   serve every BFF on one port (default command)
+  loom compose [--config mesh.config.ts]                           write schema/<bff>.graphql snapshots
+  loom check   [--config mesh.config.ts]                           compare with the snapshots; exit 1 on breaking changes
+  loom sources add <name> --openapi|--proto|--wsdl <file> --endpoint <url>
+
+Options:
+  -c, --config <file>   config file (default: mesh.config.ts)
+  -p, --port <n>        port to listen on (default: config port or 4000)
+      --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
+  -h, --help            show this help
+`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number | undefined> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'mesh.config.ts' },
+        port: { type: 'string', short: 'p' },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        openapi: { type: 'string' },
+        proto: { type: 'string' },
+        wsdl: { type: 'string' },
+        endpoint: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    io.err(`loom: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] ?? 'serve';
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        await runServe({ configFile: values.config, port: values.port === undefined ? undefined : Number(values.port), demo: values.demo, io });
+        return undefined;
+      default:
+        io.err(`loom: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`loom: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

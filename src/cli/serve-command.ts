@@ -1,0 +1,41 @@
+import { loadConfig } from '../config/load-config';
+import { createGateway } from '../server/create-gateway';
+import { listen } from '../server/create-http-server';
+import { createLogger } from '../logger';
+import { startDemoBackends } from '../../demo/start-demo-backends';
+import type { CliIo } from './main';
+
+export interface ServeOptions {
+  configFile: string;
+  port?: number;
+  demo: boolean;
+  io: CliIo;
+}
+
+/** `loom serve`: load the config, compose, serve every BFF; stop cleanly on SIGINT/SIGTERM. */
+export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
+  const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
+  const stops: Array<() => Promise<void>> = [];
+  if (demo) {
+    const backends = await startDemoBackends();
+    stops.push(() => backends.close());
+  }
+  try {
+    const config = loadConfig(configFile);
+    const gateway = await createGateway({ config, logger });
+    stops.unshift(() => gateway.close());
+    const server = await listen({ gateway }, port ?? config.port, config.host);
+    stops.unshift(() => server.close());
+    for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+    io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
+  } catch (error) {
+    for (const stop of stops) await stop();
+    throw error;
+  }
+  const shutdown = async () => {
+    for (const stop of stops) await stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

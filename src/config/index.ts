@@ -1,0 +1,4 @@
+export { defineConfig } from './define-config';
+export { loadConfig } from './load-config';
+export { validateConfig } from './validate-config';
+export type { LoomConfig, ResolvedConfig, SourceOptions } from './types';

@@ -1,0 +1,34 @@
+import type { OpenApiSourceOptions } from '../handlers/openapi/openapi-source-options';
+import type { GrpcSourceOptions } from '../handlers/grpc/grpc-source-options';
+import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
+import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
+import type { LinkConfig } from '../compose/link-config';
+
+export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
+
+export interface LoomConfig {
+  /** Upstream sources; each becomes a subschema. */
+  sources: SourceOptions[];
+  /** Fields that cross sources, resolved through batched lookups. */
+  links?: LinkConfig[];
+  /** BFF name -> BFF file (relative to the config). Each is served at `/<name>/graphql`. */
+  bffs: Record<string, string>;
+  /** Redis URL for shared state (rate limits, cache). In memory when unset. */
+  redis?: string;
+  /** Port `loom serve` listens on. @default 4000 */
+  port?: number;
+  /** Host `loom serve` binds. @default '127.0.0.1' */
+  host?: string;
+  /** Production mode: masked errors, no suggestions. @default NODE_ENV === 'production' */
+  production?: boolean;
+  /** Directory that holds schema snapshots. @default './schema' */
+  schemaDir?: string;
+}
+
+/** A validated config: paths absolute, frozen, with the file it came from. */
+export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
+  readonly redis?: string;
+  /** The config file, or '<inline>' for configs built in code. */
+  readonly file: string;
+  readonly configDir: string;
+}

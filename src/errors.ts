@@ -1,0 +1,120 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one catalogue of Loom's error codes. Every expected failure is created
+ * here, with its `extensions.code`, the source it came from, the upstream
+ * status and the HTTP status Yoga should answer with (`http.status`).
+ */
+export type LoomErrorCode =
+  | 'UPSTREAM_HTTP_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'SOAP_FAULT'
+  | `GRPC_${string}`
+  | 'RATE_LIMITED'
+  | 'COST_LIMIT_EXCEEDED'
+  | 'DEPTH_LIMIT_EXCEEDED'
+  | 'ALIAS_LIMIT_EXCEEDED'
+  | 'DIRECTIVE_LIMIT_EXCEEDED'
+  | 'TOKEN_LIMIT_EXCEEDED'
+  | 'BATCH_LIMIT_EXCEEDED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'PERSISTED_QUERY_ONLY'
+  | 'INTROSPECTION_DISABLED'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'MISSING_KEY'
+  | 'CONFIG_INVALID';
+
+export interface HttpExtension {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+declare module 'graphql' {
+  interface GraphQLErrorExtensions {
+    code?: LoomErrorCode | string;
+    source?: string;
+    upstreamStatus?: number;
+    http?: HttpExtension;
+  }
+}
+
+interface LoomErrorOptions {
+  source?: string;
+  upstreamStatus?: number;
+  httpStatus?: number;
+  headers?: Record<string, string>;
+  extra?: Record<string, unknown>;
+  /** The underlying failure, for logs. Never sent to clients. */
+  cause?: unknown;
+}
+
+export function createLoomError(code: LoomErrorCode, message: string, options: LoomErrorOptions = {}): GraphQLError {
+  // No originalError: Yoga masks any GraphQLError whose originalError is a plain
+  // Error, which would hide our typed codes. The cause is for logs only.
+  const { source, upstreamStatus, httpStatus, headers, extra } = options;
+  const http: HttpExtension | undefined =
+    httpStatus !== undefined || headers ? { ...(httpStatus !== undefined && { status: httpStatus }), ...(headers && { headers }) } : undefined;
+  return new GraphQLError(message, {
+    extensions: {
+      code,
+      ...(source !== undefined && { source }),
+      ...(upstreamStatus !== undefined && { upstreamStatus }),
+      ...extra,
+      ...(http && { http }),
+    },
+  });
+}
+
+export const upstreamHttpError = (source: string, upstreamStatus: number, detail?: unknown) =>
+  createLoomError('UPSTREAM_HTTP_ERROR', `Source "${source}" answered HTTP ${upstreamStatus}`, {
+    source,
+    upstreamStatus,
+    extra: detail === undefined ? undefined : { detail },
+  });
+
+export const upstreamTimeout = (source: string, timeoutMs: number) =>
+  createLoomError('UPSTREAM_TIMEOUT', `Source "${source}" did not answer within ${timeoutMs} ms`, { source, httpStatus: 504 });
+
+export const upstreamUnavailable = (source: string, reason: string, cause?: unknown) =>
+  createLoomError('UPSTREAM_UNAVAILABLE', `Source "${source}" is unavailable: ${reason}`, { source, cause });
+
+export const upstreamBadResponse = (source: string, reason: string, upstreamStatus?: number) =>
+  createLoomError('UPSTREAM_BAD_RESPONSE', `Source "${source}" sent a response Loom cannot read: ${reason}`, {
+    source,
+    upstreamStatus,
+  });
+
+export const unauthenticated = (message = 'Authentication required') =>
+  createLoomError('UNAUTHENTICATED', message, { httpStatus: 401 });
+
+export const forbidden = (message: string) => createLoomError('FORBIDDEN', message);
+
+export const persistedQueryNotFound = (message = 'PersistedQueryNotFound') =>
+  createLoomError('PERSISTED_QUERY_NOT_FOUND', message, { httpStatus: 400 });
+
+export const rateLimited = (retryAfterSeconds: number, extra: Record<string, unknown> = {}) =>
+  createLoomError('RATE_LIMITED', `Rate limit exceeded; retry in ${retryAfterSeconds} s`, {
+    httpStatus: 429,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+    extra,
+  });
+
+export const costLimitExceeded = (cost: number, maxCost: number) =>
+  createLoomError('COST_LIMIT_EXCEEDED', `Query cost ${cost} exceeds the maximum of ${maxCost}`, {
+    httpStatus: 400,
+    extra: { cost, maxCost },
+  });
+
+/** A config problem: one line naming the file, the source and the fault. Never a stack trace. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,69 @@
+import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
+import { createDefaultExecutor } from '@graphql-tools/delegate';
+import { ConfigError, upstreamHttpError } from '../../errors';
+import { createHttpClient } from '../../upstream/create-http-client';
+import { createMeshLogger } from './mesh-logger';
+import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
+import { mapOpenApiErrors } from './map-openapi-errors';
+import { forwardedHeaders } from '../forwarded-headers';
+import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
+import type { OpenApiSourceOptions } from './openapi-source-options';
+
+function firstEndpoint(endpoint: OpenApiSourceOptions['endpoint']): string | undefined {
+  return Array.isArray(endpoint) ? endpoint[0] : endpoint;
+}
+
+async function readErrorDetail(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  }
+}
+
+export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
+  kind: 'openapi',
+  async load(source: OpenApiSourceOptions, context: HandlerContext): Promise<LoadedSource> {
+    const client = createHttpClient({ source: source.name, timeoutMs: source.timeoutMs, maxConnections: source.upstream?.maxConnections });
+    const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];
+    const staticHeaders = source.headers ?? {};
+    // Omnigraph calls fetch(url, init, context, info); we add headers, then
+    // turn non-2xx answers into typed errors (its own ones leak upstream URLs).
+    const fetchForOmnigraph = async (url: string, init: RequestInit = {}, requestContext?: GatewayContext) => {
+      const headers = { ...(init.headers as Record<string, string>), ...staticHeaders, ...forwardedHeaders(requestContext, forward) };
+      const response = await client.fetch(url, { ...init, headers });
+      if (response.status < 200 || response.status > 299) {
+        throw upstreamHttpError(source.name, response.status, await readErrorDetail(response));
+      }
+      return response;
+    };
+    let schema;
+    try {
+      schema = await loadGraphQLSchemaFromOpenAPI(source.name, {
+        source: source.spec,
+        cwd: context.configDir,
+        endpoint: firstEndpoint(source.endpoint),
+        fetch: fetchForOmnigraph as unknown as typeof fetch,
+        ignoreErrorResponses: true,
+        logger: createMeshLogger(context.logger.child({ source: source.name })),
+        selectQueryOrMutationField: Object.entries(source.operations ?? {}).map(([fieldName, type]) => ({ fieldName, type })),
+      });
+    } catch (error) {
+      await client.close();
+      const reason = ((error as Error).message ?? String(error)).split('\n')[0];
+      throw new ConfigError(`source "${source.name}": cannot load OpenAPI spec ${source.spec}: ${reason}`);
+    }
+    const executor = mapOpenApiErrors(source.name, createDefaultExecutor(schema));
+    return {
+      name: source.name,
+      kind: 'openapi',
+      schema,
+      executor,
+      batchEndpoints: findRestBatchEndpoints(schema),
+      warnings: [],
+      close: () => client.close(),
+    };
+  },
+};

@@ -1,0 +1,96 @@
+import type { GraphQLSchema } from 'graphql';
+import type { Executor } from '@graphql-tools/utils';
+import type { Logger } from '../logger';
+import type { UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
+
+export type SourceKind = 'openapi' | 'grpc' | 'soap' | 'graphql';
+
+/** Options every source kind shares. Kind-specific options extend this in the handler's folder. */
+export interface BaseSourceOptions {
+  /** Unique source name; used in errors, metrics and traces. */
+  name: string;
+  /** One upstream endpoint, or several for load balancing and failover. Overrides the spec's own servers. */
+  endpoint?: string | string[];
+  /** Static headers (or gRPC metadata) sent with every upstream call. */
+  headers?: Record<string, string>;
+  /** Client request headers copied onto upstream calls (e.g. `authorization`, `x-api-key`). */
+  forwardHeaders?: string[];
+  /** Per-call timeout for this source, in milliseconds. @default 10000 */
+  timeoutMs?: number;
+  /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */
+  upstream?: UpstreamPolicyOptions;
+  /** Naming rules that resolve clashes with other sources. */
+  rename?: SourceRenameOptions;
+}
+
+export interface SourceRenameOptions {
+  /** Prefix for every type name of this source (root types excepted). */
+  typePrefix?: string;
+  /** Prefix for every root field of this source. */
+  rootFieldPrefix?: string;
+  /** Explicit renames: `{ OldType: 'NewType' }`. */
+  types?: Record<string, string>;
+  /** Explicit root field renames: `{ 'Query.getUser': 'user' }`. */
+  rootFields?: Record<string, string>;
+}
+
+export interface HandlerContext {
+  /** Directory that relative spec paths resolve against (the config file's directory). */
+  readonly configDir: string;
+  readonly logger: Logger;
+}
+
+/**
+ * A batch endpoint a handler found in its spec: a root field that takes a list
+ * of keys and returns a list of entities. Composition uses it for links.
+ */
+export interface BatchEndpoint {
+  /** Root field that serves a single entity, e.g. `getCustomer` (may be absent). */
+  singleField?: string;
+  /** Root field that takes a list of keys, e.g. `listCustomers`. */
+  batchField: string;
+  /** Argument of `batchField` that carries the list of keys. */
+  keysArgument: string;
+  /** Field of the returned entity that holds its key, e.g. `id`. */
+  keyField: string;
+  /** Name of the entity type, e.g. `Customer`. */
+  typeName: string;
+}
+
+export interface LoadedSource {
+  readonly name: string;
+  readonly kind: SourceKind;
+  /** Same spec in, same SDL out. */
+  readonly schema: GraphQLSchema;
+  /** The only road to the backend. */
+  readonly executor: Executor;
+  /** Batch endpoints detected in the spec. */
+  readonly batchEndpoints: readonly BatchEndpoint[];
+  /** Things skipped or approximated while loading, reported at start-up. */
+  readonly warnings: readonly string[];
+  /** Releases clients and connections. */
+  close?(): Promise<void>;
+}
+
+export interface SourceHandler<Options extends BaseSourceOptions> {
+  readonly kind: SourceKind;
+  load(source: Options, context: HandlerContext): Promise<LoadedSource>;
+}
+
+/** What Loom puts in the GraphQL context of every request, as handlers see it. */
+export interface GatewayContext {
+  request?: Request;
+  /** Per-request identity set by the auth policies. */
+  identity?: RequestIdentity;
+  /** Per-request state keyed by whoever needs it (dataloaders, call counts). */
+  [key: string]: unknown;
+}
+
+export interface RequestIdentity {
+  /** JWT subject or API key id. */
+  subject?: string;
+  plan?: string;
+  scopes: readonly string[];
+  kind: 'jwt' | 'apiKey' | 'anonymous';
+  claims?: Record<string, unknown>;
+}

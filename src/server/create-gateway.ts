@@ -1,0 +1,84 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Redis } from 'ioredis';
+import { composeGateway, type ComposedGateway } from '../compose/compose-gateway';
+import { createBffApp, type BffApp } from '../bff/create-bff-app';
+import { loadBffDefinition } from '../bff/load-bff-definition';
+import type { ResolvedConfig } from '../config/types';
+import { createSilentLogger, type Logger } from '../logger';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<boolean> | boolean;
+}
+
+/** Everything one Loom process serves: the composed graph and one app per BFF. */
+export interface Gateway {
+  readonly config: ResolvedConfig;
+  readonly composed: ComposedGateway;
+  readonly bffs: ReadonlyMap<string, BffApp>;
+  readonly metrics: Registry;
+  readonly logger: Logger;
+  readonly redis?: Redis;
+  readonly readinessChecks: readonly ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+export interface CreateGatewayOptions {
+  config: ResolvedConfig;
+  logger?: Logger;
+}
+
+function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+  return redis;
+}
+
+export async function createGateway({ config, logger = createSilentLogger() }: CreateGatewayOptions): Promise<Gateway> {
+  const composed = await composeGateway(config, { logger });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const redis = config.redis ? connectRedis(config.redis, logger) : undefined;
+  const readinessChecks: ReadinessCheck[] = [];
+  if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
+  const bffs = new Map<string, BffApp>();
+  try {
+    for (const [name, file] of Object.entries(config.bffs)) {
+      const definition = loadBffDefinition(name, file);
+      bffs.set(
+        name,
+        createBffApp({
+          name,
+          definition,
+          gatewaySchema: composed.schema,
+          policyContext: {
+            production: config.production,
+            logger: logger.child({ bff: name }),
+            redis,
+            redisKeyPrefix: `loom:${name}:`,
+            metrics,
+            addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
+          },
+        }),
+      );
+    }
+  } catch (error) {
+    await composed.close();
+    redis?.disconnect();
+    throw error;
+  }
+  return {
+    config,
+    composed,
+    bffs,
+    metrics,
+    logger,
+    redis,
+    readinessChecks,
+    close: async () => {
+      await Promise.allSettled([...bffs.values()].map((app) => app.yoga.dispose?.()));
+      await composed.close();
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from './create-gateway';
+import { renderPortal } from './render-portal';
+
+export interface HttpServerOptions {
+  gateway: Gateway;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readiness(gateway: Gateway) {
+  const checks = await Promise.all(
+    gateway.readinessChecks.map(async ({ name, check }) => {
+      try {
+        return { name, ok: await check() };
+      } catch {
+        return { name, ok: false };
+      }
+    }),
+  );
+  const sources = gateway.composed.sources.map((source) => ({ name: source.name, kind: source.kind, loaded: true }));
+  return { ready: checks.every((check) => check.ok), sources, checks };
+}
+
+/** One port: /<bff>/graphql for each BFF, /healthz, /readyz, /metrics and the portal at /. */
+export function createRequestListener(gateway: Gateway) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const bffName = path.split('/')[1];
+    const app = bffName ? gateway.bffs.get(bffName) : undefined;
+    if (app && (path === app.endpoint || path.startsWith(`${app.endpoint}/`))) {
+      void app.yoga(req, res);
+      return;
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      void readiness(gateway).then((report) => sendJson(res, report.ready ? 200 : 503, report));
+      return;
+    }
+    if (path === '/metrics') {
+      void gateway.metrics.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': gateway.metrics.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    if (path === '/') {
+      const html = renderPortal(gateway);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+      return;
+    }
+    sendJson(res, 404, { error: 'not found', bffs: [...gateway.bffs.values()].map((bff) => bff.endpoint) });
+  };
+}
+
+export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const server = createServer(createRequestListener(gateway));
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve({
+        server,
+        port: address.port,
+        url: `http://${host}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
