@@ -17,7 +17,7 @@ export default defineConfig({
     },
   ],
   links: [],
-  bffs: { web: './bff/web.ts' },
+  bffs: { web: './bff/web.ts', mobile: './bff/mobile.ts', iot: './bff/iot.ts' },
   redis: process.env.LOOM_REDIS_URL,
   port: Number(process.env.PORT ?? 4000),
 });

@@ -1,6 +1,7 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import { createBffView } from './create-bff-view';
+import { createGatewayPlugins } from './gateway-plugins';
 import type { BffDefinition, PolicyContext } from './define-bff';
 import type { GatewayContext } from '../handlers/types';
 
@@ -40,7 +41,7 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext }:
     landingPage: false,
     logging: false,
     maskedErrors: { isDev: !context.production },
-    plugins: assemblePolicies(definition, context),
+    plugins: [...createGatewayPlugins(context), ...assemblePolicies(definition, context)],
   });
   return { name, endpoint, definition, schema, yoga };
 }

@@ -4,6 +4,7 @@ import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { loadSource } from '../handlers/registry';
 import type { ResolvedConfig } from '../config/types';
 import type { LoadedSource } from '../handlers/types';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 
 export interface ComposedGateway {
@@ -15,12 +16,13 @@ export interface ComposedGateway {
 
 export interface ComposeOptions {
   logger: Logger;
+  metrics: Registry;
 }
 
 /** Loads every source in parallel; if one fails, the others are closed and the first error is thrown. */
-export async function loadSources(config: ResolvedConfig, { logger }: ComposeOptions): Promise<LoadedSource[]> {
+export async function loadSources(config: ResolvedConfig, { logger, metrics }: ComposeOptions): Promise<LoadedSource[]> {
   const settled = await Promise.allSettled(
-    config.sources.map((source) => loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }) })),
+    config.sources.map((source) => loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }), metrics })),
   );
   const loaded = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 
@@ -38,6 +39,8 @@ export interface HandlerContext {
   /** Directory that relative spec paths resolve against (the config file's directory). */
   readonly configDir: string;
   readonly logger: Logger;
+  /** The gateway's Prometheus registry (upstream metrics, breaker state). */
+  readonly metrics: Registry;
 }
 
 /**

@@ -35,9 +35,9 @@ function connectRedis(url: string, logger: Logger): Redis {
 }
 
 export async function createGateway({ config, logger = createSilentLogger() }: CreateGatewayOptions): Promise<Gateway> {
-  const composed = await composeGateway(config, { logger });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const composed = await composeGateway(config, { logger, metrics });
   const redis = config.redis ? connectRedis(config.redis, logger) : undefined;
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
