@@ -2,6 +2,7 @@ import { openApiHandler } from './openapi/openapi-handler';
 import { grpcHandler } from './grpc/grpc-handler';
 import { soapHandler } from './soap/soap-handler';
 import { graphqlHandler } from './graphql/graphql-handler';
+import { wrapSourceExecutor } from '../upstream/wrap-source-executor';
 import type { SourceOptions } from '../config/types';
 import type { HandlerContext, LoadedSource, SourceKind } from './types';
 
@@ -13,7 +14,7 @@ const handlers = {
   graphql: graphqlHandler,
 } satisfies Record<SourceKind, unknown>;
 
-export function loadSource(source: SourceOptions, context: HandlerContext): Promise<LoadedSource> {
+function loadWithHandler(source: SourceOptions, context: HandlerContext): Promise<LoadedSource> {
   switch (source.kind) {
     case 'openapi':
       return handlers.openapi.load(source, context);
@@ -24,4 +25,10 @@ export function loadSource(source: SourceOptions, context: HandlerContext): Prom
     case 'graphql':
       return handlers.graphql.load(source, context);
   }
+}
+
+/** Loads a source with its handler and wraps its executor in the upstream policies. */
+export async function loadSource(source: SourceOptions, context: HandlerContext): Promise<LoadedSource> {
+  const loaded = await loadWithHandler(source, context);
+  return { ...loaded, executor: wrapSourceExecutor(source, loaded, context) };
 }
