@@ -14,7 +14,8 @@ export function requireDefault(file: string): unknown {
 /** Loads and validates a config file (mesh.config.ts by default). Throws ConfigError with one clear line. */
 export function loadConfig(file = 'mesh.config.ts', cwd = process.cwd()): ResolvedConfig {
   const absolute = resolve(cwd, file);
-  const shown = relative(cwd, absolute) || absolute;
+  const fromCwd = relative(cwd, absolute);
+  const shown = fromCwd && !fromCwd.startsWith('..') ? fromCwd : absolute;
   if (!existsSync(absolute)) throw new ConfigError(`${shown}: config file not found`);
   let raw: unknown;
   try {

@@ -6,6 +6,7 @@ import { createMeshLogger } from './mesh-logger';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
 import { forwardedHeaders } from '../forwarded-headers';
+import { readOpenApiDocument } from './read-openapi-document';
 import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
 import type { OpenApiSourceOptions } from './openapi-source-options';
 
@@ -41,9 +42,10 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
     };
     let schema;
     try {
+      const { document, baseDir } = await readOpenApiDocument(source.spec);
       schema = await loadGraphQLSchemaFromOpenAPI(source.name, {
-        source: source.spec,
-        cwd: context.configDir,
+        source: document as never,
+        cwd: baseDir,
         endpoint: firstEndpoint(source.endpoint),
         fetch: fetchForOmnigraph as unknown as typeof fetch,
         ignoreErrorResponses: true,

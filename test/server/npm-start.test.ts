@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
+
+/** Resolves with everything printed once `marker` shows up on stdout; rejects if the process exits first. */
+function waitForOutput(child: ChildProcess, marker: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let errors = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(marker)) resolve(output);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before "${marker}":\n${output}\n${errors}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    // npm runs node as a child: signal the whole process group.
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+}
+
+describe('npm start (the README promise)', () => {
+  it('serves the demo on http://127.0.0.1:4000 and answers a query', async () => {
+    const child = spawn('npm', ['start'], { cwd: REPO_ROOT, detached: true, env: { ...process.env, NODE_ENV: 'development', LOOM_LOG_LEVEL: 'warn' } });
+    try {
+      const output = await waitForOutput(child, 'ready on http://127.0.0.1:4000');
+      expect(output).toContain('web BFF on http://127.0.0.1:4000/web/graphql');
+      const { status, body } = await postGraphql('http://127.0.0.1:4000/web/graphql', { query: '{ getCustomer(id: "2") { id name } }' });
+      expect(status).toBe(200);
+      expect(body).toEqual({ data: { getCustomer: { id: '2', name: 'Customer 2' } } });
+      const health = await fetch('http://127.0.0.1:4000/healthz');
+      expect(await health.json()).toEqual({ status: 'ok' });
+    } finally {
+      await stop(child);
+    }
+  }, 60_000);
+});
+
+describe('a bad config run as a process', () => {
+  it('exits non-zero with one line and no stack trace', async () => {
+    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', 'does-not-exist.config.ts'], { cwd: REPO_ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toBe('loom: does-not-exist.config.ts: config file not found\n');
+  }, 30_000);
+
+  it('prints help with --help', async () => {
+    const child = spawn(process.execPath, ['bin/loom.js', '--help'], { cwd: REPO_ROOT });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toContain('loom serve   [--config mesh.config.ts] [--port 4000] [--demo]');
+  }, 30_000);
+});
