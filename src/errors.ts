@@ -110,6 +110,21 @@ export const costLimitExceeded = (cost: number, maxCost: number) =>
     extra: { cost, maxCost },
   });
 
+/** A query-shape limit (depth, aliases, directives, tokens, batch size) was exceeded: 400, before any upstream call. */
+export const queryLimitExceeded = (
+  code: 'DEPTH_LIMIT_EXCEEDED' | 'ALIAS_LIMIT_EXCEEDED' | 'DIRECTIVE_LIMIT_EXCEEDED' | 'TOKEN_LIMIT_EXCEEDED' | 'BATCH_LIMIT_EXCEEDED',
+  message: string,
+  limit: number,
+) => createLoomError(code, message, { httpStatus: 400, extra: { limit } });
+
+export const payloadTooLarge = (maxBytes: number) =>
+  createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, { httpStatus: 413, extra: { maxBytes } });
+
+export const badRequest = (message: string) => createLoomError('BAD_REQUEST', message, { httpStatus: 400 });
+
+/** The whole request is refused (IP deny list, CSRF): 403, unlike `forbidden`, which nulls one field. */
+export const requestForbidden = (message: string) => createLoomError('FORBIDDEN', message, { httpStatus: 403 });
+
 /** A config problem: one line naming the file, the source and the fault. Never a stack trace. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
