@@ -1,0 +1,126 @@
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
+import {
+  computeQueryCost,
+  createQueryCostCalculator,
+  resolveQueryCostOptions,
+  type QueryCostOptions,
+} from '../../../src/plugins/cost/compute-query-cost';
+
+const schema = buildSchema(/* GraphQL */ `
+  interface Node { id: ID! }
+  type Review implements Node { id: ID! stars: Int author: User }
+  type User implements Node { id: ID! name: String tags: [String!]! friends(first: Int): [User!]! }
+  type Product implements Node {
+    id: ID!
+    name: String
+    price: Float
+    reviews(limit: Int = 3): [Review!]!
+    matrix: [[Review]]
+  }
+  union SearchHit = Product | User
+  type Query {
+    product(id: ID!): Product
+    products(first: Int, after: String): [Product!]!
+    users(pageSize: String): [User]
+    node(id: ID!): Node
+    search(text: String!, first: Int): [SearchHit!]!
+    heavy: Int
+  }
+  type Mutation { createProduct(name: String!): Product }
+`);
+
+const cost = (query: string, variables: Record<string, unknown> = {}, options: QueryCostOptions = {}, operationName?: string) =>
+  computeQueryCost(schema, parse(query), variables, options, { operationName });
+
+describe('computeQueryCost', () => {
+  it('charges 1 per field by default, nested objects included', () => {
+    expect(cost('{ heavy }')).toBe(1);
+    expect(cost('{ product(id: "1") { id name price } }')).toBe(4);
+    expect(cost('{ product(id: "1") { id } heavy }')).toBe(3);
+  });
+
+  it('multiplies a list field selection by its first/limit argument', () => {
+    expect(cost('{ products(first: 5) { id name } }')).toBe(1 + 5 * 2);
+    expect(cost('query ($n: Int) { products(first: $n) { id } }', { n: 7 })).toBe(1 + 7);
+    expect(cost('query ($n: Int = 4) { products(first: $n) { id } }')).toBe(1 + 4);
+  });
+
+  it('uses the schema default of the size argument, then the configured default list size', () => {
+    expect(cost('{ product(id: "1") { reviews { id } } }')).toBe(1 + 1 + 3);
+    expect(cost('{ products { id } }')).toBe(1 + 10);
+    expect(cost('{ products { id } }', {}, { defaultListSize: 2 })).toBe(1 + 2);
+  });
+
+  it('multiplies nested lists and every list level', () => {
+    expect(cost('{ products(first: 2) { reviews(limit: 3) { stars } } }')).toBe(1 + 2 * (1 + 3 * 1));
+    expect(cost('{ product(id: "1") { matrix { id } } }', {}, { defaultListSize: 3 })).toBe(1 + 1 + 9);
+  });
+
+  it('counts a list of scalars as one field', () => {
+    expect(cost('{ product(id: "1") { id } users(pageSize: "2") { tags } }')).toBe(2 + 1 + 2 * 1);
+  });
+
+  it('clamps a negative size to zero', () => {
+    expect(cost('{ products(first: -5) { id name } }')).toBe(1);
+  });
+
+  it('applies Type.field overrides (number or object) and type costs', () => {
+    expect(cost('{ heavy }', {}, { fieldCosts: { 'Query.heavy': 50 } })).toBe(50);
+    expect(cost('{ products { id } }', {}, { fieldCosts: { 'Query.products': { cost: 5, listSize: 100 } } })).toBe(5 + 100);
+    expect(cost('{ products(after: "9") { id } }', {}, { fieldCosts: { 'Query.products': { sizeArguments: ['after'] } } })).toBe(1 + 9);
+    expect(cost('{ product(id: "1") { id } }', {}, { typeCosts: { Product: 4 } })).toBe(5);
+    expect(cost('{ product(id: "1") { id } }', {}, { typeCosts: { Product: 4 }, fieldCosts: { 'Query.product': 2 } })).toBe(3);
+    expect(cost('{ product(id: "1") { id name } }', {}, { defaultFieldCost: 2 })).toBe(6);
+  });
+
+  it('prices named fragments and inline fragments', () => {
+    const withFragment = 'query { product(id: "1") { ...P } } fragment P on Product { id name reviews(limit: 2) { id } }';
+    expect(cost(withFragment)).toBe(1 + 2 + 1 + 2);
+    expect(cost('{ product(id: "1") { ... on Product { id } ... { name } } }')).toBe(3);
+  });
+
+  it('takes the most expensive possible type of an interface or union', () => {
+    const query = '{ node(id: "1") { id ... on Product { name price } ... on User { name } } }';
+    expect(cost(query)).toBe(1 + 3);
+    const union = '{ search(text: "x", first: 2) { ... on User { id friends(first: 4) { id } } ... on Product { id } ... on Node { id } } }';
+    expect(cost(union)).toBe(1 + 2 * (1 + 1 + 4 + 1));
+  });
+
+  it('makes introspection cheap and __typename free', () => {
+    expect(cost(getIntrospectionQuery())).toBe(1);
+    expect(cost('{ __typename product(id: "1") { __typename id } }')).toBe(2);
+    expect(cost('{ __type(name: "Product") { name } }', {}, { introspectionCost: 0 })).toBe(0);
+  });
+
+  it('honours @skip and @include with known conditions', () => {
+    expect(cost('{ heavy product(id: "1") @skip(if: true) { id } }')).toBe(1);
+    expect(cost('query ($on: Boolean!) { heavy product(id: "1") @include(if: $on) { id } }', { on: false })).toBe(1);
+    expect(cost('query ($on: Boolean!) { heavy product(id: "1") @include(if: $on) { id } }', { on: true })).toBe(3);
+  });
+
+  it('prices the named operation, or the most expensive one', () => {
+    const document = 'query A { heavy } query B { products(first: 3) { id } } mutation C { createProduct(name: "x") { id } }';
+    expect(cost(document, {}, {}, 'A')).toBe(1);
+    expect(cost(document, {}, {}, 'C')).toBe(2);
+    expect(cost(document)).toBe(4);
+    expect(cost(document, {}, {}, 'missing')).toBe(0);
+  });
+
+  it('survives fragment cycles and unknown fields', () => {
+    expect(cost('{ product(id: "1") { ...A } } fragment A on Product { id ...A }')).toBe(2);
+    expect(cost('{ nope { x y } }')).toBe(1);
+  });
+
+  it('rejects bad options at resolve time', () => {
+    expect(() => resolveQueryCostOptions({ defaultFieldCost: -1 })).toThrow('defaultFieldCost must be a non-negative number');
+    expect(() => resolveQueryCostOptions({ fieldCosts: { heavy: 3 } })).toThrow('"heavy" is not a Type.field coordinate');
+    expect(() => createQueryCostCalculator({ fieldCosts: { 'Query.heavy': { listSize: Number.NaN } } })).toThrow('listSize');
+  });
+
+  it('a calculator built once gives the same numbers', () => {
+    const calculate = createQueryCostCalculator({ defaultListSize: 4 });
+    const document = parse('{ products { id name } }');
+    expect(calculate(schema, document)).toBe(1 + 4 * 2);
+    expect(calculate(schema, document, null)).toBe(computeQueryCost(schema, document, null, { defaultListSize: 4 }));
+  });
+});
