@@ -1,11 +1,22 @@
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from './define-bff';
+import { useRequestRecord } from '../observability/use-request-record';
+import { useRequestTracing } from '../observability/use-request-tracing';
+import { useRequestMetrics } from '../observability/use-request-metrics';
+import { useRequestLog } from '../observability/use-request-log';
 
 /**
  * Plugins every BFF gets whatever its file says, ahead of its own policies:
- * request logging, metrics, tracing (observability, #10). Kept apart from
- * the BFF assembly so cross-cutting concerns have one place.
+ * request logging, metrics, tracing (src/observability). The record plugin
+ * comes first: it fills the per-request record (operation, status, error
+ * codes, upstream calls) that the others read when the response leaves.
+ * Tracing is outermost among instrumentations so policy spans nest in it.
  */
-export function createGatewayPlugins(_context: PolicyContext): Plugin[] {
-  return [];
+export function createGatewayPlugins(context: PolicyContext): Plugin[] {
+  return [
+    useRequestRecord(),
+    useRequestTracing({ bffName: context.bffName }),
+    useRequestMetrics({ bffName: context.bffName, registry: context.metrics }),
+    useRequestLog({ logger: context.logger }),
+  ];
 }

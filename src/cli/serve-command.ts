@@ -2,6 +2,7 @@ import { loadConfig } from '../config/load-config';
 import { createGateway } from '../server/create-gateway';
 import { listen } from '../server/create-http-server';
 import { createLogger } from '../logger';
+import { setupTracing } from '../observability/setup-tracing';
 import { startDemoBackends } from '../../demo/start-demo-backends';
 import type { CliIo } from './main';
 
@@ -22,6 +23,9 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
   }
   try {
     const config = loadConfig(configFile);
+    const tracing = setupTracing(config.observability?.tracing);
+    stops.push(() => tracing.shutdown()); // last: flushes spans after the server has stopped
+    if (tracing.recording) logger.info({ sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 }, 'tracing: exporting spans over OTLP/HTTP');
     const gateway = await createGateway({ config, logger });
     stops.unshift(() => gateway.close());
     const server = await listen({ gateway }, port ?? config.port, config.host);

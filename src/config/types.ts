@@ -3,6 +3,7 @@ import type { GrpcSourceOptions } from '../handlers/grpc/grpc-source-options';
 import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
 import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
 import type { LinkConfig } from '../compose/link-config';
+import type { ObservabilityOptions } from '../observability/observability-options';
 
 export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
 
@@ -23,11 +24,14 @@ export interface LoomConfig {
   production?: boolean;
   /** Directory that holds schema snapshots. @default './schema' */
   schemaDir?: string;
+  /** Tracing (sample ratio, service name); exporter from LOOM_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT. */
+  observability?: ObservabilityOptions;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
 export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
   readonly redis?: string;
+  readonly observability?: ObservabilityOptions;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
+import { validateObservabilityOptions } from '../observability/observability-options';
 
 const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -119,5 +120,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     host: config.host ?? '127.0.0.1',
     production: config.production ?? process.env.NODE_ENV === 'production',
     schemaDir: resolveLocation(configDir, config.schemaDir ?? './schema'),
+    observability: validateObservabilityOptions(file, config.observability),
   });
 }

@@ -1,5 +1,6 @@
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import { upstreamTimeout, upstreamUnavailable } from '../errors';
+import { injectTraceHeaders } from '../observability/inject-trace-headers';
 
 export interface HttpClientOptions {
   /** Source name, for errors. */
@@ -36,7 +37,8 @@ export function createHttpClient({ source, timeoutMs = 10_000, maxConnections = 
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
-      const response = await undiciFetch(url, { ...(init as UndiciRequestInit), signal, dispatcher: agent });
+      const headers = injectTraceHeaders(init.headers); // W3C traceparent of the active upstream span
+      const response = await undiciFetch(url, { ...(init as UndiciRequestInit), headers, signal, dispatcher: agent });
       return response as unknown as Response;
     } catch (error) {
       if (timeout.aborted) throw upstreamTimeout(source, timeoutMs);

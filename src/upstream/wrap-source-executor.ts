@@ -1,6 +1,7 @@
 import type { Executor } from '@graphql-tools/utils';
 import type { SourceOptions } from '../config/types';
 import type { HandlerContext, LoadedSource } from '../handlers/types';
+import { instrumentExecutor } from '../observability/instrument-executor';
 
 /**
  * The one place where executor-level upstream policies are composed around a
@@ -11,6 +12,7 @@ import type { HandlerContext, LoadedSource } from '../handlers/types';
  * Transport-level policies (endpoint pools, keep-alive, per-endpoint breakers,
  * shadowing) live in the transports' clients.
  */
-export function wrapSourceExecutor(source: SourceOptions, loaded: LoadedSource, _context: HandlerContext): Executor {
-  return loaded.executor;
+export function wrapSourceExecutor(source: SourceOptions, loaded: LoadedSource, context: HandlerContext): Executor {
+  const resilient = loaded.executor;
+  return instrumentExecutor({ name: source.name, kind: source.kind }, resilient, context.metrics);
 }

@@ -1,0 +1,116 @@
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
+import { getOperationAST, Kind, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor, type MaybeAsyncIterable, type MaybePromise } from '@graphql-tools/utils';
+import type { Registry } from 'prom-client';
+import { getUpstreamMetrics } from './gateway-metrics';
+import { getRecordOfContext } from './request-record';
+import { getTracer, isPromiseLike, SPAN_ATTRIBUTES } from './tracing-constants';
+
+export interface InstrumentedSource {
+  /** Source name: span attribute and metric label. */
+  name: string;
+  /** Source kind (openapi, grpc, soap, graphql), on the span. */
+  kind: string;
+}
+
+type UpstreamError = Pick<GraphQLError | GraphQLFormattedError, 'message' | 'extensions'>;
+
+interface CallOutcome {
+  /** `ok`, the upstream HTTP status, or the gRPC status name. */
+  status: string;
+  errors: readonly UpstreamError[];
+}
+
+/** Root fields the call asks for, e.g. `getCustomer` or `listProducts,getProduct`. */
+export function rootFieldsOf(request: ExecutionRequest): string {
+  const operation = getOperationAST(request.document, request.operationName);
+  const names = (operation?.selectionSet.selections ?? []).flatMap((selection) =>
+    selection.kind === Kind.FIELD && selection.name.value !== '__typename' ? [selection.name.value] : [],
+  );
+  return names.join(',') || 'unknown';
+}
+
+function statusOf(errors: readonly UpstreamError[]): string {
+  if (errors.length === 0) return 'ok';
+  for (const error of errors) {
+    const upstreamStatus = error.extensions?.upstreamStatus;
+    if (typeof upstreamStatus === 'number') return String(upstreamStatus);
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && code.startsWith('GRPC_')) return code.slice('GRPC_'.length);
+  }
+  return 'error';
+}
+
+function outcomeOf(result: unknown): CallOutcome {
+  const errors = isAsyncIterable(result) ? [] : ((result as ExecutionResult | undefined)?.errors ?? []);
+  return { status: statusOf(errors), errors };
+}
+
+function codeOf(error: UpstreamError): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && code ? code : 'UNKNOWN';
+}
+
+/**
+ * The outermost executor wrapper: one CLIENT span and one set of metrics per
+ * upstream call (retries inside it count once), with the source, the root
+ * fields, the upstream status (HTTP status or gRPC code) and the errors. The
+ * span is active while the call runs, so transports inject its `traceparent`
+ * and inner policies can add events (e.g. `retry`) to it.
+ */
+export function instrumentExecutor(source: InstrumentedSource, executor: Executor, registry: Registry): Executor {
+  const tracer = getTracer();
+  const metrics = getUpstreamMetrics(registry);
+  const duration = metrics.duration.labels({ source: source.name });
+
+  const finish = (span: Span, startedAt: number, request: ExecutionRequest, { status, errors }: CallOutcome) => {
+    duration.observe((performance.now() - startedAt) / 1000);
+    metrics.calls.inc({ source: source.name, status });
+    const record = getRecordOfContext(request.context);
+    if (record) record.upstreamCalls += 1;
+    span.setAttribute(SPAN_ATTRIBUTES.upstreamStatus, status);
+    if (/^\d+$/.test(status)) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, Number(status));
+    else if (status !== 'ok' && status !== 'error') span.setAttribute(SPAN_ATTRIBUTES.grpcStatus, status);
+    if (errors.length > 0) {
+      if (record) record.upstreamErrors += 1;
+      const codes = [...new Set(errors.map(codeOf))];
+      for (const code of codes) metrics.errors.inc({ source: source.name, code });
+      for (const error of errors.slice(0, 5)) span.recordException({ name: codeOf(error), message: error.message });
+      span.setAttribute(SPAN_ATTRIBUTES.errorCodes, codes);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errors[0].message });
+    }
+    span.end();
+  };
+
+  return <TReturn>(request: ExecutionRequest): MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>> => {
+    const span = tracer.startSpan(`upstream ${source.name}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [SPAN_ATTRIBUTES.source]: source.name,
+        [SPAN_ATTRIBUTES.sourceKind]: source.kind,
+        [SPAN_ATTRIBUTES.upstreamOperation]: rootFieldsOf(request),
+        ...(request.operationType && { [SPAN_ATTRIBUTES.operationType]: request.operationType }),
+      },
+    });
+    const startedAt = performance.now();
+    const failed = (error: unknown): never => {
+      finish(span, startedAt, request, outcomeOf({ errors: [error instanceof Error ? (error as GraphQLError) : new Error(String(error))] }));
+      throw error;
+    };
+    let result: MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>>;
+    try {
+      result = context.with(trace.setSpan(context.active(), span), () => executor<TReturn>(request));
+    } catch (error) {
+      return failed(error);
+    }
+    if (!isPromiseLike(result)) {
+      finish(span, startedAt, request, outcomeOf(result));
+      return result;
+    }
+    return Promise.resolve(result).then((value) => {
+      finish(span, startedAt, request, outcomeOf(value));
+      return value;
+    }, failed);
+  };
+}

@@ -1,0 +1,51 @@
+import type { OperationTypeNode } from 'graphql';
+
+/** What the observability plugins learn about one HTTP request while Yoga serves it. */
+export interface RequestRecord {
+  /** From a sane incoming `x-request-id`, else a fresh UUID; echoed on the response. */
+  readonly requestId: string;
+  /** performance.now() when the request arrived. */
+  readonly startedAt: number;
+  /** Set once Yoga produced a GraphQL result (GraphiQL pages and 404s are not GraphQL requests). */
+  graphql: boolean;
+  /** Name from the parsed document (`anonymous` when unnamed); undefined until parsed. */
+  operationName?: string;
+  operationType?: OperationTypeNode;
+  /** extensions.code of every error sent to the client, in order. */
+  readonly errorCodes: string[];
+  upstreamCalls: number;
+  upstreamErrors: number;
+  /** HTTP status of the response, once known. */
+  status?: number;
+  durationMs?: number;
+}
+
+// Per-request state keyed by the request object (style guide: WeakMap, never a
+// field on a shared object); entries vanish with the request.
+const records = new WeakMap<Request, RequestRecord>();
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function startRequestRecord(request: Request): RequestRecord {
+  const incoming = request.headers.get('x-request-id');
+  const record: RequestRecord = {
+    requestId: incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID(),
+    startedAt: performance.now(),
+    graphql: false,
+    errorCodes: [],
+    upstreamCalls: 0,
+    upstreamErrors: 0,
+  };
+  records.set(request, record);
+  return record;
+}
+
+export function getRequestRecord(request: Request | undefined): RequestRecord | undefined {
+  return request ? records.get(request) : undefined;
+}
+
+/** The record of the request a GraphQL context belongs to (executors receive that context). */
+export function getRecordOfContext(context: unknown): RequestRecord | undefined {
+  const request = (context as { request?: unknown } | null | undefined)?.request;
+  return request instanceof Object ? records.get(request as Request) : undefined;
+}

@@ -1,0 +1,81 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import type { TracingConfig } from './observability-options';
+
+export interface TracingSetupOptions extends TracingConfig {
+  /**
+   * OTLP/HTTP base URL (`/v1/traces` is appended unless present).
+   * @default process.env.LOOM_OTLP_ENDPOINT, else the exporter's own OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT
+   */
+  otlpEndpoint?: string;
+  /** Extra span processors (tests: a SimpleSpanProcessor around an InMemorySpanExporter). */
+  spanProcessors?: SpanProcessor[];
+  /** Environment to read endpoints from. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Tracing {
+  /** Whether spans are recorded (an exporter or span processor is configured). */
+  readonly recording: boolean;
+  /** Flushes pending spans and unregisters everything setupTracing registered. */
+  shutdown(): Promise<void>;
+}
+
+function tracesUrl(base: string): string {
+  return /\/v1\/traces\/?$/.test(base) ? base : `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+function exporterProcessor({ otlpEndpoint, env = process.env }: TracingSetupOptions): SpanProcessor | undefined {
+  const loomEndpoint = otlpEndpoint ?? env.LOOM_OTLP_ENDPOINT;
+  if (loomEndpoint) return new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(loomEndpoint) }));
+  // The exporter reads the standard variables itself (and their headers, timeouts).
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT) return new BatchSpanProcessor(new OTLPTraceExporter());
+  return undefined;
+}
+
+/**
+ * Process-wide tracing, called once at start-up (`loom serve`, tests, bench).
+ * Always registers an AsyncLocalStorage context manager and the W3C trace
+ * context + baggage propagators, so an incoming `traceparent` reaches the
+ * upstream calls even when nothing is exported. Registers a tracer provider
+ * (parent-based ratio sampler) only when there is somewhere to send spans:
+ * an OTLP endpoint or explicit span processors; otherwise spans are no-ops.
+ */
+export function setupTracing(options: TracingSetupOptions = {}): Tracing {
+  const { sampleRatio = 1, serviceName = 'loom', spanProcessors = [] } = options;
+  if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new Error(`sampleRatio must be from 0 to 1, got ${sampleRatio}`);
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  const exporter = exporterProcessor(options);
+  const processors = exporter ? [...spanProcessors, exporter] : spanProcessors;
+  const provider =
+    processors.length > 0
+      ? new NodeTracerProvider({
+          resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+          sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
+          spanProcessors: processors,
+        })
+      : undefined;
+  if (provider) trace.setGlobalTracerProvider(provider);
+  return {
+    recording: provider !== undefined,
+    shutdown: async () => {
+      await provider?.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
