@@ -85,10 +85,12 @@ function describeJoseError(error: unknown): string {
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
       return 'no matching key';
     case 'ERR_JWKS_TIMEOUT':
+    case 'ERR_JWKS_INVALID':
     case 'ERR_JOSE_GENERIC':
       return 'signing keys unavailable';
     default:
-      return 'malformed token';
+      // Node system errors (ECONNREFUSED, ENOTFOUND...) come from fetching the JWKS.
+      return code && /^E[A-Z]+$/.test(code) ? 'signing keys unavailable' : 'malformed token';
   }
 }
 

@@ -1,4 +1,5 @@
-import { GraphQLError, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { getDirectiveExtensions } from '@graphql-tools/utils';
 import { useGenericAuth, type ValidateUserFnParams } from '@envelop/generic-auth';
 import type { Plugin } from 'graphql-yoga';
 import { forbidden } from '../../errors';
@@ -23,17 +24,32 @@ export function validateFieldScopes(schema: GraphQLSchema, fieldScopes: FieldSco
   }
 }
 
-/** Scopes a field needs: config for its type and for itself, plus `@auth(requires: [...])` on either in the SDL. */
-export function requiredScopes(params: Pick<ValidateUserFnParams<unknown>, 'parentType' | 'field' | 'fieldDirectives' | 'typeDirectives'>, fieldScopes: FieldScopes, directiveName: string): string[] {
+type Directives = ValidateUserFnParams<unknown>['fieldDirectives'];
+
+/**
+ * Scopes a field needs: config and `@auth(requires: [...])` on the field, on its
+ * parent type, and on the type it returns (so a protected type is never even
+ * fetched: the field leading to it is refused).
+ */
+export function requiredScopes(
+  params: Pick<ValidateUserFnParams<unknown>, 'parentType' | 'field' | 'fieldDirectives' | 'typeDirectives'>,
+  schema: GraphQLSchema,
+  fieldScopes: FieldScopes,
+  directiveName: string,
+): string[] {
   const { parentType, field, fieldDirectives, typeDirectives } = params;
-  const fromDirective = (directives: ValidateUserFnParams<unknown>['fieldDirectives']) =>
+  const fromDirective = (directives: Directives) =>
     (directives?.[directiveName] ?? []).flatMap((args: Record<string, unknown>) => (Array.isArray(args?.requires) ? (args.requires as string[]) : []));
-  return [
+  const returnType = getNamedType(field.type);
+  const needed = [
     ...(fieldScopes[parentType.name] ?? []),
     ...(fieldScopes[`${parentType.name}.${field.name}`] ?? []),
+    ...(fieldScopes[returnType.name] ?? []),
     ...fromDirective(typeDirectives),
     ...fromDirective(fieldDirectives),
+    ...fromDirective(getDirectiveExtensions(returnType, schema)),
   ];
+  return [...new Set(needed)];
 }
 
 /**
@@ -49,7 +65,7 @@ export function useFieldScopes(options: {
 }): Plugin {
   const { fieldScopes, directiveName, identityOf } = options;
   const validateUser = (params: ValidateUserFnParams<RequestIdentity>): GraphQLError | undefined => {
-    const needed = requiredScopes(params, fieldScopes, directiveName);
+    const needed = requiredScopes(params, params.executionArgs.schema, fieldScopes, directiveName);
     if (needed.length === 0) return undefined;
     const held = new Set(params.user?.scopes ?? []);
     const missing = needed.filter((scope) => !held.has(scope));
