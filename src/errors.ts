@@ -97,6 +97,9 @@ export const forbidden = (message: string) => createLoomError('FORBIDDEN', messa
 export const persistedQueryNotFound = (message = 'PersistedQueryNotFound') =>
   createLoomError('PERSISTED_QUERY_NOT_FOUND', message, { httpStatus: 400 });
 
+export const introspectionDisabled = (fieldName: string, bffName: string) =>
+  createLoomError('INTROSPECTION_DISABLED', `Introspection is disabled on "${bffName}" (the query asked for ${fieldName})`, { httpStatus: 400 });
+
 export const rateLimited = (retryAfterSeconds: number, extra: Record<string, unknown> = {}) =>
   createLoomError('RATE_LIMITED', `Rate limit exceeded; retry in ${retryAfterSeconds} s`, {
     httpStatus: 429,

@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import { createBffView } from './create-bff-view';
 import { createGatewayPlugins } from './gateway-plugins';
+import { useIntrospectionPolicy } from './use-introspection-policy';
 import type { BffDefinition, PolicyContext } from './define-bff';
 import type { GatewayContext } from '../handlers/types';
 
@@ -30,7 +31,8 @@ function assemblePolicies(definition: BffDefinition, context: PolicyContext): Pl
 
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
 export function createBffApp({ name, definition, gatewaySchema, policyContext }: CreateBffAppOptions): BffApp {
-  const schema = createBffView(gatewaySchema, definition.view);
+  // Built once here, at start-up; every request of this BFF runs against this object.
+  const schema = createBffView(gatewaySchema, definition.view, name);
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
   const introspection = definition.introspection ?? !context.production;
   const endpoint = `/${name}/graphql`;
@@ -41,7 +43,11 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext }:
     landingPage: false,
     logging: false,
     maskedErrors: { isDev: !context.production },
-    plugins: [...createGatewayPlugins(context), ...assemblePolicies(definition, context)],
+    plugins: [
+      ...createGatewayPlugins(context),
+      useIntrospectionPolicy({ bffName: name, introspection }),
+      ...assemblePolicies(definition, context),
+    ],
   });
   return { name, endpoint, definition, schema, yoga };
 }

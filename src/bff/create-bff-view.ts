@@ -1,7 +1,38 @@
-import type { GraphQLSchema } from 'graphql';
+import { validateSchema, type GraphQLSchema } from 'graphql';
+import { pruneSchema } from '@graphql-tools/utils';
+import { ConfigError } from '../errors';
+import { filterView } from './view/filter-view';
+import { applyRootArguments } from './view/root-arguments';
+import { guardAbstractTypes } from './view/guard-abstract-types';
+import { renameView } from './view/rename-view';
 import type { BffViewOptions } from './define-bff';
 
-/** The BFF's trimmed view of the gateway schema. Built once at start-up. (Filtering lands with #7.) */
-export function createBffView(schema: GraphQLSchema, _view: BffViewOptions = {}): GraphQLSchema {
+function requirePatternList(bffName: string, option: string, value: unknown) {
+  if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== ''))) {
+    throw new ConfigError(`bff "${bffName}": view.${option} must be a list of glob patterns`);
+  }
+}
+
+/**
+ * The BFF's view of the gateway schema, built once at start-up:
+ * filter (include/exclude, bounded lists) -> hidden arguments and defaults ->
+ * prune unreachable types -> guard abstract types -> renames.
+ * Everything but renames rewrites the schema and keeps the gateway's
+ * resolvers, so it costs nothing per request.
+ */
+export function createBffView(gatewaySchema: GraphQLSchema, view: BffViewOptions = {}, bffName = 'view'): GraphQLSchema {
+  requirePatternList(bffName, 'include', view.include);
+  requirePatternList(bffName, 'exclude', view.exclude);
+  requirePatternList(bffName, 'listBoundArguments', view.listBoundArguments);
+  const isWholeGraph = !view.include?.length && !view.exclude?.length && !view.listBoundArguments?.length;
+  let schema = isWholeGraph ? gatewaySchema : filterView(gatewaySchema, view);
+  schema = applyRootArguments(bffName, gatewaySchema, schema, view);
+  if (schema !== gatewaySchema) {
+    schema = guardAbstractTypes(pruneSchema(schema));
+    if (!schema.getQueryType()) throw new ConfigError(`bff "${bffName}": the view hides every Query field`);
+  }
+  schema = renameView(bffName, schema, view.renames ?? {});
+  const errors = validateSchema(schema);
+  if (errors.length) throw new ConfigError(`bff "${bffName}": the view is not a valid schema: ${errors.map((error) => error.message).join('; ')}`);
   return schema;
 }

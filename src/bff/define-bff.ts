@@ -4,16 +4,46 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 
-/** What a BFF's client can see of the gateway graph. Patterns are globs (picomatch). */
+/**
+ * What a BFF's client can see of the gateway graph, built once at start-up.
+ * Patterns are globs (picomatch) over coordinates: a pattern without a dot
+ * names types (`Customer`, `*Input`), a pattern with a dot names fields,
+ * root fields included (`Query.*`, `Mutation.createProduct`, `*.note`).
+ * Names are the gateway's, before any rename.
+ */
 export interface BffViewOptions {
-  /** Root fields, types or `Type.field` coordinates to keep; everything else is hidden. @default ['*'] (all) */
+  /**
+   * Types and fields to keep. Type patterns narrow the types; field patterns
+   * narrow the fields of the types their type part matches (`Query.get*`
+   * keeps only the `get*` queries and leaves `Product`'s fields alone).
+   * @default everything
+   */
   include?: string[];
-  /** Root fields, types or `Type.field` coordinates to hide. Applied after `include`. */
+  /** Types and fields to hide, applied after `include`. A hidden interface field is hidden on every implementation. */
   exclude?: string[];
-  /** Renames: `{ 'Query.getCustomer': 'customer', Customer: 'Client' }`. */
-  renames?: Record<string, string>;
-  /** Arguments hidden from the client, set to a fixed value: `{ 'Query.listProducts.limit': 20 }`. */
+  /**
+   * When set, root fields that return a list are hidden unless they take one
+   * of these arguments, so a client cannot ask for a whole collection:
+   * `['limit', 'first']`. @default no such rule
+   */
+  listBoundArguments?: string[];
+  /**
+   * Root-field arguments hidden from the client and always sent upstream with
+   * this value: `{ 'Query.listProducts.limit': 5 }`. (Root fields only: nested
+   * arguments travel inside the delegated selection.)
+   */
   hiddenArguments?: Record<string, unknown>;
+  /**
+   * Root-field arguments that stay visible with a new default, sent upstream
+   * when the client leaves them out: `{ 'Query.listProducts.limit': 10 }`.
+   */
+  argumentDefaults?: Record<string, unknown>;
+  /**
+   * Renames of types, root fields and object fields:
+   * `{ Customer: 'Client', 'Query.getCustomer': 'customer', 'Customer.email': 'mail' }`.
+   * Renames add one wrapping layer per request (graphql-tools transforms); filters add none.
+   */
+  renames?: Record<string, string>;
 }
 
 /** Everything a policy factory may need from the gateway, given once per BFF at start-up. */
