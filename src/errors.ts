@@ -13,6 +13,7 @@ export type LoomErrorCode =
   | 'SOAP_FAULT'
   | `GRPC_${string}`
   | 'RATE_LIMITED'
+  | 'RATE_LIMIT_UNAVAILABLE'
   | 'COST_LIMIT_EXCEEDED'
   | 'DEPTH_LIMIT_EXCEEDED'
   | 'ALIAS_LIMIT_EXCEEDED'
@@ -105,6 +106,13 @@ export const rateLimited = (retryAfterSeconds: number, extra: Record<string, unk
     httpStatus: 429,
     headers: { 'Retry-After': String(retryAfterSeconds) },
     extra,
+  });
+
+/** The rate limiter's shared store (Redis) is down and the policy fails closed. */
+export const rateLimitUnavailable = (retryAfterSeconds = 1) =>
+  createLoomError('RATE_LIMIT_UNAVAILABLE', 'Rate limiting is unavailable; request refused', {
+    httpStatus: 503,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
   });
 
 export const costLimitExceeded = (cost: number, maxCost: number) =>

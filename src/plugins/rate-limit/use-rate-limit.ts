@@ -1,0 +1,145 @@
+import type { Plugin } from 'graphql-yoga';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { PolicyContext } from '../../bff/define-bff';
+import { rateLimited, rateLimitUnavailable } from '../../errors';
+import type { GatewayContext } from '../../handlers/types';
+import { getOrCreateCounter } from '../../stores/get-or-create-metric';
+import { createMemoryRateLimitStore } from '../../stores/memory-rate-limit-store';
+import type { BucketCharge, BucketState, RateLimitStore } from '../../stores/rate-limit-store';
+import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
+import { createRedisRateLimitStore } from '../../stores/redis-rate-limit-store';
+import { createQueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
+import { requireOneOf } from '../limits/option-checks';
+import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
+
+export type { RateLimitRule } from './rate-limit-rules';
+
+export interface RateLimitOptions {
+  /** The limits; a request must fit every rule that applies to it, and is charged by all or none. */
+  rules: RateLimitRule[];
+  /** How queries are priced (same options as the cost limit). @default cost 1 per field, lists x 10 */
+  cost?: QueryCostOptions;
+  /** When Redis fails: `open` lets requests through unmetered, `closed` refuses them (503 RATE_LIMIT_UNAVAILABLE). @default 'open' */
+  failMode?: 'open' | 'closed';
+  /** Read `X-Forwarded-For` for `ip` rules; only behind a proxy you trust. @default false */
+  trustForwardedFor?: boolean;
+  /** Send RateLimit-Limit/Remaining/Reset on every metered response. @default true */
+  headers?: boolean;
+  /** Store override (tests, custom backends). @default Redis when the gateway has one, else in memory */
+  store?: RateLimitStore;
+}
+
+interface Verdict {
+  rule: ResolvedRule;
+  charge: BucketCharge;
+  state: BucketState;
+}
+
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** Yoga types the context as its initial one; at execution it is Loom's (auth has set `identity`). */
+export function asGatewayContext(context: object): GatewayContext {
+  return context as GatewayContext;
+}
+
+/**
+ * Cost-based rate limiting: each request takes its query cost from token
+ * buckets (per user, API key, plan, IP...), before any upstream call. Over
+ * budget: HTTP 429 RATE_LIMITED with Retry-After. In Redis (atomic Lua, shared
+ * by every instance) when the gateway has Redis, else in memory.
+ *
+ * Put it after auth (it keys on `context.identity`) and before the response
+ * cache (cache hits are charged too: they are still answers).
+ */
+export function useRateLimit(options: RateLimitOptions): (context: PolicyContext) => Plugin {
+  const rules = resolveRateLimitRules(options.rules, options);
+  const failMode = options.failMode ?? 'open';
+  requireOneOf('useRateLimit', 'failMode', failMode, ['open', 'closed'] as const);
+  const priceQuery = createQueryCostCalculator(options.cost);
+  const sendHeaders = options.headers ?? true;
+
+  return (policy) => {
+    const store = options.store ?? (policy.redis ? createRedisRateLimitStore(policy.redis) : createMemoryRateLimitStore());
+    const health: RedisHealth | undefined =
+      policy.redis && !options.store
+        ? createRedisHealth({ redis: policy.redis, bffName: policy.bffName, component: 'rate-limit', logger: policy.logger, metrics: policy.metrics })
+        : undefined;
+    if (health) policy.addReadinessCheck('rate-limit-redis', () => health.check());
+    const rejections = getOrCreateCounter(policy.metrics, {
+      name: 'loom_rate_limit_rejections_total',
+      help: 'Requests refused by a rate-limit rule',
+      labelNames: ['bff', 'rule'],
+    });
+    const headersByRequest = new WeakMap<Request, Record<string, string>>();
+
+    function chargesFor(context: GatewayContext, schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null) {
+      let queryCost: number | undefined;
+      const applied: Array<{ rule: ResolvedRule; charge: BucketCharge }> = [];
+      for (const rule of rules) {
+        const key = rule.keyOf(context);
+        if (key === undefined) continue;
+        const cost = rule.fieldCounter
+          ? rule.fieldCounter(schema, document, variables, { operationName })
+          : (queryCost ??= priceQuery(schema, document, variables, { operationName }));
+        // A field rule for a query without that field says nothing about it.
+        if (!rule.wholeQuery && cost === 0) continue;
+        const charge = { key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`, capacity: rule.budgetOf(context), windowMs: rule.windowMs, cost };
+        applied.push({ rule, charge });
+      }
+      return applied;
+    }
+
+    function rememberHeaders(request: Request | undefined, verdicts: Verdict[]) {
+      const shown = verdicts.filter(({ rule }) => rule.wholeQuery);
+      if (!sendHeaders || !request || shown.length === 0) return;
+      // The tightest rule speaks for the request: the one with the least left, relative to its size.
+      const tightest = shown.reduce((best, next) => (next.state.remaining / next.charge.capacity < best.state.remaining / best.charge.capacity ? next : best));
+      headersByRequest.set(request, {
+        'RateLimit-Limit': String(tightest.charge.capacity),
+        'RateLimit-Remaining': String(tightest.state.remaining),
+        'RateLimit-Reset': String(seconds(tightest.state.resetMs)),
+      });
+    }
+
+    return {
+      async onExecute({ args, setResultAndStopExecution }) {
+        const context = asGatewayContext(args.contextValue);
+        const applied = chargesFor(context, args.schema, args.document, args.variableValues ?? {}, args.operationName);
+        if (applied.length === 0) return;
+        let result;
+        try {
+          result = await store.consume(applied.map(({ charge }) => charge));
+          health?.markUp();
+        } catch (error) {
+          health?.markDown(error);
+          if (failMode === 'open') return;
+          setResultAndStopExecution({ errors: [rateLimitUnavailable()] });
+          return;
+        }
+        const verdicts = applied.map(({ rule, charge }, index) => ({ rule, charge, state: result.buckets[index] }));
+        rememberHeaders(context.request, verdicts);
+        if (result.allowed) return;
+        const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
+        for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
+        // The request may retry when the slowest refusing bucket holds enough.
+        const worst = refusing.reduce((best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best), refusing[0] ?? verdicts[0]);
+        setResultAndStopExecution({
+          errors: [
+            rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
+              rule: worst.rule.name,
+              cost: worst.charge.cost,
+              limit: worst.charge.capacity,
+              remaining: worst.state.remaining,
+              reset: seconds(worst.state.resetMs),
+            }),
+          ],
+        });
+      },
+      onResponse({ request, response }) {
+        const headers = headersByRequest.get(request);
+        if (!headers) return;
+        for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+      },
+    };
+  };
+}

@@ -1,0 +1,66 @@
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger';
+import { getOrCreateGauge } from './get-or-create-metric';
+
+export interface RedisHealthOptions {
+  redis: Redis;
+  bffName: string;
+  /** Who uses Redis, for log lines: `rate-limit`, `response-cache`. */
+  component: string;
+  logger: Logger;
+  metrics: Registry;
+}
+
+/** Tracks whether a policy's Redis calls work: one log line per change, a gauge, a readiness probe. */
+export interface RedisHealth {
+  /** Whether the last call (or probe) succeeded. */
+  readonly up: boolean;
+  markUp(): void;
+  markDown(error: unknown): void;
+  /** Readiness probe: pings Redis, so /readyz turns green again without traffic. */
+  check(): Promise<boolean>;
+}
+
+/**
+ * Redis is shared state, not a dependency to die with: its users report
+ * failures here and carry on in their fail mode. ioredis reconnects by itself;
+ * the next successful call or probe marks it up again.
+ */
+export function createRedisHealth({ redis, bffName, component, logger, metrics }: RedisHealthOptions): RedisHealth {
+  const gauge = getOrCreateGauge(metrics, {
+    name: 'loom_redis_up',
+    help: 'Whether the last Redis call of a BFF policy succeeded (1) or failed (0)',
+    labelNames: ['bff'],
+  });
+  let up = true;
+  gauge.set({ bff: bffName }, 1);
+  const health: RedisHealth = {
+    get up() {
+      return up;
+    },
+    markUp() {
+      if (up) return;
+      up = true;
+      gauge.set({ bff: bffName }, 1);
+      logger.info({ component }, 'redis reachable again');
+    },
+    markDown(error) {
+      if (!up) return;
+      up = false;
+      gauge.set({ bff: bffName }, 0);
+      logger.error({ component, err: error instanceof Error ? error.message : String(error) }, 'redis unreachable');
+    },
+    async check() {
+      try {
+        await redis.ping();
+        health.markUp();
+        return true;
+      } catch (error) {
+        health.markDown(error);
+        return false;
+      }
+    },
+  };
+  return health;
+}
