@@ -60,7 +60,7 @@ function collectHiddenFields(schema: GraphQLSchema, options: FilterOptions, keep
         for (const fieldName of Object.keys(type.getFields())) {
           const own = coordinateOf(type.name, fieldName);
           const inherited = coordinateOf(iface.name, fieldName);
-          if (!(inherited in (schema.getType(iface.name) as { getFields(): object }).getFields())) continue;
+          if (!(fieldName in (schema.getType(iface.name) as { getFields(): object }).getFields())) continue;
           if (hidden.has(own) !== hidden.has(inherited)) {
             hidden.add(own).add(inherited);
             changed = true;
