@@ -1,0 +1,160 @@
+import { useResponseCache as useEnvelopResponseCache, type Cache } from '@envelop/response-cache';
+import type { DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { PolicyContext } from '../../bff/define-bff';
+import type { GatewayContext } from '../../handlers/types';
+import { getOrCreateCounter } from '../../stores/get-or-create-metric';
+import { createRedisHealth } from '../../stores/redis-health';
+import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../limits/option-checks';
+import { asGatewayContext } from '../rate-limit/use-rate-limit';
+import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
+import { touchesPrivateScope } from './private-scope';
+import type { ResponseCacheInvalidator } from './response-cache-invalidator';
+
+export interface ResponseCacheOptions {
+  /** Lifetime of an entry without a more specific TTL, in ms. @default 60000 */
+  ttlMs?: number;
+  /** TTL by type, in ms: an entry lives as long as the shortest TTL of the types in it. `0` never caches. @default {} */
+  ttlPerType?: Record<string, number>;
+  /** TTL by field `Type.field`, in ms, for queries that select it. `0` never caches. @default {} */
+  ttlPerField?: Record<string, number>;
+  /**
+   * Types and `Type.field` coordinates whose answers depend on the caller.
+   * A query touching one is cached per identity (JWT subject or API key) and
+   * never for anonymous callers; every other query is shared by all callers.
+   * @default []
+   */
+  privateScope?: string[];
+  /** Types never cached. @default [] */
+  ignoredTypes?: string[];
+  /** Fields that identify an entity, for invalidation. @default ['id'] */
+  idFields?: string[];
+  /** Mutations drop the cached entries holding the entities they return (type and id). @default true */
+  invalidateViaMutation?: boolean;
+  /** Entries kept by the in-memory cache (LRU). @default 1000 */
+  maxEntries?: number;
+  /** Response header saying HIT or MISS; `false` sends none. @default 'x-loom-cache' */
+  header?: string | false;
+  /** Explicit invalidation for upstream events (see createResponseCacheInvalidator). */
+  invalidator?: ResponseCacheInvalidator;
+  /** Cache override (tests, custom backends). @default Redis when the gateway has one, else in memory */
+  cache?: Cache;
+}
+
+const COORDINATE = /^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/;
+const TYPE_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+function requireTtls(name: string, ttls: Record<string, number>, keyPattern: RegExp, expected: string): void {
+  for (const [key, ttl] of Object.entries(ttls)) {
+    if (!keyPattern.test(key)) throw new PolicyOptionError('useResponseCache', `${name} key ${JSON.stringify(key)} must be ${expected}`);
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
+      throw new PolicyOptionError('useResponseCache', `${name}.${key} must be a non-negative integer (ms), got ${JSON.stringify(ttl)}`);
+    }
+  }
+}
+
+function validateOptions(options: ResponseCacheOptions) {
+  const ttlMs = options.ttlMs ?? 60_000;
+  requirePositiveInteger('useResponseCache', 'ttlMs', ttlMs);
+  const maxEntries = options.maxEntries ?? 1000;
+  requirePositiveInteger('useResponseCache', 'maxEntries', maxEntries);
+  requireTtls('ttlPerType', options.ttlPerType ?? {}, TYPE_NAME, 'a type name');
+  requireTtls('ttlPerField', options.ttlPerField ?? {}, COORDINATE, 'a Type.field coordinate');
+  const privateScope = options.privateScope ?? [];
+  requireStringList('useResponseCache', 'privateScope', privateScope);
+  for (const entry of privateScope) {
+    if (!TYPE_NAME.test(entry) && !COORDINATE.test(entry)) throw new PolicyOptionError('useResponseCache', `privateScope entry ${JSON.stringify(entry)} must be a type or Type.field`);
+  }
+  requireStringList('useResponseCache', 'ignoredTypes', options.ignoredTypes ?? []);
+  const header = options.header ?? 'x-loom-cache';
+  if (header !== false) requireNonEmptyString('useResponseCache', 'header', header);
+  return { ttlMs, maxEntries, privateScope, header };
+}
+
+type Outcome = 'HIT' | 'MISS';
+
+/**
+ * Response caching on @envelop/response-cache: in memory, or shared by every
+ * instance through Redis when the gateway has it. Results with errors are
+ * never cached. Redis trouble never fails a request: it becomes a miss.
+ *
+ * Put it after auth (private entries key on `context.identity`) and after the
+ * rate limit.
+ */
+export function useResponseCache(options: ResponseCacheOptions = {}): (context: PolicyContext) => Plugin[] {
+  const { ttlMs, maxEntries, privateScope, header } = validateOptions(options);
+  const privateSet = new Set(privateScope);
+
+  return (policy) => {
+    const health = policy.redis
+      ? createRedisHealth({ redis: policy.redis, bffName: policy.bffName, component: 'response-cache', logger: policy.logger, metrics: policy.metrics })
+      : undefined;
+    if (health && !options.cache) policy.addReadinessCheck('response-cache-redis', () => health.check());
+    const store =
+      options.cache ?? (policy.redis ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix)) : createMemoryResponseCache(maxEntries));
+    options.invalidator?.attach(store);
+    const guarded = createGuardedCache(store, options.cache ? undefined : health);
+    const hits = getOrCreateCounter(policy.metrics, { name: 'loom_cache_hits_total', help: 'Responses served from the response cache', labelNames: ['bff'] });
+    const misses = getOrCreateCounter(policy.metrics, { name: 'loom_cache_misses_total', help: 'Cacheable responses not found in the response cache', labelNames: ['bff'] });
+
+    const outcomes = new WeakMap<Request, Outcome>();
+    // Per request: does the operation touch PRIVATE scope? Set before the cache plugin asks.
+    const privateByContext = new WeakMap<object, boolean>();
+    const privateByDocument = new WeakMap<DocumentNode, boolean>();
+
+    const subjectOf = (context: GatewayContext) => {
+      const identity = context.identity;
+      return identity && identity.kind !== 'anonymous' && identity.subject ? `${identity.kind}:${identity.subject}` : undefined;
+    };
+
+    function recordingCache(context: GatewayContext): Cache {
+      return {
+        get: async (id) => {
+          const cached = await guarded.get(id);
+          const outcome: Outcome = cached ? 'HIT' : 'MISS';
+          (outcome === 'HIT' ? hits : misses).inc({ bff: policy.bffName });
+          if (context.request) outcomes.set(context.request, outcome);
+          return cached;
+        },
+        set: guarded.set,
+        invalidate: guarded.invalidate,
+      };
+    }
+
+    const scopePlugin: Plugin = {
+      onExecute({ args }) {
+        let touches = privateByDocument.get(args.document);
+        if (touches === undefined) {
+          touches = touchesPrivateScope(args.schema, args.document, privateSet);
+          privateByDocument.set(args.document, touches);
+        }
+        privateByContext.set(args.contextValue, touches);
+      },
+    };
+
+    const cachePlugin: Plugin = useEnvelopResponseCache({
+      cache: (context) => recordingCache(asGatewayContext(context)),
+      ttl: ttlMs,
+      ttlPerSchemaCoordinate: { ...options.ttlPerType, ...options.ttlPerField },
+      scopePerSchemaCoordinate: Object.fromEntries(privateScope.map((entry) => [entry, 'PRIVATE' as const])),
+      ignoredTypes: options.ignoredTypes,
+      idFields: options.idFields,
+      invalidateViaMutation: options.invalidateViaMutation ?? true,
+      includeExtensionMetadata: false,
+      // Public entries carry no session, so every caller shares them; private ones carry the caller's.
+      session: (context) => (privateByContext.get(context) ? subjectOf(asGatewayContext(context)) : null),
+      // A private answer for an anonymous caller has no owner to key it by: not cached.
+      enabled: (context) => !(privateByContext.get(context) && subjectOf(asGatewayContext(context)) === undefined),
+      // Errors (a failing upstream, a partial result) are never cached; the default would also log a warning.
+      shouldCacheResult: ({ result }) => !result.errors?.length,
+    });
+
+    const headerPlugin: Plugin = {
+      onResponse({ request, response }) {
+        const outcome = outcomes.get(request);
+        if (outcome && header !== false) response.headers.set(header, outcome);
+      },
+    };
+    return [scopePlugin, cachePlugin, headerPlugin];
+  };
+}
