@@ -32,7 +32,8 @@ describe('useAuth in a real gateway with the demo catalog', () => {
   beforeEach(() => backend.calls.reset());
 
   it('answers 401 UNAUTHENTICATED without calling the backend when credentials are missing or wrong', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { 'x-api-key': 'wrong-key-0123456789' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { 'x-api-key': 'wrong-key-0123456789' }];
+    for (const headers of attempts) {
       const { status, body } = await gateway.query('web', { query: '{ getCustomer(id: "1") { id } }' }, headers);
       expect(status).toBe(401);
       expect(body.errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });

@@ -29,7 +29,8 @@ export const TEST_SDL = /* GraphQL */ `
 export interface TestApp {
   /** POST JSON to /graphql; returns status, headers and the parsed body. */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
-  request(init: RequestInit & { path?: string }): Promise<Response>;
+  /** Any request; `serverContext` stands in for node's `{ req, res }` (e.g. the socket's address). */
+  request(init: RequestInit & { path?: string; serverContext?: Record<string, unknown> }): Promise<Response>;
   /** Resolver calls so far, the stand-in for upstream calls. */
   calls(): number;
 }
@@ -69,7 +70,7 @@ export function createTestApp(plugins: Plugin[], options: { production?: boolean
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
-    request: ({ path = '/graphql', ...init }) => Promise.resolve(yoga.fetch(`http://localhost${path}`, init)),
+    request: ({ path = '/graphql', serverContext = {}, ...init }) => Promise.resolve(yoga.fetch(`http://localhost${path}`, init, serverContext)),
     calls: () => calls,
   };
 }
