@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../../src/handlers/types';
@@ -11,6 +12,8 @@ export const TEST_SDL = /* GraphQL */ `
     secret: String @auth(requires: ["secret:read"])
     customers(first: Int): [Customer!]!
     admin: Admin
+    leak: String
+    crash: String
   }
   type Customer {
     id: ID!
@@ -47,6 +50,14 @@ export function createTestApp(plugins: Plugin[], options: { production?: boolean
         secret: () => (calls++, 's3cret'),
         customers: (_root: unknown, args: { first?: number }) => (calls++, Array.from({ length: args.first ?? 2 }, (_, index) => customer(index + 1))),
         admin: () => (calls++, { stats: 42 }),
+        leak: () => {
+          throw new GraphQLError('Source "catalog" failed at https://svc:hunter2@catalog.internal:8443/v1/items?api_key=abc123', {
+            extensions: { code: 'UPSTREAM_HTTP_ERROR', detail: { url: 'http://10.0.0.7:9000/items?token=t0k' } },
+          });
+        },
+        crash: () => {
+          throw new Error('connect ECONNREFUSED http://10.0.0.7:9000/');
+        },
       },
       Customer: { friends: (_root: unknown, args: { first?: number }) => Array.from({ length: args.first ?? 1 }, (_, index) => customer(index + 10)) },
       Mutation: { rename: (_root: unknown, args: { name: string }) => (calls++, args.name) },
