@@ -1,0 +1,83 @@
+import { printSchema } from 'graphql';
+import { DEMO_BFFS, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
+
+/** What each demo client (bff/web.ts, bff/mobile.ts, bff/iot.ts) exposes and refuses, over the demo catalog. */
+describe('demo BFFs over the catalog', () => {
+  let demo: CatalogGateway;
+
+  beforeAll(async () => {
+    demo = await startCatalogGateway(DEMO_BFFS);
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+  beforeEach(() => demo.backend.calls.reset());
+
+  const rootFields = (bff: string, operation: 'Query' | 'Mutation') =>
+    Object.keys(demo.gateway.gateway.bffs.get(bff)?.schema.getType(operation)?.toConfig().fields ?? {}).sort();
+
+  it('serves each BFF at /<name>/graphql from one process', () => {
+    expect([...demo.gateway.gateway.bffs.values()].map((bff) => bff.endpoint)).toEqual(['/web/graphql', '/mobile/graphql', '/iot/graphql']);
+  });
+
+  it('web: the whole graph, admin mutation and internal fields included', async () => {
+    expect(rootFields('web', 'Query')).toEqual(['getCustomer', 'getProduct', 'listCustomers', 'listProducts']);
+    expect(rootFields('web', 'Mutation')).toEqual(['createProduct']);
+    const { status, body } = await demo.gateway.query('web', { query: '{ listCustomers { id note } getCustomer(id: "1") { note } }' });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.listCustomers).toHaveLength(50);
+    expect(demo.backend.calls.count('listCustomers')).toBe(1);
+  });
+
+  it('mobile: no admin mutation, no internal field, no unbounded list', () => {
+    expect(rootFields('mobile', 'Query')).toEqual(['getCustomer', 'getProduct', 'listProducts']);
+    expect(demo.gateway.gateway.bffs.get('mobile')?.schema.getMutationType()).toBeUndefined();
+    const customer = demo.gateway.gateway.bffs.get('mobile')?.schema.getType('Customer')?.toConfig() as { fields: object };
+    expect(Object.keys(customer.fields)).toEqual(['id', 'name', 'email', 'tier']);
+  });
+
+  it('mobile refuses the admin mutation without calling upstream', async () => {
+    const { body } = await demo.gateway.query('mobile', { query: 'mutation { createProduct(input: { name: "x", price: 1, currency: EUR }) { id } }' });
+    expect(body.data).toBeNull();
+    expect(body.errors?.map((error) => error.message)).toEqual(['Schema is not configured to execute mutation operation.']);
+    expect(demo.backend.calls.count()).toBe(0);
+  });
+
+  it.each([
+    ['{ getCustomer(id: "1") { note } }', 'Cannot query field "note" on type "Customer".'],
+    ['{ listCustomers { id } }', 'Cannot query field "listCustomers" on type "Query".'],
+  ])('mobile refuses %s before any upstream call', async (query, message) => {
+    const { status, body } = await demo.gateway.query('mobile', { query });
+    expect(status).toBe(400);
+    expect(body.errors?.[0].message.startsWith(message)).toBe(true);
+    expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(demo.backend.calls.count()).toBe(0);
+  });
+
+  it('mobile: answers its queries and tags upstream calls through a hidden argument', async () => {
+    const { body } = await demo.gateway.query('mobile', { query: '{ getCustomer(id: "2") { id name } listProducts(limit: 2) { id } }' });
+    expect(body).toEqual({ data: { getCustomer: { id: '2', name: 'Customer 2' }, listProducts: [{ id: 'p1' }, { id: 'p2' }] } });
+    expect(demo.backend.lastHeaders.get('getCustomer')?.['x-request-source']).toBe('mobile');
+    const refused = await demo.gateway.query('mobile', { query: '{ getCustomer(id: "2", X_Request_Source: "web") { id } }' });
+    expect(refused.body.errors?.[0].message).toBe('Unknown argument "X_Request_Source" on field "Query.getCustomer".');
+  });
+
+  it('mobile SDL is strictly smaller than web SDL, and iot smaller still', () => {
+    const sdl = (bff: string) => printSchema(demo.gateway.gateway.bffs.get(bff)!.schema);
+    expect(sdl('mobile').length).toBeLessThan(sdl('web').length);
+    expect(sdl('iot').length).toBeLessThan(sdl('mobile').length);
+    expect(sdl('web')).toContain('note: String');
+    expect(sdl('mobile')).not.toContain('note');
+    expect(sdl('mobile')).not.toContain('createProduct');
+  });
+
+  it('iot: a few product fields, a fixed short list, and raw queries refused', async () => {
+    expect(rootFields('iot', 'Query')).toEqual(['getProduct', 'listProducts']);
+    expect(demo.gateway.gateway.bffs.get('iot')?.schema.getType('Customer')).toBeUndefined();
+    const { status, body } = await demo.gateway.query('iot', { query: '{ getProduct(id: "p1") { id } }' });
+    expect(status).toBe(400);
+    expect(body.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(demo.backend.calls.count()).toBe(0);
+  });
+});
