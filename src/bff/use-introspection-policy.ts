@@ -1,21 +1,19 @@
-import { getNamedType, type ValidationRule } from 'graphql';
+import type { ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { introspectionDisabled } from '../errors';
 
-const INTROSPECTION_TYPES = new Set(['__Schema', '__Type']);
+const INTROSPECTION_ENTRY_POINTS = new Set(['__schema', '__type']);
 
 /**
- * Rejects `__schema` and `__type` wherever they appear (aliases and fragments
- * included, since the rule looks at the field's type, not its name).
+ * Rejects `__schema` and `__type` wherever they appear, fragments included.
+ * These meta-fields can only be asked for by name (an alias changes the
+ * response key, not `node.name`), so one error per entry point.
  * `__typename` stays allowed: clients need it and it names only visible types.
  */
 export function noIntrospectionRule(bffName: string): ValidationRule {
   return (context) => ({
     Field(node) {
-      const type = context.getType();
-      if (type && INTROSPECTION_TYPES.has(getNamedType(type).name)) {
-        context.reportError(introspectionDisabled(node.name.value, bffName));
-      }
+      if (INTROSPECTION_ENTRY_POINTS.has(node.name.value)) context.reportError(introspectionDisabled(node.name.value, bffName));
     },
   });
 }
