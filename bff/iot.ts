@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { defineBff } from '../src/bff/define-bff';
+import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
+import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
+import { useCostLimit } from '../src/plugins/use-cost-limit';
 import { usePersistedOperations } from '../src/plugins/use-persisted-operations';
 
 /**
@@ -16,5 +19,8 @@ export default defineBff({
   graphiql: false,
   policies: [
     usePersistedOperations({ manifest: resolve(__dirname, 'iot.persisted.json'), persistedOnly: true }),
+    useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 8_192 } }),
+    useQueryLimits({ maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxTokens: 300, maxBatchSize: 1 }),
+    useCostLimit({ maxCost: 200 }),
   ],
 });

@@ -1,4 +1,7 @@
 import { defineBff } from '../src/bff/define-bff';
+import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
+import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
+import { useCostLimit } from '../src/plugins/use-cost-limit';
 
 /**
  * The mobile app: a trimmed view of the graph. No admin mutations, no internal
@@ -23,5 +26,10 @@ export default defineBff({
     // Upstreams see which client asked.
     hiddenArguments: { 'Query.getCustomer.X_Request_Source': 'mobile' },
   },
-  policies: [],
+  policies: [
+    // A native app: no cookies, so no CSRF header; no browser, so no CORS origins.
+    useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 } }),
+    useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5 }),
+    useCostLimit({ maxCost: 2000 }),
+  ],
 });

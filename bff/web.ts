@@ -1,9 +1,16 @@
 import { defineBff } from '../src/bff/define-bff';
+import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
+import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
+import { useCostLimit } from '../src/plugins/use-cost-limit';
 
 /** The web app: the whole graph, introspection and GraphiQL on. */
 export default defineBff({
   description: 'Web app: the whole graph',
   introspection: true,
   graphiql: true,
-  policies: [],
+  policies: [
+    useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 } }),
+    useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5 }),
+    useCostLimit({ maxCost: 5000 }),
+  ],
 });
