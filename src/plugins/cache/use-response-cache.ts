@@ -98,6 +98,8 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     const misses = getOrCreateCounter(policy.metrics, { name: 'loom_cache_misses_total', help: 'Cacheable responses not found in the response cache', labelNames: ['bff'] });
 
     const outcomes = new WeakMap<Request, Outcome>();
+    // Writes and invalidations the cache plugin fires without waiting; the response waits for them (below).
+    const pendingWrites = new WeakMap<Request, Array<Promise<void>>>();
     // Per request: does the operation touch PRIVATE scope? Set before the cache plugin asks.
     const privateByContext = new WeakMap<object, boolean>();
     const privateByDocument = new WeakMap<DocumentNode, boolean>();
@@ -116,9 +118,15 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
           if (context.request) outcomes.set(context.request, outcome);
           return cached;
         },
-        set: guarded.set,
-        invalidate: guarded.invalidate,
+        set: (id, data, entities, ttl) => track(context, guarded.set(id, data, entities, ttl)),
+        invalidate: (entities) => track(context, guarded.invalidate(entities)),
       };
+    }
+
+    function track(context: GatewayContext, write: PromiseLike<void> | void): Promise<void> {
+      const promise = Promise.resolve(write);
+      if (context.request) pendingWrites.set(context.request, [...(pendingWrites.get(context.request) ?? []), promise]);
+      return promise;
     }
 
     const scopePlugin: Plugin = {
@@ -149,12 +157,18 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
       shouldCacheResult: ({ result }) => !result.errors?.length,
     });
 
-    const headerPlugin: Plugin = {
-      onResponse({ request, response }) {
+    const responsePlugin: Plugin = {
+      async onResponse({ request, response }) {
         const outcome = outcomes.get(request);
         if (outcome && header !== false) response.headers.set(header, outcome);
+        // Read-your-writes across instances: once a client has the answer to a
+        // mutation, no instance serves the entries it invalidated, and a MISS
+        // is in the shared cache before the next request can ask another
+        // instance. Guarded writes never reject.
+        const writes = pendingWrites.get(request);
+        if (writes) await Promise.all(writes);
       },
     };
-    return [scopePlugin, cachePlugin, headerPlugin];
+    return [scopePlugin, cachePlugin, responsePlugin];
   };
 }

@@ -1,0 +1,76 @@
+import { Redis } from 'ioredis';
+import type { RunningBackend } from '../../demo/http-backend';
+import { invalidateResponseCache } from '../../src/plugins/cache/response-cache-invalidator';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startItemsBackend } from '../fixtures/ratelimit/items-backend';
+import { SHARED_REDIS, startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
+
+const getItem = (id: string) => ({ query: 'query ($id: String!) { getItem(id: $id) { id name } }', variables: { id } });
+
+describe('response cache shared by two gateway instances through Redis', () => {
+  const bff = uniqueBffName('cache');
+  let backend: RunningBackend;
+  let first: TestGateway;
+  let second: TestGateway;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    backend = await startItemsBackend();
+    const bffs = { [bff]: './test/fixtures/ratelimit/bff-cached.ts' };
+    first = await startItemsGateway(backend, bffs, SHARED_REDIS);
+    second = await startItemsGateway(backend, bffs, SHARED_REDIS);
+    redis = new Redis(SHARED_REDIS);
+  });
+  afterAll(async () => {
+    const keys = redis ? await redis.keys(`loom:${bff}:*`) : [];
+    if (keys.length) await redis.del(keys);
+    redis?.disconnect();
+    await first?.close();
+    await second?.close();
+    await backend?.close();
+  });
+
+  it('serves an entry written by one instance from the other; a mutation on one invalidates it on both', async () => {
+    const written = await first.query(bff, getItem('1'));
+    expect(written.status).toBe(200);
+    expect(written.headers.get('x-loom-cache')).toBe('MISS');
+    expect(written.body).toEqual({ data: { getItem: { id: '1', name: 'Item 1' } } });
+
+    const served = await second.query(bff, getItem('1'));
+    expect(served.headers.get('x-loom-cache')).toBe('HIT');
+    expect(served.body).toEqual(written.body);
+    expect(backend.calls.count('getItem')).toBe(1);
+    expect(await first.gateway.metrics.getSingleMetricAsString('loom_cache_misses_total')).toContain(`loom_cache_misses_total{bff="${bff}"} 1`);
+    expect(await second.gateway.metrics.getSingleMetricAsString('loom_cache_hits_total')).toContain(`loom_cache_hits_total{bff="${bff}"} 1`);
+
+    // Item 2 is cached too and must survive a mutation of item 1.
+    await first.query(bff, getItem('2'));
+    expect((await second.query(bff, getItem('2'))).headers.get('x-loom-cache')).toBe('HIT');
+
+    const mutation = await second.query(bff, { query: 'mutation { updateItem(id: "1", input: { name: "Renamed" }) { id name } }' });
+    expect(mutation.body).toEqual({ data: { updateItem: { id: '1', name: 'Renamed' } } });
+
+    const afterMutation = await first.query(bff, getItem('1'));
+    expect(afterMutation.headers.get('x-loom-cache')).toBe('MISS');
+    expect(afterMutation.body).toEqual({ data: { getItem: { id: '1', name: 'Renamed' } } });
+    expect((await second.query(bff, getItem('1'))).headers.get('x-loom-cache')).toBe('HIT');
+    expect((await first.query(bff, getItem('2'))).headers.get('x-loom-cache')).toBe('HIT');
+    expect(backend.calls.count('getItem')).toBe(3);
+  });
+
+  it('drops entries on an upstream event through invalidateResponseCache, for every instance', async () => {
+    await first.query(bff, getItem('3'));
+    expect((await second.query(bff, getItem('3'))).headers.get('x-loom-cache')).toBe('HIT');
+    await invalidateResponseCache({ redis, bffKeyPrefix: `loom:${bff}:` }, [{ typename: 'Item', id: '3' }]);
+    expect((await second.query(bff, getItem('3'))).headers.get('x-loom-cache')).toBe('MISS');
+    expect((await first.query(bff, getItem('3'))).headers.get('x-loom-cache')).toBe('HIT');
+  });
+
+  it('keeps every key under the BFF prefix', async () => {
+    await first.query(bff, { query: '{ listItems(limit: 2) { id } }' });
+    const all = await redis.keys('*');
+    const ours = all.filter((key) => key.includes(bff));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((key) => key.startsWith(`loom:${bff}:cache:`))).toBe(true);
+  });
+});
