@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';
+import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 
 const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -55,6 +56,7 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   if (source.timeoutMs !== undefined && !(Number.isFinite(source.timeoutMs) && source.timeoutMs > 0)) {
     throw new ConfigError(`${named}: timeoutMs must be a positive number`);
   }
+  validateUpstreamPolicyOptions(named, source.upstream);
   return resolvePaths(configDir, source);
 }
 

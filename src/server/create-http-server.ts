@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './create-gateway';
 import { renderPortal } from './render-portal';
+import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -31,7 +32,8 @@ async function readiness(gateway: Gateway) {
     }),
   );
   const sources = gateway.composed.sources.map((source) => ({ name: source.name, kind: source.kind, loaded: true }));
-  return { ready: checks.every((check) => check.ok), sources, checks };
+  // Upstream endpoint health is information, not readiness: an open breaker must not pull every gateway instance.
+  return { ready: checks.every((check) => check.ok), sources, checks, upstreams: describeUpstreamHealth(gateway.metrics) };
 }
 
 /** One port: /<bff>/graphql for each BFF, /healthz, /readyz, /metrics and the portal at /. */

@@ -27,7 +27,15 @@ async function readErrorDetail(response: Response): Promise<unknown> {
 export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
   kind: 'openapi',
   async load(source: OpenApiSourceOptions, context: HandlerContext): Promise<LoadedSource> {
-    const client = createHttpClient({ source: source.name, timeoutMs: source.timeoutMs, maxConnections: source.upstream?.maxConnections });
+    // The client balances calls over every endpoint (and the backup): omnigraph builds URLs on the first one.
+    const client = createHttpClient({
+      source: source.name,
+      timeoutMs: source.timeoutMs,
+      endpoints: source.endpoint,
+      upstream: source.upstream,
+      metrics: context.metrics,
+      logger: context.logger.child({ source: source.name }),
+    });
     const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];
     const staticHeaders = source.headers ?? {};
     // Omnigraph calls fetch(url, init, context, info); we add headers, then
