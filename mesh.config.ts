@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { defineConfig } from './src/config';
+import { discoverBffFiles } from './src/bff/discover-bff-files';
 
 /**
  * The demo shop that `npm start` serves: a REST catalog, a gRPC orders service
@@ -17,7 +19,8 @@ export default defineConfig({
     },
   ],
   links: [],
-  bffs: { web: './bff/web.ts', mobile: './bff/mobile.ts', iot: './bff/iot.ts' },
+  // Every bff/<name>.ts is served at /<name>/graphql (web, mobile, iot, and any file dropped there).
+  bffs: discoverBffFiles(resolve(__dirname, 'bff')),
   redis: process.env.LOOM_REDIS_URL,
   port: Number(process.env.PORT ?? 4000),
 });
