@@ -13,7 +13,13 @@ export function loadBffDefinition(name: string, file: string): BffDefinition {
   if (!definition || typeof definition !== 'object') {
     throw new ConfigError(`bff "${name}": ${file} must export a BFF definition (use defineBff)`);
   }
-  const policies = (definition as BffDefinition).policies;
+  const { policies, view, introspection, graphiql } = definition as BffDefinition;
   if (policies !== undefined && !Array.isArray(policies)) throw new ConfigError(`bff "${name}": policies must be a list`);
+  if (view !== undefined && (!view || typeof view !== 'object' || Array.isArray(view))) throw new ConfigError(`bff "${name}": view must be an object`);
+  for (const [option, value] of [['introspection', introspection], ['graphiql', graphiql]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`bff "${name}": ${option} must be true or false`);
+  }
+  // GraphiQL builds its explorer from introspection; without it the page is an empty editor.
+  if (graphiql === true && introspection === false) throw new ConfigError(`bff "${name}": graphiql needs introspection`);
   return definition as BffDefinition;
 }

@@ -1,0 +1,48 @@
+import { DEMO_BFFS, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
+
+const INTROSPECTION = '{ __schema { queryType { name } } }';
+
+async function getHtml(url: string) {
+  const response = await fetch(url, { headers: { accept: 'text/html' } });
+  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+}
+
+describe.each([
+  // [production, which BFFs answer introspection and serve GraphiQL]
+  [false, { web: true, mobile: true, iot: false }],
+  [true, { web: true, mobile: false, iot: false }],
+])('introspection and GraphiQL per BFF (production: %s)', (production, open) => {
+  let demo: CatalogGateway;
+
+  beforeAll(async () => {
+    demo = await startCatalogGateway(DEMO_BFFS, { production });
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it.each(Object.entries(open))('%s answers introspection: %s', async (bff, allowed) => {
+    const { status, body } = await demo.gateway.query(bff, { query: INTROSPECTION });
+    if (allowed) {
+      expect(status).toBe(200);
+      expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    } else {
+      expect(status).toBe(400);
+      // iot refuses any raw query before validation; mobile refuses introspection itself.
+      const code = bff === 'iot' ? 'PERSISTED_QUERY_NOT_FOUND' : 'INTROSPECTION_DISABLED';
+      expect(body.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+    }
+  });
+
+  it.each(Object.entries(open))('%s serves GraphiQL to a browser: %s', async (bff, allowed) => {
+    const page = await getHtml(`${demo.gateway.url}/${bff}/graphql`);
+    if (allowed) {
+      expect(page.status).toBe(200);
+      expect(page.type).toContain('text/html');
+      expect(page.text).toContain(`<title>Loom · ${bff}</title>`);
+    } else {
+      expect(page.text).not.toContain('GraphiQL');
+      expect(page.status).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
