@@ -1,0 +1,45 @@
+import { graphql } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { stitchSchemas } from '@graphql-tools/stitch';
+import { createBffView } from '../../src/bff/create-bff-view';
+
+/**
+ * A view filters the stitched schema without a wrapping layer. Merged types
+ * must keep resolving through keys the view hides: stitching adds the key
+ * selections from the gateway's stitching info, not from the view.
+ */
+describe('views over a stitched schema with a merged type', () => {
+  const calls: string[] = [];
+  const catalog = makeExecutableSchema({
+    typeDefs: 'type Query { product(id: ID!): Product } type Product { id: ID! name: String }',
+    resolvers: { Query: { product: (_root: unknown, { id }: { id: string }) => (calls.push(`catalog.product(${id})`), { id, name: `Product ${id}` }) } },
+  });
+  const stock = makeExecutableSchema({
+    typeDefs: 'type Query { productById(id: ID!): Product } type Product { id: ID! stock: Int warehouseNote: String }',
+    resolvers: { Query: { productById: (_root: unknown, { id }: { id: string }) => (calls.push(`stock.productById(${id})`), { id, stock: 7, warehouseNote: 'n' }) } },
+  });
+  const gateway = stitchSchemas({
+    subschemas: [
+      { schema: catalog },
+      { schema: stock, merge: { Product: { selectionSet: '{ id }', fieldName: 'productById', args: ({ id }: { id: string }) => ({ id }) } } },
+    ],
+  });
+
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it('resolves a merged field through a key the view hides, with one call per source', async () => {
+    const view = createBffView(gateway, { exclude: ['Product.id', '*.warehouseNote', 'Query.productById'] });
+    expect(Object.keys((view.getType('Product') as unknown as { getFields(): object }).getFields())).toEqual(['name', 'stock']);
+    const result = await graphql({ schema: view, source: '{ product(id: "4") { name stock } }' });
+    expect(result).toEqual({ data: { product: { name: 'Product 4', stock: 7 } } });
+    expect(calls).toEqual(['catalog.product(4)', 'stock.productById(4)']);
+  });
+
+  it('renames on top of the filtered stitched schema still merge', async () => {
+    const view = createBffView(gateway, { exclude: ['*.warehouseNote'], renames: { Product: 'Article', 'Product.stock': 'inStock' } });
+    const result = await graphql({ schema: view, source: '{ product(id: "2") { __typename id name inStock } }' });
+    expect(result).toEqual({ data: { product: { __typename: 'Article', id: '2', name: 'Product 2', inStock: 7 } } });
+  });
+});
