@@ -45,6 +45,13 @@ export function createCircuitBreaker(options: Required<CircuitBreakerOptions>, h
     hooks.onStateChange?.(next);
   };
 
+  // Evaluated after every outcome (as resilience4j does): the call that fills the window decides, success or not.
+  const record = (failed: boolean) => {
+    window.add(1, failed ? 1 : 0);
+    const { total, marked } = window.totals();
+    if (total >= options.minimumCalls && marked / total >= options.failureRateThreshold) moveTo('open');
+  };
+
   const state = (): CircuitState => {
     if (current === 'open' && now() - openedAt >= options.coolDownMs) moveTo('half-open');
     return current;
@@ -61,14 +68,11 @@ export function createCircuitBreaker(options: Required<CircuitBreakerOptions>, h
     },
     onSuccess() {
       if (current === 'half-open') return moveTo('closed');
-      if (current === 'closed') window.add(1, 0);
+      if (current === 'closed') record(false);
     },
     onFailure() {
       if (current === 'half-open') return moveTo('open');
-      if (current !== 'closed') return;
-      window.add(1, 1);
-      const { total, marked } = window.totals();
-      if (total >= options.minimumCalls && marked / total >= options.failureRateThreshold) moveTo('open');
+      if (current === 'closed') record(true);
     },
   };
 }
