@@ -43,7 +43,7 @@ describe('field scopes from @auth directives and the BFF config', () => {
     const { body } = await app.post({ query: '{ customers(first: 2) { id email } }' }, as('admin'));
     expect(body.data).toEqual({ customers: [{ id: '1', email: null }, { id: '2', email: null }] });
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0]).toMatchObject({ message: 'Field "Customer.email" requires scope(s): pii', extensions: { code: 'FORBIDDEN' } });
+    expect(body.errors[0]).toMatchObject({ message: 'Field "Customer.email" requires scope(s): pii', path: ['customers', 'email'], extensions: { code: 'FORBIDDEN' } });
   });
 
   it('checks fields reached through fragments and aliases', async () => {
