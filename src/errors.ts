@@ -91,7 +91,7 @@ export const upstreamBadResponse = (source: string, reason: string, upstreamStat
   });
 
 export const unauthenticated = (message = 'Authentication required') =>
-  createLoomError('UNAUTHENTICATED', message, { httpStatus: 401 });
+  createLoomError('UNAUTHENTICATED', message, { httpStatus: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
 
 export const forbidden = (message: string) => createLoomError('FORBIDDEN', message);
 

@@ -45,8 +45,9 @@ describe('useAuth with HS256 JWTs', () => {
   ])('refuses %s with 401 UNAUTHENTICATED and no resolver call', async (_name, makeToken, message) => {
     const before = app.calls();
     const token = await makeToken();
-    const { status, body } = await app.post({ query: '{ hello }' }, token ? { authorization: `Bearer ${token}` } : {});
+    const { status, headers, body } = await app.post({ query: '{ hello }' }, token ? { authorization: `Bearer ${token}` } : {});
     expect(status).toBe(401);
+    expect(headers.get('www-authenticate')).toBe('Bearer');
     expect(body.errors).toEqual([{ message, extensions: { code: 'UNAUTHENTICATED' } }]);
     expect(body.data).toBeUndefined();
     expect(app.calls()).toBe(before);
