@@ -192,7 +192,7 @@ describe('useRateLimit (in memory)', () => {
     expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'createProduct' }] })).toThrow('rules[0].field must be a Type.field coordinate');
     expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }, { by: 'user', budget: 2 }] })).toThrow('two rules are named "user"');
     expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], failMode: 'maybe' as 'open' })).toThrow('failMode must be one of open, closed');
-    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], cost: { defaultListSize: -1 } })).toThrow('defaultListSize');
+    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], cost: { defaultListSize: -1 } })).toThrow('useRateLimit: cost: query cost: defaultListSize must be a non-negative number, got -1');
   });
 
   it('builds a Plugin', () => {

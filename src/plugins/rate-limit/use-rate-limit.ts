@@ -8,8 +8,8 @@ import { createMemoryRateLimitStore } from '../../stores/memory-rate-limit-store
 import type { BucketCharge, BucketState, RateLimitStore } from '../../stores/rate-limit-store';
 import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
 import { createRedisRateLimitStore } from '../../stores/redis-rate-limit-store';
-import { createQueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
-import { requireOneOf } from '../limits/option-checks';
+import { createQueryCostCalculator, type QueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
+import { PolicyOptionError, requireOneOf } from '../limits/option-checks';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 
 export type { RateLimitRule } from './rate-limit-rules';
@@ -55,7 +55,12 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
   const rules = resolveRateLimitRules(options.rules, options);
   const failMode = options.failMode ?? 'open';
   requireOneOf('useRateLimit', 'failMode', failMode, ['open', 'closed'] as const);
-  const priceQuery = createQueryCostCalculator(options.cost);
+  let priceQuery: QueryCostCalculator;
+  try {
+    priceQuery = createQueryCostCalculator(options.cost);
+  } catch (error) {
+    throw new PolicyOptionError('useRateLimit', `cost: ${(error as Error).message}`);
+  }
   const sendHeaders = options.headers ?? true;
 
   return (policy) => {
