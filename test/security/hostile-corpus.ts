@@ -109,6 +109,8 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'body: 300 KB JSON with Content-Length', bff: 'web', headers: json, body: { query: '{ __typename }', extensions: { pad: 'p'.repeat(300_000) } }, expectStatus: 413, expectCode: 'PAYLOAD_TOO_LARGE' },
     { name: 'body: 300 KB chunked without Content-Length', bff: 'web', headers: json, chunked: true, body: { query: '{ __typename }', extensions: { pad: 'p'.repeat(300_000) } }, expectStatus: 413, expectCode: 'PAYLOAD_TOO_LARGE' },
     { name: 'body: 20 KB chunked on secure', bff: 'secure', headers: auth, chunked: true, body: { query: '{ __typename }', extensions: { pad: 'p'.repeat(20_000) } }, expectStatus: 413, expectCode: 'PAYLOAD_TOO_LARGE' },
+    { name: 'body: 40 KB query string on GET (header limit)', bff: 'mobile', method: 'GET', search: `query=${encodeURIComponent(`{ listProducts(limit: 1) { id } } #${'q'.repeat(40_000)}`)}`, expectStatus: 431 },
+    { name: 'body: alias flood over GET', bff: 'mobile', method: 'GET', search: `query=${encodeURIComponent(`{ ${repeat(20, (index) => `a${index}: listProducts(limit: 1) { id }`)} }`)}`, expectStatus: 400, expectCode: 'ALIAS_LIMIT_EXCEEDED' },
     // Malformed JSON
     { name: 'json: truncated body', bff: 'web', headers: json, rawBody: Buffer.from('{"query": "{ listCustomers { id '), expectStatus: 400, expectCode: 'BAD_REQUEST' },
     { name: 'json: null body', bff: 'web', headers: json, rawBody: Buffer.from('null'), expectStatus: 400, expectCode: 'BAD_REQUEST' },
