@@ -1,4 +1,4 @@
-import type { ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { introspectionDisabled } from '../errors';
 
@@ -13,7 +13,10 @@ const INTROSPECTION_ENTRY_POINTS = new Set(['__schema', '__type']);
 export function noIntrospectionRule(bffName: string): ValidationRule {
   return (context) => ({
     Field(node) {
-      if (INTROSPECTION_ENTRY_POINTS.has(node.name.value)) context.reportError(introspectionDisabled(node.name.value, bffName));
+      if (!INTROSPECTION_ENTRY_POINTS.has(node.name.value)) return;
+      // Same code and message as the catalogue's, plus the location of the field.
+      const error = introspectionDisabled(node.name.value, bffName);
+      context.reportError(new GraphQLError(error.message, { nodes: node, extensions: error.extensions }));
     },
   });
 }
