@@ -3,6 +3,7 @@ import { defineBff } from '../src/bff/define-bff';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
+import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 import { usePersistedOperations } from '../src/plugins/use-persisted-operations';
 
 /**
@@ -22,5 +23,6 @@ export default defineBff({
     useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 8_192 } }),
     useQueryLimits({ maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxTokens: 300, maxBatchSize: 1 }),
     useCostLimit({ maxCost: 200 }),
+    useRateLimit({ rules: [{ by: 'apiKey', budget: 1_000 }, { by: 'ip', budget: 5_000 }] }),
   ],
 });

@@ -2,6 +2,8 @@ import { defineBff } from '../src/bff/define-bff';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
+import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
+import { useResponseCache } from '../src/plugins/cache/use-response-cache';
 
 /**
  * The mobile app: a trimmed view of the graph. No admin mutations, no internal
@@ -31,5 +33,7 @@ export default defineBff({
     useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 } }),
     useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5 }),
     useCostLimit({ maxCost: 2000 }),
+    useRateLimit({ rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),
+    useResponseCache({ ttlMs: 30_000, ttlPerType: { Product: 60_000 }, privateScope: ['Customer'] }),
   ],
 });

@@ -2,6 +2,7 @@ import { defineBff } from '../src/bff/define-bff';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
+import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 
 /** The web app: the whole graph, introspection and GraphiQL on. */
 export default defineBff({
@@ -12,5 +13,6 @@ export default defineBff({
     useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 } }),
     useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5 }),
     useCostLimit({ maxCost: 5000 }),
+    useRateLimit({ rules: [{ by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } }, { by: 'ip', budget: 50_000 }, { by: 'user', field: 'Mutation.createProduct', budget: 5 }] }),
   ],
 });

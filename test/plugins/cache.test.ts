@@ -155,4 +155,9 @@ describe('useResponseCache (in memory)', () => {
     });
     expect(plugins).toHaveLength(3);
   });
+
+  it('refuses at start-up a type or field this BFF does not have', () => {
+    expect(() => cacheApp({ privateScope: ['Customer'] })).toThrow('useResponseCache: privateScope: type "Customer" is not in this BFF\'s schema');
+    expect(() => cacheApp({ ttlPerField: { 'Query.customers': 5 } })).toThrow('ttlPerField: field "Query.customers" is not in this BFF\'s schema');
+  });
 });

@@ -208,4 +208,9 @@ describe('useRateLimit (in memory)', () => {
     });
     expect(typeof plugin.onExecute).toBe('function');
   });
+
+  it('refuses at start-up a field rule naming a field this BFF does not have', () => {
+    const build = () => createTinyApp({ policies: [useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'Mutation.deleteProduct' }] })] });
+    expect(build).toThrow('useRateLimit: rules[].field: field "Mutation.deleteProduct" is not in this BFF\'s schema');
+  });
 });

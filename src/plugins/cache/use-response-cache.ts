@@ -7,6 +7,7 @@ import { getOrCreateCounter } from '../../stores/get-or-create-metric';
 import { createRedisHealth } from '../../stores/redis-health';
 import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../limits/option-checks';
 import { asGatewayContext } from '../rate-limit/use-rate-limit';
+import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
 import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
 import { touchesPrivateScope } from './private-scope';
 import type { ResponseCacheInvalidator } from './response-cache-invalidator';
@@ -86,6 +87,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
   const privateSet = new Set(privateScope);
 
   return (policy) => {
+    requireSchemaCoordinates('useResponseCache', 'privateScope', policy.schema, privateScope);
+    requireSchemaCoordinates('useResponseCache', 'ttlPerType', policy.schema, Object.keys(options.ttlPerType ?? {}));
+    requireSchemaCoordinates('useResponseCache', 'ttlPerField', policy.schema, Object.keys(options.ttlPerField ?? {}));
     const health = policy.redis
       ? createRedisHealth({ redis: policy.redis, bffName: policy.bffName, component: 'response-cache', logger: policy.logger, metrics: policy.metrics })
       : undefined;

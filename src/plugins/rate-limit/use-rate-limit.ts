@@ -10,6 +10,7 @@ import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
 import { createRedisRateLimitStore } from '../../stores/redis-rate-limit-store';
 import { createQueryCostCalculator, type QueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
 import { PolicyOptionError, requireOneOf } from '../limits/option-checks';
+import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 
 export type { RateLimitRule } from './rate-limit-rules';
@@ -64,6 +65,7 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
   const sendHeaders = options.headers ?? true;
 
   return (policy) => {
+    requireSchemaCoordinates('useRateLimit', 'rules[].field', policy.schema, options.rules.flatMap((rule) => rule.field ?? []));
     const store = options.store ?? (policy.redis ? createRedisRateLimitStore(policy.redis) : createMemoryRateLimitStore());
     const health: RedisHealth | undefined =
       policy.redis && !options.store
