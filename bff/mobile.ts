@@ -25,8 +25,8 @@ export default defineBff({
     ],
     // Root lists without a limit/first argument (e.g. listCustomers) are hidden.
     listBoundArguments: ['limit', 'first', 'pageSize'],
-    // Upstreams see which client asked.
-    hiddenArguments: { 'Query.getCustomer.X_Request_Source': 'mobile' },
+    // Small screens: a shorter page unless the app asks for more.
+    argumentDefaults: { 'Query.listProducts.limit': 10 },
   },
   policies: [
     // A native app: no cookies, so no CSRF header; no browser, so no CORS origins.

@@ -57,12 +57,14 @@ describe('demo BFFs over the catalog', () => {
     expect(demo.backend.calls.count()).toBe(0);
   });
 
-  it('mobile: answers its queries and tags upstream calls through a hidden argument', async () => {
-    const { body } = await demo.gateway.query('mobile', { query: '{ getCustomer(id: "2") { id name } listProducts(limit: 2) { id } }' });
-    expect(body).toEqual({ data: { getCustomer: { id: '2', name: 'Customer 2' }, listProducts: [{ id: 'p1' }, { id: 'p2' }] } });
-    expect(demo.backend.lastHeaders.get('getCustomer')?.['x-request-source']).toBe('mobile');
-    const refused = await demo.gateway.query('mobile', { query: '{ getCustomer(id: "2", X_Request_Source: "web") { id } }' });
-    expect(refused.body.errors?.[0].message).toBe('Unknown argument "X_Request_Source" on field "Query.getCustomer".');
+  it('mobile: answers its queries, with a shorter default page that the app may override', async () => {
+    const { body } = await demo.gateway.query('mobile', { query: '{ getCustomer(id: "2") { id name } listProducts { id } }' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.getCustomer).toEqual({ id: '2', name: 'Customer 2' });
+    expect(body.data?.listProducts).toHaveLength(10);
+    const more = await demo.gateway.query('mobile', { query: '{ listProducts(limit: 12) { id } }' });
+    expect(more.body.data?.listProducts).toHaveLength(12);
+    expect(demo.backend.calls.snapshot()).toEqual({ getCustomer: 1, listProducts: 2 });
   });
 
   it('mobile SDL is strictly smaller than web SDL, and iot smaller still', () => {

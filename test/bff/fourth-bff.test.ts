@@ -17,7 +17,11 @@ const createBffViewSpy = createBffView as jest.MockedFunction<typeof createBffVi
 /** A BFF file as a partner team would drop it: a plain default export, renames included. */
 const PARTNER = `export default {
   description: 'Partner shops: products only, partner names',
-  view: { include: ['Query.{getProduct,listProducts}'], renames: { Product: 'Item', 'Query.getProduct': 'item', 'Product.price': 'amount' } },
+  view: {
+    include: ['Query.{getProduct,listProducts}'],
+    hiddenArguments: { 'Query.listProducts.tag': 'digital' },
+    renames: { Product: 'Item', 'Query.getProduct': 'item', 'Product.price': 'amount' },
+  },
   policies: [],
 };
 `;
@@ -48,10 +52,15 @@ describe('a BFF added by dropping a file', () => {
       expect(createBffViewSpy).toHaveBeenCalledTimes(4);
       const { status, body } = await demo.gateway.query('partner', { query: '{ item(id: "p2") { __typename id amount } listProducts(limit: 1) { name } }' });
       expect(status).toBe(200);
-      expect(body).toEqual({ data: { item: { __typename: 'Item', id: 'p2', amount: 19.98 }, listProducts: [{ name: 'Product 1' }] } });
+      // The hidden tag argument is fixed to "digital": p1 is physical, p2 digital.
+      expect(body).toEqual({ data: { item: { __typename: 'Item', id: 'p2', amount: 19.98 }, listProducts: [{ name: 'Product 2' }] } });
       expect(demo.backend.calls.snapshot()).toEqual({ getProduct: 1, listProducts: 1 });
-      const refused = await demo.gateway.query('partner', { query: '{ getCustomer(id: "1") { id } }' });
-      expect(refused.status).toBe(400);
+      for (const query of ['{ getCustomer(id: "1") { id } }', '{ listProducts(tag: "physical") { name } }', '{ getProduct(id: "p1") { id } }']) {
+        const refused = await demo.gateway.query('partner', { query });
+        expect(refused.status).toBe(400);
+        expect(refused.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      }
+      expect(demo.backend.calls.count()).toBe(2);
       for (const bff of ['web', 'mobile', 'partner']) await demo.gateway.query(bff, { query: '{ __typename }' });
       expect(createBffViewSpy).toHaveBeenCalledTimes(4);
       for (const app of demo.gateway.gateway.bffs.values()) expect(app.yoga.getEnveloped({}).schema).toBe(app.schema);

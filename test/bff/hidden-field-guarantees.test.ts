@@ -65,14 +65,17 @@ describe('hidden fields and types stay hidden', () => {
     const { body } = await demo.gateway.query('mobile-introspectable', {
       query: `{ customer: __type(name: "Customer") { fields { name } }
         mutation: __schema { mutationType { name } }
-        types: __schema { types { name } queryType { fields { name args { name } } } } }`,
+        types: __schema { types { name } queryType { fields { name args { name defaultValue } } } } }`,
     });
     expect(body.errors).toBeUndefined();
     expect(body.data?.customer.fields.map((field: { name: string }) => field.name)).toEqual(['id', 'name', 'email', 'tier']);
     expect(body.data?.mutation.mutationType).toBeNull();
-    const queryFields = body.data?.types.queryType.fields as Array<{ name: string; args: Array<{ name: string }> }>;
+    const queryFields = body.data?.types.queryType.fields as Array<{ name: string; args: Array<{ name: string; defaultValue: string | null }> }>;
     expect(queryFields.map((field) => field.name)).toEqual(['listProducts', 'getProduct', 'getCustomer']);
-    expect(queryFields.find((field) => field.name === 'getCustomer')?.args.map((arg) => arg.name)).toEqual(['id']);
+    expect(queryFields.find((field) => field.name === 'listProducts')?.args).toEqual([
+      { name: 'limit', defaultValue: '10' },
+      { name: 'tag', defaultValue: null },
+    ]);
     expect(body.data?.types.types.map((type: { name: string }) => type.name)).not.toContain('NewProduct_Input');
   });
 
