@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { getOrCreateGauge } from './get-or-create-metric';
 
 export interface RedisHealthOptions {
-  redis: Redis;
+  /** Only `ping` is used, for the readiness probe. */
+  redis: { ping(): Promise<unknown> };
   bffName: string;
   /** Who uses Redis, for log lines: `rate-limit`, `response-cache`. */
   component: string;
