@@ -2,9 +2,10 @@ import { validateSchema, type GraphQLSchema } from 'graphql';
 import { pruneSchema } from '@graphql-tools/utils';
 import { ConfigError } from '../errors';
 import { filterView } from './view/filter-view';
+import { parseArgumentSettings } from './view/argument-settings';
 import { applyRootArguments } from './view/root-arguments';
 import { guardAbstractTypes } from './view/guard-abstract-types';
-import { renameView } from './view/rename-view';
+import { wrapView } from './view/wrap-view';
 import type { BffViewOptions } from './define-bff';
 
 function requirePatternList(bffName: string, option: string, value: unknown) {
@@ -15,10 +16,10 @@ function requirePatternList(bffName: string, option: string, value: unknown) {
 
 /**
  * The BFF's view of the gateway schema, built once at start-up:
- * filter (include/exclude, bounded lists) -> hidden arguments and defaults ->
- * prune unreachable types -> guard abstract types -> renames.
- * Everything but renames rewrites the schema and keeps the gateway's
- * resolvers, so it costs nothing per request.
+ * filter (include/exclude, bounded lists) -> root-field hidden arguments and
+ * defaults -> prune unreachable types -> guard abstract types -> wrap for
+ * renames and arguments below the root. Everything before the wrap rewrites
+ * the schema and keeps the gateway's resolvers, so it costs nothing per request.
  */
 export function createBffView(gatewaySchema: GraphQLSchema, view: BffViewOptions = {}, bffName = 'view'): GraphQLSchema {
   requirePatternList(bffName, 'include', view.include);
@@ -26,12 +27,13 @@ export function createBffView(gatewaySchema: GraphQLSchema, view: BffViewOptions
   requirePatternList(bffName, 'listBoundArguments', view.listBoundArguments);
   const isWholeGraph = !view.include?.length && !view.exclude?.length && !view.listBoundArguments?.length;
   let schema = isWholeGraph ? gatewaySchema : filterView(gatewaySchema, view);
-  schema = applyRootArguments(bffName, gatewaySchema, schema, view);
+  const argumentSettings = parseArgumentSettings(bffName, view, gatewaySchema);
+  schema = applyRootArguments(schema, argumentSettings.root);
   if (schema !== gatewaySchema) {
     schema = guardAbstractTypes(pruneSchema(schema));
     if (!schema.getQueryType()) throw new ConfigError(`bff "${bffName}": the view hides every Query field`);
   }
-  schema = renameView(bffName, schema, view.renames ?? {});
+  schema = wrapView(bffName, schema, { renames: view.renames ?? {}, nestedArguments: argumentSettings.nested });
   const errors = validateSchema(schema);
   if (errors.length) throw new ConfigError(`bff "${bffName}": the view is not a valid schema: ${errors.map((error) => error.message).join('; ')}`);
   return schema;

@@ -28,20 +28,22 @@ export interface BffViewOptions {
    */
   listBoundArguments?: string[];
   /**
-   * Root-field arguments hidden from the client and always sent upstream with
-   * this value: `{ 'Query.listProducts.limit': 5 }`. (Root fields only: nested
-   * arguments travel inside the delegated selection.)
+   * Arguments hidden from the client and always sent upstream with this value:
+   * `{ 'Query.listProducts.limit': 5, 'Order.items.first': 10 }`. On root
+   * fields this costs nothing per request; below the root it adds the
+   * wrapping layer (the value travels inside the delegated selection).
    */
   hiddenArguments?: Record<string, unknown>;
   /**
-   * Root-field arguments that stay visible with a new default, sent upstream
-   * when the client leaves them out: `{ 'Query.listProducts.limit': 10 }`.
+   * Arguments that stay visible with a new default, sent upstream when the
+   * client leaves them out: `{ 'Query.listProducts.limit': 10 }`.
    */
   argumentDefaults?: Record<string, unknown>;
   /**
    * Renames of types, root fields and object fields:
    * `{ Customer: 'Client', 'Query.getCustomer': 'customer', 'Customer.email': 'mail' }`.
    * Renames add one wrapping layer per request (graphql-tools transforms); filters add none.
+   * Every other option uses the gateway's names, before renaming.
    */
   renames?: Record<string, string>;
 }

@@ -121,7 +121,7 @@ describe('createBffView arguments', () => {
   });
 
   it.each([
-    [{ hiddenArguments: { 'User.name.x': 1 } }, 'bff "t": view.hiddenArguments "User.name.x": only root fields (Query, Mutation) take view arguments'],
+    [{ hiddenArguments: { 'Node.id.x': 1 } }, 'bff "t": view.hiddenArguments "Node.id.x": Node is not an object type'],
     [{ hiddenArguments: { 'Query.search': 1 } }, 'bff "t": view.hiddenArguments "Query.search": expected Type.field.argument'],
     [{ hiddenArguments: { 'Query.search.nope': 1 } }, 'bff "t": view.hiddenArguments "Query.search.nope": the gateway schema has no such argument'],
     [{ argumentDefaults: { 'Query.users.first': 'ten' } }, 'bff "t": view.argumentDefaults "Query.users.first": Invalid value "ten": Int cannot represent non-integer value: "ten"'],

@@ -1,13 +1,18 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { wrapSchema, RenameObjectFields, RenameTypes } from '@graphql-tools/wrap';
+import type { Transform } from '@graphql-tools/delegate';
 import { ConfigError } from '../../errors';
+import { createNestedArgumentsTransform } from './nested-arguments';
+import type { ArgumentSettings } from './argument-settings';
 
-/**
- * Renames types, root fields and object fields through graphql-tools'
- * transforms: requests are translated back and `__typename` forward, which a
- * bare schema rewrite cannot do. Only views with renames pay for the layer.
- */
-export function renameView(bffName: string, schema: GraphQLSchema, renames: Record<string, string>): GraphQLSchema {
+export interface WrapViewOptions {
+  /** `Type`, `Type.field` (root fields included) -> new name; names are the view's before renaming. */
+  renames: Record<string, string>;
+  /** Hidden arguments and defaults on non-root fields. */
+  nestedArguments: ArgumentSettings;
+}
+
+function parseRenames(bffName: string, schema: GraphQLSchema, renames: Record<string, string>) {
   const typeRenames = new Map<string, string>();
   const fieldRenames = new Map<string, string>();
   for (const [from, to] of Object.entries(renames)) {
@@ -23,14 +28,23 @@ export function renameView(bffName: string, schema: GraphQLSchema, renames: Reco
       fieldRenames.set(from, to);
     }
   }
-  if (!typeRenames.size && !fieldRenames.size) return schema;
-  return wrapSchema({
-    schema,
-    batch: false,
-    // Field renames see the view's own type names, so they run before type renames.
-    transforms: [
-      new RenameObjectFields((typeName, fieldName) => fieldRenames.get(`${typeName}.${fieldName}`) ?? fieldName),
-      new RenameTypes((typeName) => typeRenames.get(typeName) ?? typeName),
-    ],
-  });
+  return { typeRenames, fieldRenames };
+}
+
+/**
+ * What a bare schema rewrite cannot do, through graphql-tools' transforms:
+ * renames (requests translated back, `__typename` forward) and arguments
+ * below the root (literals added to the delegated selection). Only views
+ * that use them pay for the extra execution layer.
+ */
+export function wrapView(bffName: string, schema: GraphQLSchema, { renames, nestedArguments }: WrapViewOptions): GraphQLSchema {
+  const { typeRenames, fieldRenames } = parseRenames(bffName, schema, renames);
+  const transforms: Transform[] = [];
+  // Each transform sees the names the previous one produced: arguments and
+  // field renames use the view's own type names, so type renames come last.
+  if (nestedArguments.hidden.length || nestedArguments.defaults.length) transforms.push(createNestedArgumentsTransform(nestedArguments));
+  if (fieldRenames.size) transforms.push(new RenameObjectFields((typeName, fieldName) => fieldRenames.get(`${typeName}.${fieldName}`) ?? fieldName));
+  if (typeRenames.size) transforms.push(new RenameTypes((typeName) => typeRenames.get(typeName) ?? typeName));
+  if (!transforms.length) return schema;
+  return wrapSchema({ schema, batch: false, transforms });
 }
