@@ -60,7 +60,6 @@ function codeOf(error: UpstreamError): string {
  * and inner policies can add events (e.g. `retry`) to it.
  */
 export function instrumentExecutor(source: InstrumentedSource, executor: Executor, registry: Registry): Executor {
-  const tracer = getTracer();
   const metrics = getUpstreamMetrics(registry);
   const duration = metrics.duration.labels({ source: source.name });
 
@@ -84,7 +83,7 @@ export function instrumentExecutor(source: InstrumentedSource, executor: Executo
   };
 
   return <TReturn>(request: ExecutionRequest): MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>> => {
-    const span = tracer.startSpan(`upstream ${source.name}`, {
+    const span = getTracer().startSpan(`upstream ${source.name}`, {
       kind: SpanKind.CLIENT,
       attributes: {
         [SPAN_ATTRIBUTES.source]: source.name,

@@ -45,13 +45,13 @@ function markResultErrors(result: unknown): void {
  * (instrumentExecutor) and outgoing `traceparent` headers hang below it.
  */
 export function useRequestTracing({ bffName }: RequestTracingOptions): Plugin {
-  const tracer = getTracer();
   return {
     instrumentation: {
       request({ request }, wrapped) {
         const parent = propagation.extract(ROOT_CONTEXT, request.headers, fetchHeadersGetter);
         const path = new URL(request.url).pathname;
-        const span = tracer.startSpan(
+        // Tracer looked up per request: tracing may be set up after the BFF is built.
+        const span = getTracer().startSpan(
           `${request.method} ${path}`,
           { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_URL_PATH]: path, [SPAN_ATTRIBUTES.bff]: bffName } },
           parent,

@@ -11,6 +11,9 @@ import { REPO_ROOT } from '../helpers/test-gateway';
 import { startSpanCollector, type SpanCollector } from './span-collector';
 import { parsePrometheusText, valueOf } from './prometheus-text';
 
+/** Test executors return concrete results; Executor is generic in its result type. */
+const executorOf = (fn: (request: ExecutionRequest) => unknown): Executor => fn as Executor;
+
 const request = (query: string, context: Record<string, unknown> = {}): ExecutionRequest => ({ document: parse(query), operationType: 'query' as never, context });
 
 describe('instrumentExecutor (one span and metrics per upstream call)', () => {
@@ -28,12 +31,12 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
   it('names the root fields and makes its span active for the transport (retries can add events to it)', async () => {
     const registry = new Registry();
     let activeInside: string | undefined;
-    const inner: Executor = async () => {
+    const inner = executorOf(async () => {
       const span = trace.getActiveSpan();
       activeInside = span?.spanContext().spanId;
       span?.addEvent('retry', { attempt: 1 });
       return { data: { getOrder: { id: '1' } } };
-    };
+    });
     const result = await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, registry)(request('{ __typename getOrder(id: "1") { id } listOrders { id } }'));
     expect(result).toEqual({ data: { getOrder: { id: '1' } } });
     const [span] = collector.spans();
@@ -47,7 +50,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
 
   it('takes the gRPC status from a GRPC_* error code', async () => {
     const registry = new Registry();
-    const inner: Executor = async () => ({ data: null, errors: [createLoomError('GRPC_UNAVAILABLE', 'Source "orders" is unavailable', { source: 'orders' })] });
+    const inner = executorOf(async () => ({ data: null, errors: [createLoomError('GRPC_UNAVAILABLE', 'Source "orders" is unavailable', { source: 'orders' })] }));
     await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, registry)(request('{ getOrder(id: "1") { id } }'));
     const [span] = collector.spans();
     expect(span.attributes).toMatchObject({ 'loom.upstream.status': 'UNAVAILABLE', 'rpc.grpc.status_code': 'UNAVAILABLE', 'loom.error_codes': ['GRPC_UNAVAILABLE'] });
@@ -60,7 +63,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
   it('records a thrown error (e.g. a timeout from the resilience layer) and rethrows it', async () => {
     const registry = new Registry();
     const timeout = upstreamTimeout('billing', 50);
-    const inner: Executor = () => Promise.reject(timeout);
+    const inner = executorOf(() => Promise.reject(timeout));
     await expect(instrumentExecutor({ name: 'billing', kind: 'soap' }, inner, registry)(request('{ getInvoice { id } }'))).rejects.toBe(timeout);
     const [span] = collector.spans();
     expect(span.attributes['loom.upstream.status']).toBe('error');
@@ -70,7 +73,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
 
   it('handles a synchronous executor and a synchronous throw', () => {
     const registry = new Registry();
-    expect(instrumentExecutor({ name: 'sync', kind: 'graphql' }, () => ({ data: { a: 1 } }), registry)(request('{ a }'))).toEqual({ data: { a: 1 } });
+    expect(instrumentExecutor({ name: 'sync', kind: 'graphql' }, executorOf(() => ({ data: { a: 1 } })), registry)(request('{ a }'))).toEqual({ data: { a: 1 } });
     const boom = new Error('boom');
     expect(() =>
       instrumentExecutor({ name: 'sync', kind: 'graphql' }, () => {
