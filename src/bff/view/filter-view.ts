@@ -12,7 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { filterSchema, getRootTypeNames } from '@graphql-tools/utils';
-import { createCoordinateMatcher } from './coordinate-matcher';
+import { createCoordinateMatcher, type CoordinateMatcher } from './coordinate-matcher';
 import type { BffViewOptions } from '../define-bff';
 
 export type FilterOptions = Pick<BffViewOptions, 'include' | 'exclude' | 'listBoundArguments'>;
@@ -28,20 +28,18 @@ function isFilterableType(type: GraphQLNamedType, rootTypeNames: ReadonlySet<str
   return !rootTypeNames.has(type.name) && !isSpecifiedScalarType(type) && !isIntrospectionType(type);
 }
 
-/**
- * Every `Type.field` the view hides, closed over interfaces: a field hidden on
- * an implementation is hidden on its interfaces (or the schema would be
- * invalid), and a field hidden on an interface is hidden on every
- * implementation (or `... on Impl { field }` would reach it).
- */
-function collectHiddenFields(schema: GraphQLSchema, options: FilterOptions, keepsType: (name: string) => boolean): Set<string> {
+type CompositeType = { name: string; getFields(): GraphQLFieldMap<unknown, unknown>; getInterfaces(): readonly { name: string }[] };
+
+interface HiddenFieldRules {
+  matcher: CoordinateMatcher;
+  keepsType: (typeName: string) => boolean;
+  boundArguments?: ReadonlySet<string>;
+}
+
+/** The fields the rules hide, before interfaces are taken into account. */
+function collectHiddenFields(schema: GraphQLSchema, composite: readonly CompositeType[], { matcher, keepsType, boundArguments }: HiddenFieldRules): Set<string> {
   const rootTypeNames = getRootTypeNames(schema);
-  const matcher = createCoordinateMatcher({ include: options.include, exclude: options.exclude, rootTypeNames: [...rootTypeNames] });
-  const boundArguments = options.listBoundArguments && new Set(options.listBoundArguments);
   const hidden = new Set<string>();
-  const composite = Object.values(schema.getTypeMap()).filter(
-    (type) => (isObjectType(type) || isInterfaceType(type)) && !isIntrospectionType(type),
-  ) as Array<{ name: string; getFields(): GraphQLFieldMap<unknown, unknown>; getInterfaces(): readonly { name: string }[] }>;
   for (const type of composite) {
     const isRoot = rootTypeNames.has(type.name);
     for (const field of Object.values(type.getFields())) {
@@ -53,14 +51,25 @@ function collectHiddenFields(schema: GraphQLSchema, options: FilterOptions, keep
       }
     }
   }
+  return hidden;
+}
+
+/**
+ * Closes the hidden set over interfaces: a field hidden on an implementation
+ * is hidden on its interfaces (or the schema would be invalid), and a field
+ * hidden on an interface is hidden on every implementation (or
+ * `... on Impl { field }` would reach it).
+ */
+function closeOverInterfaces(schema: GraphQLSchema, composite: readonly CompositeType[], hidden: Set<string>): void {
   for (let changed = true; changed; ) {
     changed = false;
     for (const type of composite) {
       for (const iface of type.getInterfaces()) {
+        const interfaceFields = (schema.getType(iface.name) as CompositeType).getFields();
         for (const fieldName of Object.keys(type.getFields())) {
+          if (!(fieldName in interfaceFields)) continue;
           const own = coordinateOf(type.name, fieldName);
           const inherited = coordinateOf(iface.name, fieldName);
-          if (!(fieldName in (schema.getType(iface.name) as { getFields(): object }).getFields())) continue;
           if (hidden.has(own) !== hidden.has(inherited)) {
             hidden.add(own).add(inherited);
             changed = true;
@@ -69,7 +78,6 @@ function collectHiddenFields(schema: GraphQLSchema, options: FilterOptions, keep
       }
     }
   }
-  return hidden;
 }
 
 function rootTypeName(schema: GraphQLSchema, operation: 'Query' | 'Mutation' | 'Subscription'): string {
@@ -89,7 +97,12 @@ export function filterView(schema: GraphQLSchema, options: FilterOptions): Graph
     const type = schema.getType(typeName);
     return !type || !isFilterableType(type, rootTypeNames) || matcher.keepsType(typeName);
   };
-  const hidden = collectHiddenFields(schema, options, keepsType);
+  const composite = Object.values(schema.getTypeMap()).filter(
+    (type) => (isObjectType(type) || isInterfaceType(type)) && !isIntrospectionType(type),
+  ) as CompositeType[];
+  const boundArguments = options.listBoundArguments && new Set(options.listBoundArguments);
+  const hidden = collectHiddenFields(schema, composite, { matcher, keepsType, boundArguments });
+  closeOverInterfaces(schema, composite, hidden);
   const keepsField = (typeName: string, fieldName: string) => !hidden.has(coordinateOf(typeName, fieldName));
   return filterSchema({
     schema,
