@@ -10,21 +10,19 @@ interface MetricDefinition<Label extends string> {
  * Several BFFs (and several policies in one BFF) share one registry; a second
  * `new Counter` with the same name would throw, so the first one wins.
  */
-export function getOrCreateCounter<Label extends string>(registry: Registry, definition: MetricDefinition<Label>): Counter<Label> {
+function getOrCreate<Label extends string, Metric extends Counter<Label> | Gauge<Label>>(
+  registry: Registry,
+  definition: MetricDefinition<Label>,
+  kind: new (configuration: { name: string; help: string; labelNames: Label[]; registers: Registry[] }) => Metric,
+): Metric {
   const existing = registry.getSingleMetric(definition.name);
-  if (existing) {
-    if (!(existing instanceof Counter)) throw new TypeError(`metric ${definition.name} is registered with another type`);
-    return existing as Counter<Label>;
-  }
-  return new Counter({ ...definition, labelNames: [...definition.labelNames], registers: [registry] });
+  if (existing === undefined) return new kind({ ...definition, labelNames: [...definition.labelNames], registers: [registry] });
+  if (!(existing instanceof kind)) throw new TypeError(`metric ${definition.name} is registered with another type`);
+  return existing;
 }
 
-/** Gauge counterpart of {@link getOrCreateCounter}. */
-export function getOrCreateGauge<Label extends string>(registry: Registry, definition: MetricDefinition<Label>): Gauge<Label> {
-  const existing = registry.getSingleMetric(definition.name);
-  if (existing) {
-    if (!(existing instanceof Gauge)) throw new TypeError(`metric ${definition.name} is registered with another type`);
-    return existing as Gauge<Label>;
-  }
-  return new Gauge({ ...definition, labelNames: [...definition.labelNames], registers: [registry] });
-}
+export const getOrCreateCounter = <Label extends string>(registry: Registry, definition: MetricDefinition<Label>): Counter<Label> =>
+  getOrCreate(registry, definition, Counter<Label>);
+
+export const getOrCreateGauge = <Label extends string>(registry: Registry, definition: MetricDefinition<Label>): Gauge<Label> =>
+  getOrCreate(registry, definition, Gauge<Label>);

@@ -1,36 +1,20 @@
-import { Redis } from 'ioredis';
-import type { RunningBackend } from '../../demo/http-backend';
 import { invalidateResponseCache } from '../../src/plugins/cache/response-cache-invalidator';
-import type { TestGateway } from '../helpers/test-gateway';
-import { startItemsBackend } from '../fixtures/ratelimit/items-backend';
-import { SHARED_REDIS, startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
+import { startTwoInstances, type TwoInstances } from '../fixtures/ratelimit/shared-gateways';
 
 const getItem = (id: string) => ({ query: 'query ($id: String!) { getItem(id: $id) { id name } }', variables: { id } });
 
 describe('response cache shared by two gateway instances through Redis', () => {
-  const bff = uniqueBffName('cache');
-  let backend: RunningBackend;
-  let first: TestGateway;
-  let second: TestGateway;
-  let redis: Redis;
+  let setup: TwoInstances;
 
   beforeAll(async () => {
-    backend = await startItemsBackend();
-    const bffs = { [bff]: './test/fixtures/ratelimit/bff-cached.ts' };
-    first = await startItemsGateway(backend, bffs, SHARED_REDIS);
-    second = await startItemsGateway(backend, bffs, SHARED_REDIS);
-    redis = new Redis(SHARED_REDIS);
+    setup = await startTwoInstances('cache', './test/fixtures/ratelimit/bff-cached.ts');
   });
   afterAll(async () => {
-    const keys = redis ? await redis.keys(`loom:${bff}:*`) : [];
-    if (keys.length) await redis.del(keys);
-    redis?.disconnect();
-    await first?.close();
-    await second?.close();
-    await backend?.close();
+    await setup?.close();
   });
 
   it('serves an entry written by one instance from the other; a mutation on one invalidates it on both', async () => {
+    const { bff, backend, first, second } = setup;
     const written = await first.query(bff, getItem('1'));
     expect(written.status).toBe(200);
     expect(written.headers.get('x-loom-cache')).toBe('MISS');
@@ -59,6 +43,7 @@ describe('response cache shared by two gateway instances through Redis', () => {
   });
 
   it('drops entries on an upstream event through invalidateResponseCache, for every instance', async () => {
+    const { bff, first, second, redis } = setup;
     await first.query(bff, getItem('3'));
     expect((await second.query(bff, getItem('3'))).headers.get('x-loom-cache')).toBe('HIT');
     await invalidateResponseCache({ redis, bffKeyPrefix: `loom:${bff}:` }, [{ typename: 'Item', id: '3' }]);
@@ -67,6 +52,7 @@ describe('response cache shared by two gateway instances through Redis', () => {
   });
 
   it('keeps every key under the BFF prefix', async () => {
+    const { bff, first, redis } = setup;
     await first.query(bff, { query: '{ listItems(limit: 2) { id } }' });
     const all = await redis.keys('*');
     const ours = all.filter((key) => key.includes(bff));

@@ -1,37 +1,21 @@
-import { Redis } from 'ioredis';
-import type { RunningBackend } from '../../demo/http-backend';
-import type { TestGateway } from '../helpers/test-gateway';
-import { startItemsBackend } from '../fixtures/ratelimit/items-backend';
-import { SHARED_REDIS, startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
+import { startTwoInstances, type TwoInstances } from '../fixtures/ratelimit/shared-gateways';
 
 // getItem(id) { id name } costs 1 + 2 = 3 units; the budget is 20 per user, so 6 fit.
 const GET_ITEM = '{ getItem(id: "1") { id name } }';
 
 describe('cost-based rate limit shared by two gateway instances through Redis', () => {
-  const bff = uniqueBffName('rl');
-  let backend: RunningBackend;
-  let first: TestGateway;
-  let second: TestGateway;
-  let redis: Redis;
+  let setup: TwoInstances;
 
   beforeAll(async () => {
-    backend = await startItemsBackend();
-    const bffs = { [bff]: './test/fixtures/ratelimit/bff-rate-limited.ts' };
-    first = await startItemsGateway(backend, bffs, SHARED_REDIS);
-    second = await startItemsGateway(backend, bffs, SHARED_REDIS);
-    redis = new Redis(SHARED_REDIS);
+    setup = await startTwoInstances('rl', './test/fixtures/ratelimit/bff-rate-limited.ts');
   });
   afterAll(async () => {
-    const keys = redis ? await redis.keys(`loom:${bff}:*`) : [];
-    if (keys.length) await redis.del(keys);
-    redis?.disconnect();
-    await first?.close();
-    await second?.close();
-    await backend?.close();
+    await setup?.close();
   });
-  beforeEach(() => backend.calls.reset());
+  beforeEach(() => setup.backend.calls.reset());
 
   it('accepts exactly the budget across both instances under concurrent load, refuses the rest with 429 and no upstream call', async () => {
+    const { bff, backend, first, second } = setup;
     const user = { 'x-test-user': 'concurrent' };
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? first : second).query(bff, { query: GET_ITEM }, user)),
@@ -54,6 +38,7 @@ describe('cost-based rate limit shared by two gateway instances through Redis', 
   });
 
   it('keeps each user in its own bucket on both instances', async () => {
+    const { bff, first, second } = setup;
     const user = { 'x-test-user': 'separate' };
     const onFirst = await first.query(bff, { query: GET_ITEM }, user);
     const onSecond = await second.query(bff, { query: GET_ITEM }, user);
@@ -64,6 +49,7 @@ describe('cost-based rate limit shared by two gateway instances through Redis', 
   });
 
   it('stores its buckets under the BFF key prefix', async () => {
+    const { bff, first, redis } = setup;
     await first.query(bff, { query: GET_ITEM }, { 'x-test-user': 'prefixed' });
     const bucket = await redis.hgetall(`loom:${bff}:rl:user:jwt:prefixed`);
     expect(Number(bucket.tokens)).toBeCloseTo(17, 0);
