@@ -20,8 +20,8 @@ export default defineBff({
   graphiql: false,
   policies: [
     usePersistedOperations({ manifest: resolve(__dirname, 'iot.persisted.json'), persistedOnly: true }),
-    useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 8_192 } }),
-    useQueryLimits({ maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxTokens: 300, maxBatchSize: 1 }),
+    (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 8_192 }, safeErrors: { production: context.production } }),
+    (context) => useQueryLimits({ maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxTokens: 300, maxBatchSize: 1, blockFieldSuggestions: context.production }),
     useCostLimit({ maxCost: 200 }),
     useRateLimit({ rules: [{ by: 'apiKey', budget: 1_000 }, { by: 'ip', budget: 5_000 }] }),
   ],

@@ -10,8 +10,8 @@ export default defineBff({
   introspection: true,
   graphiql: true,
   policies: [
-    useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 } }),
-    useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5 }),
+    (context) => useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 }, safeErrors: { production: context.production } }),
+    (context) => useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
     useCostLimit({ maxCost: 5000 }),
     useRateLimit({ rules: [{ by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } }, { by: 'ip', budget: 50_000 }, { by: 'user', field: 'Mutation.createProduct', budget: 5 }] }),
   ],
