@@ -30,8 +30,8 @@ export default defineBff({
   },
   policies: [
     // A native app: no cookies, so no CSRF header; no browser, so no CORS origins.
-    useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 } }),
-    useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5 }),
+    (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 }, safeErrors: { production: context.production } }),
+    (context) => useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
     useCostLimit({ maxCost: 2000 }),
     useRateLimit({ rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),
     useResponseCache({ ttlMs: 30_000, ttlPerType: { Product: 60_000 }, privateScope: ['Customer'] }),
