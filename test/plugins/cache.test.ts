@@ -130,6 +130,16 @@ describe('useResponseCache (in memory)', () => {
     expect(hit.headers.get('ratelimit-remaining')).toBe('4');
   });
 
+  it('keeps one entry per value of each vary header', async () => {
+    const app = cacheApp({ varyHeaders: ['Accept-Language'] });
+    expect((await app.post(PRODUCT_P1, { 'accept-language': 'de' })).headers.get('x-loom-cache')).toBe('MISS');
+    expect((await app.post(PRODUCT_P1, { 'accept-language': 'fr' })).headers.get('x-loom-cache')).toBe('MISS');
+    expect((await app.post(PRODUCT_P1)).headers.get('x-loom-cache')).toBe('MISS');
+    expect((await app.post(PRODUCT_P1, { 'accept-language': 'de' })).headers.get('x-loom-cache')).toBe('HIT');
+    expect((await app.post(PRODUCT_P1)).headers.get('x-loom-cache')).toBe('HIT');
+    expect(app.calls.get('product')).toBe(3);
+  });
+
   it('can hide the header', async () => {
     const app = cacheApp({ header: false });
     await app.post(PRODUCT_P1);

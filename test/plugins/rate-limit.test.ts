@@ -118,6 +118,16 @@ describe('useRateLimit (in memory)', () => {
     expect((await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.2' })).status).toBe(200);
   });
 
+  it('keys a rule on whatever a function of the context returns', async () => {
+    const { app } = appWithClock({ rules: [{ name: 'tenant', by: (context) => context.request?.headers.get('x-tenant') ?? undefined, budget: 3 }] });
+    expect((await app.post(PRODUCTS_2, { 'x-tenant': 'acme' })).status).toBe(200);
+    const refused = await app.post(PRODUCTS_2, { 'x-tenant': 'acme', 'x-test-user': 'someone-else' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0].extensions?.rule).toBe('tenant');
+    expect((await app.post(PRODUCTS_2, { 'x-tenant': 'globex' })).status).toBe(200);
+    expect((await app.post(PRODUCTS_2)).headers.get('ratelimit-limit')).toBeNull();
+  });
+
   it('charges every rule or none: a refusal by one rule spends nothing of another', async () => {
     const { app } = appWithClock({
       rules: [

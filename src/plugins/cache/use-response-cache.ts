@@ -1,4 +1,4 @@
-import { useResponseCache as useEnvelopResponseCache, type Cache } from '@envelop/response-cache';
+import { defaultBuildResponseCacheKey, useResponseCache as useEnvelopResponseCache, type Cache } from '@envelop/response-cache';
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../../bff/define-bff';
@@ -34,6 +34,12 @@ export interface ResponseCacheOptions {
   invalidateViaMutation?: boolean;
   /** Entries kept by the in-memory cache (LRU). @default 1000 */
   maxEntries?: number;
+  /**
+   * Request headers whose values the answer depends on (e.g. ones a source
+   * forwards upstream, like `accept-language`): each value gets its own entry.
+   * @default []
+   */
+  varyHeaders?: string[];
   /** Response header saying HIT or MISS; `false` sends none. @default 'x-loom-cache' */
   header?: string | false;
   /** Explicit invalidation for upstream events (see createResponseCacheInvalidator). */
@@ -67,9 +73,11 @@ function validateOptions(options: ResponseCacheOptions) {
     if (!TYPE_NAME.test(entry) && !COORDINATE.test(entry)) throw new PolicyOptionError('useResponseCache', `privateScope entry ${JSON.stringify(entry)} must be a type or Type.field`);
   }
   requireStringList('useResponseCache', 'ignoredTypes', options.ignoredTypes ?? []);
+  const varyHeaders = (options.varyHeaders ?? []).map((name) => (typeof name === 'string' ? name.toLowerCase() : name));
+  requireStringList('useResponseCache', 'varyHeaders', varyHeaders);
   const header = options.header ?? 'x-loom-cache';
   if (header !== false) requireNonEmptyString('useResponseCache', 'header', header);
-  return { ttlMs, maxEntries, privateScope, header };
+  return { ttlMs, maxEntries, privateScope, header, varyHeaders };
 }
 
 type Outcome = 'HIT' | 'MISS';
@@ -83,7 +91,7 @@ type Outcome = 'HIT' | 'MISS';
  * rate limit.
  */
 export function useResponseCache(options: ResponseCacheOptions = {}): (context: PolicyContext) => Plugin[] {
-  const { ttlMs, maxEntries, privateScope, header } = validateOptions(options);
+  const { ttlMs, maxEntries, privateScope, header, varyHeaders } = validateOptions(options);
   const privateSet = new Set(privateScope);
 
   return (policy) => {
@@ -159,6 +167,13 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
       enabled: (context) => !(privateByContext.get(context) && subjectOf(asGatewayContext(context)) === undefined),
       // Errors (a failing upstream, a partial result) are never cached; the default would also log a warning.
       shouldCacheResult: ({ result }) => !result.errors?.length,
+      buildResponseCacheKey: (params) => {
+        if (varyHeaders.length === 0) return defaultBuildResponseCacheKey(params);
+        const context = params.context;
+        const request = typeof context === 'object' && context !== null ? asGatewayContext(context).request : undefined;
+        const varied = JSON.stringify(varyHeaders.map((name) => request?.headers.get(name) ?? null));
+        return defaultBuildResponseCacheKey({ ...params, sessionId: `${params.sessionId ?? ''}|${varied}` });
+      },
     });
 
     const responsePlugin: Plugin = {
