@@ -165,6 +165,8 @@ describe('useRateLimit (in memory)', () => {
       reset: 60,
     });
     expect(refused.headers.get('retry-after')).toBe('20');
+    // A refusal's headers describe the rule that refused.
+    expect(rateLimitHeaders(refused.headers)).toEqual({ limit: '3', remaining: '0', reset: '60' });
     expect(app.calls.get('createProduct')).toBe(3);
     expect((await app.post('mutation { renameProduct(id: "p1", name: "x") { id } }', carol)).status).toBe(200);
     expect((await app.post(PRODUCTS_2, carol)).status).toBe(200);

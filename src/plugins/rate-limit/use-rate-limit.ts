@@ -96,15 +96,19 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
       return applied;
     }
 
-    function rememberHeaders(request: Request | undefined, verdicts: Verdict[]) {
+    // The tightest whole-query rule speaks for an accepted request: the least left, relative to its size.
+    function tightest(verdicts: Verdict[]): Verdict | undefined {
       const shown = verdicts.filter(({ rule }) => rule.wholeQuery);
-      if (!sendHeaders || !request || shown.length === 0) return;
-      // The tightest rule speaks for the request: the one with the least left, relative to its size.
-      const tightest = shown.reduce((best, next) => (next.state.remaining / next.charge.capacity < best.state.remaining / best.charge.capacity ? next : best));
+      if (shown.length === 0) return undefined;
+      return shown.reduce((best, next) => (next.state.remaining / next.charge.capacity < best.state.remaining / best.charge.capacity ? next : best));
+    }
+
+    function rememberHeaders(request: Request | undefined, verdict: Verdict | undefined) {
+      if (!sendHeaders || !request || !verdict) return;
       headersByRequest.set(request, {
-        'RateLimit-Limit': String(tightest.charge.capacity),
-        'RateLimit-Remaining': String(tightest.state.remaining),
-        'RateLimit-Reset': String(seconds(tightest.state.resetMs)),
+        'RateLimit-Limit': String(verdict.charge.capacity),
+        'RateLimit-Remaining': String(verdict.state.remaining),
+        'RateLimit-Reset': String(seconds(verdict.state.resetMs)),
       });
     }
 
@@ -124,12 +128,16 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
           return;
         }
         const verdicts = applied.map(({ rule, charge }, index) => ({ rule, charge, state: result.buckets[index] }));
-        rememberHeaders(context.request, verdicts);
-        if (result.allowed) return;
+        if (result.allowed) {
+          rememberHeaders(context.request, tightest(verdicts));
+          return;
+        }
         const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
         for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
         // The request may retry when the slowest refusing bucket holds enough.
         const worst = refusing.reduce((best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best), refusing[0] ?? verdicts[0]);
+        // A refusal's headers describe the rule that refused.
+        rememberHeaders(context.request, worst);
         setResultAndStopExecution({
           errors: [
             rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
