@@ -1,6 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { DEMO_BFFS, startCatalogGateway, type CatalogGateway } from '../bff/catalog-gateway';
 import { buildHostileCorpus, secureAuth, type HostileRequest } from './hostile-corpus';
 
 interface RawResponse {
@@ -54,27 +53,19 @@ function mismatch(entry: HostileRequest, response: RawResponse): string | undefi
 }
 
 describe('hostile-query corpus against a real gateway over the demo catalog', () => {
-  let backend: CatalogBackend;
-  let gateway: TestGateway;
+  let demo: CatalogGateway;
   let corpus: HostileRequest[];
 
   beforeAll(async () => {
     corpus = await buildHostileCorpus();
-    backend = await startCatalogBackend({ apiKey: 'corpus-backend-key' });
-    gateway = await startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'corpus-backend-key' } }],
-      bffs: {
-        web: './bff/web.ts',
-        mobile: './bff/mobile.ts',
-        iot: './bff/iot.ts',
-        secure: './test/security/fixtures/secure-bff.ts',
-        blocked: './test/security/fixtures/blocked-bff.ts',
-      },
+    demo = await startCatalogGateway({
+      ...DEMO_BFFS,
+      secure: './test/security/fixtures/secure-bff.ts',
+      blocked: './test/security/fixtures/blocked-bff.ts',
     });
   });
   afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
+    await demo?.close();
   });
 
   it('holds at least 40 hostile requests covering every family', () => {
@@ -87,7 +78,7 @@ describe('hostile-query corpus against a real gateway over the demo catalog', ()
   });
 
   it('refuses every hostile request with its code and status, none reaching the upstream, while normal traffic is served', async () => {
-    backend.calls.reset();
+    demo.backend.calls.reset();
     const normal = { name: 'normal', bff: 'web' as const, headers: { 'content-type': 'application/json' }, body: { query: '{ getProduct(id: "p1") { id name } }' }, expectStatus: 200 };
     const normalSecure = { ...normal, bff: 'secure' as const, headers: await secureAuth() };
     const normalResults: RawResponse[] = [];
@@ -95,10 +86,10 @@ describe('hostile-query corpus against a real gateway over the demo catalog', ()
     // Normal clients keep querying for as long as the attack lasts (and at least a few times).
     const normalTraffic = (async () => {
       while (!hostileDone || normalResults.length < 6) {
-        normalResults.push(await send(gateway.url, normalResults.length % 2 === 0 ? normal : normalSecure));
+        normalResults.push(await send(demo.gateway.url, normalResults.length % 2 === 0 ? normal : normalSecure));
       }
     })();
-    const responses = await Promise.all(corpus.map((entry) => send(gateway.url, entry)));
+    const responses = await Promise.all(corpus.map((entry) => send(demo.gateway.url, entry)));
     hostileDone = true;
     await normalTraffic;
 
@@ -109,14 +100,14 @@ describe('hostile-query corpus against a real gateway over the demo catalog', ()
       expect(result.body).toEqual({ data: { getProduct: { id: 'p1', name: expect.any(String) } } });
     }
     // Each normal query costs exactly one getProduct call; the hostile ones cost nothing.
-    expect(backend.calls.count('getProduct')).toBe(normalResults.length);
-    expect(backend.calls.count()).toBe(normalResults.length);
+    expect(demo.backend.calls.count('getProduct')).toBe(normalResults.length);
+    expect(demo.backend.calls.count()).toBe(normalResults.length);
   });
 
   it('still serves normal queries on every BFF afterwards', async () => {
     const auth = await secureAuth();
-    expect((await gateway.query('web', { query: '{ listCustomers { id } }' })).status).toBe(200);
-    expect((await gateway.query('mobile', { query: '{ listProducts(limit: 2) { id } }' })).body).toEqual({ data: { listProducts: [{ id: 'p1' }, { id: 'p2' }] } });
-    expect((await gateway.query('secure', { query: '{ getCustomer(id: "1") { id } }' }, auth)).body).toEqual({ data: { getCustomer: { id: '1' } } });
+    expect((await demo.gateway.query('web', { query: '{ listCustomers { id } }' })).status).toBe(200);
+    expect((await demo.gateway.query('mobile', { query: '{ listProducts(limit: 2) { id } }' })).body).toEqual({ data: { listProducts: [{ id: 'p1' }, { id: 'p2' }] } });
+    expect((await demo.gateway.query('secure', { query: '{ getCustomer(id: "1") { id } }' }, auth)).body).toEqual({ data: { getCustomer: { id: '1' } } });
   });
 });
