@@ -1,8 +1,9 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
-import { getOperationAST, Kind, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor, type MaybeAsyncIterable, type MaybePromise } from '@graphql-tools/utils';
 import type { Registry } from 'prom-client';
+import { rootFieldsOfRequest } from '../upstream/execution-request-fields';
 import { getUpstreamMetrics } from './gateway-metrics';
 import { getRecordOfContext } from './request-record';
 import { getTracer, isPromiseLike, SPAN_ATTRIBUTES } from './tracing-constants';
@@ -24,11 +25,7 @@ interface CallOutcome {
 
 /** Root fields the call asks for, e.g. `getCustomer` or `listProducts,getProduct`. */
 export function rootFieldsOf(request: ExecutionRequest): string {
-  const operation = getOperationAST(request.document, request.operationName);
-  const names = (operation?.selectionSet.selections ?? []).flatMap((selection) =>
-    selection.kind === Kind.FIELD && selection.name.value !== '__typename' ? [selection.name.value] : [],
-  );
-  return names.join(',') || 'unknown';
+  return rootFieldsOfRequest(request).map((field) => field.fieldName).join(',') || 'unknown';
 }
 
 function statusOf(errors: readonly UpstreamError[]): string {

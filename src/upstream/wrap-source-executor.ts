@@ -3,6 +3,7 @@ import { OperationTypeNode } from 'graphql';
 import type { SourceOptions } from '../config/types';
 import type { HandlerContext, LoadedSource } from '../handlers/types';
 import { instrumentExecutor } from '../observability/instrument-executor';
+import { recordUpstreamRetry } from '../observability/record-upstream-retry';
 import { CIRCUIT_STATE_VALUE, createCircuitBreaker } from './circuit-breaker';
 import { operationTypeOf, rootFieldsOfRequest } from './execution-request-fields';
 import { createRetryBudget } from './retry-budget';
@@ -50,7 +51,10 @@ function wrapRpcExecutor(source: SourceOptions, policy: ResolvedUpstreamPolicy, 
     retry: policy.retry,
     budget: createRetryBudget(policy.retry),
     idempotent: (request) => idempotencyOf(source.kind, policy, request) === true,
-    onRetry: () => metrics.retries.inc({ source: source.name }),
+    onRetry: () => {
+      metrics.retries.inc({ source: source.name });
+      recordUpstreamRetry();
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Registry } from 'prom-client';
 import { createLoomError, upstreamTimeout } from '../../src/errors';
 import { instrumentExecutor, rootFieldsOf } from '../../src/observability/instrument-executor';
+import { recordUpstreamRetry } from '../../src/observability/record-upstream-retry';
 import { createBoundedLabel } from '../../src/observability/bounded-label';
 import { getOrCreateCounter } from '../../src/observability/get-or-create-metric';
 import { validateConfig } from '../../src/config/validate-config';
@@ -34,7 +35,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
     const inner = executorOf(async () => {
       const span = trace.getActiveSpan();
       activeInside = span?.spanContext().spanId;
-      span?.addEvent('retry', { attempt: 1 });
+      recordUpstreamRetry({ attempt: 1 });
       return { data: { getOrder: { id: '1' } } };
     });
     const result = await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, registry)(request('{ __typename getOrder(id: "1") { id } listOrders { id } }'));
@@ -44,7 +45,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.spanContext().spanId).toBe(activeInside);
     expect(span.attributes).toMatchObject({ 'loom.source': 'orders', 'loom.source.kind': 'grpc', 'loom.upstream.operation': 'getOrder,listOrders', 'loom.upstream.status': 'ok' });
-    expect(span.events.map((event) => event.name)).toEqual(['retry']);
+    expect(span.events.map((event) => [event.name, event.attributes])).toEqual([['retry', { attempt: 1 }]]);
     expect(valueOf(await samplesOf(registry), 'loom_upstream_requests_total', { source: 'orders', status: 'ok' })).toBe(1);
   });
 
