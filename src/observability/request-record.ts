@@ -6,7 +6,7 @@ export interface RequestRecord {
   readonly requestId: string;
   /** performance.now() when the request arrived. */
   readonly startedAt: number;
-  /** Set once Yoga produced a GraphQL result (GraphiQL pages and 404s are not GraphQL requests). */
+  /** A GraphQL request: counted and logged at info (GraphiQL pages and CORS preflights are not). */
   graphql: boolean;
   /** Name from the parsed document (`anonymous` when unnamed); undefined until parsed. */
   operationName?: string;

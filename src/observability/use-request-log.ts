@@ -11,7 +11,7 @@ export interface RequestLogOptions {
 
 function levelOf(record: RequestRecord): 'error' | 'warn' | 'info' {
   if ((record.status ?? 0) >= 500) return 'error';
-  return record.errorCodes.length > 0 ? 'warn' : 'info';
+  return record.errorCodes.length > 0 || (record.status ?? 0) >= 400 ? 'warn' : 'info';
 }
 
 /**

@@ -56,6 +56,10 @@ export function useRequestRecord(): Plugin {
     onResponse({ request, response }) {
       const record = getRequestRecord(request);
       if (!record) return;
+      // Rejections answered with a ready Response (endResponse) never reach
+      // onResultProcess but are still GraphQL requests; GraphiQL pages and
+      // CORS preflights are not.
+      if (!record.graphql) record.graphql = request.method !== 'OPTIONS' && !response.headers.get('content-type')?.includes('text/html');
       record.status = response.status;
       record.durationMs = performance.now() - record.startedAt;
       response.headers.set('x-request-id', record.requestId);
