@@ -122,6 +122,18 @@ describe('useResponseCache (in memory)', () => {
     expect((await app.post(PRODUCT_P1)).headers.get('x-loom-cache')).toBe('MISS');
   });
 
+  it('lets a mutation on one BFF drop the entity from another BFF sharing the invalidator', async () => {
+    const invalidator = createResponseCacheInvalidator();
+    const web = createTinyApp({ bffName: 'web', policies: [useResponseCache({ invalidator })] });
+    const mobile = createTinyApp({ bffName: 'mobile', policies: [useResponseCache({ invalidator })] });
+    await mobile.post(PRODUCT_P1);
+    await mobile.post(PRODUCT_P2);
+    expect((await mobile.post(PRODUCT_P1)).headers.get('x-loom-cache')).toBe('HIT');
+    await web.post('mutation { renameProduct(id: "p1", name: "x") { id } }');
+    expect((await mobile.post(PRODUCT_P1)).headers.get('x-loom-cache')).toBe('MISS');
+    expect((await mobile.post(PRODUCT_P2)).headers.get('x-loom-cache')).toBe('HIT');
+  });
+
   it('still charges the rate limit on a cache hit when placed after it', async () => {
     const app = createTinyApp({ policies: [useRateLimit({ rules: [{ by: 'global', budget: 10 }] }), useResponseCache()] });
     expect((await app.post(PRODUCT_P1)).headers.get('ratelimit-remaining')).toBe('7');

@@ -42,7 +42,10 @@ export interface ResponseCacheOptions {
   varyHeaders?: string[];
   /** Response header saying HIT or MISS; `false` sends none. @default 'x-loom-cache' */
   header?: string | false;
-  /** Explicit invalidation for upstream events (see createResponseCacheInvalidator). */
+  /**
+   * Explicit invalidation for upstream events (see createResponseCacheInvalidator).
+   * BFFs sharing one invalidator also share mutation invalidations.
+   */
   invalidator?: ResponseCacheInvalidator;
   /** Cache override (tests, custom backends). @default Redis when the gateway has one, else in memory */
   cache?: Cache;
@@ -104,8 +107,11 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     if (health && !options.cache) policy.addReadinessCheck('response-cache-redis', () => health.check());
     const store =
       options.cache ?? (policy.redis ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix)) : createMemoryResponseCache(maxEntries));
-    options.invalidator?.attach(store);
-    const guarded = createGuardedCache(store, options.cache ? undefined : health);
+    const invalidator = options.invalidator;
+    invalidator?.attach(store);
+    // With an invalidator, a mutation here also drops the entity from every other BFF that shares it.
+    const invalidateAll: Cache['invalidate'] = invalidator ? (entities) => invalidator.invalidate([...entities]) : (entities) => store.invalidate(entities);
+    const guarded = createGuardedCache({ get: store.get, set: store.set, invalidate: invalidateAll }, options.cache ? undefined : health);
     const hits = getOrCreateCounter(policy.metrics, { name: 'loom_cache_hits_total', help: 'Responses served from the response cache', labelNames: ['bff'] });
     const misses = getOrCreateCounter(policy.metrics, { name: 'loom_cache_misses_total', help: 'Cacheable responses not found in the response cache', labelNames: ['bff'] });
 
