@@ -3,6 +3,7 @@ import { validateConfig } from '../../src/config/validate-config';
 import type { LoomConfig } from '../../src/config/types';
 import { createGateway, type Gateway } from '../../src/server/create-gateway';
 import { listen } from '../../src/server/create-http-server';
+import type { Logger } from '../../src/logger';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const FIXTURES = resolve(REPO_ROOT, '../shared/fixtures/real');
@@ -47,10 +48,10 @@ export async function postGraphql(url: string, body: GraphqlBody, headers: Recor
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
-/** Builds a gateway from an inline config (paths relative to the repo root) and serves it on 127.0.0.1:0. */
-export async function startTestGateway(config: Omit<LoomConfig, 'port'>, configDir = REPO_ROOT): Promise<TestGateway> {
+/** Builds a gateway from an inline config (paths relative to the repo root) and serves it on 127.0.0.1:0. `logger` lets a test capture logs. */
+export async function startTestGateway(config: Omit<LoomConfig, 'port'>, configDir = REPO_ROOT, logger?: Logger): Promise<TestGateway> {
   const resolved = validateConfig({ ...config, port: 0 }, '<test>', configDir);
-  const gateway = await createGateway({ config: resolved });
+  const gateway = await createGateway({ config: resolved, logger });
   const server = await listen({ gateway }, 0);
   return {
     url: server.url,

@@ -1,7 +1,7 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
-import type { TestGateway } from '../helpers/test-gateway';
-import { captureLogs, startObservedGateway, type LogCapture } from './observed-gateway';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { captureLogs, type LogCapture } from './log-capture';
 import { scrape, valueOf } from './prometheus-text';
 
 describe('what the request metrics and logs count', () => {
@@ -12,11 +12,12 @@ describe('what the request metrics and logs count', () => {
   beforeAll(async () => {
     logs = captureLogs();
     backend = await startCatalogBackend();
-    gateway = await startObservedGateway(
+    gateway = await startTestGateway(
       {
         sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url }],
         bffs: { web: './test/observability/fixtures/reject-bff.ts' },
       },
+      REPO_ROOT,
       createLogger({ level: 'info', destination: logs.stream }),
     );
   });

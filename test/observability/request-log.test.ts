@@ -1,7 +1,7 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
-import type { TestGateway } from '../helpers/test-gateway';
-import { captureLogs, startObservedGateway, type LogCapture } from './observed-gateway';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { captureLogs, type LogCapture } from './log-capture';
 
 describe('request logs: one JSON line per request, secrets redacted', () => {
   let backend: CatalogBackend;
@@ -11,11 +11,12 @@ describe('request logs: one JSON line per request, secrets redacted', () => {
   beforeAll(async () => {
     logs = captureLogs();
     backend = await startCatalogBackend({ apiKey: 'catalog-secret-key' });
-    gateway = await startObservedGateway(
+    gateway = await startTestGateway(
       {
         sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'catalog-secret-key' } }],
         bffs: { web: './test/fixtures/bff/open.ts' },
       },
+      REPO_ROOT,
       createLogger({ level: 'info', destination: logs.stream }),
     );
   });

@@ -1,8 +1,8 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
 import { setupTracing, type Tracing } from '../../src/observability/setup-tracing';
-import type { TestGateway } from '../helpers/test-gateway';
-import { captureLogs, startObservedGateway, type LogCapture } from './observed-gateway';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { captureLogs, type LogCapture } from './log-capture';
 
 const TRACE_ID = '5bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '10f067aa0ba902b7';
@@ -17,8 +17,9 @@ describe('tracing with no exporter configured', () => {
     tracing = setupTracing({ env: {} });
     logs = captureLogs();
     backend = await startCatalogBackend();
-    gateway = await startObservedGateway(
+    gateway = await startTestGateway(
       { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url }], bffs: { web: './test/fixtures/bff/open.ts' } },
+      REPO_ROOT,
       createLogger({ level: 'info', destination: logs.stream }),
     );
   });

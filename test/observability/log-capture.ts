@@ -1,26 +1,4 @@
-import { validateConfig } from '../../src/config/validate-config';
-import type { LoomConfig } from '../../src/config/types';
-import { createGateway } from '../../src/server/create-gateway';
-import { listen } from '../../src/server/create-http-server';
-import type { Logger } from '../../src/logger';
-import { postGraphql, REPO_ROOT, type TestGateway } from '../helpers/test-gateway';
-
-/** Like startTestGateway, with the logger the test captures. */
-export async function startObservedGateway(config: Omit<LoomConfig, 'port'>, logger: Logger): Promise<TestGateway> {
-  const resolved = validateConfig({ ...config, port: 0 }, '<test>', REPO_ROOT);
-  const gateway = await createGateway({ config: resolved, logger });
-  const server = await listen({ gateway }, 0);
-  return {
-    url: server.url,
-    gateway,
-    query: (bff, body, headers) => postGraphql(`${server.url}/${bff}/graphql`, body, headers),
-    close: async () => {
-      await server.close();
-      await gateway.close();
-    },
-  };
-}
-
+/** Captures pino output in memory for log assertions. */
 export interface LogCapture {
   readonly stream: { write(line: string): void };
   readonly text: () => string;
