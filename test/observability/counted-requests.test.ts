@@ -1,30 +1,20 @@
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
 import { captureLogs, type LogCapture } from './log-capture';
 import { scrape, valueOf } from './prometheus-text';
 
 describe('what the request metrics and logs count', () => {
-  let backend: CatalogBackend;
+  let setup: CatalogUnderTest;
   let gateway: TestGateway;
   let logs: LogCapture;
 
   beforeAll(async () => {
     logs = captureLogs();
-    backend = await startCatalogBackend();
-    gateway = await startTestGateway(
-      {
-        sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url }],
-        bffs: { web: './test/observability/fixtures/reject-bff.ts' },
-      },
-      REPO_ROOT,
-      createLogger({ level: 'info', destination: logs.stream }),
-    );
+    setup = await startCatalogUnderTest({ bffs: { web: './test/observability/fixtures/reject-bff.ts' }, logger: createLogger({ level: 'info', destination: logs.stream }) });
+    ({ gateway } = setup);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('counts a request a policy answered early with a ready Response, with its status', async () => {
     const { status } = await gateway.query('web', { query: 'query Rejected { __typename }' }, { 'x-reject': '1' });

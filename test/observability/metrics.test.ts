@@ -1,19 +1,18 @@
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { CatalogBackend } from '../../demo/catalog-backend';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
 import { scrape, valueOf, type Sample } from './prometheus-text';
 
 describe('GET /metrics after known traffic', () => {
+  let setup: CatalogUnderTest;
   let backend: CatalogBackend;
   let gateway: TestGateway;
   let samples: Sample[];
 
   beforeAll(async () => {
-    backend = await startCatalogBackend({ apiKey: 'test-key' });
     // Two BFFs on one registry: every metric is get-or-create, nothing registers twice.
-    gateway = await startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'test-key' } }],
-      bffs: { web: './test/fixtures/bff/open.ts', mobile: './test/fixtures/bff/open.ts' },
-    });
+    setup = await startCatalogUnderTest({ bffs: { web: './test/fixtures/bff/open.ts', mobile: './test/fixtures/bff/open.ts' } });
+    ({ backend, gateway } = setup);
     for (let index = 0; index < 3; index++) await gateway.query('web', { query: 'query GetOne { getCustomer(id: "1") { id } }' });
     await gateway.query('web', { query: 'query Missing { getCustomer(id: "999") { id } }' });
     await gateway.query('web', { query: '{ listProducts(limit: 1) { id } getProduct(id: "p1") { id } }' });
@@ -21,10 +20,7 @@ describe('GET /metrics after known traffic', () => {
     await gateway.query('mobile', { query: 'query GetOne { getCustomer(id: "2") { id } }' });
     samples = await scrape(gateway.url);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('counts requests per BFF, operation name and HTTP status', () => {
     expect(valueOf(samples, 'loom_requests_total', { bff: 'web', operation: 'GetOne', status: '200' })).toBe(3);
@@ -70,11 +66,7 @@ describe('GET /metrics after known traffic', () => {
 
 describe('operation name cardinality', () => {
   it('keeps the first 50 operation names per BFF and counts the rest as other', async () => {
-    const backend = await startCatalogBackend();
-    const gateway = await startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url }],
-      bffs: { web: './test/fixtures/bff/open.ts' },
-    });
+    const { gateway, close } = await startCatalogUnderTest();
     try {
       for (let index = 0; index < 55; index++) {
         const { status } = await gateway.query('web', { query: `query Op${index} { __typename }` });
@@ -85,8 +77,7 @@ describe('operation name cardinality', () => {
       expect(valueOf(requests, 'loom_requests_total', { bff: 'web', operation: 'Op49', status: '200' })).toBe(1);
       expect(valueOf(requests, 'loom_requests_total', { bff: 'web', operation: 'other', status: '200' })).toBe(5);
     } finally {
-      await gateway.close();
-      await backend.close();
+      await close();
     }
   });
 });

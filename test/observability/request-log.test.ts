@@ -1,29 +1,19 @@
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
 import { captureLogs, type LogCapture } from './log-capture';
 
 describe('request logs: one JSON line per request, secrets redacted', () => {
-  let backend: CatalogBackend;
+  let setup: CatalogUnderTest;
   let gateway: TestGateway;
   let logs: LogCapture;
 
   beforeAll(async () => {
     logs = captureLogs();
-    backend = await startCatalogBackend({ apiKey: 'catalog-secret-key' });
-    gateway = await startTestGateway(
-      {
-        sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'catalog-secret-key' } }],
-        bffs: { web: './test/fixtures/bff/open.ts' },
-      },
-      REPO_ROOT,
-      createLogger({ level: 'info', destination: logs.stream }),
-    );
+    setup = await startCatalogUnderTest({ apiKey: 'catalog-secret-key', logger: createLogger({ level: 'info', destination: logs.stream }) });
+    ({ gateway } = setup);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('logs request id, BFF, operation, status, duration, error codes and upstream call count', async () => {
     const { headers } = await gateway.query('web', { query: 'query Shop { getCustomer(id: "1") { id } listProducts(limit: 2) { id } }' });

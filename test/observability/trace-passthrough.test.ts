@@ -1,7 +1,8 @@
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
+import type { CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
 import { setupTracing, type Tracing } from '../../src/observability/setup-tracing';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
 import { captureLogs, type LogCapture } from './log-capture';
 
 const TRACE_ID = '5bf92f3577b34da6a3ce929d0e0e4736';
@@ -9,6 +10,7 @@ const CALLER_SPAN_ID = '10f067aa0ba902b7';
 
 describe('tracing with no exporter configured', () => {
   let tracing: Tracing;
+  let setup: CatalogUnderTest;
   let backend: CatalogBackend;
   let gateway: TestGateway;
   let logs: LogCapture;
@@ -16,16 +18,11 @@ describe('tracing with no exporter configured', () => {
   beforeAll(async () => {
     tracing = setupTracing({ env: {} });
     logs = captureLogs();
-    backend = await startCatalogBackend();
-    gateway = await startTestGateway(
-      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url }], bffs: { web: './test/fixtures/bff/open.ts' } },
-      REPO_ROOT,
-      createLogger({ level: 'info', destination: logs.stream }),
-    );
+    setup = await startCatalogUnderTest({ logger: createLogger({ level: 'info', destination: logs.stream }) });
+    ({ backend, gateway } = setup);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
+    await setup?.close();
     await tracing?.shutdown();
   });
 

@@ -1,5 +1,6 @@
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { CatalogBackend } from '../../demo/catalog-backend';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
 import { startSpanCollector, type SpanCollector } from './span-collector';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -7,20 +8,17 @@ const CALLER_SPAN_ID = 'b7ad6b7169203331';
 
 describe('tracing with sampleRatio 0', () => {
   let collector: SpanCollector;
+  let setup: CatalogUnderTest;
   let backend: CatalogBackend;
   let gateway: TestGateway;
 
   beforeAll(async () => {
     collector = startSpanCollector(0);
-    backend = await startCatalogBackend();
-    gateway = await startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url }],
-      bffs: { web: './test/fixtures/bff/open.ts' },
-    });
+    setup = await startCatalogUnderTest();
+    ({ backend, gateway } = setup);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
+    await setup?.close();
     await collector?.shutdown();
   });
 

@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { CatalogBackend } from '../../demo/catalog-backend';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
 import { parentOf, startSpanCollector, type SpanCollector } from './span-collector';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -8,20 +9,17 @@ const CALLER_SPAN_ID = '00f067aa0ba902b7';
 
 describe('tracing: span tree of a request through the gateway to the REST catalog', () => {
   let collector: SpanCollector;
+  let setup: CatalogUnderTest;
   let backend: CatalogBackend;
   let gateway: TestGateway;
 
   beforeAll(async () => {
     collector = startSpanCollector();
-    backend = await startCatalogBackend({ apiKey: 'test-key' });
-    gateway = await startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'test-key' } }],
-      bffs: { web: './test/fixtures/bff/open.ts' },
-    });
+    setup = await startCatalogUnderTest();
+    ({ backend, gateway } = setup);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
+    await setup?.close();
     await collector?.shutdown();
   });
   beforeEach(() => {

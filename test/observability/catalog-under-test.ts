@@ -1,0 +1,40 @@
+import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
+import type { Logger } from '../../src/logger';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+
+export interface CatalogUnderTest {
+  readonly backend: CatalogBackend;
+  readonly gateway: TestGateway;
+  close(): Promise<void>;
+}
+
+export interface CatalogUnderTestOptions {
+  /** BFF files by name, relative to the repo root. @default { web: the open test BFF } */
+  bffs?: Record<string, string>;
+  /** Key the catalog wants and the source sends. @default 'test-key' */
+  apiKey?: string;
+  logger?: Logger;
+}
+
+/** The demo catalog backend and a gateway in front of it, both on 127.0.0.1:0. */
+export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
+  const backend = await startCatalogBackend({ apiKey });
+  try {
+    const gateway = await startTestGateway(
+      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey } }], bffs },
+      REPO_ROOT,
+      logger,
+    );
+    return {
+      backend,
+      gateway,
+      close: async () => {
+        await gateway.close();
+        await backend.close();
+      },
+    };
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
