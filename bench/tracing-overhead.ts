@@ -7,7 +7,7 @@
  *
  *   node bin/run-ts.js bench/tracing-overhead.ts
  *
- * Env: DURATION (s per run, default 5), CONNECTIONS (default 20), ROUNDS (default 2).
+ * Env: DURATION (s per run, default 5), CONNECTIONS (default 20), ROUNDS (default 3).
  */
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -24,7 +24,7 @@ import { setupTracing } from '../src/observability/setup-tracing';
 const ROOT = resolve(__dirname, '..');
 const DURATION = Number(process.env.DURATION ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const QUERY = '{ getCustomer(id: "1") { id name } listProducts(limit: 5) { id name price } }';
 
 type Mode = 'off' | 'on';
@@ -84,13 +84,13 @@ function autocannon(url: string, connections: number, seconds: number): Promise<
 async function measure(mode: Mode, sinkUrl: string, catalogUrl: string): Promise<Run[]> {
   const tracing = setupTracing(mode === 'on' ? { sampleRatio: 1, env: { LOOM_OTLP_ENDPOINT: sinkUrl } } : { env: {} });
   const config = validateConfig(
-    { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalogUrl }], bffs: { web: './bff/web.ts' }, port: 0, production: true },
+    { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalogUrl }], bffs: { bench: './bench/bff/bench.ts' }, port: 0, production: true },
     'bench',
     ROOT,
   );
   const gateway = await createGateway({ config });
   const server = await listen({ gateway }, 0);
-  const url = `${server.url}/web/graphql`;
+  const url = `${server.url}/bench/graphql`; // no policies: the difference is tracing alone
   const runs: Run[] = [];
   try {
     const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
