@@ -16,7 +16,7 @@ import type { TracingConfig } from './observability-options';
 export interface TracingSetupOptions extends TracingConfig {
   /**
    * OTLP/HTTP base URL (`/v1/traces` is appended unless present).
-   * @default process.env.LOOM_OTLP_ENDPOINT, else the exporter's own OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT
+   * @default LOOM_OTLP_ENDPOINT, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (full URL), else OTEL_EXPORTER_OTLP_ENDPOINT
    */
   otlpEndpoint?: string;
   /** Extra span processors (tests: a SimpleSpanProcessor around an InMemorySpanExporter). */
@@ -36,11 +36,13 @@ function tracesUrl(base: string): string {
   return /\/v1\/traces\/?$/.test(base) ? base : `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
-function exporterProcessor({ otlpEndpoint, env = process.env }: TracingSetupOptions): SpanProcessor | undefined {
-  const loomEndpoint = otlpEndpoint ?? env.LOOM_OTLP_ENDPOINT;
-  if (loomEndpoint) return new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(loomEndpoint) }));
-  // The exporter reads the standard variables itself (and their headers, timeouts).
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT) return new BatchSpanProcessor(new OTLPTraceExporter());
+/** The OTLP/HTTP traces URL from the options or the environment, if any. */
+export function otlpTracesUrl({ otlpEndpoint, env = process.env }: TracingSetupOptions): string | undefined {
+  const base = otlpEndpoint || env.LOOM_OTLP_ENDPOINT;
+  if (base) return tracesUrl(base);
+  // The standard variables: the signal-specific one is a full URL, the general one a base.
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return tracesUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   return undefined;
 }
 
@@ -58,7 +60,9 @@ export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
-  const exporter = exporterProcessor(options);
+  const url = otlpTracesUrl(options);
+  // OTEL_EXPORTER_OTLP_HEADERS and timeouts are still read by the exporter itself.
+  const exporter = url ? new BatchSpanProcessor(new OTLPTraceExporter({ url })) : undefined;
   const processors = exporter ? [...spanProcessors, exporter] : spanProcessors;
   const provider =
     processors.length > 0

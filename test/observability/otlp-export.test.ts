@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startCatalogBackend } from '../../demo/catalog-backend';
-import { setupTracing } from '../../src/observability/setup-tracing';
+import { otlpTracesUrl, setupTracing } from '../../src/observability/setup-tracing';
 import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
 
 interface ReceivedExport {
@@ -87,6 +87,14 @@ describe('OTLP/HTTP export from loom serve', () => {
     expect(spans.map((span) => span.name).sort()).toEqual(['POST /web/graphql', 'graphql.execute', 'graphql.parse', 'graphql.validate', 'upstream catalog']);
     expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
   }, 60_000);
+
+  it('takes the endpoint from LOOM_OTLP_ENDPOINT, then the standard OTEL variables, else exports nothing', () => {
+    expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' } })).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' } })).toBe('http://collector:4318/custom');
+    expect(otlpTracesUrl({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } })).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: 'http://collector:4318/v1/traces' } })).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: '' } })).toBeUndefined();
+  });
 
   it('rejects a sample ratio outside 0..1 at setup', () => {
     expect(() => setupTracing({ sampleRatio: 1.5, env: {} })).toThrow('sampleRatio must be from 0 to 1, got 1.5');
