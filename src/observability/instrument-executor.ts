@@ -3,6 +3,7 @@ import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventi
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor, type MaybeAsyncIterable, type MaybePromise } from '@graphql-tools/utils';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../logger';
 import { rootFieldsOfRequest } from '../upstream/execution-request-fields';
 import { getUpstreamMetrics } from './gateway-metrics';
 import { getRecordOfContext } from './request-record';
@@ -15,7 +16,22 @@ export interface InstrumentedSource {
   kind: string;
 }
 
+export interface InstrumentationContext {
+  /** The gateway's registry. */
+  metrics: Registry;
+  /** Failed calls are logged here at warn, with the request id (the source's logger in the gateway). */
+  logger?: Logger;
+}
+
 type UpstreamError = Pick<GraphQLError | GraphQLFormattedError, 'message' | 'extensions'>;
+
+interface UpstreamCall {
+  span: Span;
+  startedAt: number;
+  request: ExecutionRequest;
+  /** Root fields, e.g. `getCustomer`. */
+  operation: string;
+}
 
 interface CallOutcome {
   /** `ok`, the upstream HTTP status, or the gRPC status name. */
@@ -56,11 +72,11 @@ function codeOf(error: UpstreamError): string {
  * span is active while the call runs, so transports inject its `traceparent`
  * and inner policies can add events (e.g. `retry`) to it.
  */
-export function instrumentExecutor(source: InstrumentedSource, executor: Executor, registry: Registry): Executor {
+export function instrumentExecutor(source: InstrumentedSource, executor: Executor, { metrics: registry, logger }: InstrumentationContext): Executor {
   const metrics = getUpstreamMetrics(registry);
   const duration = metrics.duration.labels({ source: source.name });
 
-  const finish = (span: Span, startedAt: number, request: ExecutionRequest, { status, errors }: CallOutcome) => {
+  const finish = ({ span, startedAt, request, operation }: UpstreamCall, { status, errors }: CallOutcome) => {
     duration.observe((performance.now() - startedAt) / 1000);
     metrics.calls.inc({ source: source.name, status });
     const record = getRecordOfContext(request.context);
@@ -75,23 +91,28 @@ export function instrumentExecutor(source: InstrumentedSource, executor: Executo
       for (const error of errors.slice(0, 5)) span.recordException({ name: codeOf(error), message: error.message });
       span.setAttribute(SPAN_ATTRIBUTES.errorCodes, codes);
       span.setStatus({ code: SpanStatusCode.ERROR, message: errors[0].message });
+      logger?.warn(
+        { source: source.name, reqId: record?.requestId, operation, status, codes, message: errors[0].message },
+        'upstream call failed',
+      );
     }
     span.end();
   };
 
   return <TReturn>(request: ExecutionRequest): MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>> => {
+    const operation = rootFieldsOf(request);
     const span = getTracer().startSpan(`upstream ${source.name}`, {
       kind: SpanKind.CLIENT,
       attributes: {
         [SPAN_ATTRIBUTES.source]: source.name,
         [SPAN_ATTRIBUTES.sourceKind]: source.kind,
-        [SPAN_ATTRIBUTES.upstreamOperation]: rootFieldsOf(request),
+        [SPAN_ATTRIBUTES.upstreamOperation]: operation,
         ...(request.operationType && { [SPAN_ATTRIBUTES.operationType]: request.operationType }),
       },
     });
-    const startedAt = performance.now();
+    const call: UpstreamCall = { span, startedAt: performance.now(), request, operation };
     const failed = (error: unknown): never => {
-      finish(span, startedAt, request, outcomeOf({ errors: [error instanceof Error ? (error as GraphQLError) : new Error(String(error))] }));
+      finish(call, outcomeOf({ errors: [error instanceof Error ? (error as GraphQLError) : new Error(String(error))] }));
       throw error;
     };
     let result: MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>>;
@@ -101,11 +122,11 @@ export function instrumentExecutor(source: InstrumentedSource, executor: Executo
       return failed(error);
     }
     if (!isPromiseLike(result)) {
-      finish(span, startedAt, request, outcomeOf(result));
+      finish(call, outcomeOf(result));
       return result;
     }
     return Promise.resolve(result).then((value) => {
-      finish(span, startedAt, request, outcomeOf(value));
+      finish(call, outcomeOf(value));
       return value;
     }, failed);
   };

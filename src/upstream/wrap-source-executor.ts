@@ -86,5 +86,5 @@ export function wrapSourceExecutor(source: SourceOptions, loaded: LoadedSource, 
     fallbacks: policy.fallbacks,
     onFallback: (field) => metrics.fallbacks.inc({ source: source.name, field }),
   });
-  return instrumentExecutor({ name: source.name, kind: source.kind }, resilient, context.metrics);
+  return instrumentExecutor({ name: source.name, kind: source.kind }, resilient, context);
 }

@@ -38,7 +38,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
       recordUpstreamRetry({ attempt: 1 });
       return { data: { getOrder: { id: '1' } } };
     });
-    const result = await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, registry)(request('{ __typename getOrder(id: "1") { id } listOrders { id } }'));
+    const result = await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, { metrics: registry })(request('{ __typename getOrder(id: "1") { id } listOrders { id } }'));
     expect(result).toEqual({ data: { getOrder: { id: '1' } } });
     const [span] = collector.spans();
     expect(span.name).toBe('upstream orders');
@@ -52,7 +52,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
   it('takes the gRPC status from a GRPC_* error code', async () => {
     const registry = new Registry();
     const inner = executorOf(async () => ({ data: null, errors: [createLoomError('GRPC_UNAVAILABLE', 'Source "orders" is unavailable', { source: 'orders' })] }));
-    await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, registry)(request('{ getOrder(id: "1") { id } }'));
+    await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, { metrics: registry })(request('{ getOrder(id: "1") { id } }'));
     const [span] = collector.spans();
     expect(span.attributes).toMatchObject({ 'loom.upstream.status': 'UNAVAILABLE', 'rpc.grpc.status_code': 'UNAVAILABLE', 'loom.error_codes': ['GRPC_UNAVAILABLE'] });
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Source "orders" is unavailable' });
@@ -65,7 +65,7 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
     const registry = new Registry();
     const timeout = upstreamTimeout('billing', 50);
     const inner = executorOf(() => Promise.reject(timeout));
-    await expect(instrumentExecutor({ name: 'billing', kind: 'soap' }, inner, registry)(request('{ getInvoice { id } }'))).rejects.toBe(timeout);
+    await expect(instrumentExecutor({ name: 'billing', kind: 'soap' }, inner, { metrics: registry })(request('{ getInvoice { id } }'))).rejects.toBe(timeout);
     const [span] = collector.spans();
     expect(span.attributes['loom.upstream.status']).toBe('error');
     expect(span.events[0].attributes).toMatchObject({ 'exception.type': 'UPSTREAM_TIMEOUT', 'exception.message': 'Source "billing" did not answer within 50 ms' });
@@ -74,12 +74,12 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
 
   it('handles a synchronous executor and a synchronous throw', () => {
     const registry = new Registry();
-    expect(instrumentExecutor({ name: 'sync', kind: 'graphql' }, executorOf(() => ({ data: { a: 1 } })), registry)(request('{ a }'))).toEqual({ data: { a: 1 } });
+    expect(instrumentExecutor({ name: 'sync', kind: 'graphql' }, executorOf(() => ({ data: { a: 1 } })), { metrics: registry })(request('{ a }'))).toEqual({ data: { a: 1 } });
     const boom = new Error('boom');
     expect(() =>
       instrumentExecutor({ name: 'sync', kind: 'graphql' }, () => {
         throw boom;
-      }, registry)(request('{ a }')),
+      }, { metrics: registry })(request('{ a }')),
     ).toThrow(boom);
     expect(collector.spans().map((span) => span.attributes['loom.upstream.status'])).toEqual(['ok', 'error']);
   });

@@ -39,8 +39,18 @@ describe('request logs: one JSON line per request, secrets redacted', () => {
 
   it('logs upstream failures at warn with their codes', async () => {
     await gateway.query('web', { query: '{ ok: getCustomer(id: "1") { id } missing: getCustomer(id: "999") { id } }' });
+    const failure = await logs.next('upstream call failed');
     const line = await logs.next('request');
     expect(line).toMatchObject({ level: 40, operation: 'anonymous', status: 200, errorCodes: ['UPSTREAM_HTTP_ERROR'], upstreamCalls: 2, upstreamErrors: 1 });
+    expect(failure).toMatchObject({
+      level: 40,
+      source: 'catalog',
+      reqId: line.reqId,
+      operation: 'getCustomer',
+      status: '404',
+      codes: ['UPSTREAM_HTTP_ERROR'],
+      message: 'Source "catalog" answered HTTP 404',
+    });
   });
 
   it('keeps a sane incoming x-request-id and replaces an unsafe one', async () => {
