@@ -41,7 +41,7 @@ export function createLogger({ level = process.env.LOOM_LOG_LEVEL ?? 'info', pre
     level,
     base: { service: 'loom' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } }),
+    ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', singleLine: true, ignore: 'pid,hostname,service' } } }),
   };
   return !pretty && destination ? pino(options, destination) : pino(options);
 }
