@@ -1,5 +1,6 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import type { Logger } from '../../src/logger';
+import type { UpstreamPolicyOptions } from '../../src/upstream/upstream-policy-options';
 import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 export interface CatalogUnderTest {
@@ -14,14 +15,16 @@ export interface CatalogUnderTestOptions {
   /** Key the catalog wants and the source sends. @default 'test-key' */
   apiKey?: string;
   logger?: Logger;
+  /** The catalog source's upstream policies. */
+  upstream?: UpstreamPolicyOptions;
 }
 
 /** The demo catalog backend and a gateway in front of it, both on 127.0.0.1:0. */
-export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
+export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger, upstream }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
   const backend = await startCatalogBackend({ apiKey });
   try {
     const gateway = await startTestGateway(
-      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey } }], bffs },
+      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey }, upstream }], bffs },
       REPO_ROOT,
       logger,
     );
