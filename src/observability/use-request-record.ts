@@ -62,7 +62,11 @@ export function useRequestRecord(): Plugin {
       if (!record.graphql) record.graphql = request.method !== 'OPTIONS' && !response.headers.get('content-type')?.includes('text/html');
       record.status = response.status;
       record.durationMs = performance.now() - record.startedAt;
-      response.headers.set('x-request-id', record.requestId);
+      try {
+        response.headers.set('x-request-id', record.requestId);
+      } catch {
+        // A Response passed through from fetch() has immutable headers; the id is still logged.
+      }
     },
   };
 }
