@@ -2,7 +2,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { createRedisHealth } from '../../src/stores/redis-health';
-import { getOrCreateCounter, getOrCreateGauge } from '../../src/stores/get-or-create-metric';
+import { getOrCreateCounter, getOrCreateGauge } from '../../src/observability/get-or-create-metric';
 
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];
@@ -49,6 +49,6 @@ describe('Redis health of a policy', () => {
     const metrics = new Registry();
     const definition = { name: 'loom_cache_hits_total', help: 'hits', labelNames: ['bff'] as const };
     expect(getOrCreateCounter(metrics, definition)).toBe(getOrCreateCounter(metrics, definition));
-    expect(() => getOrCreateGauge(metrics, definition)).toThrow('metric loom_cache_hits_total is registered with another type');
+    expect(() => getOrCreateGauge(metrics, definition)).toThrow('metric loom_cache_hits_total is already registered with another type');
   });
 });

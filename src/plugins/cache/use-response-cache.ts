@@ -3,7 +3,7 @@ import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../../bff/define-bff';
 import type { GatewayContext } from '../../handlers/types';
-import { getOrCreateCounter } from '../../stores/get-or-create-metric';
+import { getOrCreateCounter } from '../../observability/get-or-create-metric';
 import { createRedisHealth } from '../../stores/redis-health';
 import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../limits/option-checks';
 import { asGatewayContext } from '../rate-limit/use-rate-limit';

@@ -3,7 +3,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { PolicyContext } from '../../bff/define-bff';
 import { rateLimited, rateLimitUnavailable } from '../../errors';
 import type { GatewayContext } from '../../handlers/types';
-import { getOrCreateCounter } from '../../stores/get-or-create-metric';
+import { getOrCreateCounter } from '../../observability/get-or-create-metric';
 import { createMemoryRateLimitStore } from '../../stores/memory-rate-limit-store';
 import type { BucketCharge, BucketState, RateLimitStore } from '../../stores/rate-limit-store';
 import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
