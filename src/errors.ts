@@ -136,6 +136,9 @@ export const badRequest = (message: string) => createLoomError('BAD_REQUEST', me
 /** The whole request is refused (IP deny list, CSRF): 403, unlike `forbidden`, which nulls one field. */
 export const requestForbidden = (message: string) => createLoomError('FORBIDDEN', message, { httpStatus: 403 });
 
+export const missingKey = (source: string, typeName: string, key: unknown) =>
+  createLoomError('MISSING_KEY', `Source "${source}" returned no ${typeName} for key ${JSON.stringify(key)}`, { source, extra: { key } });
+
 /** A config problem: one line naming the file, the source and the fault. Never a stack trace. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

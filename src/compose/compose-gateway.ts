@@ -1,11 +1,15 @@
 import type { GraphQLSchema } from 'graphql';
 import { stitchSchemas } from '@graphql-tools/stitch';
-import type { SubschemaConfig } from '@graphql-tools/delegate';
-import { loadSource } from '../handlers/registry';
-import type { ResolvedConfig } from '../config/types';
-import type { LoadedSource } from '../handlers/types';
+import { Subschema, type SubschemaConfig } from '@graphql-tools/delegate';
 import type { Registry } from 'prom-client';
+import { loadSource } from '../handlers/registry';
+import type { ResolvedConfig, SourceOptions } from '../config/types';
+import type { LoadedSource } from '../handlers/types';
 import type { Logger } from '../logger';
+import { ConfigError } from '../errors';
+import { createRenameTransforms } from './rename-transforms';
+import { checkNamingConflicts } from './check-naming-conflicts';
+import { createLinks, type LinkableSource } from './create-links';
 
 export interface ComposedGateway {
   /** The stitched schema every BFF is a view of. */
@@ -34,19 +38,40 @@ export async function loadSources(config: ResolvedConfig, { logger, metrics }: C
   return loaded;
 }
 
-export function toSubschema(source: LoadedSource): SubschemaConfig {
-  return { name: source.name, schema: source.schema, executor: source.executor, batch: false };
+export function toSubschema(source: LoadedSource, options?: SourceOptions): SubschemaConfig {
+  // batch: false: every root field is its own executor call, so one upstream
+  // call is one span, one metric and one retry/breaker decision.
+  return { name: source.name, schema: source.schema, executor: source.executor, batch: false, transforms: createRenameTransforms(options?.rename) };
+}
+
+/** Stitches loaded sources and the config's links into one schema; fails on unresolved naming conflicts. */
+export function stitchSources(config: Pick<ResolvedConfig, 'sources' | 'links'>, sources: readonly LoadedSource[]): GraphQLSchema {
+  const linkable: LinkableSource[] = sources.map((source) => {
+    const options = config.sources.find((candidate) => candidate.name === source.name);
+    const subschema = new Subschema(toSubschema(source, options));
+    return { name: source.name, subschema, schema: subschema.transformedSchema, batchEndpoints: source.batchEndpoints, renamed: (subschema.transforms ?? []).length > 0 };
+  });
+  checkNamingConflicts(linkable);
+  const { typeDefs, resolvers } = createLinks(config.links, linkable);
+  try {
+    return stitchSchemas({ subschemas: linkable.map((source) => source.subschema), typeDefs, resolvers });
+  } catch (error) {
+    throw new ConfigError(`cannot compose the sources: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 /** Loads the sources and stitches them into one gateway schema. */
 export async function composeGateway(config: ResolvedConfig, options: ComposeOptions): Promise<ComposedGateway> {
   const sources = await loadSources(config, options);
-  const schema = stitchSchemas({ subschemas: sources.map(toSubschema) });
-  return {
-    schema,
-    sources,
-    close: async () => {
-      await Promise.allSettled(sources.map((source) => source.close?.()));
-    },
+  const close = async () => {
+    await Promise.allSettled(sources.map((source) => source.close?.()));
   };
+  let schema: GraphQLSchema;
+  try {
+    schema = stitchSources(config, sources);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { schema, sources, close };
 }

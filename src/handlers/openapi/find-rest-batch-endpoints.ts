@@ -1,7 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
+import { findBatchEndpoints } from '../find-batch-endpoints';
 import type { BatchEndpoint } from '../types';
 
-/** Batch endpoint detection for REST sources; filled in by the composition work (#6). */
-export function findRestBatchEndpoints(_schema: GraphQLSchema): BatchEndpoint[] {
-  return [];
+/** REST batch endpoints: a GET whose query parameter is an array of the entity key (`/customers?ids=1,2`, explode or not). */
+export function findRestBatchEndpoints(schema: GraphQLSchema): BatchEndpoint[] {
+  return findBatchEndpoints(schema);
 }

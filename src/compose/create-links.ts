@@ -1,0 +1,234 @@
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  Kind,
+  print,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import DataLoader from 'dataloader';
+import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
+import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
+import type { IResolvers } from '@graphql-tools/utils';
+import { ConfigError, missingKey } from '../errors';
+import { findBatchEndpoints } from '../handlers/find-batch-endpoints';
+import type { BatchEndpoint } from '../handlers/types';
+import type { LinkConfig } from './link-config';
+
+/** A source as composition sees it: its subschema config and its schema after renames. */
+export interface LinkableSource {
+  readonly name: string;
+  readonly subschema: SubschemaConfig;
+  readonly schema: GraphQLSchema;
+  /** Batch endpoints the handler reported (names before renames). */
+  readonly batchEndpoints: readonly BatchEndpoint[];
+  readonly renamed: boolean;
+}
+
+interface KeyArgument {
+  argument: string;
+  /** Field of the parent object, or undefined for a literal. */
+  sourceField?: string;
+  literal?: string;
+}
+
+interface PlannedLink {
+  readonly typeName: string;
+  readonly fieldName: string;
+  readonly target: LinkableSource;
+  readonly rootField: GraphQLField<unknown, unknown>;
+  readonly keyArguments: readonly KeyArgument[];
+  readonly isList: boolean;
+  readonly batch?: { field: string; keysArgument: string; keyField: string };
+}
+
+export interface LinkExtensions {
+  typeDefs: string[];
+  resolvers: IResolvers;
+}
+
+const SOURCE_PREFIX = '$source.';
+
+function parseKeyArguments(where: string, args: Record<string, string>, rootField: GraphQLField<unknown, unknown>): KeyArgument[] {
+  return Object.entries(args).map(([argument, value]) => {
+    if (!rootField.args.some((candidate) => candidate.name === argument)) {
+      throw new ConfigError(`${where}: ${rootField.name} has no argument "${argument}"`);
+    }
+    return value.startsWith(SOURCE_PREFIX) ? { argument, sourceField: value.slice(SOURCE_PREFIX.length) } : { argument, literal: value };
+  });
+}
+
+function findTarget(where: string, sources: readonly LinkableSource[], rootFieldName: string) {
+  for (const source of sources) {
+    const rootField = source.schema.getQueryType()?.getFields()[rootFieldName];
+    if (rootField) return { target: source, rootField };
+  }
+  throw new ConfigError(`${where}: no source has a query field "${rootFieldName}"`);
+}
+
+function parentFieldType(where: string, sources: readonly LinkableSource[], typeName: string, sourceField: string) {
+  for (const source of sources) {
+    const type = source.schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    const field = type.getFields()[sourceField];
+    if (!field) throw new ConfigError(`${where}: type ${typeName} has no field "${sourceField}"`);
+    return field.type;
+  }
+  throw new ConfigError(`${where}: no source has a type ${typeName}`);
+}
+
+function chooseBatch(where: string, link: LinkConfig, target: LinkableSource, rootField: GraphQLField<unknown, unknown>, keyArguments: readonly KeyArgument[]) {
+  const mode = link.batch ?? 'auto';
+  if (mode === 'off') return undefined;
+  if (link.batchWith) return { field: link.batchWith.field, keysArgument: link.batchWith.keysArgument, keyField: link.batchWith.keyField ?? 'id' };
+  const sourceKeys = keyArguments.filter((key) => key.sourceField);
+  const entity = getNamedType(rootField.type).name;
+  const candidates = [...findBatchEndpoints(target.schema), ...(target.renamed ? [] : target.batchEndpoints)];
+  const found = sourceKeys.length === 1 ? candidates.find((endpoint) => endpoint.typeName === entity && endpoint.keyField === sourceKeys[0].argument) ?? candidates.find((endpoint) => endpoint.typeName === entity) : undefined;
+  if (!found && mode === 'force') throw new ConfigError(`${where}: batch is 'force' but source "${target.name}" has no batch endpoint for ${entity} (set batchWith)`);
+  return found && { field: found.batchField, keysArgument: found.keysArgument, keyField: found.keyField };
+}
+
+function planLink(link: LinkConfig, sources: readonly LinkableSource[]): PlannedLink {
+  const where = `link ${link.field}`;
+  const [typeName, fieldName, extra] = link.field.split('.');
+  if (!typeName || !fieldName || extra !== undefined) throw new ConfigError(`${where}: field must be written Type.field`);
+  const { target, rootField } = findTarget(where, sources, link.resolveWith);
+  const keyArguments = parseKeyArguments(where, link.args, rootField);
+  const sourceKeys = keyArguments.filter((key) => key.sourceField);
+  if (sourceKeys.length === 0) throw new ConfigError(`${where}: args must read at least one $source.<field>`);
+  const isList = sourceKeys.length === 1 && isListType(getNullableType(parentFieldType(where, sources, typeName, sourceKeys[0].sourceField!)));
+  for (const key of sourceKeys.slice(1)) parentFieldType(where, sources, typeName, key.sourceField!);
+  const batch = chooseBatch(where, link, target, rootField, keyArguments);
+  return { typeName, fieldName, target, rootField, keyArguments, isList, batch };
+}
+
+/** The key a parent object gives: a scalar (or a list, for list links) for one key, an object for composite keys. */
+function readKey(parent: Record<string, unknown>, keyArguments: readonly KeyArgument[]): unknown {
+  const sourceKeys = keyArguments.filter((key) => key.sourceField);
+  if (sourceKeys.length === 1) return parent[sourceKeys[0].sourceField!];
+  const composite: Record<string, unknown> = {};
+  for (const key of sourceKeys) {
+    const value = parent[key.sourceField!];
+    if (value == null) return undefined;
+    composite[key.argument] = value;
+  }
+  return composite;
+}
+
+function argsForKey(plan: PlannedLink, key: unknown): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const sourceKeys = plan.keyArguments.filter((entry) => entry.sourceField);
+  for (const entry of plan.keyArguments) {
+    if (entry.literal !== undefined) args[entry.argument] = entry.literal;
+    else args[entry.argument] = sourceKeys.length === 1 ? key : (key as Record<string, unknown>)[entry.argument];
+  }
+  return args;
+}
+
+// The batch query must return each entity's key so results can be matched by
+// key, not position. The extended selection set is memoized per original node,
+// so every parent in one list shares one DataLoader (batch-delegate keys its
+// loaders on the printed selection).
+const selectionsWithKey = new WeakMap<SelectionSetNode, Map<string, SelectionSetNode>>();
+
+function selectionWithKey(selectionSet: SelectionSetNode, keyField: string): SelectionSetNode {
+  let byKey = selectionsWithKey.get(selectionSet);
+  if (!byKey) selectionsWithKey.set(selectionSet, (byKey = new Map()));
+  let extended = byKey.get(keyField);
+  if (!extended) {
+    const keyNode: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: keyField } };
+    extended = { ...selectionSet, selections: [...selectionSet.selections, keyNode] };
+    byKey.set(keyField, extended);
+  }
+  return extended;
+}
+
+function createBatchedResolver(plan: PlannedLink) {
+  const batch = plan.batch!;
+  const entity = getNamedType(plan.rootField.type).name;
+  return (parent: Record<string, unknown>, _args: unknown, context: Record<string, unknown>, info: GraphQLResolveInfo) => {
+    const key = readKey(parent, plan.keyArguments);
+    const selectionSet = info.fieldNodes[0]?.selectionSet;
+    return batchDelegateToSchema({
+      schema: plan.target.subschema,
+      operation: 'query' as never,
+      fieldName: batch.field,
+      key,
+      argsFromKeys: (keys) => ({ [batch.keysArgument]: keys }),
+      selectionSet: selectionSet && selectionWithKey(selectionSet, batch.keyField),
+      valuesFromResults: (results: unknown, keys: readonly unknown[]) => {
+        const byKey = new Map<string, unknown>();
+        if (Array.isArray(results)) for (const result of results) if (result && typeof result === 'object') byKey.set(String((result as Record<string, unknown>)[batch.keyField]), result);
+        return keys.map((wanted) => byKey.get(String(wanted)) ?? missingKey(plan.target.name, entity, wanted));
+      },
+      context,
+      info,
+    });
+  };
+}
+
+/** Per request, one loader per link and selection: distinct keys are fetched once, concurrently. */
+const unbatchedLoaders = new WeakMap<object, Map<string, DataLoader<unknown, unknown, string>>>();
+const printedSelections = new WeakMap<SelectionSetNode, string>();
+
+function selectionCacheKey(info: GraphQLResolveInfo): string {
+  const selectionSet = info.fieldNodes[0]?.selectionSet;
+  if (!selectionSet) return '';
+  let printed = printedSelections.get(selectionSet);
+  if (printed === undefined) printedSelections.set(selectionSet, (printed = print(selectionSet)));
+  return printed;
+}
+
+function createUnbatchedResolver(plan: PlannedLink) {
+  const linkId = `${plan.typeName}.${plan.fieldName}`;
+  return (parent: Record<string, unknown>, _args: unknown, context: Record<string, unknown>, info: GraphQLResolveInfo) => {
+    const key = readKey(parent, plan.keyArguments);
+    if (key == null) return null;
+    let loaders = unbatchedLoaders.get(context);
+    if (!loaders) unbatchedLoaders.set(context, (loaders = new Map()));
+    const loaderKey = `${linkId}|${info.path.typename}|${selectionCacheKey(info)}`;
+    let loader = loaders.get(loaderKey);
+    if (!loader) {
+      loader = new DataLoader<unknown, unknown, string>(
+        (keys) =>
+          Promise.all(
+            keys.map((oneKey) =>
+              delegateToSchema({ schema: plan.target.subschema, operation: 'query' as never, fieldName: plan.rootField.name, args: argsForKey(plan, oneKey), context, info }),
+            ),
+          ),
+        { cacheKeyFn: (oneKey) => JSON.stringify(oneKey) },
+      );
+      loaders.set(loaderKey, loader);
+    }
+    return Array.isArray(key) ? loader.loadMany(key) : loader.load(key);
+  };
+}
+
+/**
+ * Turns the config's `links` into stitching type extensions and resolvers.
+ * A link resolves through a per-request DataLoader: with a batch endpoint
+ * (detected, or named in `batchWith`) N parents cost one upstream call;
+ * without one, N distinct keys cost N concurrent calls, duplicates once.
+ */
+export function createLinks(links: readonly LinkConfig[], sources: readonly LinkableSource[]): LinkExtensions {
+  const typeDefs: string[] = [];
+  const resolvers: Record<string, Record<string, unknown>> = {};
+  for (const link of links) {
+    const plan = planLink(link, sources);
+    const entity = getNamedType(plan.rootField.type).name;
+    typeDefs.push(`extend type ${plan.typeName} { ${plan.fieldName}: ${plan.isList ? `[${entity}]` : entity} }`);
+    const sourceFields = plan.keyArguments.flatMap((key) => (key.sourceField ? [key.sourceField] : []));
+    resolvers[plan.typeName] ??= {};
+    resolvers[plan.typeName][plan.fieldName] = {
+      selectionSet: `{ ${sourceFields.join(' ')} }`,
+      resolve: plan.batch ? createBatchedResolver(plan) : createUnbatchedResolver(plan),
+    };
+  }
+  return { typeDefs, resolvers: resolvers as IResolvers };
+}
