@@ -17,8 +17,19 @@ export default defineConfig({
       headers: { 'x-api-key': process.env.DEMO_CATALOG_API_KEY ?? 'demo-catalog-key' },
       forwardHeaders: ['x-request-source'],
     },
+    {
+      name: 'orders',
+      kind: 'grpc',
+      proto: './sources/orders/orders.proto',
+      endpoint: process.env.LOOM_ORDERS_URL ?? '127.0.0.1:4102',
+      timeoutMs: 5000,
+    },
   ],
-  links: [],
+  // No batch configuration: Loom finds GET /customers?ids= and GetOrdersByIds by itself.
+  links: [
+    { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } },
+    { field: 'Order.products', resolveWith: 'getProduct', args: { id: '$source.productIds' } },
+  ],
   // Every bff/<name>.ts is served at /<name>/graphql (web, mobile, iot, and any file dropped there).
   bffs: discoverBffFiles(resolve(__dirname, 'bff')),
   redis: process.env.LOOM_REDIS_URL,

@@ -139,6 +139,10 @@ export const requestForbidden = (message: string) => createLoomError('FORBIDDEN'
 export const missingKey = (source: string, typeName: string, key: unknown) =>
   createLoomError('MISSING_KEY', `Source "${source}" returned no ${typeName} for key ${JSON.stringify(key)}`, { source, extra: { key } });
 
+/** A gRPC status as a field error: `GRPC_NOT_FOUND`, `GRPC_UNAVAILABLE`, `GRPC_DEADLINE_EXCEEDED`, ... */
+export const grpcStatusError = (source: string, statusName: string, grpcCode: number, details: string) =>
+  createLoomError(`GRPC_${statusName}`, `Source "${source}" answered ${statusName}: ${details}`, { source, extra: { grpcCode } });
+
 /** A config problem: one line naming the file, the source and the fault. Never a stack trace. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

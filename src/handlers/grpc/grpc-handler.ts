@@ -1,10 +1,50 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../errors';
+import { findBatchEndpoints } from '../find-batch-endpoints';
 import type { LoadedSource, SourceHandler } from '../types';
+import { buildGrpcSchema } from './build-grpc-schema';
+import { GrpcSourceClient } from './grpc-client';
+import { listServices, loadProtoRoot } from './load-proto-root';
 import type { GrpcSourceOptions } from './grpc-source-options';
+
+function credentialsFor(source: GrpcSourceOptions): grpc.ChannelCredentials {
+  if (!source.tls) return grpc.credentials.createInsecure();
+  const read = (file?: string) => (file ? readFileSync(file) : null);
+  return grpc.credentials.createSsl(read(source.tls.ca), read(source.tls.key), read(source.tls.cert));
+}
 
 export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
   kind: 'grpc',
   async load(source: GrpcSourceOptions): Promise<LoadedSource> {
-    throw new ConfigError(`source "${source.name}": kind "grpc" is not implemented yet`);
+    const protos = Array.isArray(source.proto) ? source.proto : [source.proto];
+    let root;
+    try {
+      root = loadProtoRoot(protos, source.includeDirs ?? []);
+    } catch (error) {
+      throw new ConfigError(`source "${source.name}": cannot load proto ${protos.join(', ')}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const services = listServices(root);
+    if (services.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
+    const endpoint = Array.isArray(source.endpoint) ? source.endpoint[0] : source.endpoint;
+    const client = new GrpcSourceClient({
+      source: source.name,
+      endpoint: endpoint!.replace(/^grpc:\/\//, ''),
+      timeoutMs: source.timeoutMs ?? 10_000,
+      headers: source.headers ?? {},
+      forwardHeaders: source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [],
+      credentials: credentialsFor(source),
+    });
+    const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client });
+    return {
+      name: source.name,
+      kind: 'grpc',
+      schema,
+      executor: createDefaultExecutor(schema),
+      batchEndpoints: findBatchEndpoints(schema),
+      warnings,
+      close: async () => client.close(),
+    };
   },
 };

@@ -1,0 +1,170 @@
+import {
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  type GraphQLFieldConfig,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLOutputType,
+} from 'graphql';
+import * as protobuf from 'protobufjs';
+import { graphqlToProto, protoToGraphql } from './convert-values';
+import { GrpcTypeMapper } from './grpc-type-mapper';
+import type { GatewayContext } from '../types';
+
+type Decoded = Record<string, unknown>;
+export type GrpcOperationKind = 'query' | 'mutation' | 'subscription' | 'skip';
+
+/** What resolvers call; the real one is GrpcSourceClient. */
+export interface GrpcCaller {
+  unary(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined): Promise<Decoded>;
+  serverStream(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined, deadline?: boolean): AsyncIterable<Decoded>;
+  streamFromList(method: protobuf.Method, requests: Decoded[], context: GatewayContext | undefined): Promise<Decoded[]>;
+}
+
+export interface GrpcSchemaOptions {
+  services: readonly protobuf.Service[];
+  /** Overrides keyed by `Service.Method` or `Method`. */
+  methods?: Record<string, GrpcOperationKind>;
+  caller: GrpcCaller;
+}
+
+export interface GrpcSchemaResult {
+  schema: GraphQLSchema;
+  warnings: string[];
+}
+
+const READ_PREFIXES = /^(Get|List|Find|Search|Watch|Check|Query|Fetch|Lookup|Batch(Get|Lookup))/;
+
+const lowerFirst = (name: string) => name[0].toLowerCase() + name.slice(1);
+
+/** Every message and enum reachable from the services' methods, for naming. */
+function reachableTypes(services: readonly protobuf.Service[]): Array<protobuf.Type | protobuf.Enum> {
+  const seen = new Map<string, protobuf.Type | protobuf.Enum>();
+  const visit = (type: protobuf.Type | protobuf.Enum | null) => {
+    if (!type || seen.has(type.fullName)) return;
+    seen.set(type.fullName, type);
+    if (type instanceof protobuf.Type) for (const field of type.fieldsArray) visit(field.resolvedType as protobuf.Type | protobuf.Enum | null);
+  };
+  for (const service of services) {
+    for (const method of service.methodsArray) {
+      visit(method.resolvedRequestType);
+      visit(method.resolvedResponseType);
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.fullName.localeCompare(b.fullName));
+}
+
+/** A response that only wraps one repeated message field (`OrderList { repeated Order orders }`) is answered as that list. */
+function unwrappedListField(type: protobuf.Type): protobuf.Field | undefined {
+  const [only, ...rest] = type.fieldsArray;
+  return only && rest.length === 0 && only.repeated && !only.map && only.resolvedType instanceof protobuf.Type ? only : undefined;
+}
+
+function operationKind(method: protobuf.Method, overrides: Record<string, GrpcOperationKind>): GrpcOperationKind | undefined {
+  const service = (method.parent as protobuf.Service).name;
+  const override = overrides[`${service}.${method.name}`] ?? overrides[method.name];
+  if (override) return override;
+  if (method.requestStream) return undefined;
+  if (method.responseStream) return 'subscription';
+  return READ_PREFIXES.test(method.name) ? 'query' : 'mutation';
+}
+
+function argumentsOf(mapper: GrpcTypeMapper, type: protobuf.Type): GraphQLFieldConfigArgumentMap {
+  if (type.fullName === '.google.protobuf.Empty') return {};
+  const args: GraphQLFieldConfigArgumentMap = {};
+  for (const field of type.fieldsArray) args[field.name] = { type: mapper.fieldInput(field, type), description: field.comment ?? undefined };
+  return args;
+}
+
+interface MethodFields {
+  query?: GraphQLFieldConfig<unknown, GatewayContext>;
+  mutation?: GraphQLFieldConfig<unknown, GatewayContext>;
+  subscription?: GraphQLFieldConfig<unknown, GatewayContext>;
+}
+
+function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, mapper: GrpcTypeMapper, caller: GrpcCaller): MethodFields {
+  const requestType = method.resolvedRequestType!;
+  const responseType = method.resolvedResponseType!;
+  const listField = unwrappedListField(responseType);
+  const single: GraphQLOutputType = listField ? new GraphQLNonNull(new GraphQLList(mapper.messageOutput(listField.resolvedType as protobuf.Type))) : mapper.messageOutput(responseType);
+  const toGraphql = (decoded: Decoded) => {
+    const converted = protoToGraphql(responseType, decoded) as Record<string, unknown>;
+    return listField ? converted[listField.name] : converted;
+  };
+  const description = method.comment ?? undefined;
+  const args = argumentsOf(mapper, requestType);
+  if (method.requestStream) {
+    // Mapped client-streaming/bidi: the client sends the stream as a list.
+    const field: GraphQLFieldConfig<unknown, GatewayContext> = {
+      type: new GraphQLNonNull(new GraphQLList(single)),
+      description,
+      args: { requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(mapper.messageInput(requestType)))) } },
+      resolve: async (_root, { requests }: { requests: Decoded[] }, context) =>
+        (await caller.streamFromList(method, requests.map((request) => graphqlToProto(requestType, request)), context)).map(toGraphql),
+    };
+    return kind === 'query' ? { query: field } : { mutation: field };
+  }
+  if (method.responseStream) {
+    const collected: GraphQLFieldConfig<unknown, GatewayContext> = {
+      type: new GraphQLNonNull(new GraphQLList(single)),
+      description: `${description ?? method.name}: the whole stream, collected into a list.`,
+      args,
+      resolve: async (_root, input: Decoded, context) => {
+        const items: unknown[] = [];
+        for await (const message of caller.serverStream(method, graphqlToProto(requestType, input), context)) items.push(toGraphql(message));
+        return items;
+      },
+    };
+    const live: GraphQLFieldConfig<unknown, GatewayContext> = {
+      type: single,
+      description,
+      args,
+      subscribe: (_root, input: Decoded, context) => caller.serverStream(method, graphqlToProto(requestType, input), context, false),
+      resolve: (message: unknown) => toGraphql(message as Decoded),
+    };
+    return kind === 'subscription' || kind === 'query' ? { query: collected, subscription: live } : { mutation: collected };
+  }
+  const field: GraphQLFieldConfig<unknown, GatewayContext> = {
+    type: single,
+    description,
+    args,
+    resolve: async (_root, input: Decoded, context) => toGraphql(await caller.unary(method, graphqlToProto(requestType, input), context)),
+  };
+  return kind === 'mutation' ? { mutation: field } : { query: field };
+}
+
+/**
+ * A .proto's services as an executable GraphQL schema. Deterministic: the same
+ * protos give the same SDL. Unary reads (Get/List/Find/Search/Watch...) go to
+ * Query, other unary methods to Mutation, server streams to Subscription plus
+ * a Query that collects the stream; client-streaming and bidi methods are
+ * skipped with a warning unless `methods` maps them.
+ */
+export function buildGrpcSchema({ services, methods = {}, caller }: GrpcSchemaOptions): GrpcSchemaResult {
+  const mapper = new GrpcTypeMapper(reachableTypes(services));
+  const roots = { query: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, mutation: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, subscription: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>> };
+  const warnings: string[] = [];
+  const methodNames = services.flatMap((service) => service.methodsArray.map((method) => lowerFirst(method.name)));
+  for (const service of services) {
+    for (const method of service.methodsArray) {
+      const kind = operationKind(method, methods);
+      if (kind === undefined) {
+        warnings.push(`${service.name}.${method.name} is ${method.responseStream ? 'bidirectional' : 'client'}-streaming: skipped (map it with methods: { '${service.name}.${method.name}': 'mutation' })`);
+        continue;
+      }
+      if (kind === 'skip') continue;
+      const clashes = methodNames.filter((name) => name === lowerFirst(method.name)).length > 1;
+      const fieldName = clashes ? `${lowerFirst(service.name)}${method.name}` : lowerFirst(method.name);
+      for (const [operation, field] of Object.entries(buildMethodFields(method, kind, mapper, caller))) {
+        if (field) roots[operation as keyof typeof roots][fieldName] = field;
+      }
+    }
+  }
+  if (Object.keys(roots.query).length === 0) roots.query._sourceInfo = { type: GraphQLString, resolve: () => 'this gRPC source has no query methods' };
+  const object = (name: string, fields: Record<string, GraphQLFieldConfig<unknown, GatewayContext>>) =>
+    Object.keys(fields).length ? new GraphQLObjectType({ name, fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) }) : undefined;
+  const schema = new GraphQLSchema({ query: object('Query', roots.query), mutation: object('Mutation', roots.mutation), subscription: object('Subscription', roots.subscription) });
+  return { schema, warnings };
+}
