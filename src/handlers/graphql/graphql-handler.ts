@@ -103,8 +103,8 @@ export const graphqlHandler: SourceHandler<GraphqlSourceOptions> = {
       await client.close();
       throw error;
     }
-    const executor: Executor = async (request) =>
-      tagErrors(source.name, await post(printOnce(request.document), request.variables, request.operationName, request.context as GatewayContext | undefined));
+    const executor = (async (request: ExecutionRequest) =>
+      tagErrors(source.name, await post(printOnce(request.document), request.variables, request.operationName, request.context as GatewayContext | undefined))) as Executor;
     return {
       name: source.name,
       kind: 'graphql',
