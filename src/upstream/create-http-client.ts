@@ -205,7 +205,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     fetch,
     health,
+    // Idempotent: handlers and tests may both close the client.
     close: async () => {
+      if (closing.signal.aborted) return;
       unregister();
       closing.abort();
       await shadow?.close();
