@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors';
 import { runServe } from './serve-command';
+import { runCompose } from './compose-command';
+import { runCheck } from './check-command';
 
 const HELP = `loom: a GraphQL BFF gateway
 
@@ -56,6 +58,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'serve':
         await runServe({ configFile: values.config, port: values.port === undefined ? undefined : Number(values.port), demo: values.demo, io });
         return undefined;
+      case 'compose':
+        return await runCompose({ configFile: values.config, io });
+      case 'check':
+        return await runCheck({ configFile: values.config, io });
       default:
         io.err(`loom: unknown command "${command}"\n\n${HELP}`);
         return 2;

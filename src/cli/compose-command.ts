@@ -1,0 +1,22 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../config/load-config';
+import { composeBffSchemas, displayPath } from '../compose/compose-bff-schemas';
+import { createLogger } from '../logger';
+import type { CliIo } from './main';
+
+export interface ComposeCommandOptions {
+  configFile: string;
+  io: CliIo;
+}
+
+/** `loom compose`: writes schema/<bff>.graphql (sorted, stable) for every BFF. */
+export async function runCompose({ configFile, io }: ComposeCommandOptions): Promise<number> {
+  const config = loadConfig(configFile);
+  const bffs = await composeBffSchemas(config, createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }));
+  mkdirSync(config.schemaDir, { recursive: true });
+  for (const bff of bffs) {
+    writeFileSync(bff.snapshotFile, bff.sdl);
+    io.out(`loom: wrote ${displayPath(bff.snapshotFile)}\n`);
+  }
+  return 0;
+}
