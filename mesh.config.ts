@@ -24,11 +24,19 @@ export default defineConfig({
       endpoint: process.env.LOOM_ORDERS_URL ?? '127.0.0.1:4102',
       timeoutMs: 5000,
     },
+    {
+      name: 'billing',
+      kind: 'soap',
+      wsdl: './sources/billing/billing.wsdl',
+      endpoint: process.env.LOOM_BILLING_URL ?? 'http://127.0.0.1:4103/billing',
+      timeoutMs: 5000,
+    },
   ],
   // No batch configuration: Loom finds GET /customers?ids= and GetOrdersByIds by itself.
   links: [
     { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } },
     { field: 'Order.products', resolveWith: 'getProduct', args: { id: '$source.productIds' } },
+    { field: 'Order.billing', resolveWith: 'getInvoice', args: { orderId: '$source.id' } },
   ],
   // Every bff/<name>.ts is served at /<name>/graphql (web, mobile, iot, and any file dropped there).
   bffs: discoverBffFiles(resolve(__dirname, 'bff')),

@@ -143,6 +143,20 @@ export const missingKey = (source: string, typeName: string, key: unknown) =>
 export const grpcStatusError = (source: string, statusName: string, grpcCode: number, details: string) =>
   createLoomError(`GRPC_${statusName}`, `Source "${source}" answered ${statusName}: ${details}`, { source, extra: { grpcCode } });
 
+export interface SoapFaultDetail {
+  faultcode: string;
+  faultstring: string;
+  detail?: unknown;
+}
+
+/** A SOAP 1.1/1.2 fault as a field error, with its code, string and detail (as JSON). */
+export const soapFault = (source: string, fault: SoapFaultDetail, upstreamStatus: number) =>
+  createLoomError('SOAP_FAULT', `Source "${source}" answered a SOAP fault: ${fault.faultstring}`, {
+    source,
+    upstreamStatus,
+    extra: { faultcode: fault.faultcode, faultstring: fault.faultstring, ...(fault.detail !== undefined && { detail: fault.detail }) },
+  });
+
 /** A config problem: one line naming the file, the source and the fault. Never a stack trace. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

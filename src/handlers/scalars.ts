@@ -19,7 +19,7 @@ export const GraphQLInt64 = new GraphQLScalarType({
 /** google.protobuf.Timestamp as an RFC 3339 string. */
 export const GraphQLDateTime = new GraphQLScalarType({
   name: 'DateTime',
-  description: 'An RFC 3339 date-time string (google.protobuf.Timestamp).',
+  description: 'An RFC 3339 date-time string (google.protobuf.Timestamp, xs:dateTime).',
   serialize: (value) => String(value),
   parseValue: (value) => {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new GraphQLError(`DateTime must be an RFC 3339 string, got ${JSON.stringify(value)}`);
@@ -45,3 +45,27 @@ export const GraphQLDuration = new GraphQLScalarType({
     return node.value;
   },
 });
+
+function stringScalar(name: string, description: string, pattern: RegExp, example: string) {
+  const check = (value: unknown) => {
+    if (typeof value === 'string' && pattern.test(value)) return value;
+    if (typeof value === 'number' && pattern.test(String(value))) return String(value);
+    throw new GraphQLError(`${name} must look like ${example}, got ${JSON.stringify(value)}`);
+  };
+  return new GraphQLScalarType({
+    name,
+    description,
+    serialize: (value) => String(value),
+    parseValue: check,
+    parseLiteral: (node) => {
+      if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT) return check(node.value);
+      throw new GraphQLError(`${name} must look like ${example}`);
+    },
+  });
+}
+
+/** xs:decimal as a decimal string: never rounded through a binary float. */
+export const GraphQLDecimal = stringScalar('Decimal', 'An exact decimal number, as a string (xs:decimal).', /^[-+]?(\d+(\.\d*)?|\.\d+)$/, '"12.50"');
+
+/** xs:date as YYYY-MM-DD (an optional time zone is kept). */
+export const GraphQLDate = stringScalar('Date', 'A calendar date, YYYY-MM-DD (xs:date).', /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/, '"2026-01-31"');

@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import * as protobuf from 'protobufjs';
-import { GraphQLDateTime, GraphQLDuration, GraphQLInt64 } from './grpc-scalars';
+import { GraphQLDateTime, GraphQLDuration, GraphQLInt64 } from '../scalars';
 import { JSON_TYPES, WRAPPER_TYPES } from './convert-values';
 
 const SCALARS: Record<string, GraphQLScalarType> = {

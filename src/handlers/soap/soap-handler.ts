@@ -1,10 +1,58 @@
+import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../errors';
-import type { LoadedSource, SourceHandler } from '../types';
+import { createHttpClient } from '../../upstream/create-http-client';
+import { findBatchEndpoints } from '../find-batch-endpoints';
+import { forwardedHeaders } from '../forwarded-headers';
+import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
+import { buildSoapSchema } from './build-soap-schema';
+import { readWsdl } from './read-wsdl';
+import { buildEnvelope, callSoap } from './soap-transport';
 import type { SoapSourceOptions } from './soap-source-options';
 
 export const soapHandler: SourceHandler<SoapSourceOptions> = {
   kind: 'soap',
-  async load(source: SoapSourceOptions): Promise<LoadedSource> {
-    throw new ConfigError(`source "${source.name}": kind "soap" is not implemented yet`);
+  async load(source: SoapSourceOptions, context: HandlerContext): Promise<LoadedSource> {
+    let wsdl;
+    try {
+      wsdl = await readWsdl(source.wsdl, source.soapVersion);
+    } catch (error) {
+      throw new ConfigError(`source "${source.name}": cannot load WSDL ${source.wsdl}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const endpoints = source.endpoint ?? wsdl.address;
+    const endpoint = Array.isArray(endpoints) ? endpoints[0] : endpoints;
+    if (!endpoint) throw new ConfigError(`source "${source.name}": no endpoint in the config and no service address in the WSDL`);
+    const client = createHttpClient({
+      source: source.name,
+      timeoutMs: source.timeoutMs,
+      endpoints: endpoints ?? [],
+      upstream: source.upstream,
+      metrics: context.metrics,
+      logger: context.logger,
+    });
+    const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];
+    const schema = buildSoapSchema({
+      wsdl,
+      operations: source.operations,
+      caller: (operation, body, prefixes, requestContext) =>
+        callSoap({
+          source: source.name,
+          endpoint,
+          version: operation.soapVersion,
+          action: operation.soapAction,
+          envelope: buildEnvelope(operation.soapVersion, body, prefixes, source.auth),
+          auth: source.auth,
+          headers: { ...source.headers, ...forwardedHeaders(requestContext, forward) },
+          fetch: client.fetch,
+        }),
+    });
+    return {
+      name: source.name,
+      kind: 'soap',
+      schema,
+      executor: createDefaultExecutor(schema),
+      batchEndpoints: findBatchEndpoints(schema),
+      warnings: [],
+      close: () => client.close(),
+    };
   },
 };
