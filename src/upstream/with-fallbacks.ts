@@ -56,12 +56,14 @@ export function withFallbacks(executor: Executor, options: FallbackOptions): Exe
       const own = errors.filter((error) => error.path?.[0] === field.responseKey);
       const key = lastGoodKey(field, request);
       if (own.length === 0) {
-        if (fallback.kind === 'last-good' && data[field.responseKey] != null) remember(key, data[field.responseKey]);
+        if (fallback.kind === 'last-good' && data[field.responseKey] != null) remember(key, structuredClone(data[field.responseKey]));
         continue;
       }
       if (!own.every(isDownError)) continue;
       if (fallback.kind === 'last-good' && !lastGood.has(key)) continue; // nothing good seen yet: keep the error
-      data[field.responseKey] = fallback.kind === 'static' ? fallback.value : fallback.kind === 'last-good' ? lastGood.get(key) : null;
+      // A copy every time: stitching annotates result objects, and config values are frozen.
+      const value = fallback.kind === 'static' ? fallback.value : fallback.kind === 'last-good' ? lastGood.get(key) : null;
+      data[field.responseKey] = structuredClone(value);
       errors = errors.filter((error) => !own.includes(error));
       options.onFallback?.(coordinate);
     }
