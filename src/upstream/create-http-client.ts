@@ -2,6 +2,7 @@ import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } fr
 import type { Registry } from 'prom-client';
 import { upstreamTimeout, upstreamUnavailable } from '../errors';
 import { injectTraceHeaders } from '../observability/inject-trace-headers';
+import { recordUpstreamRetry } from '../observability/record-upstream-retry';
 import type { Logger } from '../logger';
 import { backoffDelayMs, timerSleep, type Sleep } from './backoff-delay';
 import { CIRCUIT_STATE_VALUE } from './circuit-breaker';
@@ -175,6 +176,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const mayRetry = retryable && retryIndex < policy.retry.maxRetries;
       if (mayRetry && budget.tryAcquireRetry()) {
         metrics?.retries.inc({ source });
+        const reason = outcome.kind === 'http-failure' ? String(outcome.status) : (outcome.code ?? 'network');
+        recordUpstreamRetry({ 'loom.retry.endpoint': endpointLabel(endpoint.url), 'loom.retry.reason': reason });
         await result.response?.body?.cancel().catch(() => undefined); // free the connection
         await sleep(backoffDelayMs(retryIndex, policy.retry.baseDelayMs, policy.retry.maxDelayMs, random), closing.signal);
         continue;
