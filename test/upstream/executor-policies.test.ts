@@ -5,7 +5,7 @@ import { createSilentLogger } from '../../src/logger';
 import { createCircuitBreaker } from '../../src/upstream/circuit-breaker';
 import { createRetryBudget } from '../../src/upstream/retry-budget';
 import { DEFAULT_RETRY } from '../../src/upstream/upstream-policy-options';
-import { withCallDeadline } from '../../src/upstream/with-call-deadline';
+import { callDeadline, withCallDeadline } from '../../src/upstream/with-call-deadline';
 import { withExecutorBreaker } from '../../src/upstream/with-executor-breaker';
 import { withExecutorRetries } from '../../src/upstream/with-executor-retries';
 import { wrapSourceExecutor } from '../../src/upstream/wrap-source-executor';
@@ -71,6 +71,18 @@ describe('executor-level policies (gRPC)', () => {
     release();
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', source: 'orders' });
     expect(result.errors?.[0].message).toBe('Source "orders" did not answer within 30 ms');
+  });
+
+  it('counts the request deadline from the first upstream call of the request and takes the tighter limit', () => {
+    let time = 1_000;
+    const now = () => time;
+    const options = { source: 'orders', operationTimeoutsMs: { getOrder: 300 }, requestDeadlineMs: 500, idempotent: () => undefined };
+    const context = {};
+    const first = { ...request('{ getOrder(id: "1") { id } }'), context };
+    expect(callDeadline(first, options, now)).toEqual({ deadlineAt: 1_300, deadlineMs: 300 });
+    time = 1_400; // later call of the same request: 100 ms of the 500 ms budget left
+    expect(callDeadline({ ...first }, options, now)).toEqual({ deadlineAt: 1_500, deadlineMs: 500 });
+    expect(callDeadline({ ...request('{ other { id } }'), context: {} }, options, now)).toEqual({ deadlineAt: 1_900, deadlineMs: 500 });
   });
 
   it('composes retries and breaker for a gRPC source in wrapSourceExecutor, with metrics', async () => {
