@@ -10,11 +10,15 @@ import { ConfigError } from '../errors';
 import { createRenameTransforms } from './rename-transforms';
 import { checkNamingConflicts } from './check-naming-conflicts';
 import { createLinks, type LinkableSource } from './create-links';
+import { applyMergedTypes, type MergeableSource } from './create-merged-types';
+import { createDirectSourceRouter, type DirectSourceRouter } from './direct-source-router';
 
 export interface ComposedGateway {
   /** The stitched schema every BFF is a view of. */
   readonly schema: GraphQLSchema;
   readonly sources: readonly LoadedSource[];
+  /** Operations one untransformed source answers alone (no links): they may skip delegation. */
+  readonly directRouter: DirectSourceRouter;
   close(): Promise<void>;
 }
 
@@ -45,19 +49,31 @@ export function toSubschema(source: LoadedSource, options?: SourceOptions): Subs
 }
 
 /** Stitches loaded sources and the config's links into one schema; fails on unresolved naming conflicts. */
-export function stitchSources(config: Pick<ResolvedConfig, 'sources' | 'links'>, sources: readonly LoadedSource[]): GraphQLSchema {
-  const linkable: LinkableSource[] = sources.map((source) => {
+export function stitchSources(config: Pick<ResolvedConfig, 'sources' | 'links'>, sources: readonly LoadedSource[]): { schema: GraphQLSchema; directRouter: DirectSourceRouter } {
+  const linkable: Array<LinkableSource & MergeableSource> = sources.map((source) => {
     const options = config.sources.find((candidate) => candidate.name === source.name);
     const subschema = new Subschema(toSubschema(source, options));
-    return { name: source.name, subschema, schema: subschema.transformedSchema, batchEndpoints: source.batchEndpoints, renamed: (subschema.transforms ?? []).length > 0 };
+    return {
+      name: source.name,
+      subschema,
+      schema: subschema.transformedSchema,
+      batchEndpoints: source.batchEndpoints,
+      renamed: (subschema.transforms ?? []).length > 0,
+      merge: options?.merge,
+    };
   });
   checkNamingConflicts(linkable);
+  applyMergedTypes(linkable);
   const { typeDefs, resolvers } = createLinks(config.links, linkable);
+  let schema: GraphQLSchema;
   try {
-    return stitchSchemas({ subschemas: linkable.map((source) => source.subschema), typeDefs, resolvers });
+    schema = stitchSchemas({ subschemas: linkable.map((source) => source.subschema), typeDefs, resolvers });
   } catch (error) {
     throw new ConfigError(`cannot compose the sources: ${(error as Error).message.split('\n')[0]}`);
   }
+  const untransformed = sources.filter((_source, index) => !linkable[index].renamed);
+  const linkFields = new Set(config.links.map((link) => link.field));
+  return { schema, directRouter: createDirectSourceRouter({ schema, untransformed, linkFields }) };
 }
 
 /** Loads the sources and stitches them into one gateway schema. */
@@ -66,12 +82,10 @@ export async function composeGateway(config: ResolvedConfig, options: ComposeOpt
   const close = async () => {
     await Promise.allSettled(sources.map((source) => source.close?.()));
   };
-  let schema: GraphQLSchema;
   try {
-    schema = stitchSources(config, sources);
+    return { ...stitchSources(config, sources), sources, close };
   } catch (error) {
     await close();
     throw error;
   }
-  return { schema, sources, close };
 }

@@ -3,9 +3,7 @@ import {
   getNullableType,
   isListType,
   isObjectType,
-  Kind,
   print,
-  type FieldNode,
   type GraphQLField,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -15,10 +13,11 @@ import DataLoader from 'dataloader';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
 import type { IResolvers } from '@graphql-tools/utils';
-import { ConfigError, missingKey } from '../errors';
+import { ConfigError } from '../errors';
 import { findBatchEndpoints } from '../handlers/find-batch-endpoints';
 import type { BatchEndpoint } from '../handlers/types';
 import type { LinkConfig } from './link-config';
+import { selectionWithKey, valuesByKey } from './match-by-key';
 
 /** A source as composition sees it: its subschema config and its schema after renames. */
 export interface LinkableSource {
@@ -131,24 +130,6 @@ function argsForKey(plan: PlannedLink, key: unknown): Record<string, unknown> {
   return args;
 }
 
-// The batch query must return each entity's key so results can be matched by
-// key, not position. The extended selection set is memoized per original node,
-// so every parent in one list shares one DataLoader (batch-delegate keys its
-// loaders on the printed selection).
-const selectionsWithKey = new WeakMap<SelectionSetNode, Map<string, SelectionSetNode>>();
-
-function selectionWithKey(selectionSet: SelectionSetNode, keyField: string): SelectionSetNode {
-  let byKey = selectionsWithKey.get(selectionSet);
-  if (!byKey) selectionsWithKey.set(selectionSet, (byKey = new Map()));
-  let extended = byKey.get(keyField);
-  if (!extended) {
-    const keyNode: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: keyField } };
-    extended = { ...selectionSet, selections: [...selectionSet.selections, keyNode] };
-    byKey.set(keyField, extended);
-  }
-  return extended;
-}
-
 function createBatchedResolver(plan: PlannedLink) {
   const batch = plan.batch!;
   const entity = getNamedType(plan.rootField.type).name;
@@ -162,11 +143,7 @@ function createBatchedResolver(plan: PlannedLink) {
       key,
       argsFromKeys: (keys) => ({ [batch.keysArgument]: keys }),
       selectionSet: selectionSet && selectionWithKey(selectionSet, batch.keyField),
-      valuesFromResults: (results: unknown, keys: readonly unknown[]) => {
-        const byKey = new Map<string, unknown>();
-        if (Array.isArray(results)) for (const result of results) if (result && typeof result === 'object') byKey.set(String((result as Record<string, unknown>)[batch.keyField]), result);
-        return keys.map((wanted) => byKey.get(String(wanted)) ?? missingKey(plan.target.name, entity, wanted));
-      },
+      valuesFromResults: valuesByKey(plan.target.name, entity, batch.keyField),
       context,
       info,
     });

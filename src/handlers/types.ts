@@ -22,6 +22,20 @@ export interface BaseSourceOptions {
   upstream?: UpstreamPolicyOptions;
   /** Naming rules that resolve clashes with other sources. */
   rename?: SourceRenameOptions;
+  /** Entities this source shares with other sources (type merging), by type name after renames. */
+  merge?: Record<string, EntityMergeOptions>;
+}
+
+/** How a source fetches its part of a shared entity, e.g. `{ key: 'id', resolveWith: 'getCustomer' }`. */
+export interface EntityMergeOptions {
+  /** Field of the entity that identifies it in every source. */
+  key: string;
+  /** Query field (after renames) that returns the entity by key, or a list of them by a list of keys. */
+  resolveWith: string;
+  /** Argument of `resolveWith` that takes the key(s). @default the only argument, else `key` */
+  keyArgument?: string;
+  /** Use a batch endpoint found for the entity ('auto'), never ('off'). @default 'auto' */
+  batch?: 'auto' | 'off';
 }
 
 export interface SourceRenameOptions {

@@ -25,7 +25,7 @@ describe('naming conflicts between sources', () => {
   it('fails composition when only the types clash', async () => {
     const rootsRenamed = catalogSource('legacy', { rootFieldPrefix: 'legacy_' });
     await expect(startTestGateway({ sources: [catalogSource('catalog'), rootsRenamed], bffs: { web: './test/fixtures/bff/open.ts' } })).rejects.toThrow(
-      /^sources "catalog" and "legacy" both export type (Customer|Product|PhysicalDelivery|DigitalDelivery|PercentOff|AmountOff|Delivery|query_listProducts_items_promotion); add a rename rule \(rename\.typePrefix or rename\.types\) to one of them$/,
+      /^sources "catalog" and "legacy" both export type (Customer|Product|PhysicalDelivery|DigitalDelivery|PercentOff|AmountOff|Delivery|query_listProducts_items_promotion); add a rename rule \(rename\.typePrefix or rename\.types\) to one of them, or declare \1 in both sources' merge to merge it$/,
     );
   });
 
