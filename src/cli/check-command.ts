@@ -45,7 +45,8 @@ async function checkBff(bff: ComposedBffSchema, io: CliIo): Promise<boolean> {
     io.out(`${bff.name}: no snapshot at ${displayPath(bff.snapshotFile)}; run loom compose and commit it\n`);
     return false;
   }
-  const changes: Change[] = await diff(buildSchema(readFileSync(bff.snapshotFile, 'utf8')), bff.schema);
+  // Both sides from printed SDL: the snapshot's terms (no applied directives, no resolvers).
+  const changes: Change[] = await diff(buildSchema(readFileSync(bff.snapshotFile, 'utf8')), buildSchema(bff.sdl));
   const breaking = changes.filter((change) => change.criticality.level === CriticalityLevel.Breaking);
   const broken = bff.persistedManifest ? brokenPersistedOperations(bff.persistedManifest, bff.schema) : [];
   io.out(`${bff.name}: ${breaking.length} breaking, ${changes.length - breaking.length} safe or dangerous change(s) against ${displayPath(bff.snapshotFile)}\n`);
