@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { createBffView } from './create-bff-view';
 import { createGatewayPlugins } from './gateway-plugins';
 import { useIntrospectionPolicy } from './use-introspection-policy';
+import { useDirectSourceExecution } from './use-direct-source-execution';
+import type { DirectSourceRouter } from '../compose/direct-source-router';
 import type { BffDefinition, PolicyContext } from './define-bff';
 import type { GatewayContext } from '../handlers/types';
 
@@ -20,6 +22,13 @@ export interface CreateBffAppOptions {
   gatewaySchema: GraphQLSchema;
   /** Everything but the schema, which is computed here. */
   policyContext: Omit<PolicyContext, 'schema' | 'bffName'>;
+  /** Single-source operations that may skip delegation; used only when the view is the whole graph. */
+  directRouter?: DirectSourceRouter;
+}
+
+/** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
+function isWholeGraph(view: BffDefinition['view']): boolean {
+  return !view || Object.values(view).every((value) => value === undefined || (Array.isArray(value) ? value.length === 0 || (value.length === 1 && value[0] === '*') : typeof value === 'object' && Object.keys(value as object).length === 0));
 }
 
 function assemblePolicies(definition: BffDefinition, context: PolicyContext): Plugin[] {
@@ -30,7 +39,7 @@ function assemblePolicies(definition: BffDefinition, context: PolicyContext): Pl
 }
 
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
-export function createBffApp({ name, definition, gatewaySchema, policyContext }: CreateBffAppOptions): BffApp {
+export function createBffApp({ name, definition, gatewaySchema, policyContext, directRouter }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
   const schema = createBffView(gatewaySchema, definition.view, name);
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
@@ -44,6 +53,8 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext }:
     logging: false,
     maskedErrors: { isDev: !context.production },
     plugins: [
+      // First, so it sets the base execute function that policies (cache, auth) then wrap.
+      ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
       ...assemblePolicies(definition, context),

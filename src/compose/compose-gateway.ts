@@ -72,8 +72,7 @@ export function stitchSources(config: Pick<ResolvedConfig, 'sources' | 'links'>,
     throw new ConfigError(`cannot compose the sources: ${(error as Error).message.split('\n')[0]}`);
   }
   const untransformed = sources.filter((_source, index) => !linkable[index].renamed);
-  const linkFields = new Set(config.links.map((link) => link.field));
-  return { schema, directRouter: createDirectSourceRouter({ schema, untransformed, linkFields }) };
+  return { schema, directRouter: createDirectSourceRouter({ schema, untransformed }) };
 }
 
 /** Loads the sources and stitches them into one gateway schema. */

@@ -51,6 +51,7 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
           name,
           definition,
           gatewaySchema: composed.schema,
+          directRouter: composed.directRouter,
           policyContext: {
             production: config.production,
             logger: logger.child({ bff: name }),

@@ -1,0 +1,89 @@
+import { isObjectType, isInterfaceType, Kind, OperationTypeNode, TypeInfo, visit, visitWithTypeInfo, getOperationAST, BREAK, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { LoadedSource } from '../handlers/types';
+
+/**
+ * Finds operations that one source can answer alone, so they skip stitching's
+ * delegation (a second planning and execution pass per request). An operation
+ * qualifies when it has one root field, that field's source has no rename
+ * transforms, and every selected field and fragment type exists in that
+ * source's own schema (no link fields, no fields merged in from elsewhere).
+ * The answer is cached per parsed document (yoga reuses parsed documents).
+ */
+export interface DirectSourceRouter {
+  route(document: DocumentNode, operationName?: string | null): LoadedSource | undefined;
+}
+
+export interface DirectSourceRouterOptions {
+  schema: GraphQLSchema;
+  /** Sources whose schema the gateway exposes unchanged (no renames). */
+  untransformed: readonly LoadedSource[];
+}
+
+function ownerOfRootField(sources: readonly LoadedSource[], operation: OperationTypeNode, field: string): LoadedSource | undefined {
+  const owners = sources.filter((source) => {
+    const root = operation === OperationTypeNode.QUERY ? source.schema.getQueryType() : operation === OperationTypeNode.MUTATION ? source.schema.getMutationType() : undefined;
+    return root?.getFields()[field] !== undefined;
+  });
+  return owners.length === 1 ? owners[0] : undefined;
+}
+
+/** Whether every field and type condition the document selects exists in `owner`'s schema. */
+function selectsOnlyFrom(document: DocumentNode, gateway: GraphQLSchema, owner: GraphQLSchema): boolean {
+  let local = true;
+  const typeInfo = new TypeInfo(gateway);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (node.name.value.startsWith('__')) return undefined;
+        const parent = typeInfo.getParentType();
+        const own = parent && owner.getType(parent.name);
+        if (!own || !(isObjectType(own) || isInterfaceType(own)) || !own.getFields()[node.name.value]) {
+          local = false;
+          return BREAK;
+        }
+        return undefined;
+      },
+      NamedType(node) {
+        if (!gateway.getType(node.name.value) || !owner.getType(node.name.value)) {
+          local = false;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return local;
+}
+
+export function createDirectSourceRouter({ schema, untransformed }: DirectSourceRouterOptions): DirectSourceRouter {
+  const cache = new WeakMap<DocumentNode, Map<string, LoadedSource | null>>();
+  const plan = (document: DocumentNode, operationName?: string | null): LoadedSource | undefined => {
+    const operation = getOperationAST(document, operationName);
+    if (!operation || (operation.operation !== OperationTypeNode.QUERY && operation.operation !== OperationTypeNode.MUTATION)) return undefined;
+    const rootFields = operation.selectionSet.selections;
+    if (rootFields.some((selection) => selection.kind !== Kind.FIELD)) return undefined;
+    // One root field only: delegation makes one upstream call per root field,
+    // and spans, metrics, retries and breakers count calls that way.
+    if (rootFields.filter((selection) => selection.kind === Kind.FIELD && selection.name.value !== '__typename').length !== 1) return undefined;
+    let owner: LoadedSource | undefined;
+    for (const selection of rootFields) {
+      if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') continue;
+      const candidate = ownerOfRootField(untransformed, operation.operation, selection.name.value);
+      if (!candidate || (owner && owner !== candidate)) return undefined;
+      owner = candidate;
+    }
+    if (!owner) return undefined;
+    return selectsOnlyFrom(document, schema, owner.schema) ? owner : undefined;
+  };
+  return {
+    route(document, operationName) {
+      let byOperation = cache.get(document);
+      if (!byOperation) cache.set(document, (byOperation = new Map()));
+      const key = operationName ?? '';
+      let routed = byOperation.get(key);
+      if (routed === undefined) byOperation.set(key, (routed = plan(document, operationName) ?? null));
+      return routed ?? undefined;
+    },
+  };
+}
