@@ -74,6 +74,13 @@ describe('type merging: the catalog and a renamed GraphQL CRM both describe Cust
     expect(catalog.calls.snapshot()).toEqual({ listCustomers: 1 });
   });
 
+  it('fetches merged fields of a root field from the other source (not answered by one source alone)', async () => {
+    const { body } = await gateway.query('web', { query: '{ getCustomer(id: "2") { name loyaltyPoints } }' });
+    expect(body).toEqual({ data: { getCustomer: { name: 'Customer 2', loyaltyPoints: 200 } } });
+    expect(catalog.calls.snapshot()).toEqual({ getCustomer: 1 });
+    expect(crm.calls.snapshot()).toEqual({ clientsByIds: 1 });
+  });
+
   it('fails composition when only one side declares the merge', async () => {
     await expect(startTestGateway({ sources: sources(false), bffs: { web: './test/fixtures/bff/open.ts' } })).rejects.toThrow(
       `sources "catalog" and "crm" both export type Customer; add a rename rule (rename.typePrefix or rename.types) to one of them, or declare Customer in both sources' merge to merge it`,
