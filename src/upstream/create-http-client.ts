@@ -14,6 +14,7 @@ import { classifyAttempt, type AttemptOutcome } from './upstream-failure';
 import { registerUpstreamHealth } from './upstream-health-board';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
+import { isUndiciTimeout, plainHeaders, RequestResponse } from './request-as-response';
 
 export interface HttpClientOptions {
   /** Source name, for errors, metrics and logs. */
@@ -131,14 +132,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   /** One attempt on one endpoint; never throws: the outcome says what happened. */
   const attempt = async (url: string, init: RequestInit, attemptTimeoutMs: number) => {
-    const timeout = AbortSignal.timeout(attemptTimeoutMs);
-    const signal = AbortSignal.any([init.signal, timeout, closing.signal].filter((item): item is AbortSignal => !!item));
+    // undici's own headers/body timeouts bound the attempt: no AbortSignal per call.
+    const signal = init.signal ? AbortSignal.any([init.signal, closing.signal]) : closing.signal;
     try {
-      const headers = injectTraceHeaders(init.headers); // W3C traceparent of the active upstream span
-      const response = (await undiciFetch(url, { ...(init as UndiciRequestInit), headers, signal, dispatcher: agent })) as unknown as Response;
+      const headers = plainHeaders(injectTraceHeaders(init.headers)); // W3C traceparent of the active upstream span
+      const target = new URL(url);
+      const data = await agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: (init.method ?? 'GET').toUpperCase() as 'GET',
+        headers,
+        body: init.body as string | Buffer | undefined,
+        signal,
+        headersTimeout: attemptTimeoutMs,
+        bodyTimeout: attemptTimeoutMs,
+      });
+      const response = new RequestResponse(data) as unknown as Response;
       return { response, outcome: classifyAttempt({ status: response.status }) };
     } catch (error) {
-      return { error, outcome: classifyAttempt({ error, timedOut: timeout.aborted }) };
+      return { error, outcome: classifyAttempt({ error, timedOut: isUndiciTimeout(error) }) };
     }
   };
 
