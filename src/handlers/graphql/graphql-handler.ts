@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLError, print, type ExecutionResult, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { ConfigError, upstreamBadResponse, upstreamHttpError } from '../../errors';
-import { createHttpClient, type HttpClient } from '../../upstream/create-http-client';
+import type { HttpClient } from '../../upstream/create-http-client';
+import { createSourceHttpClient } from '../create-source-http-client';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { forwardedHeaders } from '../forwarded-headers';
 import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
@@ -87,14 +88,7 @@ export const graphqlHandler: SourceHandler<GraphqlSourceOptions> = {
   async load(source: GraphqlSourceOptions, context: HandlerContext): Promise<LoadedSource> {
     const url = firstEndpoint(source.endpoint);
     if (!url) throw new ConfigError(`source "${source.name}": kind "graphql" needs an endpoint`);
-    const client = createHttpClient({
-      source: source.name,
-      timeoutMs: source.timeoutMs,
-      endpoints: source.endpoint,
-      upstream: source.upstream,
-      metrics: context.metrics,
-      logger: context.logger.child({ source: source.name }),
-    });
+    const client = createSourceHttpClient(source, context);
     const post = createGraphqlPost(source, client, url);
     let schema: GraphQLSchema;
     try {

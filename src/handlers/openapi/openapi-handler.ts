@@ -1,7 +1,7 @@
 import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError, upstreamHttpError } from '../../errors';
-import { createHttpClient } from '../../upstream/create-http-client';
+import { createSourceHttpClient } from '../create-source-http-client';
 import { createMeshLogger } from './mesh-logger';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
@@ -28,14 +28,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
   kind: 'openapi',
   async load(source: OpenApiSourceOptions, context: HandlerContext): Promise<LoadedSource> {
     // The client balances calls over every endpoint (and the backup): omnigraph builds URLs on the first one.
-    const client = createHttpClient({
-      source: source.name,
-      timeoutMs: source.timeoutMs,
-      endpoints: source.endpoint,
-      upstream: source.upstream,
-      metrics: context.metrics,
-      logger: context.logger.child({ source: source.name }),
-    });
+    const client = createSourceHttpClient(source, context);
     const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];
     const staticHeaders = source.headers ?? {};
     // Omnigraph calls fetch(url, init, context, info); we add headers, then

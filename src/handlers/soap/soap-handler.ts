@@ -1,6 +1,6 @@
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../errors';
-import { createHttpClient } from '../../upstream/create-http-client';
+import { createSourceHttpClient } from '../create-source-http-client';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { forwardedHeaders } from '../forwarded-headers';
 import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
@@ -21,14 +21,7 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
     const endpoints = source.endpoint ?? wsdl.address;
     const endpoint = Array.isArray(endpoints) ? endpoints[0] : endpoints;
     if (!endpoint) throw new ConfigError(`source "${source.name}": no endpoint in the config and no service address in the WSDL`);
-    const client = createHttpClient({
-      source: source.name,
-      timeoutMs: source.timeoutMs,
-      endpoints: endpoints ?? [],
-      upstream: source.upstream,
-      metrics: context.metrics,
-      logger: context.logger,
-    });
+    const client = createSourceHttpClient(source, context, wsdl.address);
     const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];
     const schema = buildSoapSchema({
       wsdl,
