@@ -1,44 +1,12 @@
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 
 export const API_KEY = 'bff-test-key';
 
-export interface CatalogGateway {
-  readonly backend: CatalogBackend;
-  readonly gateway: TestGateway;
-  close(): Promise<void>;
-}
+export type CatalogGateway = CatalogUnderTest;
 
 /** The demo catalog backend and a gateway over it serving the given BFF files (paths relative to the repo root). */
-export async function startCatalogGateway(bffs: Record<string, string>, options: { production?: boolean } = {}): Promise<CatalogGateway> {
-  const backend = await startCatalogBackend({ apiKey: API_KEY });
-  try {
-    const gateway = await startTestGateway({
-      sources: [
-        {
-          name: 'catalog',
-          kind: 'openapi',
-          spec: './sources/catalog/openapi.yaml',
-          endpoint: backend.url,
-          headers: { 'x-api-key': API_KEY },
-          forwardHeaders: ['x-request-source'],
-        },
-      ],
-      bffs,
-      production: options.production ?? false,
-    });
-    return {
-      backend,
-      gateway,
-      close: async () => {
-        await gateway.close();
-        await backend.close();
-      },
-    };
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
+export function startCatalogGateway(bffs: Record<string, string>, options: { production?: boolean } = {}): Promise<CatalogGateway> {
+  return startCatalogUnderTest({ bffs, apiKey: API_KEY, forwardHeaders: ['x-request-source'], production: options.production ?? false });
 }
 
 /** The three demo BFF files. */

@@ -1,29 +1,19 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 
 describe('OpenAPI source against the demo catalog backend', () => {
   let backend: CatalogBackend;
   let gateway: TestGateway;
 
+  let catalog: CatalogUnderTest;
+
   beforeAll(async () => {
-    backend = await startCatalogBackend({ apiKey: 'test-key' });
-    gateway = await startTestGateway({
-      sources: [
-        {
-          name: 'catalog',
-          kind: 'openapi',
-          spec: './sources/catalog/openapi.yaml',
-          endpoint: backend.url,
-          headers: { 'x-api-key': 'test-key' },
-          forwardHeaders: ['x-request-source'],
-        },
-      ],
-      bffs: { web: './test/fixtures/bff/open.ts' },
-    });
+    catalog = await startCatalogUnderTest({ forwardHeaders: ['x-request-source'] });
+    ({ backend, gateway } = catalog);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
+    await catalog?.close();
   });
   beforeEach(() => {
     backend.calls.reset();

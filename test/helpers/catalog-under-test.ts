@@ -1,7 +1,7 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import type { Logger } from '../../src/logger';
 import type { UpstreamPolicyOptions } from '../../src/upstream/upstream-policy-options';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { REPO_ROOT, startTestGateway, type TestGateway } from './test-gateway';
 
 export interface CatalogUnderTest {
   readonly backend: CatalogBackend;
@@ -17,14 +17,18 @@ export interface CatalogUnderTestOptions {
   logger?: Logger;
   /** The catalog source's upstream policies. */
   upstream?: UpstreamPolicyOptions;
+  /** Client headers the catalog source forwards. */
+  forwardHeaders?: string[];
+  /** Production mode (masked errors, no suggestions). @default false */
+  production?: boolean;
 }
 
 /** The demo catalog backend and a gateway in front of it, both on 127.0.0.1:0. */
-export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger, upstream }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
+export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger, upstream, forwardHeaders, production = false }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
   const backend = await startCatalogBackend({ apiKey });
   try {
     const gateway = await startTestGateway(
-      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey }, upstream }], bffs },
+      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey }, upstream, forwardHeaders }], bffs, production },
       REPO_ROOT,
       logger,
     );

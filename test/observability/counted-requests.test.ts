@@ -1,6 +1,6 @@
 import { createLogger } from '../../src/logger';
 import type { TestGateway } from '../helpers/test-gateway';
-import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { captureLogs, type LogCapture } from './log-capture';
 import { scrape, valueOf } from './prometheus-text';
 

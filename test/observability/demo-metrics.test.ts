@@ -1,5 +1,5 @@
 import { DEMO_BFFS } from '../bff/catalog-gateway';
-import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { scrape, valueOf } from './prometheus-text';
 
 /** Metric families as `# TYPE` lines announce them (a family can exist before its first sample). */

@@ -1,6 +1,6 @@
 import type { CatalogBackend } from '../../demo/catalog-backend';
 import type { TestGateway } from '../helpers/test-gateway';
-import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { scrape, valueOf, type Sample } from './prometheus-text';
 
 describe('GET /metrics after known traffic', () => {

@@ -2,7 +2,7 @@ import type { CatalogBackend } from '../../demo/catalog-backend';
 import { createLogger } from '../../src/logger';
 import { setupTracing, type Tracing } from '../../src/observability/setup-tracing';
 import type { TestGateway } from '../helpers/test-gateway';
-import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { captureLogs, type LogCapture } from './log-capture';
 
 const TRACE_ID = '5bf92f3577b34da6a3ce929d0e0e4736';

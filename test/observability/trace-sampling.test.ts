@@ -1,6 +1,6 @@
 import type { CatalogBackend } from '../../demo/catalog-backend';
 import type { TestGateway } from '../helpers/test-gateway';
-import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { startSpanCollector, type SpanCollector } from './span-collector';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';

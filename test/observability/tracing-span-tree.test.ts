@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { CatalogBackend } from '../../demo/catalog-backend';
 import type { TestGateway } from '../helpers/test-gateway';
-import { startCatalogUnderTest, type CatalogUnderTest } from './catalog-under-test';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { parentOf, startSpanCollector, type SpanCollector } from './span-collector';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

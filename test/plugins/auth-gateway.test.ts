@@ -1,33 +1,23 @@
 import { SignJWT } from 'jose';
-import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { CatalogBackend } from '../../demo/catalog-backend';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { TEST_API_KEY, TEST_JWT_SECRET } from './fixtures/auth-bff';
 
 const token = (claims: Record<string, unknown>) =>
   new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-42').setIssuer('https://idp.test').setExpirationTime('2m').sign(new TextEncoder().encode(TEST_JWT_SECRET));
 
 describe('useAuth in a real gateway with the demo catalog', () => {
+  let catalog: CatalogUnderTest;
   let backend: CatalogBackend;
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    backend = await startCatalogBackend({ apiKey: 'test-key' });
-    gateway = await startTestGateway({
-      sources: [
-        {
-          name: 'catalog',
-          kind: 'openapi',
-          spec: './sources/catalog/openapi.yaml',
-          endpoint: backend.url,
-          forwardHeaders: ['x-loom-subject', 'x-loom-plan', 'x-loom-tenant'],
-        },
-      ],
-      bffs: { web: './test/plugins/fixtures/auth-bff.ts' },
-    });
+    catalog = await startCatalogUnderTest({ bffs: { web: './test/plugins/fixtures/auth-bff.ts' }, forwardHeaders: ['x-loom-subject', 'x-loom-plan', 'x-loom-tenant'] });
+    ({ backend, gateway } = catalog);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await backend?.close();
+    await catalog?.close();
   });
   beforeEach(() => backend.calls.reset());
 
