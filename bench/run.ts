@@ -109,8 +109,8 @@ async function main(): Promise<void> {
     { id: 'loom-1call', label: 'Loom  getUser (1 call)', server: 'loom', baseline: 'rest-user', request: graphqlRequest(`${loomUrl}/bench/graphql`, '{ getUser(id: 1) { id name email } }'), ...peerCalls },
     { id: 'loom-orders-user', label: 'Loom  20 orders + user (auto-batched)', server: 'loom', baseline: 'rest-orders', request: graphqlRequest(`${loomUrl}/bench/graphql`, ordersWithUser), ...peerCalls },
     { id: 'loom-cache-hit', label: 'Loom  getUser, response cache hit', server: 'loom', baseline: 'rest-user', request: graphqlRequest(`${loomUrl}/cached/graphql`, '{ getUser(id: 1) { id name email } }'), ...peerCalls },
-    { id: 'demo-grpc', label: 'Loom demo  gRPC ListOrders', server: 'demo', request: graphqlRequest(`${demoUrl}/web/graphql`, process.env.BENCH_GRPC_QUERY ?? '{ ListOrders { orders { id customerId } } }'), ...demoCalls },
-    { id: 'demo-soap', label: 'Loom demo  SOAP GetInvoice', server: 'demo', request: graphqlRequest(`${demoUrl}/web/graphql`, process.env.BENCH_SOAP_QUERY ?? '{ GetInvoice(orderId: "o1") { invoiceId amount status } }'), ...demoCalls },
+    { id: 'demo-grpc', label: 'Loom demo  gRPC listOrders (20)', server: 'demo', request: graphqlRequest(`${demoUrl}/web/graphql`, process.env.BENCH_GRPC_QUERY ?? '{ listOrders(limit: 20) { id customerId status totalCents } }'), ...demoCalls },
+    { id: 'demo-soap', label: 'Loom demo  SOAP getInvoice', server: 'demo', request: graphqlRequest(`${demoUrl}/web/graphql`, process.env.BENCH_SOAP_QUERY ?? '{ getInvoice(orderId: "o1") { invoiceId amount status dueAt } }'), ...demoCalls },
   ];
   const wanted = process.env.SCENARIOS?.split(',');
   const results: ScenarioResult[] = [];
