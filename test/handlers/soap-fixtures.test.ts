@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { printSchema, validateSchema } from 'graphql';
 import { Registry } from 'prom-client';
@@ -70,6 +73,27 @@ describe('real-world WSDLs (../shared/fixtures/real/soap)', () => {
     await expect(soapHandler.load({ name: 'fixture', kind: 'soap', wsdl: join(SOAP, 'CyberSourceTransaction_1.26.xsd') }, context)).rejects.toThrow(
       /^source "fixture": cannot load WSDL .*CyberSourceTransaction_1\.26\.xsd: .*is not a WSDL 1\.1 document \(root element <schema>\)$/,
     );
+  });
+});
+
+describe('WSDL locations', () => {
+  it('loads a WSDL and its relative XSD import from an http URL', async () => {
+    const server = createServer((req, res) => {
+      const name = (req.url ?? '/').replace(/^\//, '');
+      if (!['CyberSourceTransaction_1.26.wsdl', 'CyberSourceTransaction_1.26.xsd'].includes(name)) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(readFileSync(join(SOAP, name)));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/CyberSourceTransaction_1.26.wsdl`;
+      await withSource(url, (source, sdl) => {
+        expect(rootFields(source)).toContain('runTransaction');
+        expect(sdl).toMatch(/runTransaction\(merchantID: String, merchantReferenceCode: String/);
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
   });
 });
 
