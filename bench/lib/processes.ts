@@ -54,20 +54,22 @@ export async function waitForUrl(url: string, owner: BenchProcess, timeoutMs = 6
   throw new Error(`${owner.name} not ready at ${url} after ${timeoutMs} ms`);
 }
 
-/** Stops every process started here, by PID: SIGTERM, then SIGKILL after 5 s. */
+/** Stops one process by PID: SIGTERM, then SIGKILL after 5 s. */
+export function stopProcess({ child }: BenchProcess): Promise<void> {
+  const index = running.findIndex((candidate) => candidate.child === child);
+  if (index >= 0) running.splice(index, 1);
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Stops every process started here. */
 export async function stopAll(): Promise<void> {
-  await Promise.all(
-    running.splice(0).map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          child.once('exit', () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all([...running].map(stopProcess));
 }
