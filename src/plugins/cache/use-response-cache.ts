@@ -1,4 +1,5 @@
-import { defaultBuildResponseCacheKey, useResponseCache as useEnvelopResponseCache, type Cache } from '@envelop/response-cache';
+import { useResponseCache as useEnvelopResponseCache, type Cache } from '@envelop/response-cache';
+import { buildCacheKey } from './build-cache-key';
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../../bff/define-bff';
@@ -174,11 +175,11 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
       // Errors (a failing upstream, a partial result) are never cached; the default would also log a warning.
       shouldCacheResult: ({ result }) => !result.errors?.length,
       buildResponseCacheKey: (params) => {
-        if (varyHeaders.length === 0) return defaultBuildResponseCacheKey(params);
+        if (varyHeaders.length === 0) return buildCacheKey(params);
         const context = params.context;
         const request = typeof context === 'object' && context !== null ? asGatewayContext(context).request : undefined;
         const varied = JSON.stringify(varyHeaders.map((name) => request?.headers.get(name) ?? null));
-        return defaultBuildResponseCacheKey({ ...params, sessionId: `${params.sessionId ?? ''}|${varied}` });
+        return buildCacheKey({ ...params, sessionId: `${params.sessionId ?? ''}|${varied}` });
       },
     });
 
