@@ -75,10 +75,10 @@ describe('bad config stops start-up with one line naming the source and the faul
     expect(missing).toEqual({ code: 1, err: 'loom: /nonexistent/loom.config.ts: config file not found\n' });
   });
 
-  it('reports a config that does not compile', async () => {
-    const file = writeProject('export default { sources: [ ;\n');
+  it('reports a config that throws while loading', async () => {
+    const file = writeProject("throw new Error('LOOM_SECRET_URL is not set');\n");
     const { code, err } = await serveExpectingFailure(file);
     expect(code).toBe(1);
-    expect(err).toMatch(/loom\.config\.ts: cannot load: /);
+    expect(err).toMatch(/^loom: .*loom\.config\.ts: cannot load: LOOM_SECRET_URL is not set\n$/);
   });
 });

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
 
 /** Resolves with everything printed once `marker` shows up on stdout; rejects if the process exits first. */
@@ -49,6 +52,17 @@ describe('a bad config run as a process', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toBe('loom: does-not-exist.config.ts: config file not found\n');
+  }, 30_000);
+
+  it('reports a config that does not compile in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-syntax-'));
+    writeFileSync(join(dir, 'loom.config.ts'), 'export default { sources: [ ;\n');
+    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', join(dir, 'loom.config.ts')], { cwd: REPO_ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^loom: .*loom\.config\.ts: cannot load: .+\n$/);
   }, 30_000);
 
   it('prints help with --help', async () => {
