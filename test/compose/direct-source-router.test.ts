@@ -1,7 +1,8 @@
 import { parse } from 'graphql';
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import type { RunningBackend } from '../../demo/http-backend';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startLinkedGateway } from '../fixtures/compose/linked-gateway';
 import { startOrdersTestBackend } from '../fixtures/compose/orders-backend';
 
 describe('operations one source answers alone skip delegation', () => {
@@ -12,14 +13,7 @@ describe('operations one source answers alone skip delegation', () => {
   beforeAll(async () => {
     catalog = await startCatalogBackend();
     orders = await startOrdersTestBackend();
-    gateway = await startTestGateway({
-      sources: [
-        { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url },
-        { name: 'orders', kind: 'openapi', spec: './test/fixtures/compose/orders-openapi.yaml', endpoint: orders.url, rename: { rootFieldPrefix: 'shop_' } },
-      ],
-      links: [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } }],
-      bffs: { web: './test/fixtures/bff/open.ts' },
-    });
+    gateway = await startLinkedGateway(catalog, orders, [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } }], { rootFieldPrefix: 'shop_' });
   });
   afterAll(async () => {
     await gateway?.close();

@@ -1,8 +1,9 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
 import type { RunningBackend } from '../../demo/http-backend';
 import type { LinkConfig } from '../../src/compose/link-config';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { TestGateway } from '../helpers/test-gateway';
 import { startOrdersTestBackend } from '../fixtures/compose/orders-backend';
+import { startLinkedGateway as startGatewayWithLinks } from '../fixtures/compose/linked-gateway';
 
 const LINKS: LinkConfig[] = [
   { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } },
@@ -10,16 +11,7 @@ const LINKS: LinkConfig[] = [
   { field: 'Order.stock', resolveWith: 'getStock', args: { region: '$source.region', sku: '$source.sku' } },
 ];
 
-async function startLinkedGateway(catalog: CatalogBackend, orders: RunningBackend, links: LinkConfig[] = LINKS): Promise<TestGateway> {
-  return startTestGateway({
-    sources: [
-      { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url },
-      { name: 'orders', kind: 'openapi', spec: './test/fixtures/compose/orders-openapi.yaml', endpoint: orders.url },
-    ],
-    links,
-    bffs: { web: './test/fixtures/bff/open.ts' },
-  });
-}
+const startLinkedGateway = (catalog: CatalogBackend, orders: RunningBackend, links: LinkConfig[] = LINKS) => startGatewayWithLinks(catalog, orders, links);
 
 describe('links across sources', () => {
   let catalog: CatalogBackend;
