@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors';
 import { runServe } from './serve-command';
+import { runSourcesAdd } from './sources-add-command';
 import { runCompose } from './compose-command';
 import { runCheck } from './check-command';
 
@@ -62,6 +63,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await runCompose({ configFile: values.config, io });
       case 'check':
         return await runCheck({ configFile: values.config, io });
+      case 'sources':
+        if (positionals[1] !== 'add') {
+          io.err(`loom: unknown command "sources ${positionals[1] ?? ''}"\n\n${HELP}`);
+          return 2;
+        }
+        return await runSourcesAdd({ configFile: values.config, name: positionals[2], openapi: values.openapi, proto: values.proto, wsdl: values.wsdl, endpoint: values.endpoint, io });
       default:
         io.err(`loom: unknown command "${command}"\n\n${HELP}`);
         return 2;
