@@ -73,19 +73,26 @@ describe('a GraphQL source whose endpoint answers without GraphQL JSON', () => {
     await new Promise<void>((done) => server.close(() => done()));
   });
 
-  it('maps a non-2xx answer to UPSTREAM_HTTP_ERROR with the source name', async () => {
+  it('maps a non-2xx answer to UPSTREAM_HTTP_ERROR on the field, with the source name and status', async () => {
     answer = { status: 502, body: 'bad gateway' };
     hits = 0;
     const { body } = await gateway.query('web', { query: '{ note(id: "1") { text } }' });
-    expect(body.data ?? null).toBeNull();
-    expect(body.errors?.map((error) => [error.extensions?.code, error.extensions?.source, error.extensions?.upstreamStatus])).toEqual([['UPSTREAM_HTTP_ERROR', 'notes', 502]]);
+    expect(body.data).toEqual({ note: null });
+    expect(body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.source, error.extensions?.upstreamStatus])).toEqual([[['note'], 'UPSTREAM_HTTP_ERROR', 'notes', 502]]);
     expect(hits).toBeGreaterThan(0);
+  });
+
+  it('puts the error on every root field that needed the failed call, aliases included', async () => {
+    answer = { status: 502, body: 'bad gateway' };
+    const { body } = await gateway.query('web', { query: '{ first: note(id: "1") { text } second: note(id: "2") { text } }' });
+    expect(body.data).toEqual({ first: null, second: null });
+    expect(body.errors?.map((error) => error.path).sort()).toEqual([['first'], ['second']]);
   });
 
   it('maps an unreadable 200 answer to UPSTREAM_BAD_RESPONSE', async () => {
     answer = { status: 200, body: '<html>oops</html>' };
     const { body } = await gateway.query('web', { query: '{ note(id: "1") { text } }' });
-    expect(body.data ?? null).toBeNull();
-    expect(body.errors?.map((error) => [error.extensions?.code, error.extensions?.source])).toEqual([['UPSTREAM_BAD_RESPONSE', 'notes']]);
+    expect(body.data).toEqual({ note: null });
+    expect(body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.source])).toEqual([[['note'], 'UPSTREAM_BAD_RESPONSE', 'notes']]);
   });
 });

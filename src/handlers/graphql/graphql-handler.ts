@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLError, print, type ExecutionResult, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { buildClientSchema, buildSchema, getIntrospectionQuery, getOperationAST, GraphQLError, Kind, print, type ExecutionResult, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { ConfigError, upstreamBadResponse, upstreamHttpError } from '../../errors';
 import type { HttpClient } from '../../upstream/create-http-client';
@@ -79,6 +79,22 @@ function tagErrors(sourceName: string, result: ExecutionResult): ExecutionResult
 }
 
 /**
+ * A failed POST (HTTP error, unreadable answer, timeout, breaker) as a result:
+ * every root field of the request is null with the typed error at its path,
+ * so the client keeps the rest of its response, as with every other source.
+ */
+function failedResult(request: ExecutionRequest, error: unknown): ExecutionResult {
+  if (!(error instanceof GraphQLError)) throw error;
+  const operation = getOperationAST(request.document, request.operationName);
+  const keys = (operation?.selectionSet.selections ?? []).flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.alias?.value ?? selection.name.value] : []));
+  if (keys.length === 0) return { errors: [error] };
+  return {
+    data: Object.fromEntries(keys.map((key) => [key, null])),
+    errors: keys.map((key) => new GraphQLError(error.message, { path: [key], extensions: error.extensions })),
+  };
+}
+
+/**
  * A remote GraphQL endpoint as a source: its schema from an SDL file or by
  * introspection of `endpoint`, its executor a POST per call through the
  * shared HTTP client (pooling, timeouts, retries, breaker, headers).
@@ -97,8 +113,13 @@ export const graphqlHandler: SourceHandler<GraphqlSourceOptions> = {
       await client.close();
       throw error;
     }
-    const executor = (async (request: ExecutionRequest) =>
-      tagErrors(source.name, await post(printOnce(request.document), request.variables, request.operationName, request.context as GatewayContext | undefined))) as Executor;
+    const executor = (async (request: ExecutionRequest) => {
+      try {
+        return tagErrors(source.name, await post(printOnce(request.document), request.variables, request.operationName, request.context as GatewayContext | undefined));
+      } catch (error) {
+        return failedResult(request, error);
+      }
+    }) as Executor;
     return {
       name: source.name,
       kind: 'graphql',
