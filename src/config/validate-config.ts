@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors';
+import { isUrl } from '../handlers/spec-location';
 import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
@@ -9,7 +10,6 @@ const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const BFF_NAME = /^[a-z][a-z0-9-]*$/;
 
-const isUrl = (value: string) => /^https?:\/\//i.test(value);
 
 function resolveLocation(configDir: string, location: string): string {
   return isUrl(location) || isAbsolute(location) ? location : resolve(configDir, location);

@@ -6,6 +6,7 @@ import { ConfigError, upstreamBadResponse, upstreamHttpError } from '../../error
 import type { HttpClient } from '../../upstream/create-http-client';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { findBatchEndpoints } from '../find-batch-endpoints';
+import { firstEndpoint } from '../spec-location';
 import { forwardedHeaders } from '../forwarded-headers';
 import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
 import type { GraphqlSourceOptions } from './graphql-source-options';
@@ -36,10 +37,6 @@ function createGraphqlPost(source: GraphqlSourceOptions, client: HttpClient, url
     if (response.status < 200 || response.status > 299) throw upstreamHttpError(source.name, response.status, text.slice(0, 500));
     throw upstreamBadResponse(source.name, 'the answer is not a GraphQL JSON response', response.status);
   };
-}
-
-function firstEndpoint(endpoint: string | string[] | undefined): string | undefined {
-  return Array.isArray(endpoint) ? endpoint[0] : endpoint;
 }
 
 async function readSchema(source: GraphqlSourceOptions, configDir: string, post: GraphqlPost): Promise<GraphQLSchema> {

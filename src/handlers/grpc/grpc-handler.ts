@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../errors';
 import { findBatchEndpoints } from '../find-batch-endpoints';
+import { firstEndpoint } from '../spec-location';
 import type { LoadedSource, SourceHandler } from '../types';
 import { buildGrpcSchema } from './build-grpc-schema';
 import { GrpcSourceClient } from './grpc-client';
@@ -27,7 +28,7 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
     }
     const services = listServices(root);
     if (services.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
-    const endpoint = Array.isArray(source.endpoint) ? source.endpoint[0] : source.endpoint;
+    const endpoint = firstEndpoint(source.endpoint);
     const client = new GrpcSourceClient({
       source: source.name,
       endpoint: endpoint!.replace(/^grpc:\/\//, ''),

@@ -7,12 +7,9 @@ import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
 import { forwardedHeaders } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
+import { firstEndpoint } from '../spec-location';
 import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
 import type { OpenApiSourceOptions } from './openapi-source-options';
-
-function firstEndpoint(endpoint: OpenApiSourceOptions['endpoint']): string | undefined {
-  return Array.isArray(endpoint) ? endpoint[0] : endpoint;
-}
 
 async function readErrorDetail(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');

@@ -1,21 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isUrl, readLocation } from '../spec-location';
 
 export interface OpenApiDocument {
   /** The parsed document, with constructs Mesh cannot map made safe. */
   readonly document: Record<string, unknown>;
   /** What relative `$ref`s resolve against: the spec's directory or URL base. */
   readonly baseDir: string;
-}
-
-const isUrl = (location: string) => /^https?:\/\//i.test(location);
-
-async function readText(location: string): Promise<string> {
-  if (!isUrl(location)) return readFile(location, 'utf8');
-  const response = await fetch(location);
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${location}`);
-  return response.text();
 }
 
 /**
@@ -40,7 +31,7 @@ function relaxTupleArrays(node: unknown): void {
 
 /** Reads an OpenAPI/Swagger spec (file path or http URL, YAML or JSON). */
 export async function readOpenApiDocument(location: string): Promise<OpenApiDocument> {
-  const text = await readText(location);
+  const text = await readLocation(location);
   const document = parseYaml(text, { maxAliasCount: -1 }) as unknown;
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
     throw new Error('not an OpenAPI document (expected a YAML or JSON object)');

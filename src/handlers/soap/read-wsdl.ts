@@ -1,5 +1,6 @@
 import { dirname, resolve as resolvePath } from 'node:path';
-import { childNamed, childrenNamed, isUrl, parseXmlTree, readLocation, type XmlNode } from './xml-tree';
+import { isUrl, readLocation } from '../spec-location';
+import { childNamed, childrenNamed, parseXmlTree, type XmlNode } from './xml-tree';
 import { extendScope, resolveQName, XsdRegistry, type QName, type Scope } from './xsd-model';
 
 const SOAP11_BINDING_NS = 'http://schemas.xmlsoap.org/wsdl/soap/';

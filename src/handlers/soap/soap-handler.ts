@@ -2,6 +2,7 @@ import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../errors';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { findBatchEndpoints } from '../find-batch-endpoints';
+import { firstEndpoint } from '../spec-location';
 import { forwardedHeaders } from '../forwarded-headers';
 import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
 import { buildSoapSchema } from './build-soap-schema';
@@ -18,8 +19,7 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
     } catch (error) {
       throw new ConfigError(`source "${source.name}": cannot load WSDL ${source.wsdl}: ${(error as Error).message.split('\n')[0]}`);
     }
-    const endpoints = source.endpoint ?? wsdl.address;
-    const endpoint = Array.isArray(endpoints) ? endpoints[0] : endpoints;
+    const endpoint = firstEndpoint(source.endpoint ?? wsdl.address);
     if (!endpoint) throw new ConfigError(`source "${source.name}": no endpoint in the config and no service address in the WSDL`);
     const client = createSourceHttpClient(source, context, wsdl.address);
     const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** An XML element with its prefix split off and its attributes, in document order. */
@@ -33,15 +32,6 @@ export function parseXmlTree(xml: string): XmlNode {
   return root;
 }
 
-export const isUrl = (location: string) => /^https?:\/\//i.test(location);
-
-/** Reads a file path or an http(s) URL. */
-export async function readLocation(location: string): Promise<string> {
-  if (!isUrl(location)) return readFile(location, 'utf8');
-  const response = await fetch(location);
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${location}`);
-  return response.text();
-}
 
 export const childrenNamed = (node: XmlNode, local: string) => node.children.filter((child) => child.local === local);
 export const childNamed = (node: XmlNode, local: string) => node.children.find((child) => child.local === local);
