@@ -11,7 +11,7 @@ import {
 import { GraphQLJSON } from 'graphql-scalars';
 import type { GatewayContext } from '../types';
 import type { SoapOperation, WsdlModel } from './read-wsdl';
-import { fieldNames, graphqlName, SoapTypeMapper, type Shape } from './soap-type-mapper';
+import { graphqlName, SoapTypeMapper, type Shape } from './soap-type-mapper';
 import { fromXml, NamespacePrefixes, toXml } from './soap-values';
 import type { XmlNode } from './xml-tree';
 import { keyOf, type XsdField } from './xsd-model';
@@ -79,8 +79,7 @@ function documentArguments(operation: SoapOperation, mapper: SoapTypeMapper, wsd
   if (!element) return { args: [] };
   const shape = mapper.shapeOf(element.type, element.name);
   if (shape.kind !== 'object') return { args: [{ name: graphqlName(element.name), xmlName: element.name, ns: element.ns, shape }] };
-  const complex = { ...shape.complex, fields: mapper.fieldsOf(shape.complex) };
-  const args = [...fieldNames(complex)].filter(([field]) => !field.attribute).map(([field, name]) => ({ name, xmlName: field.name, ns: field.ns, shape: mapper.shapeOf(field.type, field.name), field }));
+  const args = mapper.namedFields(shape.complex).filter(([field]) => !field.attribute).map(([field, name]) => ({ name, xmlName: field.name, ns: field.ns, shape: mapper.shapeOf(field.type, field.name), field }));
   return { args, wrapper: { name: element.name, ns: element.ns } };
 }
 

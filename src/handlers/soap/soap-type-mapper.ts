@@ -76,6 +76,7 @@ export class SoapTypeMapper {
   private readonly enums = new Map<string, GraphQLEnumType>();
   private readonly names = new Map<string, string>();
   private readonly anonymous = new Map<XsdComplex | XsdSimple, string>();
+  private readonly fieldPlans = new WeakMap<XsdComplex, ReadonlyArray<readonly [XsdField, string]>>();
   private readonly taken = new Set<string>(['Query', 'Mutation', 'Subscription', 'JSON', 'Int64', 'Decimal', 'Date', 'DateTime']);
 
   constructor(private readonly registry: XsdRegistry) {}
@@ -148,8 +149,14 @@ export class SoapTypeMapper {
     return base ? [...this.fieldsOf(base), ...complex.fields] : complex.fields;
   }
 
-  private withInherited(complex: XsdComplex): XsdComplex {
-    return complex.base ? { ...complex, fields: this.fieldsOf(complex) } : complex;
+  /**
+   * Every field of a complex type (inherited ones first) with its GraphQL name.
+   * Computed once per type: value conversion asks for it per XML element.
+   */
+  namedFields(complex: XsdComplex): ReadonlyArray<readonly [XsdField, string]> {
+    let plan = this.fieldPlans.get(complex);
+    if (!plan) this.fieldPlans.set(complex, (plan = [...fieldNames({ ...complex, fields: this.fieldsOf(complex) })]));
+    return plan;
   }
 
   outputOf(shape: Shape): GraphQLOutputType {
@@ -157,13 +164,13 @@ export class SoapTypeMapper {
     if (shape.kind === 'enum') return shape.type;
     let type = this.outputs.get(shape.key);
     if (!type) {
-      const complex = this.withInherited(shape.complex);
+      const complex = shape.complex;
       const name = this.names.get(shape.key)!;
       type = new GraphQLObjectType({
         name,
         fields: () => {
           const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
-          for (const [field, fieldName] of fieldNames(complex)) fields[fieldName] = { type: this.fieldOutput(field, `${name}_${field.name}`) };
+          for (const [field, fieldName] of this.namedFields(complex)) fields[fieldName] = { type: this.fieldOutput(field, `${name}_${field.name}`) };
           if (complex.value) fields._value = { type: this.outputOf(this.shapeOf(complex.value, `${name}Value`)), description: 'The element text.' };
           if (Object.keys(fields).length === 0) fields._empty = { type: GraphQLBoolean, description: 'This type has no fields.' };
           return fields;
@@ -179,13 +186,13 @@ export class SoapTypeMapper {
     if (shape.kind === 'enum') return shape.type;
     let type = this.inputs.get(shape.key);
     if (!type) {
-      const complex = this.withInherited(shape.complex);
+      const complex = shape.complex;
       const name = `${this.names.get(shape.key)!}Input`;
       type = new GraphQLInputObjectType({
         name,
         fields: () => {
           const fields: GraphQLInputFieldConfigMap = {};
-          for (const [field, fieldName] of fieldNames(complex)) fields[fieldName] = { type: this.fieldInput(field, `${name}_${field.name}`) };
+          for (const [field, fieldName] of this.namedFields(complex)) fields[fieldName] = { type: this.fieldInput(field, `${name}_${field.name}`) };
           if (complex.value) fields._value = { type: this.inputOf(this.shapeOf(complex.value, `${name}Value`)) };
           if (Object.keys(fields).length === 0) fields._empty = { type: GraphQLBoolean };
           return fields;

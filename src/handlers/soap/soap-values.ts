@@ -1,5 +1,5 @@
 import type { XmlNode } from './xml-tree';
-import { fieldNames, type Shape, type SoapTypeMapper } from './soap-type-mapper';
+import type { Shape, SoapTypeMapper } from './soap-type-mapper';
 
 const INTEGER_TYPES = new Set(['int', 'short', 'byte', 'unsignedShort', 'unsignedByte']);
 const FLOAT_TYPES = new Set(['float', 'double']);
@@ -35,9 +35,9 @@ export function fromXml(node: XmlNode, shape: Shape, mapper: SoapTypeMapper): un
   if (isNil(node)) return null;
   if (shape.kind === 'scalar') return shape.xsd === 'anyType' ? xmlToJson(node) : scalarFromText(node.text, shape.xsd);
   if (shape.kind === 'enum') return node.text;
-  const complex = { ...shape.complex, fields: mapper.fieldsOf(shape.complex) };
+  const complex = shape.complex;
   const result: Record<string, unknown> = {};
-  for (const [field, name] of fieldNames(complex)) {
+  for (const [field, name] of mapper.namedFields(complex)) {
     const fieldShape = mapper.shapeOf(field.type, field.name);
     if (field.attribute) {
       const value = attributeValue(node, field.name);
@@ -88,11 +88,11 @@ export function toXml(name: string, ns: string, value: unknown, shape: Shape, ma
   if (Array.isArray(value)) return value.map((item) => toXml(name, ns, item, shape, mapper, prefixes)).join('');
   if (value === null) return `<${tag} xsi:nil="true"/>`;
   if (shape.kind !== 'object') return `<${tag}>${escapeXml(scalarText(value))}</${tag}>`;
-  const complex = { ...shape.complex, fields: mapper.fieldsOf(shape.complex) };
+  const complex = shape.complex;
   const input = value as Record<string, unknown>;
   let attributes = '';
   let content = '';
-  for (const [field, fieldName] of fieldNames(complex)) {
+  for (const [field, fieldName] of mapper.namedFields(complex)) {
     const fieldValue = input[fieldName];
     if (fieldValue === undefined || (field.attribute && fieldValue === null)) continue;
     if (field.attribute) attributes += ` ${field.name}="${escapeXml(scalarText(fieldValue))}"`;
