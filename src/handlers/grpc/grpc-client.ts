@@ -17,6 +17,12 @@ export interface GrpcClientOptions {
 
 type Decoded = Record<string, unknown>;
 
+interface MethodCall {
+  path: string;
+  serialize(value: Decoded): Buffer;
+  deserialize(bytes: Buffer): Decoded;
+}
+
 /** One gRPC channel per source, shared by every service; calls built from protobufjs reflection. */
 export class GrpcSourceClient {
   private readonly client: grpc.Client;
@@ -44,23 +50,28 @@ export class GrpcSourceClient {
     return grpcStatusError(this.options.source, grpc.status[code] ?? 'UNKNOWN', code, error.details || error.message);
   }
 
-  private path(method: protobuf.Method): string {
-    return `/${(method.parent as protobuf.Service).fullName.slice(1)}/${method.name}`;
-  }
+  /** Path and (de)serializers per method, built on its first call and reused. */
+  private readonly calls = new WeakMap<protobuf.Method, MethodCall>();
 
-  private serializer(method: protobuf.Method) {
-    const requestType = method.resolvedRequestType!;
-    const responseType = method.resolvedResponseType!;
-    return {
-      serialize: (value: Decoded) => Buffer.from(requestType.encode(requestType.fromObject(value)).finish()),
-      deserialize: (bytes: Buffer) => responseType.toObject(responseType.decode(bytes), TOOBJECT_OPTIONS) as Decoded,
-    };
+  private callOf(method: protobuf.Method): MethodCall {
+    let call = this.calls.get(method);
+    if (!call) {
+      const requestType = method.resolvedRequestType!;
+      const responseType = method.resolvedResponseType!;
+      call = {
+        path: `/${(method.parent as protobuf.Service).fullName.slice(1)}/${method.name}`,
+        serialize: (value: Decoded) => Buffer.from(requestType.encode(requestType.fromObject(value)).finish()),
+        deserialize: (bytes: Buffer) => responseType.toObject(responseType.decode(bytes), TOOBJECT_OPTIONS) as Decoded,
+      };
+      this.calls.set(method, call);
+    }
+    return call;
   }
 
   unary(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined): Promise<Decoded> {
-    const { serialize, deserialize } = this.serializer(method);
+    const { path, serialize, deserialize } = this.callOf(method);
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(this.path(method), serialize, deserialize, request, this.metadata(context), this.callOptions(), (error, response) =>
+      this.client.makeUnaryRequest(path, serialize, deserialize, request, this.metadata(context), this.callOptions(), (error, response) =>
         error ? reject(this.toGraphqlError(error)) : resolve(response as Decoded),
       );
     });
@@ -68,17 +79,17 @@ export class GrpcSourceClient {
 
   /** Client-streaming (or bidi) call fed from a list; answers the list of responses. */
   streamFromList(method: protobuf.Method, requests: Decoded[], context: GatewayContext | undefined): Promise<Decoded[]> {
-    const { serialize, deserialize } = this.serializer(method);
+    const { path, serialize, deserialize } = this.callOf(method);
     return new Promise((resolve, reject) => {
       if (!method.responseStream) {
-        const call = this.client.makeClientStreamRequest(this.path(method), serialize, deserialize, this.metadata(context), this.callOptions(), (error, response) =>
+        const call = this.client.makeClientStreamRequest(path, serialize, deserialize, this.metadata(context), this.callOptions(), (error, response) =>
           error ? reject(this.toGraphqlError(error)) : resolve([response as Decoded]),
         );
         for (const request of requests) call.write(request);
         call.end();
         return;
       }
-      const call = this.client.makeBidiStreamRequest(this.path(method), serialize, deserialize, this.metadata(context), this.callOptions());
+      const call = this.client.makeBidiStreamRequest(path, serialize, deserialize, this.metadata(context), this.callOptions());
       const responses: Decoded[] = [];
       call.on('data', (response: Decoded) => responses.push(response));
       call.on('error', (error: grpc.ServiceError) => reject(this.toGraphqlError(error)));
@@ -90,8 +101,8 @@ export class GrpcSourceClient {
 
   /** Server-streaming call as an async iterable; a stream error surfaces as a typed error. */
   async *serverStream(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined, deadline = true): AsyncGenerator<Decoded> {
-    const { serialize, deserialize } = this.serializer(method);
-    const call = this.client.makeServerStreamRequest(this.path(method), serialize, deserialize, request, this.metadata(context), deadline ? this.callOptions() : {});
+    const { path, serialize, deserialize } = this.callOf(method);
+    const call = this.client.makeServerStreamRequest(path, serialize, deserialize, request, this.metadata(context), deadline ? this.callOptions() : {});
     try {
       for await (const message of call) yield message as Decoded;
     } catch (error) {
