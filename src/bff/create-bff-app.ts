@@ -7,6 +7,8 @@ import { useDirectSourceExecution } from './use-direct-source-execution';
 import type { DirectSourceRouter } from '../compose/direct-source-router';
 import type { BffDefinition, PolicyContext } from './define-bff';
 import type { GatewayContext } from '../handlers/types';
+import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
+import { replayKeyHeaders } from '../plugins/cache/replay/replay-safety';
 
 export interface BffApp {
   readonly name: string;
@@ -14,6 +16,8 @@ export interface BffApp {
   readonly definition: BffDefinition;
   readonly schema: GraphQLSchema;
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** Answers repeated public cache hits before Yoga; only when every policy of the BFF is replay-safe. */
+  readonly replay?: ResponseReplay;
 }
 
 export interface CreateBffAppOptions {
@@ -44,6 +48,10 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
   const schema = createBffView(gatewaySchema, definition.view, name);
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
   const introspection = definition.introspection ?? !context.production;
+  const policies = assemblePolicies(definition, context);
+  const replay = findResponseReplay(policies);
+  const keyHeaders = replayKeyHeaders(policies);
+  if (replay && keyHeaders) replay.enable(keyHeaders);
   const endpoint = `/${name}/graphql`;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -57,8 +65,8 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
-      ...assemblePolicies(definition, context),
+      ...policies,
     ],
   });
-  return { name, endpoint, definition, schema, yoga };
+  return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };
 }

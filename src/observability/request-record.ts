@@ -11,6 +11,8 @@ export interface RequestRecord {
   /** Name from the parsed document (`anonymous` when unnamed); undefined until parsed. */
   operationName?: string;
   operationType?: OperationTypeNode;
+  /** The operation as the metrics label it (bounded), once counted. */
+  operationLabel?: string;
   /** extensions.code of every error sent to the client, in order. */
   readonly errorCodes: string[];
   upstreamCalls: number;
@@ -26,10 +28,14 @@ const records = new WeakMap<Request, RequestRecord>();
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** The id a request goes by: its own `x-request-id` when sane, else a fresh UUID. */
+export function requestIdFrom(incoming: string | null | undefined): string {
+  return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
 export function startRequestRecord(request: Request): RequestRecord {
-  const incoming = request.headers.get('x-request-id');
   const record: RequestRecord = {
-    requestId: incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID(),
+    requestId: requestIdFrom(request.headers.get('x-request-id')),
     startedAt: performance.now(),
     graphql: false,
     errorCodes: [],

@@ -35,6 +35,7 @@ export function useRequestMetrics({ bffName, registry, maxOperationNames = 50, m
       const record = getRequestRecord(request);
       if (!record?.graphql) return;
       const operation = operationLabel(record.operationName ?? 'unknown');
+      record.operationLabel = operation;
       metrics.requests.inc({ bff: bffName, operation, status: String(record.status ?? 0) });
       metrics.duration.observe({ bff: bffName, operation }, (record.durationMs ?? 0) / 1000);
       for (const code of record.errorCodes) metrics.errors.inc({ bff: bffName, operation, code: codeLabel(code) });

@@ -1,3 +1,4 @@
+import { markReplaySafe } from './cache/replay/replay-safety';
 import type { Plugin } from 'graphql-yoga';
 import { costLimitExceeded } from '../errors';
 import { createQueryCostCalculator, type QueryCostOptions } from './cost/compute-query-cost';
@@ -23,10 +24,11 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   } catch (error) {
     throw new PolicyOptionError('useCostLimit', (error as Error).message);
   }
-  return {
+  // The cost is a function of the document and variables: replay-safe.
+  return markReplaySafe({
     onExecute({ args, setResultAndStopExecution }) {
       const cost = computeCost(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, { operationName: args.operationName });
       if (cost > maxCost) setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
     },
-  };
+  });
 }

@@ -43,7 +43,8 @@ export function createRequestListener(gateway: Gateway) {
     const bffName = path.split('/')[1];
     const app = bffName ? gateway.bffs.get(bffName) : undefined;
     if (app && (path === app.endpoint || path.startsWith(`${app.endpoint}/`))) {
-      void app.yoga(req, res);
+      if (app.replay && path === app.endpoint) app.replay.handle(req, res, () => void app.yoga(req, res));
+      else void app.yoga(req, res);
       return;
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });

@@ -68,3 +68,28 @@ describe('response cache shared by two gateway instances through Redis', () => {
     }
   });
 });
+
+describe('response replay on two gateway instances sharing Redis', () => {
+  let setup: TwoInstances;
+  beforeAll(async () => {
+    setup = await startTwoInstances('replay', './test/fixtures/ratelimit/bff-cached-replay.ts');
+  });
+  afterAll(async () => {
+    await setup?.close();
+  });
+
+  it('never replays an entry that a mutation on the other instance invalidated', async () => {
+    const { bff, backend, first, second } = setup;
+    await first.query(bff, getItem('1'));
+    await second.query(bff, getItem('1'));
+    const replayed = await second.query(bff, getItem('1'));
+    expect(replayed.headers.get('x-loom-cache')).toBe('HIT');
+    expect(await second.gateway.metrics.getSingleMetricAsString('loom_cache_replays_total')).toContain(`loom_cache_replays_total{bff="${bff}"} 1`);
+
+    await first.query(bff, { query: 'mutation { updateItem(id: "1", input: { name: "Renamed" }) { id name } }' });
+    const fresh = await second.query(bff, getItem('1'));
+    expect(fresh.headers.get('x-loom-cache')).toBe('MISS');
+    expect(fresh.body).toEqual({ data: { getItem: { id: '1', name: 'Renamed' } } });
+    expect(backend.calls.count('getItem')).toBe(2);
+  });
+});

@@ -12,6 +12,11 @@ import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
 import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
 import { touchesPrivateScope } from './private-scope';
 import type { ResponseCacheInvalidator } from './response-cache-invalidator';
+import type { IncomingMessage } from 'node:http';
+import { attachResponseReplay, createResponseReplay } from './replay/create-response-replay';
+import { markReplaySafe } from './replay/replay-safety';
+import { getRequestMetrics } from '../../observability/gateway-metrics';
+import { getRequestRecord } from '../../observability/request-record';
 
 export interface ResponseCacheOptions {
   /** Lifetime of an entry without a more specific TTL, in ms. @default 60000 */
@@ -50,6 +55,14 @@ export interface ResponseCacheOptions {
   invalidator?: ResponseCacheInvalidator;
   /** Cache override (tests, custom backends). @default Redis when the gateway has one, else in memory */
   cache?: Cache;
+  /**
+   * Response replay: a repeated public hit answered from node:http without
+   * running the request pipeline (see createResponseReplay). Only on BFFs
+   * whose every policy is replay-safe (no auth, rate limit or IP filter), and
+   * never for requests with credentials. `false` turns it off.
+   * @default { maxBodyBytes: 16384 }, remembering as many request shapes as `maxEntries`
+   */
+  replay?: false | { maxBodyBytes?: number };
 }
 
 const COORDINATE = /^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/;
@@ -81,7 +94,9 @@ function validateOptions(options: ResponseCacheOptions) {
   requireStringList('useResponseCache', 'varyHeaders', varyHeaders);
   const header = options.header ?? 'x-loom-cache';
   if (header !== false) requireNonEmptyString('useResponseCache', 'header', header);
-  return { ttlMs, maxEntries, privateScope, header, varyHeaders };
+  const replayBodyBytes = options.replay === false ? 0 : (options.replay?.maxBodyBytes ?? 16_384);
+  if (options.replay !== false) requirePositiveInteger('useResponseCache', 'replay.maxBodyBytes', replayBodyBytes);
+  return { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes };
 }
 
 type Outcome = 'HIT' | 'MISS';
@@ -95,7 +110,7 @@ type Outcome = 'HIT' | 'MISS';
  * rate limit.
  */
 export function useResponseCache(options: ResponseCacheOptions = {}): (context: PolicyContext) => Plugin[] {
-  const { ttlMs, maxEntries, privateScope, header, varyHeaders } = validateOptions(options);
+  const { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes } = validateOptions(options);
   const privateSet = new Set(privateScope);
 
   return (policy) => {
@@ -116,6 +131,26 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     const hits = getOrCreateCounter(policy.metrics, { name: 'loom_cache_hits_total', help: 'Responses served from the response cache', labelNames: ['bff'] });
     const misses = getOrCreateCounter(policy.metrics, { name: 'loom_cache_misses_total', help: 'Cacheable responses not found in the response cache', labelNames: ['bff'] });
 
+    const requestMetrics = getRequestMetrics(policy.metrics);
+    const replays = getOrCreateCounter(policy.metrics, { name: 'loom_cache_replays_total', help: 'Cache hits answered by response replay, without the request pipeline', labelNames: ['bff'] });
+    const replay =
+      replayBodyBytes > 0
+        ? createResponseReplay({
+            cache: guarded,
+            maxEntries,
+            maxBodyBytes: replayBodyBytes,
+            header,
+            onReplay: (operation, durationMs) => {
+              hits.inc({ bff: policy.bffName });
+              replays.inc({ bff: policy.bffName });
+              requestMetrics.requests.inc({ bff: policy.bffName, operation, status: '200' });
+              requestMetrics.duration.observe({ bff: policy.bffName, operation }, durationMs / 1000);
+            },
+          })
+        : undefined;
+    // The store entry each request's answer came from or went to: what a replay of it would read.
+    const cacheIds = new WeakMap<Request, string>();
+
     const outcomes = new WeakMap<Request, Outcome>();
     // Writes and invalidations the cache plugin fires without waiting; the response waits for them (below).
     const pendingWrites = new WeakMap<Request, Array<Promise<void>>>();
@@ -135,9 +170,13 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
           const outcome: Outcome = cached ? 'HIT' : 'MISS';
           (outcome === 'HIT' ? hits : misses).inc({ bff: policy.bffName });
           if (context.request) outcomes.set(context.request, outcome);
+          if (cached && context.request) cacheIds.set(context.request, id);
           return cached;
         },
-        set: (id, data, entities, ttl) => track(context, guarded.set(id, data, entities, ttl)),
+        set: (id, data, entities, ttl) => {
+          if (context.request) cacheIds.set(context.request, id);
+          return track(context, guarded.set(id, data, entities, ttl));
+        },
         invalidate: (entities) => track(context, guarded.invalidate(entities)),
       };
     }
@@ -184,7 +223,10 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     });
 
     const responsePlugin: Plugin = {
-      async onResponse({ request, response }) {
+      async onResponse({ request, response, serverContext }) {
+        const cacheId = cacheIds.get(request);
+        const nodeRequest = (serverContext as { req?: IncomingMessage }).req;
+        if (replay?.enabled && cacheId && nodeRequest) replay.remember(nodeRequest, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
         const outcome = outcomes.get(request);
         if (outcome && header !== false) response.headers.set(header, outcome);
         // Read-your-writes across instances: once a client has the answer to a
@@ -195,6 +237,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
         if (writes) await Promise.all(writes);
       },
     };
-    return [scopePlugin, cachePlugin, responsePlugin];
+    // Caching never refuses or changes a request: replay-safe, keyed by the headers the entry varies on.
+    const plugins = [scopePlugin, cachePlugin, responsePlugin].map((plugin) => markReplaySafe(plugin, varyHeaders));
+    if (replay) attachResponseReplay(responsePlugin, replay);
+    return plugins;
   };
 }

@@ -18,7 +18,10 @@ export interface CsrfGuardOptions {
  * send cross-site without a preflight) must carry a custom header. Refusals are
  * our 403 FORBIDDEN instead of the plugin's code-less error.
  */
-export function useCsrfGuard({ requestHeaders = ['x-graphql-csrf'] }: CsrfGuardOptions = {}): Plugin {
+/** The header a simple (non-preflighted) request must carry unless told otherwise. */
+export const DEFAULT_CSRF_HEADERS = ['x-graphql-csrf'];
+
+export function useCsrfGuard({ requestHeaders = DEFAULT_CSRF_HEADERS }: CsrfGuardOptions = {}): Plugin {
   requireStringList('useCsrfGuard', 'requestHeaders', requestHeaders);
   const csrf = useCSRFPrevention({ requestHeaders });
   const check = csrf.onRequestParse;

@@ -1,7 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import { useBodyLimit, type BodyLimitOptions } from './use-body-limit';
 import { useCorsPolicy, type CorsPolicyOptions } from './use-cors-policy';
-import { useCsrfGuard, type CsrfGuardOptions } from './use-csrf-guard';
+import { DEFAULT_CSRF_HEADERS, useCsrfGuard, type CsrfGuardOptions } from './use-csrf-guard';
+import { markReplaySafe } from '../cache/replay/replay-safety';
 import { useIpFilter, type IpFilterOptions } from './use-ip-filter';
 import { useSafeErrors, type SafeErrorsOptions } from './use-safe-errors';
 import { useSecurityHeaders, type SecurityHeadersOptions } from './use-security-headers';
@@ -32,9 +33,13 @@ export function useHttpHardening(options: HttpHardeningOptions = {}): Plugin {
     ...(options.bodyLimit === false ? [] : [useBodyLimit(options.bodyLimit)]),
     ...(options.safeErrors === false ? [] : [useSafeErrors(options.safeErrors)]),
   ];
-  return {
+  const hardening: Plugin = {
     onPluginInit({ addPlugin }) {
       for (const plugin of plugins) addPlugin(plugin);
     },
   };
+  // The client's address is not in a request's bytes: an IP filter must see every request.
+  if (options.ipFilter) return hardening;
+  const csrfHeaders = options.csrf === false ? [] : (options.csrf?.requestHeaders ?? DEFAULT_CSRF_HEADERS);
+  return markReplaySafe(hardening, ['origin', 'access-control-request-method', 'access-control-request-headers', ...csrfHeaders]);
 }

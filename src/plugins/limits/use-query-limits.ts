@@ -1,3 +1,4 @@
+import { markReplaySafe } from '../cache/replay/replay-safety';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -73,7 +74,8 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: blockFieldSuggestions, mask: '' },
   }) as Plugin;
-  return {
+  // Every limit is a function of the request body: the same body always gets the same answer.
+  return markReplaySafe({
     onPluginInit({ addPlugin }) {
       addPlugin(armor);
     },
@@ -90,5 +92,5 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
         },
       };
     },
-  };
+  });
 }
