@@ -7,6 +7,10 @@ import { useDirectSourceExecution } from './use-direct-source-execution';
 import type { DirectSourceRouter } from '../compose/direct-source-router';
 import type { BffDefinition, PolicyContext } from './define-bff';
 import type { GatewayContext } from '../handlers/types';
+import { useBodyLimit } from '../plugins/http/use-body-limit';
+
+/** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
+const DEFAULT_MAX_BODY_BYTES = 25_000_000;
 import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
 import { replayKeyHeaders } from '../plugins/cache/replay/replay-safety';
 
@@ -58,11 +62,14 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
     graphqlEndpoint: endpoint,
     graphiql: (definition.graphiql ?? introspection) ? { title: `Loom · ${name}` } : false,
     landingPage: false,
+    // Replaced by the same 25 MB limit below, which skips the stream when the server read the body whole.
+    maxRequestBodySize: false,
     logging: false,
     maskedErrors: { isDev: !context.production },
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
       ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
+      useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
       ...policies,

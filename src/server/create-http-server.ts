@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './create-gateway';
 import { renderPortal } from './render-portal';
+import { readSmallBody } from './read-small-body';
+import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 
 export interface HttpServerOptions {
@@ -36,6 +38,17 @@ async function readiness(gateway: Gateway) {
   return { ready: checks.every((check) => check.ok), sources, checks, upstreams: describeUpstreamHealth(gateway.metrics) };
 }
 
+/**
+ * POST bodies up to this size are read here and handed to Yoga whole, which
+ * spares it streaming them through its body limiters; larger ones stream.
+ */
+const PRE_READ_BYTES = 1_048_576;
+
+function serveBff(app: BffApp, req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) {
+  if (app.replay) app.replay.handle(req, res, body, () => void app.yoga(req, res));
+  else void app.yoga(req, res);
+}
+
 /** One port: /<bff>/graphql for each BFF, /healthz, /readyz, /metrics and the portal at /. */
 export function createRequestListener(gateway: Gateway) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -43,8 +56,9 @@ export function createRequestListener(gateway: Gateway) {
     const bffName = path.split('/')[1];
     const app = bffName ? gateway.bffs.get(bffName) : undefined;
     if (app && (path === app.endpoint || path.startsWith(`${app.endpoint}/`))) {
-      if (app.replay && path === app.endpoint) app.replay.handle(req, res, () => void app.yoga(req, res));
-      else void app.yoga(req, res);
+      if (path !== app.endpoint) void app.yoga(req, res);
+      else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
+      else serveBff(app, req, res, undefined);
       return;
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Plugin } from 'graphql-yoga';
 import { badRequest, payloadTooLarge } from '../../errors';
 import { requirePositiveInteger } from '../limits/option-checks';
@@ -57,11 +58,18 @@ function limitBody(request: Request, maxBytes: number, requireUtf8: boolean, fet
 export function useBodyLimit({ maxBytes = 102_400, requireUtf8 = true }: BodyLimitOptions = {}): Plugin {
   requirePositiveInteger('useBodyLimit', 'maxBytes', maxBytes);
   return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {
       const contentLength = request.headers.get('content-length');
       if (contentLength !== null) {
         if (!/^\d+$/.test(contentLength)) throw badRequest('Content-Length header is invalid');
         if (Number(contentLength) > maxBytes) throw payloadTooLarge(maxBytes);
+      }
+      // Read whole by the server (src/server/read-small-body): checked as it is, no stream to count.
+      const preRead = (serverContext as { req?: { body?: unknown } } | undefined)?.req?.body;
+      if (Buffer.isBuffer(preRead)) {
+        if (preRead.length > maxBytes) throw payloadTooLarge(maxBytes);
+        if (requireUtf8 && TEXT_BODY.test(request.headers.get('content-type') ?? '') && !isUtf8(preRead)) throw badRequest('Request body is not valid UTF-8');
+        return;
       }
       if (!requestParser || !request.body) return;
       const parse = requestParser;

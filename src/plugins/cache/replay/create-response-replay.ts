@@ -1,6 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Cache } from '@envelop/response-cache';
-import { readSmallBody } from './read-small-body';
 import { requestIdFrom } from '../../../observability/request-record';
 
 export interface ResponseReplayOptions {
@@ -26,8 +25,11 @@ export interface ResponseReplay {
   /** Turns replay on, once, when every policy of the BFF is replay-safe; their key headers join the key. */
   enable(keyHeaders: readonly string[]): void;
   readonly enabled: boolean;
-  /** Answers the request from a remembered public cache hit, or hands it to `next` (body already read). */
-  handle(req: IncomingMessage, res: ServerResponse, next: () => void): void;
+  /**
+   * Answers the request from a remembered public cache hit, or hands it to `next`.
+   * `body`: a POST's body as read by the server (undefined when too large to keep).
+   */
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, next: () => void): void;
   /** From the cache policy: this request's answer is in the store under `cacheId`. */
   remember(req: IncomingMessage, cacheId: string, operationLabel: string): void;
 }
@@ -122,10 +124,11 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
       keyHeaders = [...new Set(['accept', 'content-type', ...headers.map((name) => name.toLowerCase())])].sort();
       enabled = true;
     },
-    handle(req, res, next) {
-      if (!enabled || (req.method !== 'GET' && req.method !== 'POST') || IDENTITY_HEADERS.some((name) => req.headers[name] !== undefined)) return next();
+    handle(req, res, body, next) {
+      if (!enabled || IDENTITY_HEADERS.some((name) => req.headers[name] !== undefined)) return next();
       if (req.method === 'GET') return serveOrPass(req, res, keyOf(req, ''), next);
-      readSmallBody(req, options.maxBodyBytes, (body) => (body === undefined ? next() : serveOrPass(req, res, keyOf(req, body.toString('latin1')), next)));
+      if (req.method !== 'POST' || body === undefined || body.length > options.maxBodyBytes) return next();
+      serveOrPass(req, res, keyOf(req, body.toString('latin1')), next);
     },
     remember(req, cacheId, operationLabel) {
       if (keys.has(req)) remembered.set(req, { cacheId, operationLabel });
