@@ -11,6 +11,8 @@ export interface ScenarioResult extends Partial<LoadResult> {
   cpuMsPerRequest?: number;
   rssMb?: number;
   failed?: string;
+  /** Rounds run; the reported one is the median by RPS. */
+  rounds?: number;
 }
 
 export interface BenchMeta {
@@ -22,6 +24,7 @@ export interface BenchMeta {
   demoColdStartMs: number;
   demoRssAtReadyMb: number;
   demoRssAfterLoadMb: number;
+  rounds: number;
 }
 
 const fixed = (value: number | undefined, digits = 0) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
@@ -58,7 +61,7 @@ export function renderResults(meta: BenchMeta, results: ScenarioResult[]): strin
   return [
     '# Benchmark: Loom vs Hive Gateway (same backend, same machine, same run)',
     '',
-    `Run ${meta.date}, Node ${meta.node}, NODE_ENV=production, autocannon ${meta.connections} connections, ${meta.warmupSeconds} s warmup + ${meta.durationSeconds} s per scenario. Produced by \`npm run bench\` (bench/run.ts).`,
+    `Run ${meta.date}, Node ${meta.node}, NODE_ENV=production, autocannon ${meta.connections} connections, ${meta.warmupSeconds} s warmup + ${meta.durationSeconds} s per scenario${meta.rounds > 1 ? `, ${meta.rounds} rounds (median-RPS round shown)` : ''}; scenarios run in compared pairs (Hive then Loom, direct REST then cache hit). Loom runs with --max-semi-space-size=32, as \`npm start\` does; Hive Gateway with its defaults. Produced by \`npm run bench\` (bench/run.ts).`,
     '',
     header,
     `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`,
