@@ -117,7 +117,9 @@ export function instrumentExecutor(source: InstrumentedSource, executor: Executo
     };
     let result: MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>>;
     try {
-      result = context.with(trace.setSpan(context.active(), span), () => executor<TReturn>(request));
+      // A span that records nothing (no exporter, or not sampled) need not become the active one:
+      // the caller's context already carries the same trace context to the transports.
+      result = span.isRecording() ? context.with(trace.setSpan(context.active(), span), () => executor<TReturn>(request)) : executor<TReturn>(request);
     } catch (error) {
       return failed(error);
     }

@@ -12,6 +12,8 @@ export function runInSpan<T>(name: string, wrapped: () => T, attributes?: Attrib
     span.end();
     throw error;
   };
+  // Nothing recorded (no exporter, or not sampled): no context switch, no promise to follow.
+  if (!span.isRecording()) return wrapped();
   let result: T;
   try {
     result = context.with(trace.setSpan(context.active(), span), wrapped);

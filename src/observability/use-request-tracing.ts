@@ -56,6 +56,13 @@ export function useRequestTracing({ bffName }: RequestTracingOptions): Plugin {
           { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_URL_PATH]: path, [SPAN_ATTRIBUTES.bff]: bffName } },
           parent,
         );
+        if (!span.isRecording()) {
+          // Nothing recorded (no exporter, or not sampled): only a trace context needs to travel
+          // on to the upstream calls' traceparent and baggage headers, if there is one (an
+          // incoming one, or an unsampled one a sampler made, so upstreams do not sample either).
+          const carried = trace.isSpanContextValid(span.spanContext()) ? trace.setSpan(parent, span) : parent;
+          return carried !== parent || propagation.getBaggage(parent) ? context.with(carried, wrapped) : wrapped();
+        }
         let outcome: ReturnType<typeof wrapped>;
         try {
           outcome = context.with(trace.setSpan(parent, span), wrapped);
