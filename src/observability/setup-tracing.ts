@@ -1,7 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { OTLPTraceExporter as OtlpTraceExporterClass } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import {
@@ -30,6 +30,12 @@ export interface Tracing {
   readonly recording: boolean;
   /** Flushes pending spans and unregisters everything setupTracing registered. */
   shutdown(): Promise<void>;
+}
+
+/** The OTLP exporter (and its protobuf and HTTP stack) loads only when there is somewhere to export to. */
+function loadOtlpExporter(): typeof OtlpTraceExporterClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OtlpTraceExporterClass }).OTLPTraceExporter;
 }
 
 function tracesUrl(base: string): string {
@@ -62,7 +68,7 @@ export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   const url = otlpTracesUrl(options);
   // OTEL_EXPORTER_OTLP_HEADERS and timeouts are still read by the exporter itself.
-  const exporter = url ? new BatchSpanProcessor(new OTLPTraceExporter({ url })) : undefined;
+  const exporter = url ? new BatchSpanProcessor(new (loadOtlpExporter())({ url })) : undefined;
   const processors = exporter ? [...spanProcessors, exporter] : spanProcessors;
   const provider =
     processors.length > 0
