@@ -187,8 +187,8 @@ async function main(): Promise<void> {
     demoRssAtReadyMb: Math.round(demoRssAtReadyMb),
     demoRssAfterLoadMb: Math.round(rssMb(processes.demo.pid)),
   };
-  writeFileSync(resolve(OUT, 'results.json'), JSON.stringify({ meta, results }, null, 2));
-  const markdown = renderResults(meta, results);
+  writeFileSync(resolve(OUT, 'results.json'), JSON.stringify({ meta, results, rounds }, null, 2));
+  const markdown = renderResults(meta, results, rounds);
   writeFileSync(resolve(__dirname, 'RESULTS.md'), markdown);
   console.log(`\n${markdown}`);
 }

@@ -39,7 +39,14 @@ function ratio(numerator: number | undefined, denominator: number | undefined): 
   return numerator && denominator ? numerator / denominator : undefined;
 }
 
-export function renderResults(meta: BenchMeta, results: ScenarioResult[]): string {
+/** The ratio within each round, when there were several: how much a median ratio can be trusted. */
+function perRound(rounds: ScenarioResult[][], id: string, base: string, format: (value: number) => string): string {
+  if (rounds.length < 2) return '';
+  const values = rounds.map((round) => ratio(round.find((result) => result.id === id)?.rps, round.find((result) => result.id === base)?.rps));
+  return `; per round: ${values.map((value) => (value === undefined ? '-' : format(value))).join(', ')}`;
+}
+
+export function renderResults(meta: BenchMeta, results: ScenarioResult[], rounds: ScenarioResult[][] = []): string {
   const byId = new Map(results.map((result) => [result.id, result]));
   const header = '| scenario | RPS | p50 ms | p99 ms | p50 ms@1 | p99 ms@1 | calls/req | calls/req@load | CPU ms/req | RSS MB | failed | vs direct | Loom/Hive |';
   const rows = results.map((result) => {
@@ -52,16 +59,16 @@ export function renderResults(meta: BenchMeta, results: ScenarioResult[]): strin
   const targets: string[] = [];
   for (const [id, { peer, target }] of Object.entries(PEER_OF)) {
     const value = ratio(byId.get(id)?.rps, byId.get(peer)?.rps);
-    if (target && value) targets.push(`- ${id} / ${peer}: ${value.toFixed(2)}x (target >= ${target}x: ${value >= target ? 'met' : `missed by ${(target - value).toFixed(2)}x`})`);
+    if (target && value) targets.push(`- ${id} / ${peer}: ${value.toFixed(2)}x (target >= ${target}x: ${value >= target ? 'met' : `missed by ${(target - value).toFixed(2)}x`}${perRound(rounds, id, peer, (x) => `${x.toFixed(2)}x`)})`);
   }
   const cacheHit = ratio(byId.get('loom-cache-hit')?.rps, byId.get('rest-user')?.rps);
-  if (cacheHit) targets.push(`- cache hit / direct REST: ${(cacheHit * 100).toFixed(1)}% (target >= 15%: ${cacheHit >= 0.15 ? 'met' : 'missed'})`);
+  if (cacheHit) targets.push(`- cache hit / direct REST: ${(cacheHit * 100).toFixed(1)}% (target >= 15%: ${cacheHit >= 0.15 ? 'met' : 'missed'}${perRound(rounds, 'loom-cache-hit', 'rest-user', (x) => `${(x * 100).toFixed(1)}%`)})`);
   targets.push(`- Loom demo cold start to ready (3 sources, 3 BFFs): ${meta.demoColdStartMs} ms (target < 1500 ms: ${meta.demoColdStartMs < 1500 ? 'met' : 'missed'})`);
   targets.push(`- Loom demo RSS at ready (3 sources, 3 BFFs): ${meta.demoRssAtReadyMb} MB (target < 200 MB: ${meta.demoRssAtReadyMb < 200 ? 'met' : 'missed'}); after the gRPC/SOAP load: ${meta.demoRssAfterLoadMb} MB`);
   return [
     '# Benchmark: Loom vs Hive Gateway (same backend, same machine, same run)',
     '',
-    `Run ${meta.date}, Node ${meta.node}, NODE_ENV=production, autocannon ${meta.connections} connections, ${meta.warmupSeconds} s warmup + ${meta.durationSeconds} s per scenario${meta.rounds > 1 ? `, ${meta.rounds} rounds (median-RPS round shown)` : ''}; scenarios run in compared pairs (Hive then Loom, direct REST then cache hit). Loom runs with --max-semi-space-size=32, as \`npm start\` does; Hive Gateway with its defaults. Produced by \`npm run bench\` (bench/run.ts).`,
+    `Run ${meta.date}, Node ${meta.node}, NODE_ENV=production, autocannon ${meta.connections} connections, ${meta.warmupSeconds} s warmup + ${meta.durationSeconds} s per scenario${meta.rounds > 1 ? `, ${meta.rounds} rounds (each row: that scenario's median-RPS round; target ratios: of the medians, then round by round)` : ''}; scenarios run in compared pairs (Hive then Loom, direct REST then cache hit). Loom runs with --max-semi-space-size=32, as \`npm start\` does; Hive Gateway with its defaults. Produced by \`npm run bench\` (bench/run.ts).`,
     '',
     header,
     `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`,
