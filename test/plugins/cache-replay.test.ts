@@ -25,6 +25,7 @@ describe('response replay: repeated public cache hits answered before the reques
         limited: './test/fixtures/bff/replay/rate-limited.ts',
         off: './test/fixtures/bff/replay/no-replay.ts',
         hardened: './test/fixtures/bff/replay/hardened.ts',
+        odd: './test/fixtures/bff/replay/cookie-and-vary.ts',
       },
     });
   });
@@ -105,6 +106,17 @@ describe('response replay: repeated public cache hits answered before the reques
     await post('off', P1);
     expect((await post('off', P1)).headers.get('x-loom-cache')).toBe('HIT');
     expect(await replays('off')).toBe(0);
+  });
+
+  it('never replays an answer that sets a cookie or varies on a header outside the key', async () => {
+    const cookie = `${url('odd')}?cookie=1`;
+    for (let index = 0; index < 2; index++) await postGraphql(cookie, { query: P1 });
+    expect((await postGraphql(cookie, { query: P1 })).headers.get('x-loom-cache')).toBe('HIT');
+    for (let index = 0; index < 2; index++) await post('odd', P1);
+    const varied = await post('odd', P1);
+    expect(varied.headers.get('x-loom-cache')).toBe('HIT');
+    expect(varied.headers.get('vary')).toBe('x-tenant');
+    expect(await replays('odd')).toBe(0);
   });
 
   it('with replay-safe hardening: keys on Origin, replays small bodies, and still refuses a large chunked body with 413', async () => {

@@ -67,6 +67,14 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     return `${key}\n\n${body}`;
   };
 
+  /** Never replay a cookie to someone else, nor an answer that varies on a header the key leaves out. */
+  function replayable(headers: OutgoingHttpHeaders): boolean {
+    const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    if (lower['set-cookie'] !== undefined) return false;
+    const vary = [lower.vary ?? []].flat().join(',').toLowerCase();
+    return vary.split(',').every((name) => !name.trim() || keyHeaders.includes(name.trim()));
+  }
+
   function store(key: string, entry: ReplayEntry) {
     entries.delete(key);
     entries.set(key, entry);
@@ -85,7 +93,7 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     } as ServerResponse['writeHead'];
     res.once('finish', () => {
       const known = remembered.get(req);
-      if (!known || !headers) return;
+      if (!known || !headers || !replayable(headers)) return;
       const kept: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(headers)) if (!NOT_REPLAYED.has(name.toLowerCase())) kept[name.toLowerCase()] = value;
       if (options.header !== false) kept[options.header] = 'HIT';
