@@ -8,11 +8,11 @@ import type { DirectSourceRouter } from '../compose/direct-source-router';
 import type { BffDefinition, PolicyContext } from './define-bff';
 import type { GatewayContext } from '../handlers/types';
 import { useBodyLimit } from '../plugins/http/use-body-limit';
+import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
+import { replayKeyHeaders } from '../plugins/cache/replay/replay-safety';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
-import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
-import { replayKeyHeaders } from '../plugins/cache/replay/replay-safety';
 
 export interface BffApp {
   readonly name: string;
