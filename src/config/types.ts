@@ -1,11 +1,8 @@
-import type { OpenApiSourceOptions } from '../handlers/openapi/openapi-source-options';
-import type { GrpcSourceOptions } from '../handlers/grpc/grpc-source-options';
-import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
-import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
+import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
 
-export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
+export type { SourceOptions };
 
 export interface LoomConfig {
   /** Upstream sources; each becomes a subschema. */

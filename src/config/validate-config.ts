@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
 import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';

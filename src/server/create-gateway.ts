@@ -4,7 +4,7 @@ import { composeGateway, type ComposedGateway } from '../compose/compose-gateway
 import { createBffApp, type BffApp } from '../bff/create-bff-app';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { ResolvedConfig } from '../config/types';
-import { createSilentLogger, type Logger } from '../logger';
+import { createSilentLogger, type Logger } from '../core/logger';
 
 export interface ReadinessCheck {
   name: string;

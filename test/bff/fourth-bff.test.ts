@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBffView } from '../../src/bff/create-bff-view';
 import { discoverBffFiles } from '../../src/bff/discover-bff-files';
-import { loadConfig } from '../../src/config/load-config';
-import { ConfigError } from '../../src/errors';
+import { loadConfig } from '../../src/cli/load-config';
+import { ConfigError } from '../../src/core/errors';
 import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
 import { DEMO_BFFS, startCatalogGateway } from './catalog-gateway';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../../src/errors';
+import { ConfigError } from '../../src/core/errors';
 import { startTestGateway, REPO_ROOT } from '../helpers/test-gateway';
 import { startCatalogGateway, type CatalogGateway } from './catalog-gateway';
 

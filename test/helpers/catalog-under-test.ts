@@ -1,5 +1,5 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/core/logger';
 import type { UpstreamPolicyOptions } from '../../src/upstream/upstream-policy-options';
 import { REPO_ROOT, startTestGateway, type TestGateway } from './test-gateway';
 

@@ -3,7 +3,7 @@ import { validateConfig } from '../../src/config/validate-config';
 import type { LoomConfig } from '../../src/config/types';
 import { createGateway, type Gateway } from '../../src/server/create-gateway';
 import { listen } from '../../src/server/create-http-server';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/core/logger';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const FIXTURES = resolve(REPO_ROOT, '../shared/fixtures/real');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createMemoryRateLimitStore } from '../../src/stores/memory-rate-limit-store';
-import type { BucketCharge } from '../../src/stores/rate-limit-store';
-import { createRedisRateLimitStore } from '../../src/stores/redis-rate-limit-store';
+import { createMemoryRateLimitStore } from '../../src/plugins/stores/memory-rate-limit-store';
+import type { BucketCharge } from '../../src/plugins/stores/rate-limit-store';
+import { createRedisRateLimitStore } from '../../src/plugins/stores/redis-rate-limit-store';
 import { useRateLimit } from '../../src/plugins/rate-limit/use-rate-limit';
 import { createTinyApp } from '../fixtures/ratelimit/tiny-app';
 import { findFreePort, startRedisChild, type RedisChild } from '../fixtures/ratelimit/redis-child';

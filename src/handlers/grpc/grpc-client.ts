@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type * as protobuf from 'protobufjs';
-import { grpcStatusError } from '../../errors';
+import { grpcStatusError } from '../../core/errors';
 import { forwardedHeaders } from '../forwarded-headers';
-import type { GatewayContext } from '../types';
+import type { GatewayContext } from '../../core/context';
 import { TOOBJECT_OPTIONS } from './convert-values';
 
 export interface GrpcClientOptions {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../core/errors';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { firstEndpoint } from '../spec-location';
 import type { LoadedSource, SourceHandler } from '../types';

@@ -1,6 +1,6 @@
 import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import type { Redis } from 'ioredis';
-import { createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
+import { createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
 
 /** An entity to drop from the cache: `{ typename: 'Product', id: 'p1' }`, or a whole type without `id`. */
 export type CachedEntity = CacheEntityRecord;

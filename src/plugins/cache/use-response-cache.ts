@@ -2,19 +2,19 @@ import { useResponseCache as useEnvelopResponseCache, type Cache } from '@envelo
 import { buildCacheKey } from './build-cache-key';
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { PolicyContext } from '../../bff/define-bff';
-import type { GatewayContext } from '../../handlers/types';
+import type { PolicyContext } from '../policy-context';
+import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
-import { createRedisHealth } from '../../stores/redis-health';
-import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../limits/option-checks';
+import { createRedisHealth } from '../stores/redis-health';
+import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../shared/option-checks';
 import { asGatewayContext } from '../rate-limit/use-rate-limit';
-import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
-import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
+import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
+import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
 import { touchesPrivateScope } from './private-scope';
 import type { ResponseCacheInvalidator } from './response-cache-invalidator';
 import type { IncomingMessage } from 'node:http';
 import { attachResponseReplay, createResponseReplay } from './replay/create-response-replay';
-import { markReplaySafe } from './replay/replay-safety';
+import { markReplaySafe } from '../shared/replay-safety';
 import { getRequestMetrics } from '../../observability/gateway-metrics';
 import { getRequestRecord } from '../../observability/request-record';
 

@@ -1,16 +1,16 @@
 import type { Plugin } from 'graphql-yoga';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import type { PolicyContext } from '../../bff/define-bff';
-import { rateLimited, rateLimitUnavailable } from '../../errors';
-import type { GatewayContext } from '../../handlers/types';
+import type { PolicyContext } from '../policy-context';
+import { rateLimited, rateLimitUnavailable } from '../../core/errors';
+import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
-import { createMemoryRateLimitStore } from '../../stores/memory-rate-limit-store';
-import type { BucketCharge, BucketState, RateLimitStore } from '../../stores/rate-limit-store';
-import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
-import { createRedisRateLimitStore } from '../../stores/redis-rate-limit-store';
+import { createMemoryRateLimitStore } from '../stores/memory-rate-limit-store';
+import type { BucketCharge, BucketState, RateLimitStore } from '../stores/rate-limit-store';
+import { createRedisHealth, type RedisHealth } from '../stores/redis-health';
+import { createRedisRateLimitStore } from '../stores/redis-rate-limit-store';
 import { createQueryCostCalculator, type QueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
-import { PolicyOptionError, requireOneOf } from '../limits/option-checks';
-import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
+import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
+import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 
 export type { RateLimitRule } from './rate-limit-rules';

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { Logger } from '../logger';
-import { getOrCreateGauge } from '../observability/get-or-create-metric';
+import type { Logger } from '../../core/logger';
+import { getOrCreateGauge } from '../../observability/get-or-create-metric';
 
 export interface RedisHealthOptions {
   /** Only `ping` is used, for the readiness probe. */

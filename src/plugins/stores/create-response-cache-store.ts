@@ -2,7 +2,7 @@ import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import { createInMemoryCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import type { Redis } from 'ioredis';
-import type { RedisHealth } from '../../stores/redis-health';
+import type { RedisHealth } from './redis-health';
 
 /** Where a BFF's cached responses live in Redis: under its own key prefix. */
 export const responseCacheKeyPrefix = (bffKeyPrefix: string) => `${bffKeyPrefix}cache:`;
