@@ -74,6 +74,8 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
       ...policies,
+      // Last: it learns a replayable answer's headers after every policy has set them.
+      ...(replay?.enabled ? [replay.plugin] : []),
     ],
   });
   return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };

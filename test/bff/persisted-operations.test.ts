@@ -23,7 +23,7 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
   beforeEach(() => demo.backend.calls.reset());
 
   const get = async (bff: string, params: Record<string, string>) => {
-    const response = await fetch(`${demo.gateway.url}/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
+    const response = await demo.gateway.fetch(`/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
     return { status: response.status, body: await response.json() };
   };
 

@@ -118,7 +118,7 @@ describe('gRPC source against the demo orders backend', () => {
   });
 
   it('serves a server stream as a subscription over SSE to a real HTTP client', async () => {
-    const response = await fetch(`${gateway.url}/web/graphql`, {
+    const response = await gateway.fetch(`/web/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query: 'subscription { watchOrders(customerId: "") { orderId status } }' }),

@@ -223,10 +223,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     });
 
     const responsePlugin: Plugin = {
-      async onResponse({ request, response, serverContext }) {
+      async onResponse({ request, response }) {
         const cacheId = cacheIds.get(request);
-        const nodeRequest = (serverContext as { req?: IncomingMessage }).req;
-        if (replay?.enabled && cacheId && nodeRequest) replay.remember(nodeRequest, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
+        if (replay?.enabled && cacheId) replay.remember(request, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
         const outcome = outcomes.get(request);
         if (outcome && header !== false) response.headers.set(header, outcome);
         // Read-your-writes across instances: once a client has the answer to a
