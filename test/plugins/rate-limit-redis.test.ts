@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createMemoryRateLimitStore } from '../../src/stores/memory-rate-limit-store';
 import type { BucketCharge } from '../../src/stores/rate-limit-store';
@@ -13,8 +14,10 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
   const prefix = `test:rl:${randomUUID()}:`;
   let redis: Redis;
 
-  beforeAll(() => {
+  // Each charge has a deadline (100 ms) that would include connecting: start on ready connections.
+  beforeAll(async () => {
     redis = new Redis('redis://127.0.0.1:6379');
+    await once(redis, 'ready');
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);
@@ -70,6 +73,7 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
   it('is exact for concurrent requests from many connections', async () => {
     const connections = Array.from({ length: 4 }, () => new Redis('redis://127.0.0.1:6379'));
     try {
+      await Promise.all(connections.map((connection) => once(connection, 'ready')));
       const stores = connections.map((connection) => createRedisRateLimitStore(connection));
       const results = await Promise.all(Array.from({ length: 40 }, (_, index) => stores[index % 4].consume([charge('race', 25, 2)])));
       expect(results.filter((result) => result.allowed)).toHaveLength(12);
