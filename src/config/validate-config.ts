@@ -55,6 +55,9 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   }
   if (source.kind === 'graphql' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
   if (source.kind === 'grpc' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
+  if (source.kind === 'grpc' && source.connectTimeoutMs !== undefined && !(Number.isFinite(source.connectTimeoutMs) && source.connectTimeoutMs > 0)) {
+    throw new ConfigError(`${named}: connectTimeoutMs must be a positive number`);
+  }
   if (source.timeoutMs !== undefined && !(Number.isFinite(source.timeoutMs) && source.timeoutMs > 0)) {
     throw new ConfigError(`${named}: timeoutMs must be a positive number`);
   }
