@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Cache } from '@envelop/response-cache';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createSilentLogger } from '../../src/logger';
@@ -70,5 +71,34 @@ describe('a Redis deadline counts Redis time, not event-loop lag (local Redis on
     const busyUntil = performance.now() + 100;
     while (performance.now() < busyUntil);
     expect((await charge).buckets[0].remaining).toBe(8);
+  });
+});
+
+describe('the guarded response cache while Redis is down', () => {
+  it('drops writes until a read succeeds again, and always sends invalidations', async () => {
+    const sent: string[] = [];
+    let reachable = false;
+    const inner: Cache = {
+      get: async (id) => {
+        if (!reachable) throw new RedisTimeoutError('a cache read', 100);
+        sent.push(`get ${id}`);
+        return undefined;
+      },
+      set: (id) => void sent.push(`set ${id}`),
+      invalidate: () => void sent.push('invalidate'),
+    };
+    const health = createRedisHealth({ redis: { ping: async () => 'PONG' }, bffName: 'web', component: 'response-cache', logger: createSilentLogger(), metrics: new Registry() });
+    const cache = createGuardedCache(inner, health);
+
+    expect(await cache.get('q1')).toBeUndefined();
+    expect(health.up).toBe(false);
+    await cache.set('q1', { data: {} }, [], 1000);
+    await cache.invalidate([{ typename: 'Item', id: '1' }]);
+    expect(sent).toEqual(['invalidate']);
+
+    reachable = true;
+    await cache.get('q1');
+    await cache.set('q1', { data: {} }, [], 1000);
+    expect(sent).toEqual(['invalidate', 'get q1', 'set q1']);
   });
 });

@@ -36,6 +36,10 @@ export function createMemoryResponseCache(maxEntries: number): Cache {
  * A cache that never fails a request: a read error is a miss, a write or
  * invalidation error is logged through `health`. The plugin does not await
  * writes, so an unguarded Redis error would be an unhandled rejection.
+ * While Redis is down, writes are dropped rather than sent: a frozen Redis
+ * would otherwise collect every response body in its socket until it thaws.
+ * The next read that succeeds marks it up and writes resume. Invalidations
+ * are always sent: dropping one would leave a stale entry behind.
  */
 export function createGuardedCache(inner: Cache, health: RedisHealth | undefined): Cache {
   const guard = async <T>(action: () => T | PromiseLike<T>, fallback: T): Promise<T> => {
@@ -50,7 +54,7 @@ export function createGuardedCache(inner: Cache, health: RedisHealth | undefined
   };
   return {
     get: (id) => guard(() => inner.get(id), undefined),
-    set: (id, data, entities, ttl) => guard(() => inner.set(id, data, entities, ttl), undefined),
+    set: (id, data, entities, ttl) => (health && !health.up ? undefined : guard(() => inner.set(id, data, entities, ttl), undefined)),
     invalidate: (entities) => guard(() => inner.invalidate(entities), undefined),
   };
 }
