@@ -4,6 +4,20 @@ import type { ObservabilityOptions } from '../observability/observability-option
 
 export type { SourceOptions };
 
+/** The shared Redis and how long its users wait for it. */
+export interface RedisOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
+  url: string;
+  /**
+   * Deadline of each Redis operation of a policy (a rate-limit charge, a cache
+   * read or write), in ms. Past it Redis counts as down: the rate limit applies
+   * its `failMode`, the cache misses. @default 100
+   */
+  commandTimeoutMs?: number;
+  /** Deadline of the Redis readiness probes (PING) behind /readyz, in ms. @default 500 */
+  readinessTimeoutMs?: number;
+}
+
 export interface LoomConfig {
   /** Upstream sources; each becomes a subschema. */
   sources: SourceOptions[];
@@ -11,8 +25,8 @@ export interface LoomConfig {
   links?: LinkConfig[];
   /** BFF name -> BFF file (relative to the config). Each is served at `/<name>/graphql`. */
   bffs: Record<string, string>;
-  /** Redis URL for shared state (rate limits, cache). In memory when unset. */
-  redis?: string;
+  /** Redis for shared state (rate limits, cache): a URL or options. In memory when unset. */
+  redis?: string | RedisOptions;
   /** Port `loom serve` listens on. @default 4000 */
   port?: number;
   /** Host `loom serve` binds. @default '127.0.0.1' */
@@ -27,7 +41,7 @@ export interface LoomConfig {
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
 export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
-  readonly redis?: string;
+  readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;

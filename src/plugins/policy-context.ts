@@ -14,6 +14,10 @@ export interface PolicyContext {
   readonly redis?: Redis;
   /** Key prefix for anything this BFF stores in Redis. */
   readonly redisKeyPrefix: string;
+  /** Deadline of each Redis operation, in ms (config `redis.commandTimeoutMs`). @default 100 */
+  readonly redisCommandTimeoutMs?: number;
+  /** Deadline of a Redis readiness probe, in ms (config `redis.readinessTimeoutMs`). @default 500 */
+  readonly redisReadinessTimeoutMs?: number;
   /** The gateway's Prometheus registry. */
   readonly metrics: Registry;
   /** Register a check that /readyz runs. */

@@ -32,7 +32,7 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const composed = await composeGateway(config, { logger, metrics });
-  const redis = config.redis ? connectRedis(config.redis, logger) : undefined;
+  const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
   const bffs = new Map<string, BffApp>();
@@ -51,6 +51,8 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
             logger: logger.child({ bff: name }),
             redis,
             redisKeyPrefix: `loom:${name}:`,
+            redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
+            redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
             metrics,
             addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
           },

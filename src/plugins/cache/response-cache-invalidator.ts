@@ -34,9 +34,11 @@ export interface RedisInvalidationTarget {
   redis: Redis;
   /** The BFF's Redis key prefix (`PolicyContext.redisKeyPrefix`, `loom:<bff>:` in the gateway). */
   bffKeyPrefix: string;
+  /** Deadline of the invalidation, in ms; past it the promise rejects. @default 100 */
+  commandTimeoutMs?: number;
 }
 
 /** Invalidation from any process that can reach the gateway's Redis (a webhook worker, a CLI). */
-export function invalidateResponseCache({ redis, bffKeyPrefix }: RedisInvalidationTarget, entities: readonly CachedEntity[]): Promise<void> {
-  return Promise.resolve(createRedisResponseCache(redis, responseCacheKeyPrefix(bffKeyPrefix)).invalidate(entities));
+export function invalidateResponseCache({ redis, bffKeyPrefix, commandTimeoutMs }: RedisInvalidationTarget, entities: readonly CachedEntity[]): Promise<void> {
+  return Promise.resolve(createRedisResponseCache(redis, responseCacheKeyPrefix(bffKeyPrefix), commandTimeoutMs).invalidate(entities));
 }

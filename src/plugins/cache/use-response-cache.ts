@@ -104,7 +104,8 @@ type Outcome = 'HIT' | 'MISS';
 /**
  * Response caching on @envelop/response-cache: in memory, or shared by every
  * instance through Redis when the gateway has it. Results with errors are
- * never cached. Redis trouble never fails a request: it becomes a miss.
+ * never cached. Redis trouble never fails a request: it becomes a miss, and a
+ * Redis that does not answer within `redis.commandTimeoutMs` is trouble.
  *
  * Put it after auth (private entries key on `context.identity`) and after the
  * rate limit.
@@ -118,11 +119,21 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     requireSchemaCoordinates('useResponseCache', 'ttlPerType', policy.schema, Object.keys(options.ttlPerType ?? {}));
     requireSchemaCoordinates('useResponseCache', 'ttlPerField', policy.schema, Object.keys(options.ttlPerField ?? {}));
     const health = policy.redis
-      ? createRedisHealth({ redis: policy.redis, bffName: policy.bffName, component: 'response-cache', logger: policy.logger, metrics: policy.metrics })
+      ? createRedisHealth({
+          redis: policy.redis,
+          bffName: policy.bffName,
+          component: 'response-cache',
+          logger: policy.logger,
+          metrics: policy.metrics,
+          readinessTimeoutMs: policy.redisReadinessTimeoutMs,
+        })
       : undefined;
     if (health && !options.cache) policy.addReadinessCheck('response-cache-redis', () => health.check());
     const store =
-      options.cache ?? (policy.redis ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix)) : createMemoryResponseCache(maxEntries));
+      options.cache ??
+      (policy.redis
+        ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix), policy.redisCommandTimeoutMs)
+        : createMemoryResponseCache(maxEntries));
     const invalidator = options.invalidator;
     invalidator?.attach(store);
     // With an invalidator, a mutation here also drops the entity from every other BFF that shares it.
