@@ -1,7 +1,9 @@
 import { markReplaySafe } from './cache/replay/replay-safety';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { costLimitExceeded } from '../errors';
 import { createQueryCostCalculator, type QueryCostOptions } from './cost/compute-query-cost';
+import { priceOncePerRequest } from './cost/price-once-per-request';
 import { PolicyOptionError, requirePositiveInteger } from './limits/option-checks';
 
 export interface CostLimitOptions extends QueryCostOptions {
@@ -13,7 +15,10 @@ export interface CostLimitOptions extends QueryCostOptions {
  * Refuses an operation whose computed cost exceeds `maxCost` with a 400
  * COST_LIMIT_EXCEEDED carrying `cost` and `maxCost`, after validation and
  * before any resolver (so before any upstream call). The cost is Loom's one
- * cost function, the same the rate limiter charges by.
+ * cost function, the same the rate limiter charges by, computed once per
+ * request for both. Counting stops once past `maxCost`, so the `cost` of a
+ * refusal is the count at that point (at least `maxCost + 1`). A negative or
+ * oversized list size is a 400 BAD_USER_INPUT.
  */
 export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   const { maxCost = 1000, ...costOptions } = options;
@@ -27,7 +32,21 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   // The cost is a function of the document and variables: replay-safe.
   return markReplaySafe({
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = computeCost(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, { operationName: args.operationName });
+      let cost: number;
+      try {
+        cost = priceOncePerRequest(computeCost, {
+          context: args.contextValue,
+          schema: args.schema,
+          document: args.document,
+          variables: args.variableValues as Record<string, unknown> | undefined,
+          operationName: args.operationName,
+          stopAbove: maxCost,
+        });
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        setResultAndStopExecution({ errors: [error] });
+        return;
+      }
       if (cost > maxCost) setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
     },
   });

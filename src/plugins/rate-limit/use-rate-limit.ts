@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { PolicyContext } from '../../bff/define-bff';
 import { rateLimited, rateLimitUnavailable } from '../../errors';
 import type { GatewayContext } from '../../handlers/types';
@@ -9,6 +9,7 @@ import type { BucketCharge, BucketState, RateLimitStore } from '../../stores/rat
 import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
 import { createRedisRateLimitStore } from '../../stores/redis-rate-limit-store';
 import { createQueryCostCalculator, type QueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
+import { priceOncePerRequest } from '../cost/price-once-per-request';
 import { PolicyOptionError, requireOneOf } from '../limits/option-checks';
 import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
@@ -79,7 +80,7 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
     });
     const headersByRequest = new WeakMap<Request, Record<string, string>>();
 
-    function chargesFor(context: GatewayContext, schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null) {
+    function chargesFor(context: GatewayContext, schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null) {
       let queryCost: number | undefined;
       const applied: Array<{ rule: ResolvedRule; charge: BucketCharge }> = [];
       for (const rule of rules) {
@@ -87,7 +88,7 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
         if (key === undefined) continue;
         const cost = rule.fieldCounter
           ? rule.fieldCounter(schema, document, variables, { operationName })
-          : (queryCost ??= priceQuery(schema, document, variables, { operationName }));
+          : (queryCost ??= priceOncePerRequest(priceQuery, { context, schema, document, variables, operationName }));
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
         const charge = { key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`, capacity: rule.budgetOf(context), windowMs: rule.windowMs, cost };
@@ -115,7 +116,15 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
     return {
       async onExecute({ args, setResultAndStopExecution }) {
         const context = asGatewayContext(args.contextValue);
-        const applied = chargesFor(context, args.schema, args.document, args.variableValues ?? {}, args.operationName);
+        let applied: ReturnType<typeof chargesFor>;
+        try {
+          applied = chargesFor(context, args.schema, args.document, args.variableValues, args.operationName);
+        } catch (error) {
+          // A size the cost function refuses (BAD_USER_INPUT) is refused here too when no cost limit ran first.
+          if (!(error instanceof GraphQLError)) throw error;
+          setResultAndStopExecution({ errors: [error] });
+          return;
+        }
         if (applied.length === 0) return;
         let result;
         try {
