@@ -2,7 +2,8 @@ import { markReplaySafe } from './cache/replay/replay-safety';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { costLimitExceeded } from '../errors';
-import { createQueryCostCalculator, type QueryCostOptions } from './cost/compute-query-cost';
+import { createQueryCostCalculator, type QueryCostOptions, type QueryPrice } from './cost/compute-query-cost';
+import { applyListSizeClamps } from './cost/apply-list-size-clamps';
 import { priceOncePerRequest } from './cost/price-once-per-request';
 import { PolicyOptionError, requirePositiveInteger } from './limits/option-checks';
 
@@ -18,7 +19,9 @@ export interface CostLimitOptions extends QueryCostOptions {
  * cost function, the same the rate limiter charges by, computed once per
  * request for both. Counting stops once past `maxCost`, so the `cost` of a
  * refusal is the count at that point (at least `maxCost + 1`). A negative or
- * oversized list size is a 400 BAD_USER_INPUT.
+ * oversized list size is a 400 BAD_USER_INPUT, or with
+ * `outOfRangeListSize: 'clamp'` is clamped: the operation then runs with the
+ * clamped size arguments, so upstream is asked for what was priced.
  */
 export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   const { maxCost = 1000, ...costOptions } = options;
@@ -31,10 +34,10 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   }
   // The cost is a function of the document and variables: replay-safe.
   return markReplaySafe({
-    onExecute({ args, setResultAndStopExecution }) {
-      let cost: number;
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
+      let price: QueryPrice;
       try {
-        cost = priceOncePerRequest(computeCost, {
+        price = priceOncePerRequest(computeCost, {
           context: args.contextValue,
           schema: args.schema,
           document: args.document,
@@ -47,7 +50,13 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
         setResultAndStopExecution({ errors: [error] });
         return;
       }
-      if (cost > maxCost) setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
+      if (price.cost > maxCost) {
+        setResultAndStopExecution({ errors: [costLimitExceeded(price.cost, maxCost)] });
+        return;
+      }
+      if (price.clamps.size === 0) return;
+      const document = applyListSizeClamps(args.document, price.clamps);
+      setExecuteFn((executeArgs) => executeFn({ ...executeArgs, document }));
     },
   });
 }

@@ -82,12 +82,30 @@ describe('useCostLimit', () => {
     }
   });
 
+  it('clamps out-of-range sizes when configured, and runs with the clamped arguments', async () => {
+    const clamping = createTestApp([useCostLimit({ maxCost: 1000, requireListSize: true, maxListSize: 20, defaultListSize: 3, outOfRangeListSize: 'clamp' })]);
+    const sizes = async (query: string, variables: Record<string, unknown> = {}) => {
+      const { status, body } = await clamping.post({ query, variables });
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    expect((await sizes('{ customers(first: 500) { id } }')).customers).toHaveLength(20);
+    expect((await sizes('query($n: Int) { customers(first: $n) { id } }', { n: -5 })).customers).toHaveLength(0);
+    expect((await sizes('{ customers { id } }')).customers).toHaveLength(3);
+    expect((await sizes('{ customers(first: null) { id } }')).customers).toHaveLength(3);
+    const nested = await sizes('{ customers(first: 1) { ...F } } fragment F on Customer { friends(first: 99) { id } }');
+    expect(nested.customers[0].friends).toHaveLength(20);
+    expect((await sizes('{ customers(first: 2) { id } }')).customers).toHaveLength(2);
+  });
+
   it('prices each request once for the cost limit and the rate limiter together', async () => {
     const original = costFunction.createQueryCostCalculator;
     let walks = 0;
     const spy = jest.spyOn(costFunction, 'createQueryCostCalculator').mockImplementation((options) => {
       const calculate = original(options);
-      return Object.assign((...args: Parameters<typeof calculate>) => (walks++, calculate(...args)), { optionsKey: calculate.optionsKey });
+      const price = (...args: Parameters<typeof calculate.price>) => (walks++, calculate.price(...args));
+      return Object.assign((...args: Parameters<typeof calculate>) => price(...args).cost, { price, optionsKey: calculate.optionsKey });
     });
     try {
       const store = createMemoryRateLimitStore();
@@ -107,5 +125,7 @@ describe('useCostLimit', () => {
   it('fails at start-up on bad options', () => {
     expect(() => useCostLimit({ maxCost: -1 })).toThrow('useCostLimit: maxCost must be a positive integer, got -1');
     expect(() => useCostLimit({ fieldCosts: { nope: 1 } })).toThrow('useCostLimit: query cost: fieldCosts key "nope" is not a Type.field coordinate');
+    expect(() => useCostLimit({ outOfRangeListSize: 'drop' as 'clamp' })).toThrow('useCostLimit: query cost: outOfRangeListSize must be reject or clamp, got "drop"');
+    expect(() => useCostLimit({ maxListSize: -1 })).toThrow('useCostLimit: query cost: maxListSize must be a non-negative number, got -1');
   });
 });

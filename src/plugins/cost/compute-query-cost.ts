@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { readValue, requestedListSize, type ListSizeRules } from './list-size';
 
@@ -49,6 +50,21 @@ export interface QueryCostOptions {
   requireListSize?: boolean;
   /** Without a size argument, a list field's size is the length of its longest list-typed argument (`ids: [...]`). @default true */
   listArgumentsMultiply?: boolean;
+  /**
+   * A negative, oversized or (with `requireListSize`) missing size: `reject`
+   * refuses it with BAD_USER_INPUT; `clamp` prices and sends the nearest size
+   * in range instead (0, `maxListSize`, or the field's `listSize`/`defaultListSize`). @default 'reject'
+   */
+  outOfRangeListSize?: 'reject' | 'clamp';
+}
+
+/** Size arguments to send upstream in place of the client's, by field node: what `outOfRangeListSize: 'clamp'` changed. */
+export type ListSizeClamps = ReadonlyMap<FieldNode, ReadonlyMap<string, ValueNode>>;
+
+/** A price: the cost, and the size arguments clamped to reach it (none unless clamping). */
+export interface QueryPrice {
+  readonly cost: number;
+  readonly clamps: ListSizeClamps;
 }
 
 export interface QueryCostInput {
@@ -74,6 +90,7 @@ export interface ResolvedQueryCostOptions {
   maxListSize: number;
   requireListSize: boolean;
   listArgumentsMultiply: boolean;
+  outOfRangeListSize: 'reject' | 'clamp';
 }
 
 /** One operation's pricing. Costs are memoised per (selection set, object type), so each fragment is priced once per type it lands on. */
@@ -86,6 +103,7 @@ interface Walk {
   /** Fragments being priced on the current path: a cycle (a validation error) prices as free instead of looping. */
   readonly fragmentPath: Set<string>;
   readonly stopAbove: number;
+  readonly clamps: Map<FieldNode, Map<string, ValueNode>>;
 }
 
 /**
@@ -119,7 +137,11 @@ export function resolveQueryCostOptions(options: QueryCostOptions = {}): Resolve
     maxListSize: options.maxListSize ?? 100_000,
     requireListSize: options.requireListSize ?? false,
     listArgumentsMultiply: options.listArgumentsMultiply ?? true,
+    outOfRangeListSize: options.outOfRangeListSize ?? 'reject',
   };
+  if (resolved.outOfRangeListSize !== 'reject' && resolved.outOfRangeListSize !== 'clamp') {
+    throw new TypeError(`query cost: outOfRangeListSize must be reject or clamp, got ${JSON.stringify(resolved.outOfRangeListSize)}`);
+  }
   requireNonNegative('defaultFieldCost', resolved.defaultFieldCost);
   requireNonNegative('maxListSize', resolved.maxListSize);
   requireNonNegative('defaultListSize', resolved.defaultListSize);
@@ -161,12 +183,14 @@ export function computeQueryCost(
   options: QueryCostOptions = {},
   input: QueryCostInput = {},
 ): number {
-  return priceDocument(schema, document, variables ?? {}, resolveQueryCostOptions(options), input);
+  return priceDocument(schema, document, variables ?? {}, resolveQueryCostOptions(options), input).cost;
 }
 
-/** The type of a calculator built by {@link createQueryCostCalculator}. */
-export interface QueryCostCalculator {
-  (schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown> | null, input?: QueryCostInput): number;
+type Pricing<Result> = (schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown> | null, input?: QueryCostInput) => Result;
+
+/** The type of a calculator built by {@link createQueryCostCalculator}: the cost, or with `price` the clamps too. */
+export interface QueryCostCalculator extends Pricing<number> {
+  readonly price: Pricing<QueryPrice>;
   /** Equal for calculators with equal options: they may share a price (see priceOncePerRequest). */
   readonly optionsKey: string;
 }
@@ -174,9 +198,9 @@ export interface QueryCostCalculator {
 /** Checks and resolves the options once (throwing a TypeError at start-up) and returns {@link computeQueryCost} bound to them. */
 export function createQueryCostCalculator(options: QueryCostOptions = {}): QueryCostCalculator {
   const resolved = resolveQueryCostOptions(options);
-  const calculate = (schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown> | null, input: QueryCostInput = {}) =>
-    priceDocument(schema, document, variables ?? {}, resolved, input);
-  return Object.assign(calculate, { optionsKey: JSON.stringify(resolved) });
+  const price: Pricing<QueryPrice> = (schema, document, variables, input = {}) => priceDocument(schema, document, variables ?? {}, resolved, input);
+  const calculate: Pricing<number> = (...args) => price(...args).cost;
+  return Object.assign(calculate, { price, optionsKey: JSON.stringify(resolved) });
 }
 
 function priceDocument(
@@ -185,7 +209,7 @@ function priceDocument(
   variables: Record<string, unknown>,
   resolved: ResolvedQueryCostOptions,
   input: QueryCostInput,
-): number {
+): QueryPrice {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
@@ -194,6 +218,7 @@ function priceDocument(
   }
   const chosen = input.operationName ? operations.filter((operation) => operation.name?.value === input.operationName) : operations;
   const stopAbove = input.stopAbove ?? Number.POSITIVE_INFINITY;
+  const clamps = new Map<FieldNode, Map<string, ValueNode>>();
   let highest = 0;
   for (const operation of chosen) {
     const rootType = schema.getRootType(operation.operation);
@@ -206,15 +231,16 @@ function priceDocument(
       memo: new Map(),
       fragmentPath: new Set(),
       stopAbove,
+      clamps,
     };
     try {
       highest = Math.max(highest, concreteSelectionCost(walk, operation.selectionSet, rootType, { floor: 0, scale: 1 }));
     } catch (error) {
-      if (error instanceof CostPassed) return error.cost;
+      if (error instanceof CostPassed) return { cost: error.cost, clamps };
       throw error;
     }
   }
-  return highest;
+  return { cost: highest, clamps };
 }
 
 function withVariableDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
@@ -304,8 +330,15 @@ function listMultiplier(
     maxListSize: override?.maxListSize ?? walk.options.maxListSize,
     requireListSize: walk.options.requireListSize,
     listArgumentsMultiply: walk.options.listArgumentsMultiply,
+    outOfRange: walk.options.outOfRangeListSize,
+    fallbackSize: override?.listSize ?? walk.options.defaultListSize,
   };
-  const size = requestedListSize(node, field, parentType.name, walk.variables, rules) ?? override?.listSize ?? walk.options.defaultListSize;
+  const onClamp = (argument: string, value: ValueNode) => {
+    let byArgument = walk.clamps.get(node);
+    if (!byArgument) walk.clamps.set(node, (byArgument = new Map()));
+    byArgument.set(argument, value);
+  };
+  const size = requestedListSize(node, field, parentType.name, walk.variables, rules, onClamp) ?? override?.listSize ?? walk.options.defaultListSize;
   return size ** depth;
 }
 

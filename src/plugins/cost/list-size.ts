@@ -1,4 +1,4 @@
-import { getNullableType, isListType, Kind, type FieldNode, type GraphQLArgument, type GraphQLField, type ValueNode } from 'graphql';
+import { astFromValue, getNullableType, isListType, Kind, type FieldNode, type GraphQLArgument, type GraphQLField, type ValueNode } from 'graphql';
 import { badUserInput } from '../../errors';
 
 /** How one list field's size is read; built from the cost options and the field's override. */
@@ -11,6 +11,21 @@ export interface ListSizeRules {
   readonly requireListSize: boolean;
   /** List-typed arguments (`ids: [...]`) set the size by their length when no size argument does. */
   readonly listArgumentsMultiply: boolean;
+  /** Refuse a size out of range (BAD_USER_INPUT), or clamp it into range and report the value to send instead. */
+  readonly outOfRange: 'reject' | 'clamp';
+  /** Size a missing required bound is clamped to. */
+  readonly fallbackSize: number;
+}
+
+/** Called when a size is clamped: the argument and the literal to send upstream in its place. */
+export type OnClamp = (argument: string, value: ValueNode) => void;
+
+/** A size out of range: refused, or clamped into [0, maxListSize] and reported. */
+function outOfRange(message: string, where: string, clamped: number, argument: GraphQLArgument, rules: ListSizeRules, onClamp: OnClamp): number {
+  const literal = rules.outOfRange === 'clamp' ? astFromValue(clamped, argument.type) : null;
+  if (!literal) throw badUserInput(message, where);
+  onClamp(argument.name, literal);
+  return clamped;
 }
 
 export function readValue(node: ValueNode, variables: Record<string, unknown>): unknown {
@@ -28,11 +43,13 @@ const coordinate = (parentTypeName: string, field: GraphQLField<unknown, unknown
  * the backend would misread is refused, never priced low: a negative `limit`
  * prices as nothing yet many backends then return everything.
  */
-function checkedSize(value: unknown, where: string, rules: ListSizeRules): number | undefined {
+function checkedSize(value: unknown, where: string, argument: GraphQLArgument, rules: ListSizeRules, onClamp: OnClamp): number | undefined {
   const size = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof size !== 'number') return undefined;
-  if (!Number.isFinite(size) || size < 0) throw badUserInput(`${where} must be a non-negative list size, got ${JSON.stringify(value)}`, where);
-  if (size > rules.maxListSize) throw badUserInput(`${where} asks for ${size} items; the most allowed is ${rules.maxListSize}`, where);
+  if (typeof size !== 'number' || Number.isNaN(size)) return undefined;
+  if (size < 0) return outOfRange(`${where} must be a non-negative list size, got ${JSON.stringify(value)}`, where, 0, argument, rules, onClamp);
+  if (size > rules.maxListSize) {
+    return outOfRange(`${where} asks for ${size} items; the most allowed is ${rules.maxListSize}`, where, rules.maxListSize, argument, rules, onClamp);
+  }
   return Math.ceil(size);
 }
 
@@ -74,17 +91,21 @@ export function requestedListSize(
   parentTypeName: string,
   variables: Record<string, unknown>,
   rules: ListSizeRules,
+  onClamp: OnClamp,
 ): number | undefined {
-  let unset: string | undefined;
+  let unset: { where: string; argument: GraphQLArgument } | undefined;
   for (const name of rules.sizeArguments) {
     const argument = field.args.find((arg) => arg.name === name);
     if (!argument) continue;
     const where = coordinate(parentTypeName, field, name);
-    const size = checkedSize(sizeArgumentValue(node, argument, variables), where, rules);
+    const size = checkedSize(sizeArgumentValue(node, argument, variables), where, argument, rules, onClamp);
     if (size !== undefined) return size;
-    unset ??= where;
+    unset ??= { where, argument };
   }
   // A bound the client may leave out (or set to null) is no bound: the backend then sends its whole list.
-  if (unset !== undefined && rules.requireListSize) throw badUserInput(`${unset} is required: this list is bounded`, unset);
+  if (unset !== undefined && rules.requireListSize) {
+    const fallback = Math.min(rules.fallbackSize, rules.maxListSize);
+    return outOfRange(`${unset.where} is required: this list is bounded`, unset.where, fallback, unset.argument, rules, onClamp);
+  }
   return rules.listArgumentsMultiply ? listArgumentLength(node, field, variables) : undefined;
 }

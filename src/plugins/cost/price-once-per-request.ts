@@ -1,8 +1,8 @@
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { QueryCostCalculator } from './compute-query-cost';
+import type { QueryCostCalculator, QueryPrice } from './compute-query-cost';
 
-/** What one pricing gave: a cost (exact, or a lower bound past `stopAbove`) or a refusal (BAD_USER_INPUT). */
-type Price = { readonly cost: number; readonly exact: boolean } | { readonly error: GraphQLError };
+/** What one pricing gave: a price (exact, or a lower bound past `stopAbove`) or a refusal (BAD_USER_INPUT). */
+type Price = { readonly price: QueryPrice; readonly exact: boolean } | { readonly error: GraphQLError };
 
 interface PricedRequest {
   readonly schema: GraphQLSchema;
@@ -34,15 +34,15 @@ function reusable(priced: PricedRequest, request: PriceRequest, stopAbove: numbe
   const same = priced.schema === request.schema && priced.document === request.document && priced.variables === request.variables && priced.operationName === request.operationName;
   if (!same) return false;
   // A lower bound answers only a caller whose limit it already passes.
-  return 'error' in priced.price || priced.price.exact || priced.price.cost > stopAbove;
+  return 'error' in priced.price || priced.price.exact || priced.price.price.cost > stopAbove;
 }
 
 /**
- * The cost of this request's operation under `calculate`'s options, computed
- * at most once per request and options. Returns the cost, or throws the
+ * The price of this request's operation under `calculate`'s options, computed
+ * at most once per request and options. Returns the price, or throws the
  * calculator's BAD_USER_INPUT error (again, for every caller).
  */
-export function priceOncePerRequest(calculate: QueryCostCalculator, request: PriceRequest): number {
+export function priceOncePerRequest(calculate: QueryCostCalculator, request: PriceRequest): QueryPrice {
   const stopAbove = request.stopAbove ?? Number.POSITIVE_INFINITY;
   let byOptions = pricedByContext.get(request.context);
   const known = byOptions?.get(calculate.optionsKey);
@@ -51,8 +51,8 @@ export function priceOncePerRequest(calculate: QueryCostCalculator, request: Pri
     price = known.price;
   } else {
     try {
-      const cost = calculate(request.schema, request.document, request.variables, { operationName: request.operationName, stopAbove });
-      price = { cost, exact: cost <= stopAbove };
+      const priced = calculate.price(request.schema, request.document, request.variables, { operationName: request.operationName, stopAbove });
+      price = { price: priced, exact: priced.cost <= stopAbove };
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       price = { error };
@@ -62,5 +62,5 @@ export function priceOncePerRequest(calculate: QueryCostCalculator, request: Pri
     byOptions.set(calculate.optionsKey, { schema, document, variables, operationName, price });
   }
   if ('error' in price) throw price.error;
-  return price.cost;
+  return price.price;
 }

@@ -19,7 +19,10 @@ export type { RateLimitRule } from './rate-limit-rules';
 export interface RateLimitOptions {
   /** The limits; a request must fit every rule that applies to it, and is charged by all or none. */
   rules: RateLimitRule[];
-  /** How queries are priced (same options as the cost limit). @default cost 1 per field, lists x 10 */
+  /**
+   * How queries are priced (same options as the cost limit; with equal options the two share one price per
+   * request). Clamped sizes (`outOfRangeListSize: 'clamp'`) reach upstream through useCostLimit only. @default cost 1 per field, lists x 10
+   */
   cost?: QueryCostOptions;
   /** When Redis fails: `open` lets requests through unmetered, `closed` refuses them (503 RATE_LIMIT_UNAVAILABLE). @default 'open' */
   failMode?: 'open' | 'closed';
@@ -88,7 +91,7 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
         if (key === undefined) continue;
         const cost = rule.fieldCounter
           ? rule.fieldCounter(schema, document, variables, { operationName })
-          : (queryCost ??= priceOncePerRequest(priceQuery, { context, schema, document, variables, operationName }));
+          : (queryCost ??= priceOncePerRequest(priceQuery, { context, schema, document, variables, operationName }).cost);
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
         const charge = { key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`, capacity: rule.budgetOf(context), windowMs: rule.windowMs, cost };

@@ -1,4 +1,4 @@
-import { buildSchema, getIntrospectionQuery, parse, type GraphQLError } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse, print, type GraphQLError } from 'graphql';
 import {
   computeQueryCost,
   createQueryCostCalculator,
@@ -103,6 +103,21 @@ describe('computeQueryCost', () => {
     expect(() => cost('query ($n: Int) { products(first: $n) { id } }', { n: null }, bounded)).toThrow('is required');
     // Lists without a size argument are not concerned.
     expect(cost('{ product(id: "1") { matrix { id } } }', {}, bounded)).toBe(1 + 1 + 100);
+  });
+
+  it('with outOfRangeListSize: clamp, prices the nearest size in range and reports the literal to send', () => {
+    const calculate = createQueryCostCalculator({ outOfRangeListSize: 'clamp', maxListSize: 50, requireListSize: true, defaultListSize: 4 });
+    const document = parse('query ($n: Int) { products(first: $n) { id reviews(limit: -2) { id } } users { id } }');
+    const { cost, clamps } = calculate.price(schema, document, { n: 900 });
+    expect(cost).toBe(1 + 50 * (1 + 1 + 0) + (1 + 4));
+    const clamped = [...clamps].map(([node, byArgument]) => [node.name.value, Object.fromEntries([...byArgument].map(([name, value]) => [name, print(value)]))]);
+    expect(clamped).toEqual([
+      ['products', { first: '50' }],
+      ['reviews', { limit: '0' }],
+      // A missing required bound gets the default list size; a String size argument gets a string.
+      ['users', { pageSize: '"4"' }],
+    ]);
+    expect(calculate.price(schema, parse('{ products(first: 3) { id } }')).clamps.size).toBe(0);
   });
 
   it('prices each fragment once per type it lands on: a 5.5 KB spread bomb is priced exactly, at once', () => {
