@@ -44,7 +44,7 @@ export interface QueryCostOptions {
   listSizeArguments?: string[];
   /** Cost of each `__schema` / `__type` selection, whatever is inside it (`__typename` is free). @default 1 */
   introspectionCost?: number;
-  /** Largest size a size argument may ask for; a larger (or a negative) one is refused with BAD_USER_INPUT. @default 100000 */
+  /** Largest size a size argument may ask for; a larger (or a negative) one is out of range (see `outOfRangeListSize`). @default 100000 */
   maxListSize?: number;
   /** A list field that takes a size argument must be given one (or have a schema default): "bounded" lists stay bounded. @default false */
   requireListSize?: boolean;
