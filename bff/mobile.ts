@@ -6,6 +6,13 @@ import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 import { useResponseCache } from '../src/plugins/cache/use-response-cache';
 
 /**
+ * Bounded lists are bounded: a list's size argument must have a value (the
+ * client's or the default, never null) no larger than 100. Shared by the cost
+ * limit and the rate limiter, so both price a request once, the same way.
+ */
+const boundedLists = { requireListSize: true, maxListSize: 100 };
+
+/**
  * The mobile app: a trimmed view of the graph. No admin mutations, no internal
  * fields, no list that can return a whole collection, and introspection off
  * in production (the config's `production`, i.e. NODE_ENV=production).
@@ -32,8 +39,8 @@ export default defineBff({
     // A native app: no cookies, so no CSRF header; no browser, so no CORS origins.
     (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 }, safeErrors: { production: context.production } }),
     (context) => useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
-    useCostLimit({ maxCost: 2000 }),
-    useRateLimit({ rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),
+    useCostLimit({ maxCost: 2000, ...boundedLists }),
+    useRateLimit({ cost: boundedLists, rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),
     useResponseCache({ ttlMs: 30_000, ttlPerType: { Product: 60_000 }, privateScope: ['Customer'] }),
   ],
 });

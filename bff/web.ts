@@ -4,6 +4,13 @@ import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
 import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 
+/**
+ * Lists whose size the specs do not declare, priced at what the backends send
+ * when the query sets no bound (a declared default, like listProducts' limit
+ * = 20, is read from the schema). Shared by the cost limit and the rate limiter.
+ */
+const cost = { fieldCosts: { 'Query.listCustomers': { listSize: 50 }, 'Query.listOrders': { listSize: 20 } } };
+
 /** The web app: the whole graph, introspection and GraphiQL on. */
 export default defineBff({
   description: 'Web app: the whole graph',
@@ -12,7 +19,7 @@ export default defineBff({
   policies: [
     (context) => useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 }, safeErrors: { production: context.production } }),
     (context) => useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
-    useCostLimit({ maxCost: 5000 }),
-    useRateLimit({ rules: [{ by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } }, { by: 'ip', budget: 50_000 }, { by: 'user', field: 'Mutation.createProduct', budget: 5 }] }),
+    useCostLimit({ maxCost: 5000, ...cost }),
+    useRateLimit({ cost, rules: [{ by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } }, { by: 'ip', budget: 50_000 }, { by: 'user', field: 'Mutation.createProduct', budget: 5 }] }),
   ],
 });

@@ -20,6 +20,8 @@ export type LoomErrorCode =
   | 'DIRECTIVE_LIMIT_EXCEEDED'
   | 'TOKEN_LIMIT_EXCEEDED'
   | 'BATCH_LIMIT_EXCEEDED'
+  | 'FRAGMENT_SPREAD_LIMIT_EXCEEDED'
+  | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'PERSISTED_QUERY_NOT_FOUND'
@@ -123,12 +125,16 @@ export const costLimitExceeded = (cost: number, maxCost: number) =>
     extra: { cost, maxCost },
   });
 
-/** A query-shape limit (depth, aliases, directives, tokens, batch size) was exceeded: 400, before any upstream call. */
+/** A query-shape limit (depth, aliases, directives, tokens, batch size, fragment spreads) was exceeded: 400, before any upstream call. */
 export const queryLimitExceeded = (
-  code: 'DEPTH_LIMIT_EXCEEDED' | 'ALIAS_LIMIT_EXCEEDED' | 'DIRECTIVE_LIMIT_EXCEEDED' | 'TOKEN_LIMIT_EXCEEDED' | 'BATCH_LIMIT_EXCEEDED',
+  code: 'DEPTH_LIMIT_EXCEEDED' | 'ALIAS_LIMIT_EXCEEDED' | 'DIRECTIVE_LIMIT_EXCEEDED' | 'TOKEN_LIMIT_EXCEEDED' | 'BATCH_LIMIT_EXCEEDED' | 'FRAGMENT_SPREAD_LIMIT_EXCEEDED',
   message: string,
   limit: number,
 ) => createLoomError(code, message, { httpStatus: 400, extra: { limit } });
+
+/** An argument the gateway will not pass on (a negative or oversized list bound): 400, before any upstream call. `argument` is its coordinate. */
+export const badUserInput = (message: string, argument: string) =>
+  createLoomError('BAD_USER_INPUT', message, { httpStatus: 400, extra: { argument } });
 
 export const payloadTooLarge = (maxBytes: number) =>
   createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, { httpStatus: 413, extra: { maxBytes } });

@@ -1,7 +1,10 @@
 import { markReplaySafe } from './shared/replay-safety';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { costLimitExceeded } from '../core/errors';
-import { createQueryCostCalculator, type QueryCostOptions } from './cost/compute-query-cost';
+import { createQueryCostCalculator, type QueryCostOptions, type QueryPrice } from './cost/compute-query-cost';
+import { applyListSizeClamps } from './cost/apply-list-size-clamps';
+import { priceOncePerRequest } from './cost/price-once-per-request';
 import { PolicyOptionError, requirePositiveInteger } from './shared/option-checks';
 
 export interface CostLimitOptions extends QueryCostOptions {
@@ -13,7 +16,12 @@ export interface CostLimitOptions extends QueryCostOptions {
  * Refuses an operation whose computed cost exceeds `maxCost` with a 400
  * COST_LIMIT_EXCEEDED carrying `cost` and `maxCost`, after validation and
  * before any resolver (so before any upstream call). The cost is Loom's one
- * cost function, the same the rate limiter charges by.
+ * cost function, the same the rate limiter charges by, computed once per
+ * request for both. Counting stops once past `maxCost`, so the `cost` of a
+ * refusal is the count at that point (at least `maxCost + 1`). A negative or
+ * oversized list size is a 400 BAD_USER_INPUT, or with
+ * `outOfRangeListSize: 'clamp'` is clamped: the operation then runs with the
+ * clamped size arguments, so upstream is asked for what was priced.
  */
 export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   const { maxCost = 1000, ...costOptions } = options;
@@ -26,9 +34,29 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   }
   // The cost is a function of the document and variables: replay-safe.
   return markReplaySafe({
-    onExecute({ args, setResultAndStopExecution }) {
-      const cost = computeCost(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, { operationName: args.operationName });
-      if (cost > maxCost) setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
+      let price: QueryPrice;
+      try {
+        price = priceOncePerRequest(computeCost, {
+          context: args.contextValue,
+          schema: args.schema,
+          document: args.document,
+          variables: args.variableValues as Record<string, unknown> | undefined,
+          operationName: args.operationName,
+          stopAbove: maxCost,
+        });
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        setResultAndStopExecution({ errors: [error] });
+        return;
+      }
+      if (price.cost > maxCost) {
+        setResultAndStopExecution({ errors: [costLimitExceeded(price.cost, maxCost)] });
+        return;
+      }
+      if (price.clamps.size === 0) return;
+      const document = applyListSizeClamps(args.document, price.clamps);
+      setExecuteFn((executeArgs) => executeFn({ ...executeArgs, document }));
     },
   });
 }

@@ -67,6 +67,17 @@ describe('demo BFFs over the catalog', () => {
     expect(demo.backend.calls.snapshot()).toEqual({ getCustomer: 1, listProducts: 2 });
   });
 
+  it.each([
+    ['a null bound', '{ listProducts(limit: null) { id } }', 'Query.listProducts(limit:) is required: this list is bounded'],
+    ['a bound over the cap', '{ listProducts(limit: 101) { id } }', 'Query.listProducts(limit:) asks for 101 items; the most allowed is 100'],
+    ['a negative bound', '{ listProducts(limit: -1) { id } }', 'Query.listProducts(limit:) must be a non-negative list size, got -1'],
+  ])('mobile: bounded lists need a bound, capped: refuses %s with BAD_USER_INPUT before any upstream call', async (_name, query, message) => {
+    const { status, body } = await demo.gateway.query('mobile', { query });
+    expect(status).toBe(400);
+    expect(body).toEqual({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argument: 'Query.listProducts(limit:)' } }] });
+    expect(demo.backend.calls.count()).toBe(0);
+  });
+
   it('mobile SDL is strictly smaller than web SDL, and iot smaller still', () => {
     const sdl = (bff: string) => printSchema(demo.gateway.gateway.bffs.get(bff)!.schema);
     expect(sdl('mobile').length).toBeLessThan(sdl('web').length);

@@ -59,6 +59,15 @@ const fragmentChain = (length: number) =>
 const fragmentBomb = (levels: number) =>
   `{ listCustomers { ...B${levels} } } fragment B0 on Customer { id name email } ${repeat(levels, (index) => `fragment B${index + 1} on Customer { ...B${index} ...B${index} }`)}`;
 
+/** Issue 25: three fragments of `width` spreads each (5.5 KB at 300); re-walked per spread, it froze the process for minutes. */
+const spreadBomb = (width: number) => {
+  const spreads = (name: string) => repeat(width, () => `...${name}`);
+  return `{ ...F0 } fragment F0 on Query { ${spreads('F1')} } fragment F1 on Query { ${spreads('F2')} } fragment F2 on Query { ${spreads('F3')} } fragment F3 on Query { listProducts { id } }`;
+};
+const distinctFragments = (count: number) =>
+  `{ getCustomer(id: "1") { ${repeat(count, (index) => `...C${index}`)} } } ${repeat(count, (index) => `fragment C${index} on Customer { id }`)}`;
+const ofTypes = (levels: number) => `${'ofType { '.repeat(levels)}name${' }'.repeat(levels)}`;
+
 export async function buildHostileCorpus(): Promise<HostileRequest[]> {
   const auth = await secureAuth();
   const deepArray = (levels: number) => JSON.parse(`${'['.repeat(levels)}"1"${']'.repeat(levels)}`) as unknown;
@@ -79,6 +88,9 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'fragments: self-spreading fragment', ...post('web', '{ getCustomer(id: "1") { ...A } } fragment A on Customer { ...A }'), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED' },
     { name: 'fragments: 30-level doubling fragment bomb', ...post('web', fragmentBomb(30)), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
     { name: 'fragments: 3-level bomb under the depth limit (cost)', ...post('web', `{ listProducts(limit: 1000) { ...P3 } } fragment P0 on Product { id name price } ${repeat(3, (index) => `fragment P${index + 1} on Product { ...P${index} ...P${index} }`)}`), expectStatus: 400, expectCode: 'COST_LIMIT_EXCEEDED' },
+    { name: 'fragments: 5.5 KB spread bomb, 3 x 300 spreads (cost)', ...post('web', spreadBomb(300)), expectStatus: 400, expectCode: 'COST_LIMIT_EXCEEDED' },
+    { name: 'fragments: 5.5 KB spread bomb on mobile (token limit)', ...post('mobile', spreadBomb(300)), expectStatus: 400, expectCode: 'TOKEN_LIMIT_EXCEEDED' },
+    { name: 'fragments: 120 distinct fragments spread', ...post('web', distinctFragments(120)), expectStatus: 400, expectCode: 'FRAGMENT_SPREAD_LIMIT_EXCEEDED' },
     { name: 'fragments: unknown fragment spread', ...post('web', '{ getCustomer(id: "1") { ...Nope } }'), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED' },
     // Directive floods
     { name: 'directives: 100 @skip on one field', ...post('web', `{ getCustomer(id: "1") { id ${repeat(100, () => '@skip(if: false)')} } }`), expectStatus: 400, expectCode: 'DIRECTIVE_LIMIT_EXCEEDED' },
@@ -97,7 +109,10 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'batch: 1000 empty operations', bff: 'web', headers: json, body: Array.from({ length: 1000 }, () => ({})), expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
     { name: 'batch: 2 operations on iot (max 1)', bff: 'iot', headers: json, body: [{ query: '{ listProducts { id } }' }, { query: '{ listProducts { id } }' }], expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
     { name: 'batch: 3 operations on secure (max 2)', bff: 'secure', headers: auth, body: [{ query: '{ listCustomers { id } }' }, { query: '{ listCustomers { id } }' }, { query: '{ listCustomers { id } }' }], expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
-    // Introspection where off
+    // Introspection: nested too deep where on, refused where off
+    { name: 'introspection: 12 nested ofType on web', ...post('web', `{ __schema { types { fields { type { ${ofTypes(12)} } } } } }`), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
+    { name: 'introspection: nesting hidden in fragments on web', ...post('web', `{ ...I } fragment I on Query { __schema { types { ...T } } } fragment T on __Type { fields { type { ${ofTypes(12)} } } }`), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
+    { name: 'introspection: 12 nested ofType in inline fragments on web', ...post('web', `{ __schema { types { ... on __Type { fields { ... on __Field { type { ${ofTypes(12)} } } } } } } }`), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
     { name: 'introspection: __schema on secure', ...post('secure', '{ __schema { types { name fields { name } } } }', { headers: auth }), expectStatus: 400, expectCode: 'INTROSPECTION_DISABLED' },
     { name: 'introspection: __type on secure', ...post('secure', '{ __type(name: "Customer") { fields { name } } }', { headers: auth }), expectStatus: 400, expectCode: 'INTROSPECTION_DISABLED' },
     { name: 'introspection: __schema hidden in a fragment', ...post('secure', '{ ...I } fragment I on Query { __schema { queryType { name } } }', { headers: auth }), expectStatus: 400, expectCode: 'INTROSPECTION_DISABLED' },
@@ -135,6 +150,15 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'operations: raw query on persisted-only iot', ...post('iot', '{ listProducts { id name } }'), expectStatus: 400, expectCode: 'PERSISTED_QUERY_NOT_FOUND' },
     // Cost
     { name: 'cost: list of 100000 on web', ...post('web', '{ listProducts(limit: 100000) { id name price } }'), expectStatus: 400, expectCode: 'COST_LIMIT_EXCEEDED' },
+    // Cost evasion: sizes priced low that the backend reads as "everything"
+    { name: 'cost: negative limit on web', ...post('web', '{ listProducts(limit: -1) { id name } }'), expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
+    { name: 'cost: negative limit in a variable on web', bff: 'web', headers: json, body: { query: 'query($n: Int) { listProducts(limit: $n) { id } }', variables: { n: -1000 } }, expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
+    { name: 'cost: absurd limit on web', ...post('web', '{ listProducts(limit: 2000000000) { id } }'), expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
+    { name: 'cost: 6000 ids in a list variable on web', bff: 'web', headers: json, body: { query: 'query($ids: [String]) { listCustomers(ids: $ids) { id name } }', variables: { ids: Array.from({ length: 6000 }, (_, index) => String(index)) } }, expectStatus: 400, expectCode: 'COST_LIMIT_EXCEEDED' },
+    { name: 'cost: null bound on mobile', ...post('mobile', '{ listProducts(limit: null) { id } }'), expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
+    { name: 'cost: null bound in a variable on mobile', bff: 'mobile', headers: json, body: { query: 'query($n: Int) { listProducts(limit: $n) { id } }', variables: { n: null } }, expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
+    { name: 'cost: bound over the cap on mobile', ...post('mobile', '{ listProducts(limit: 500) { id } }'), expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
+    { name: 'cost: negative bound on mobile', ...post('mobile', '{ listProducts(limit: -5) { id } }'), expectStatus: 400, expectCode: 'BAD_USER_INPUT' },
     // JWTs and API keys
     { name: 'jwt: alg none', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${unsignedToken()}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: expired', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ expiresAt: Math.floor(Date.now() / 1000) - 600 })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },

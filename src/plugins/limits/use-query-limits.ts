@@ -3,11 +3,21 @@ import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { queryLimitExceeded } from '../../core/errors';
+import { maxDistinctFragmentSpreadsRule } from './fragment-spread-rule';
+import { maxIntrospectionDepthRule } from './introspection-depth-rule';
 import { requirePositiveInteger } from '../shared/option-checks';
 
 export interface QueryLimitsOptions {
-  /** Deepest selection a client may send (fragments count as a level). @default 10 */
+  /** Deepest selection a client may send (fragments count as a level; introspection has `maxIntrospectionDepth`). @default 10 */
   maxDepth?: number;
+  /**
+   * Deepest introspection selection, from `__schema`/`__type` (level 1) down,
+   * fragments flattened. GraphiQL's full introspection query (graphql-js 16)
+   * needs 15. Applies wherever introspection is on. @default 15
+   */
+  maxIntrospectionDepth?: number;
+  /** Most distinct fragments one document spreads (each name counted once, however often spread). @default 100 */
+  maxDistinctFragmentSpreads?: number;
   /** Most aliases in one operation (`__typename` aliases excepted). @default 15 */
   maxAliases?: number;
   /** Most directives in one operation. @default 50 */
@@ -38,21 +48,24 @@ function reportAs(code: LimitCode, limit: number) {
 
 /**
  * Query-shape limits on graphql-armor: depth, aliases, directives and tokens
- * (validation/parse time, so nothing reaches an upstream), batch size, and
+ * (validation/parse time, so nothing reaches an upstream), plus our own
+ * introspection depth and distinct fragment spreads, batch size, and
  * field-suggestion blocking. Each rejection is a 400 with our code:
  * DEPTH_LIMIT_EXCEEDED, ALIAS_LIMIT_EXCEEDED, DIRECTIVE_LIMIT_EXCEEDED,
- * TOKEN_LIMIT_EXCEEDED, BATCH_LIMIT_EXCEEDED.
+ * TOKEN_LIMIT_EXCEEDED, FRAGMENT_SPREAD_LIMIT_EXCEEDED, BATCH_LIMIT_EXCEEDED.
  */
 export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
   const {
     maxDepth = 10,
+    maxIntrospectionDepth = 15,
+    maxDistinctFragmentSpreads = 100,
     maxAliases = 15,
     maxDirectives = 50,
     maxTokens = 1000,
     maxBatchSize = 5,
     blockFieldSuggestions = process.env.NODE_ENV === 'production',
   } = options;
-  for (const [name, value] of Object.entries({ maxDepth, maxAliases, maxDirectives, maxTokens, maxBatchSize })) {
+  for (const [name, value] of Object.entries({ maxDepth, maxIntrospectionDepth, maxDistinctFragmentSpreads, maxAliases, maxDirectives, maxTokens, maxBatchSize })) {
     requirePositiveInteger('useQueryLimits', name, value);
   }
   const armor = EnvelopArmorPlugin({
@@ -78,6 +91,10 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
   return markReplaySafe({
     onPluginInit({ addPlugin }) {
       addPlugin(armor);
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(maxIntrospectionDepthRule(maxIntrospectionDepth));
+      addValidationRule(maxDistinctFragmentSpreadsRule(maxDistinctFragmentSpreads));
     },
     onRequestParse() {
       return {

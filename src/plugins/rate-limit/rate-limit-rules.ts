@@ -73,7 +73,14 @@ function keyReader(by: RateLimitRule['by'], trustForwardedFor: boolean): (contex
 
 function fieldCounterFor(field: string): QueryCostCalculator {
   // Counting selections is pricing with every other field free and no list multiplier.
-  return createQueryCostCalculator({ defaultFieldCost: 0, introspectionCost: 0, defaultListSize: 1, listSizeArguments: [], fieldCosts: { [field]: 1 } });
+  return createQueryCostCalculator({
+    defaultFieldCost: 0,
+    introspectionCost: 0,
+    defaultListSize: 1,
+    listSizeArguments: [],
+    listArgumentsMultiply: false,
+    fieldCosts: { [field]: 1 },
+  });
 }
 
 export function resolveRateLimitRules(rules: readonly RateLimitRule[], { trustForwardedFor = false }: RateLimitRuleOptions): ResolvedRule[] {

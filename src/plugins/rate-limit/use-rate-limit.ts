@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { PolicyContext } from '../policy-context';
 import { rateLimited, rateLimitUnavailable } from '../../core/errors';
 import type { GatewayContext } from '../../core/context';
@@ -9,6 +9,7 @@ import type { BucketCharge, BucketState, RateLimitStore } from '../stores/rate-l
 import { createRedisHealth, type RedisHealth } from '../stores/redis-health';
 import { createRedisRateLimitStore } from '../stores/redis-rate-limit-store';
 import { createQueryCostCalculator, type QueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
+import { priceOncePerRequest } from '../cost/price-once-per-request';
 import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
@@ -18,7 +19,10 @@ export type { RateLimitRule } from './rate-limit-rules';
 export interface RateLimitOptions {
   /** The limits; a request must fit every rule that applies to it, and is charged by all or none. */
   rules: RateLimitRule[];
-  /** How queries are priced (same options as the cost limit). @default cost 1 per field, lists x 10 */
+  /**
+   * How queries are priced (same options as the cost limit; with equal options the two share one price per
+   * request). Clamped sizes (`outOfRangeListSize: 'clamp'`) reach upstream through useCostLimit only. @default cost 1 per field, lists x 10
+   */
   cost?: QueryCostOptions;
   /**
    * When Redis fails or does not answer within its command deadline (config
@@ -90,7 +94,7 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
     });
     const headersByRequest = new WeakMap<Request, Record<string, string>>();
 
-    function chargesFor(context: GatewayContext, schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string | null) {
+    function chargesFor(context: GatewayContext, schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null) {
       let queryCost: number | undefined;
       const applied: Array<{ rule: ResolvedRule; charge: BucketCharge }> = [];
       for (const rule of rules) {
@@ -98,7 +102,7 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
         if (key === undefined) continue;
         const cost = rule.fieldCounter
           ? rule.fieldCounter(schema, document, variables, { operationName })
-          : (queryCost ??= priceQuery(schema, document, variables, { operationName }));
+          : (queryCost ??= priceOncePerRequest(priceQuery, { context, schema, document, variables, operationName }).cost);
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
         const charge = { key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`, capacity: rule.budgetOf(context), windowMs: rule.windowMs, cost };
@@ -126,7 +130,15 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
     return {
       async onExecute({ args, setResultAndStopExecution }) {
         const context = asGatewayContext(args.contextValue);
-        const applied = chargesFor(context, args.schema, args.document, args.variableValues ?? {}, args.operationName);
+        let applied: ReturnType<typeof chargesFor>;
+        try {
+          applied = chargesFor(context, args.schema, args.document, args.variableValues, args.operationName);
+        } catch (error) {
+          // A size the cost function refuses (BAD_USER_INPUT) is refused here too when no cost limit ran first.
+          if (!(error instanceof GraphQLError)) throw error;
+          setResultAndStopExecution({ errors: [error] });
+          return;
+        }
         if (applied.length === 0) return;
         let result;
         try {

@@ -1,4 +1,4 @@
-import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse, print, type GraphQLError } from 'graphql';
 import {
   computeQueryCost,
   createQueryCostCalculator,
@@ -25,6 +25,7 @@ const schema = buildSchema(/* GraphQL */ `
     node(id: ID!): Node
     search(text: String!, first: Int): [SearchHit!]!
     heavy: Int
+    byIds(ids: [ID!], first: Int): [Product!]!
   }
   type Mutation { createProduct(name: String!): Product }
 `);
@@ -60,8 +61,88 @@ describe('computeQueryCost', () => {
     expect(cost('{ product(id: "1") { id } users(pageSize: "2") { tags } }')).toBe(2 + 1 + 2 * 1);
   });
 
-  it('clamps a negative size to zero', () => {
-    expect(cost('{ products(first: -5) { id name } }')).toBe(1);
+  it('refuses a negative or oversized size with BAD_USER_INPUT instead of pricing it low', () => {
+    // Priced as 0 items, `first: -5` made backends answer with everything.
+    const refusal = (query: string, variables: Record<string, unknown> = {}, options: QueryCostOptions = {}) => {
+      try {
+        cost(query, variables, options);
+      } catch (error) {
+        return { message: (error as GraphQLError).message, extensions: (error as GraphQLError).extensions };
+      }
+      throw new Error('priced without a refusal');
+    };
+    expect(refusal('{ products(first: -5) { id name } }')).toEqual({
+      message: 'Query.products(first:) must be a non-negative list size, got -5',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'Query.products(first:)', http: { status: 400 } },
+    });
+    expect(refusal('query ($n: Int) { products(first: $n) { id } }', { n: -1 }).extensions.code).toBe('BAD_USER_INPUT');
+    expect(refusal('{ users(pageSize: "-3") { id } }').message).toBe('Query.users(pageSize:) must be a non-negative list size, got "-3"');
+    expect(refusal('{ products(first: 100001) { id } }').message).toBe('Query.products(first:) asks for 100001 items; the most allowed is 100000');
+    expect(refusal('{ products(first: 51) { id } }', {}, { fieldCosts: { 'Query.products': { maxListSize: 50 } } }).extensions.code).toBe('BAD_USER_INPUT');
+    expect(refusal('{ product(id: "1") { tags: reviews(limit: -1) { id } } }').extensions.argument).toBe('Product.reviews(limit:)');
+    expect(cost('{ products(first: 50) { id } }', {}, { fieldCosts: { 'Query.products': { maxListSize: 50 } } })).toBe(51);
+  });
+
+  it('multiplies a list field by the length of its list arguments when no size argument is set', () => {
+    expect(cost('{ byIds(ids: ["1", "2", "3"]) { id name } }')).toBe(1 + 3 * 2);
+    expect(cost('query ($ids: [ID!]!) { byIds(ids: $ids) { id } }', { ids: Array.from({ length: 30 }, (_, index) => String(index)) })).toBe(1 + 30);
+    expect(cost('query ($ids: [ID!]!) { byIds(ids: $ids) { id } }', { ids: '7' })).toBe(1 + 1);
+    // A size argument wins over the list's length; without both, the default list size.
+    expect(cost('{ byIds(ids: ["1", "2", "3"], first: 1) { id } }')).toBe(1 + 1);
+    expect(cost('{ byIds { id } }')).toBe(1 + 10);
+    expect(cost('{ byIds(ids: ["1", "2", "3"]) { id } }', {}, { listArgumentsMultiply: false })).toBe(1 + 10);
+  });
+
+  it('requires the size argument of a bounded list when asked to', () => {
+    const bounded: QueryCostOptions = { requireListSize: true };
+    expect(cost('{ products(first: 3) { id } }', {}, bounded)).toBe(1 + 3);
+    // The schema default counts as a bound.
+    expect(cost('{ product(id: "1") { reviews { id } } }', {}, bounded)).toBe(1 + 1 + 3);
+    expect(() => cost('{ products { id } }', {}, bounded)).toThrow('Query.products(first:) is required: this list is bounded');
+    expect(() => cost('{ products(first: null) { id } }', {}, bounded)).toThrow('is required');
+    expect(() => cost('query ($n: Int) { products(first: $n) { id } }', { n: null }, bounded)).toThrow('is required');
+    // Lists without a size argument are not concerned.
+    expect(cost('{ product(id: "1") { matrix { id } } }', {}, bounded)).toBe(1 + 1 + 100);
+  });
+
+  it('with outOfRangeListSize: clamp, prices the nearest size in range and reports the literal to send', () => {
+    const calculate = createQueryCostCalculator({ outOfRangeListSize: 'clamp', maxListSize: 50, requireListSize: true, defaultListSize: 4 });
+    const document = parse('query ($n: Int) { products(first: $n) { id reviews(limit: -2) { id } } users { id } }');
+    const { cost, clamps } = calculate.price(schema, document, { n: 900 });
+    expect(cost).toBe(1 + 50 * (1 + 1 + 0) + (1 + 4));
+    const clamped = [...clamps].map(([node, byArgument]) => [node.name.value, Object.fromEntries([...byArgument].map(([name, value]) => [name, print(value)]))]);
+    expect(clamped).toEqual([
+      ['products', { first: '50' }],
+      ['reviews', { limit: '0' }],
+      // A missing required bound gets the default list size; a String size argument gets a string.
+      ['users', { pageSize: '"4"' }],
+    ]);
+    expect(calculate.price(schema, parse('{ products(first: 3) { id } }')).clamps.size).toBe(0);
+  });
+
+  it('prices each fragment once per type it lands on: a 5.5 KB spread bomb is priced exactly, at once', () => {
+    // Re-walking every spread took minutes (issue 25): 300 x 300 x 300 walks.
+    const spreads = (name: string) => Array.from({ length: 300 }, () => `...${name}`).join(' ');
+    const bomb = `{ ...F0 } fragment F0 on Query { ${spreads('F1')} } fragment F1 on Query { ${spreads('F2')} } fragment F2 on Query { ${spreads('F3')} } fragment F3 on Query { heavy }`;
+    expect(bomb.length).toBeGreaterThan(5000);
+    expect(cost(bomb)).toBe(300 ** 3);
+    // The same fragment on two object types of an interface is priced per type.
+    const perType = '{ node(id: "1") { ...N } search(text: "x", first: 1) { ...N } } fragment N on Node { ... on Product { name price } ... on User { name } }';
+    expect(cost(perType)).toBe(1 + 2 + 1 + 1 * 2);
+  });
+
+  it('stops counting once past stopAbove, answering a lower bound above it', () => {
+    const calculate = createQueryCostCalculator();
+    const spreads = (name: string) => Array.from({ length: 300 }, () => `...${name}`).join(' ');
+    const bomb = parse(`{ ...F0 } fragment F0 on Query { ${spreads('F1')} } fragment F1 on Query { ${spreads('F2')} } fragment F2 on Query { products(first: 50) { id } }`);
+    const bound = calculate(schema, bomb, {}, { stopAbove: 1000 });
+    expect(bound).toBeGreaterThan(1000);
+    expect(bound).toBeLessThanOrEqual(1000 + 51);
+    expect(calculate(schema, bomb, {}, { stopAbove: 10 ** 9 })).toBe(300 * 300 * 51);
+    // Under the limit the answer is exact; a zero-sized list above a costly selection never stops early.
+    expect(calculate(schema, parse('{ products(first: 2) { id name } }'), {}, { stopAbove: 5 })).toBe(5);
+    expect(calculate(schema, parse('{ products(first: 0) { reviews(limit: 1000) { id } } }'), {}, { stopAbove: 5 })).toBe(1);
+    expect(calculate(schema, parse('{ products(first: 10) { reviews(limit: 10) { id } } }'), {}, { stopAbove: 5 })).toBe(1 + 10 * (1 + 10));
   });
 
   it('applies Type.field overrides (number or object) and type costs', () => {
