@@ -22,7 +22,7 @@ async function withSource<T>(protos: string[], use: (source: LoadedSource) => T)
   }
 }
 
-describe('real-world protos (../shared/fixtures/real/grpc)', () => {
+describe('real-world protos (test/fixtures/real/grpc)', () => {
   const ENTRY_POINTS = ['helloworld.proto', 'route_guide.proto', 'health.proto', 'channelz.proto', 'examples/internal/proto/examplepb/echo_service.proto'];
 
   it.each(ENTRY_POINTS)('%s loads into a valid schema', async (entry) => {

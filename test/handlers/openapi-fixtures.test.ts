@@ -22,7 +22,7 @@ function rootFieldNames(schema: GraphQLSchema) {
   };
 }
 
-describe('real-world OpenAPI specs (../shared/fixtures/real/openapi)', () => {
+describe('real-world OpenAPI specs (test/fixtures/real/openapi)', () => {
   // Operation counts from SOURCES.md: every operation becomes exactly one root field.
   const cases: Array<[file: string, operations: number]> = [
     ['swagger-petstore-3.yaml', 19],

@@ -24,7 +24,7 @@ async function withSource<T>(wsdl: string, use: (source: LoadedSource, sdl: stri
 
 const rootFields = (source: LoadedSource) => [...Object.keys(source.schema.getQueryType()!.getFields()), ...Object.keys(source.schema.getMutationType()?.getFields() ?? {})];
 
-describe('real-world WSDLs (../shared/fixtures/real/soap)', () => {
+describe('real-world WSDLs (test/fixtures/real/soap)', () => {
   it('calculator.wsdl: 4 document/literal operations, wrappers unwrapped to Int', async () => {
     await withSource(join(SOAP, 'calculator.wsdl'), (source, sdl) => {
       expect(rootFields(source).sort()).toEqual(['_sourceInfo', 'add', 'divide', 'multiply', 'subtract']);

@@ -6,7 +6,8 @@ import { listen } from '../../src/server/create-http-server';
 import type { Logger } from '../../src/core/logger';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-export const FIXTURES = resolve(REPO_ROOT, '../shared/fixtures/real');
+/** Real-world specs written by others, copied unmodified (provenance: test/fixtures/real/SOURCES.md). */
+export const FIXTURES = resolve(REPO_ROOT, 'test/fixtures/real');
 
 export interface TestGateway {
   /** The listener's base URL; only with `{ socket: true }` (otherwise requests stay in-process). */
