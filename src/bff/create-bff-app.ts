@@ -11,6 +11,7 @@ import type { GatewayContext } from '../core/context';
 import { useBodyLimit } from '../plugins/http/use-body-limit';
 import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
+import { useGatewayServices } from '../plugins/shared/gateway-services';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -54,9 +55,14 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
   const introspection = definition.introspection ?? !context.production;
   const policies = assemblePolicies(definition, context);
-  const replay = findResponseReplay(policies);
-  const keyHeaders = replayKeyHeaders(policies);
-  if (replay && keyHeaders) replay.enable(keyHeaders);
+  // Response replay is offered by a policy part built while Yoga starts (see withGatewayServices); its
+  // header-learning hook must run last, so a forwarder stands there and is pointed at it once known.
+  let replay: ResponseReplay | undefined;
+  const replayForwarder: Plugin = {
+    // Last in the list: every policy before it has added its parts by now.
+    onPluginInit: ({ plugins }) => void (replay = findResponseReplay(plugins)),
+    onResponse: (payload) => (replay?.enabled ? replay.plugin.onResponse?.(payload) : undefined),
+  };
   const endpoint = `/${name}/graphql`;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -73,10 +79,13 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
+      useGatewayServices(context),
       ...policies,
       // Last: it learns a replayable answer's headers after every policy has set them.
-      ...(replay?.enabled ? [replay.plugin] : []),
+      replayForwarder,
     ],
   });
+  const keyHeaders = replayKeyHeaders(policies);
+  if (replay && keyHeaders) replay.enable(keyHeaders);
   return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };
 }

@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
 import { usePersistedOperations as useYogaPersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { ConfigError, persistedQueryNotFound } from '../core/errors';
-import type { PolicyContext } from './policy-context';
+import { withGatewayServices } from './shared/gateway-services';
+import type { DocumentNode } from 'graphql';
 import {
   compilePersistedManifest,
   loadPersistedManifest,
@@ -61,15 +62,21 @@ function requireOptions(options: PersistedOperationsOptions): void {
  * The manifest is read, parsed and validated against this BFF's schema when the
  * BFF starts: an operation that does not fit fails start-up with a ConfigError.
  */
-export function usePersistedOperations(options: PersistedOperationsOptions): (context: PolicyContext) => Plugin {
+export function usePersistedOperations(options: PersistedOperationsOptions): Plugin {
   requireOptions(options);
-  return (context) => {
+  return withGatewayServices((context) => {
     const file = typeof options.manifest === 'string' ? (isAbsolute(options.manifest) ? options.manifest : resolve(options.manifest)) : undefined;
     const manifest = file ? loadPersistedManifest(file) : (options.manifest as PersistedManifest);
-    const documents = compilePersistedManifest({ where: `bff "${context.bffName}"${file ? ` (${file})` : ''}`, manifest, schema: context.schema });
+    // Compiled against the schema as soon as the app has it (onSchemaChange runs while the app is built).
+    let documents: Map<string, DocumentNode> | undefined;
+    const compile: Plugin = {
+      onSchemaChange({ schema }) {
+        documents = compilePersistedManifest({ where: `bff "${context.bffName}"${file ? ` (${file})` : ''}`, manifest, schema });
+      },
+    };
     const persistedOnly = options.persistedOnly ?? false;
-    return useYogaPersistedOperations({
-      getPersistedOperation: (id) => documents.get(id) ?? null,
+    return [compile, useYogaPersistedOperations({
+      getPersistedOperation: (id) => documents?.get(id) ?? null,
       allowArbitraryOperations: !persistedOnly,
       extractPersistedOperationId: (params, request) => extractOperationId(params as RequestParams, request),
       customErrors: {
@@ -79,6 +86,6 @@ export function usePersistedOperations(options: PersistedOperationsOptions): (co
         persistedQueryOnly: () =>
           persistedQueryNotFound(`"${context.bffName}" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId`),
       },
-    }) as Plugin;
-  };
+    }) as Plugin];
+  });
 }

@@ -3,7 +3,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { Registry } from 'prom-client';
 import { stripSuggestions, useIntrospectionPolicy } from '../../src/bff/use-introspection-policy';
-import type { BffPolicy } from '../../src/bff/define-bff';
+import { useGatewayServices } from '../../src/plugins/shared/gateway-services';
 import type { PolicyContext } from '../../src/plugins/policy-context';
 import { usePersistedOperations } from '../../src/plugins/use-persisted-operations';
 import { ConfigError } from '../../src/core/errors';
@@ -65,17 +65,17 @@ describe('useIntrospectionPolicy', () => {
 });
 
 describe('usePersistedOperations', () => {
-  it('is a BFF policy built from the BFF context', () => {
-    expect(usePersistedOperations({ manifest: {} }) satisfies BffPolicy).toBeInstanceOf(Function);
+  it('is a plain Plugin that takes the BFF name from the gateway services', () => {
+    expect(usePersistedOperations({ manifest: {} }) satisfies Plugin).toBeDefined();
   });
 
   it('persisted-only: runs a known id with variables and refuses a raw query', async () => {
-    const plugin = usePersistedOperations({ manifest: { [HELLO_ID]: HELLO }, persistedOnly: true })(context);
-    expect(await post([plugin], { extensions: { persistedQuery: { version: 1, sha256Hash: HELLO_ID } }, variables: { name: 'Ada' } })).toEqual({
+    const plugin = usePersistedOperations({ manifest: { [HELLO_ID]: HELLO }, persistedOnly: true });
+    expect(await post([useGatewayServices(context), plugin], { extensions: { persistedQuery: { version: 1, sha256Hash: HELLO_ID } }, variables: { name: 'Ada' } })).toEqual({
       status: 200,
       body: { data: { hello: 'hi Ada' } },
     });
-    const raw = await post([plugin], { query: '{ secret }' });
+    const raw = await post([useGatewayServices(context), plugin], { query: '{ secret }' });
     expect(raw.status).toBe(400);
     expect(raw.body.errors[0].extensions).toEqual({ code: 'PERSISTED_QUERY_NOT_FOUND' });
   });
@@ -83,8 +83,9 @@ describe('usePersistedOperations', () => {
   it('rejects bad options and bad manifests when the BFF starts', () => {
     expect(() => usePersistedOperations({ manifest: 42 as never })).toThrow(ConfigError);
     expect(() => usePersistedOperations({ manifest: {}, persistedOnly: 'yes' as never })).toThrow('persistedOnly must be a boolean');
-    expect(() => usePersistedOperations({ manifest: '/nonexistent/ops.json' })(context)).toThrow(/^\/nonexistent\/ops\.json: cannot read the persisted operations manifest/);
-    expect(() => usePersistedOperations({ manifest: { broken: '{ hello' } })(context)).toThrow('bff "tiny": persisted operation broken: Syntax Error');
-    expect(() => usePersistedOperations({ manifest: { empty: '' } })(context)).toThrow('bff "tiny": persisted operation empty: the document must be a non-empty string');
+    const start = (plugin: Plugin) => () => createYoga({ schema, plugins: [useGatewayServices(context), plugin], logging: false });
+    expect(start(usePersistedOperations({ manifest: '/nonexistent/ops.json' }))).toThrow(/^\/nonexistent\/ops\.json: cannot read the persisted operations manifest/);
+    expect(start(usePersistedOperations({ manifest: { broken: '{ hello' } }))).toThrow('bff "tiny": persisted operation broken: Syntax Error');
+    expect(start(usePersistedOperations({ manifest: { empty: '' } }))).toThrow('bff "tiny": persisted operation empty: the document must be a non-empty string');
   });
 });

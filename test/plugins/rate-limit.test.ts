@@ -207,20 +207,6 @@ describe('useRateLimit (in memory)', () => {
     expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], cost: { defaultListSize: -1 } })).toThrow('useRateLimit: cost: query cost: defaultListSize must be a non-negative number, got -1');
   });
 
-  it('builds a Plugin', () => {
-    const schema = createTinySchema(new Map());
-    const plugin: Plugin = useRateLimit({ rules: [{ by: 'ip', budget: 5 }] })({
-      bffName: 'web',
-      schema,
-      production: true,
-      logger: createSilentLogger(),
-      redisKeyPrefix: 'loom:web:',
-      metrics: new Registry(),
-      addReadinessCheck: () => undefined,
-    });
-    expect(typeof plugin.onExecute).toBe('function');
-  });
-
   it('refuses at start-up a field rule naming a field this BFF does not have', () => {
     const build = () => createTinyApp({ policies: [useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'Mutation.deleteProduct' }] })] });
     expect(build).toThrow('useRateLimit: rules[].field: field "Mutation.deleteProduct" is not in this BFF\'s schema');

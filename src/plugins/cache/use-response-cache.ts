@@ -2,7 +2,7 @@ import { useResponseCache as useEnvelopResponseCache, type Cache } from '@envelo
 import { buildCacheKey } from './build-cache-key';
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { PolicyContext } from '../policy-context';
+import { withGatewayServices } from '../shared/gateway-services';
 import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
 import { createRedisHealth } from '../stores/redis-health';
@@ -110,14 +110,12 @@ type Outcome = 'HIT' | 'MISS';
  * Put it after auth (private entries key on `context.identity`) and after the
  * rate limit.
  */
-export function useResponseCache(options: ResponseCacheOptions = {}): (context: PolicyContext) => Plugin[] {
+export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
   const { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes } = validateOptions(options);
   const privateSet = new Set(privateScope);
 
-  return (policy) => {
-    requireSchemaCoordinates('useResponseCache', 'privateScope', policy.schema, privateScope);
-    requireSchemaCoordinates('useResponseCache', 'ttlPerType', policy.schema, Object.keys(options.ttlPerType ?? {}));
-    requireSchemaCoordinates('useResponseCache', 'ttlPerField', policy.schema, Object.keys(options.ttlPerField ?? {}));
+  // Caching never refuses or changes a request: replay-safe, keyed by the headers the entry varies on.
+  return markReplaySafe(withGatewayServices((policy) => {
     const health = policy.redis
       ? createRedisHealth({
           redis: policy.redis,
@@ -234,6 +232,11 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     });
 
     const responsePlugin: Plugin = {
+      onSchemaChange({ schema }) {
+        requireSchemaCoordinates('useResponseCache', 'privateScope', schema, privateScope);
+        requireSchemaCoordinates('useResponseCache', 'ttlPerType', schema, Object.keys(options.ttlPerType ?? {}));
+        requireSchemaCoordinates('useResponseCache', 'ttlPerField', schema, Object.keys(options.ttlPerField ?? {}));
+      },
       async onResponse({ request, response }) {
         const cacheId = cacheIds.get(request);
         if (replay?.enabled && cacheId) replay.remember(request, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
@@ -247,9 +250,7 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
         if (writes) await Promise.all(writes);
       },
     };
-    // Caching never refuses or changes a request: replay-safe, keyed by the headers the entry varies on.
-    const plugins = [scopePlugin, cachePlugin, responsePlugin].map((plugin) => markReplaySafe(plugin, varyHeaders));
     if (replay) attachResponseReplay(responsePlugin, replay);
-    return plugins;
-  };
+    return [scopePlugin, cachePlugin, responsePlugin];
+  }), varyHeaders);
 }

@@ -6,6 +6,7 @@ import { queryLimitExceeded } from '../../core/errors';
 import { maxDistinctFragmentSpreadsRule } from './fragment-spread-rule';
 import { maxIntrospectionDepthRule } from './introspection-depth-rule';
 import { requirePositiveInteger } from '../shared/option-checks';
+import { findGatewayServices } from '../shared/gateway-services';
 
 export interface QueryLimitsOptions {
   /** Deepest selection a client may send (fragments count as a level; introspection has `maxIntrospectionDepth`). @default 10 */
@@ -26,7 +27,7 @@ export interface QueryLimitsOptions {
   maxTokens?: number;
   /** Most operations in one batched (JSON array) HTTP request. @default 5 */
   maxBatchSize?: number;
-  /** Hide "Did you mean ...?" hints, which leak the schema to probing clients. @default NODE_ENV === 'production' */
+  /** Hide "Did you mean ...?" hints, which leak the schema to probing clients. @default the gateway's `production` (NODE_ENV === 'production' outside Loom) */
   blockFieldSuggestions?: boolean;
 }
 
@@ -63,12 +64,12 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
     maxDirectives = 50,
     maxTokens = 1000,
     maxBatchSize = 5,
-    blockFieldSuggestions = process.env.NODE_ENV === 'production',
+    blockFieldSuggestions,
   } = options;
   for (const [name, value] of Object.entries({ maxDepth, maxIntrospectionDepth, maxDistinctFragmentSpreads, maxAliases, maxDirectives, maxTokens, maxBatchSize })) {
     requirePositiveInteger('useQueryLimits', name, value);
   }
-  const armor = EnvelopArmorPlugin({
+  const createArmor = (blockSuggestions: boolean) => EnvelopArmorPlugin({
     maxDepth: reportAs('DEPTH_LIMIT_EXCEEDED', maxDepth),
     maxAliases: reportAs('ALIAS_LIMIT_EXCEEDED', maxAliases),
     maxDirectives: reportAs('DIRECTIVE_LIMIT_EXCEEDED', maxDirectives),
@@ -85,12 +86,13 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
     },
     // Cost has its own policy (useCostLimit) on Loom's cost function, shared with the rate limiter.
     costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: blockFieldSuggestions, mask: '' },
+    blockFieldSuggestion: { enabled: blockSuggestions, mask: '' },
   }) as Plugin;
   // Every limit is a function of the request body: the same body always gets the same answer.
   return markReplaySafe({
-    onPluginInit({ addPlugin }) {
-      addPlugin(armor);
+    onPluginInit({ plugins, addPlugin }) {
+      // Unless set, suggestions are hidden exactly when the gateway runs in production (config `production`).
+      addPlugin(createArmor(blockFieldSuggestions ?? findGatewayServices(plugins).production));
     },
     onValidate({ addValidationRule }) {
       addValidationRule(maxIntrospectionDepthRule(maxIntrospectionDepth));

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { PolicyContext } from '../policy-context';
+import { withGatewayServices } from '../shared/gateway-services';
 import { rateLimited, rateLimitUnavailable } from '../../core/errors';
 import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
@@ -60,7 +60,7 @@ export function asGatewayContext(context: object): GatewayContext {
  * Put it after auth (it keys on `context.identity`) and before the response
  * cache (cache hits are charged too: they are still answers).
  */
-export function useRateLimit(options: RateLimitOptions): (context: PolicyContext) => Plugin {
+export function useRateLimit(options: RateLimitOptions): Plugin {
   const rules = resolveRateLimitRules(options.rules, options);
   const failMode = options.failMode ?? 'open';
   requireOneOf('useRateLimit', 'failMode', failMode, ['open', 'closed'] as const);
@@ -72,8 +72,9 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
   }
   const sendHeaders = options.headers ?? true;
 
-  return (policy) => {
-    requireSchemaCoordinates('useRateLimit', 'rules[].field', policy.schema, options.rules.flatMap((rule) => rule.field ?? []));
+  const ruleFields = options.rules.flatMap((rule) => rule.field ?? []);
+
+  return withGatewayServices((policy) => {
     const store = options.store ?? (policy.redis ? createRedisRateLimitStore(policy.redis, policy.redisCommandTimeoutMs) : createMemoryRateLimitStore());
     const health: RedisHealth | undefined =
       policy.redis && !options.store
@@ -128,6 +129,9 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
     }
 
     return {
+      onSchemaChange({ schema }) {
+        requireSchemaCoordinates('useRateLimit', 'rules[].field', schema, ruleFields);
+      },
       async onExecute({ args, setResultAndStopExecution }) {
         const context = asGatewayContext(args.contextValue);
         let applied: ReturnType<typeof chargesFor>;
@@ -179,5 +183,5 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
         for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
       },
     };
-  };
+  });
 }
