@@ -10,6 +10,8 @@ export type LoomErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_RESPONSE_TOO_LARGE'
+  | 'UPSTREAM_REQUEST_INVALID'
   | 'SOAP_FAULT'
   | `GRPC_${string}`
   | 'RATE_LIMITED'
@@ -26,6 +28,7 @@ export type LoomErrorCode =
   | 'PERSISTED_QUERY_ONLY'
   | 'INTROSPECTION_DISABLED'
   | 'BAD_REQUEST'
+  | 'BAD_USER_INPUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'MISSING_KEY'
   | 'CONFIG_INVALID';
@@ -89,6 +92,23 @@ export const upstreamBadResponse = (source: string, reason: string, upstreamStat
     source,
     upstreamStatus,
   });
+
+/** The upstream answer grew past the source's `maxResponseBytes`; reading stopped there. */
+export const upstreamResponseTooLarge = (source: string, maxResponseBytes: number, upstreamStatus?: number) =>
+  createLoomError('UPSTREAM_RESPONSE_TOO_LARGE', `Source "${source}" sent a response larger than ${maxResponseBytes} bytes`, {
+    source,
+    upstreamStatus,
+    httpStatus: 502,
+    extra: { maxResponseBytes },
+  });
+
+/** Loom could not build the upstream request (refused locally, nothing was sent): never the endpoint's fault. */
+export const upstreamRequestInvalid = (source: string, reason: string, cause?: unknown) =>
+  createLoomError('UPSTREAM_REQUEST_INVALID', `Loom could not build the request to source "${source}": ${reason}`, { source, cause });
+
+/** A value the caller sent cannot be passed on (a path argument, a forwarded header): 400, before any upstream call. */
+export const badUserInput = (message: string, extra?: Record<string, unknown>) =>
+  createLoomError('BAD_USER_INPUT', message, { httpStatus: 400, extra });
 
 export const unauthenticated = (message = 'Authentication required') =>
   createLoomError('UNAUTHENTICATED', message, { httpStatus: 401, headers: { 'WWW-Authenticate': 'Bearer' } });

@@ -55,6 +55,25 @@ export interface HttpClient {
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
+/** Characters a request target may not carry raw; WHATWG URL would percent-encode them too. */
+const UNSAFE_TARGET_CHARS = /[^\x21-\x7e]/gu;
+
+/**
+ * The request target (path and query) of an absolute URL, as written. Not
+ * `new URL(url).pathname`: the WHATWG parser resolves `..`, `%2E%2E` and `.`
+ * segments, so an encoded path argument would still reach another route.
+ * The fragment is never sent.
+ */
+export function requestTargetOf(url: string): string {
+  const authorityStart = url.indexOf('//') + 2;
+  const pathStart = url.slice(authorityStart).search(/[/?#]/);
+  let target = pathStart === -1 ? '/' : url.slice(authorityStart + pathStart);
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
+  if (!target.startsWith('/')) target = `/${target}`;
+  return target.replace(UNSAFE_TARGET_CHARS, (char) => encodeURIComponent(char));
+}
+
 /** The configured base `url` lies under, and the rest of it. */
 function splitOnBase(url: string, bases: readonly string[]): { base: string; rest: string } | undefined {
   for (const base of bases) {
@@ -136,10 +155,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const signal = init.signal ? AbortSignal.any([init.signal, closing.signal]) : closing.signal;
     try {
       const headers = plainHeaders(injectTraceHeaders(init.headers)); // W3C traceparent of the active upstream span
-      const target = new URL(url);
       const data = await agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+        origin: new URL(url).origin,
+        path: requestTargetOf(url),
         method: (init.method ?? 'GET').toUpperCase() as 'GET',
         headers,
         body: init.body as string | Buffer | undefined,

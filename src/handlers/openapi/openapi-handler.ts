@@ -3,6 +3,7 @@ import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError, upstreamHttpError } from '../../errors';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { createMeshLogger } from './mesh-logger';
+import { encodePathArguments } from './encode-path-arguments';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
 import { forwardedHeaders } from '../forwarded-headers';
@@ -41,7 +42,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
     let schema;
     try {
       const { document, baseDir } = await readOpenApiDocument(source.spec);
-      schema = await loadGraphQLSchemaFromOpenAPI(source.name, {
+      const loaded = await loadGraphQLSchemaFromOpenAPI(source.name, {
         source: document as never,
         cwd: baseDir,
         endpoint: firstEndpoint(source.endpoint),
@@ -50,6 +51,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
         logger: createMeshLogger(context.logger.child({ source: source.name })),
         selectQueryOrMutationField: Object.entries(source.operations ?? {}).map(([fieldName, type]) => ({ fieldName, type })),
       });
+      schema = encodePathArguments(loaded);
     } catch (error) {
       await client.close();
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];
