@@ -10,7 +10,7 @@ import { createEndpointPool, type EndpointHealth, type EndpointPool, type Upstre
 import { createRetryBudget } from './retry-budget';
 import { createShadowMirror, type ShadowMirror, type ShadowResult } from './shadow-traffic';
 import { currentUpstreamCall } from './upstream-call-context';
-import { classifyAttempt, isEndpointFailure, isNeutralOutcome, type AttemptOutcome } from './upstream-failure';
+import { classifyAttempt, isEndpointFailure, isNeutralOutcome, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
 import { registerUpstreamHealth } from './upstream-health-board';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
@@ -21,6 +21,12 @@ export interface HttpClientOptions {
   source: string;
   /** Timeout of one attempt, body included, in milliseconds. @default 10000 */
   timeoutMs?: number;
+  /**
+   * What the source speaks, which decides the 5xx answers that are still
+   * answers (a SOAP fault on 500, a REST error body) and never count against
+   * the endpoint; see isFailureAnswer. @default 'http' (every 5xx is a failure)
+   */
+  protocol?: UpstreamProtocol;
   /** Largest answer body read, in bytes; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. @default 10485760 (10 MB) */
   maxResponseBytes?: number;
   /** Connections kept open per endpoint. @default upstream.maxConnections ?? 64 */
@@ -97,7 +103,7 @@ function splitOnBase(url: string, bases: readonly string[]): { base: string; res
  * UPSTREAM_UNAVAILABLE and no upstream call.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { source, timeoutMs = 10_000, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, sleep = timerSleep, random = Math.random, now = Date.now } = options;
+  const { source, protocol = 'http', timeoutMs = 10_000, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, sleep = timerSleep, random = Math.random, now = Date.now } = options;
   const policy = resolveUpstreamPolicy(`source "${source}"`, options.upstream);
   const maxConnections = options.maxConnections ?? policy.maxConnections;
   const bases = (Array.isArray(options.endpoints) ? options.endpoints : options.endpoints ? [options.endpoints] : []).map(trimSlash) as string[];
@@ -189,7 +195,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       status = data.statusCode;
       const body = await readLimitedBody(data, maxResponseBytes);
       const response = new RequestResponse(data.statusCode, data.headers, body) as unknown as Response;
-      return { response, status, outcome: classifyAttempt({ status: data.statusCode }) };
+      return { response, status, outcome: classifyAttempt({ status: data.statusCode, protocol, body }) };
     } catch (error) {
       if (error instanceof ResponseTooLargeError) return { error, status, outcome: { kind: 'too-large' } as AttemptOutcome };
       return { error, status, outcome: classifyAttempt({ error, timedOut: timedOut || isUndiciTimeout(error), midBody: status !== undefined }) };

@@ -49,8 +49,45 @@ export function networkCodeOf(error: unknown): string | undefined {
 export const isConnectionError = (code: string | undefined) => code !== undefined && CONNECTION_ERRORS.has(code);
 export const isNotSentError = (code: string | undefined) => code !== undefined && NOT_SENT_ERRORS.has(code);
 export const isRetryableStatus = (status: number) => RETRYABLE_STATUSES.has(status);
-/** Statuses that count against an endpoint's health (breaker, outlier ejection). 4xx are the caller's fault. */
+/** Statuses that count against an endpoint's health (breaker, outlier ejection) when nothing else is known. 4xx are the caller's fault. */
 export const isFailureStatus = (status: number) => status >= 500;
+
+/** What an HTTP source speaks: it decides which 5xx answers are still answers. */
+export type UpstreamProtocol = 'http' | 'rest' | 'soap' | 'graphql';
+
+/** A SOAP 1.1/1.2 envelope whose Body starts with a Fault, whatever the prefixes. */
+const SOAP_FAULT_ENVELOPE = /<(?:[\w.-]+:)?Envelope[\s>][\s\S]*?<(?:[\w.-]+:)?Body(?:\s[^>]*)?>\s*<(?:[\w.-]+:)?Fault[\s>/]/;
+
+function parsesAsJsonObject(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The one definition, per protocol, of an HTTP answer that is a failure of the
+ * endpoint (it counts toward breakers and outlier ejection; 502/503/504 are
+ * also retried). For every protocol, 502/503/504 are failures (a proxy or the
+ * server could not serve) and statuses below 500 never are (the caller's
+ * request, answered). Another 5xx is an answer when its body shows the
+ * backend ran and said why:
+ * - rest: a JSON object (an error body);
+ * - soap: a SOAP envelope whose Body is a Fault (SOAP 1.1 sends every fault on 500);
+ * - graphql: a GraphQL response (`data` or `errors`);
+ * - http: never; every 5xx is a failure.
+ * Crash pages, empty bodies and other 5xx are failures.
+ */
+export function isFailureAnswer(protocol: UpstreamProtocol, status: number, body: Buffer | undefined): boolean {
+  if (!isFailureStatus(status)) return false;
+  if (isRetryableStatus(status) || protocol === 'http' || !body?.length) return true;
+  if (protocol === 'soap') return !SOAP_FAULT_ENVELOPE.test(body.toString('utf8'));
+  const json = parsesAsJsonObject(body);
+  if (protocol === 'graphql') return !(json && ('data' in json || 'errors' in json));
+  return json === undefined;
+}
 
 /** The outcome of one attempt, as the retry loop sees it. */
 export type AttemptOutcome =
@@ -70,9 +107,11 @@ export type AttemptOutcome =
  * Classifies an attempt: a response status, or the error it threw (`timedOut`
  * when our own timer fired, `midBody` when it broke after the headers).
  */
-export function classifyAttempt(result: { status: number } | { error: unknown; timedOut: boolean; midBody?: boolean }): AttemptOutcome {
+export function classifyAttempt(
+  result: { status: number; protocol?: UpstreamProtocol; body?: Buffer } | { error: unknown; timedOut: boolean; midBody?: boolean },
+): AttemptOutcome {
   if ('status' in result) {
-    if (!isFailureStatus(result.status)) return { kind: 'ok' };
+    if (!isFailureAnswer(result.protocol ?? 'http', result.status, result.body)) return { kind: 'ok' };
     return { kind: 'http-failure', status: result.status, retryable: isRetryableStatus(result.status) };
   }
   if (result.timedOut) return { kind: 'timeout' };

@@ -5,6 +5,8 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Socket
 export type Fault =
   /** A normal JSON answer. */
   | { kind: 'json'; status?: number; body?: unknown }
+  /** Any body as is (a crash page, an envelope). */
+  | { kind: 'raw'; status?: number; body: string; contentType?: string }
   /** Headers at once, then one byte of body every `intervalMs`, never finishing. */
   | { kind: 'drip'; intervalMs: number; status?: number }
   /** A valid JSON array of about `bytes` bytes, streamed in chunks (no content-length). */
@@ -51,6 +53,9 @@ export async function startFaultServer(initial: FaultServer['fault'] = { kind: '
         res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         return void res.end(body);
       }
+      case 'raw':
+        res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html', 'content-length': Buffer.byteLength(fault.body) });
+        return void res.end(fault.body);
       case 'drip': {
         res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
         res.write('[');
@@ -120,7 +125,7 @@ export type ProxyMode = 'forward' | 'black-hole' | 'reset';
 
 export interface FaultProxy {
   readonly url: string;
-  /** Applies to connections accepted from now on. @default 'forward' */
+  /** What new connections get; switching away from 'forward' also resets the open ones (pooled keep-alive sockets). @default 'forward' */
   mode: ProxyMode;
   close(): Promise<void>;
 }
@@ -134,10 +139,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
   };
+  let mode: ProxyMode = 'forward';
   const server = createTcpServer((client) => {
     track(client);
-    if (proxy.mode === 'reset') return void client.resetAndDestroy();
-    if (proxy.mode === 'black-hole') return void client.resume();
+    if (mode === 'reset') return void client.resetAndDestroy();
+    if (mode === 'black-hole') return void client.resume();
     const upstream = connect(Number(port), hostname);
     track(upstream);
     client.pipe(upstream).pipe(client);
@@ -147,7 +153,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const proxy: FaultProxy = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    mode: 'forward',
+    get mode() {
+      return mode;
+    },
+    set mode(next: ProxyMode) {
+      mode = next;
+      if (next !== 'forward') for (const socket of sockets) socket.resetAndDestroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
