@@ -1,4 +1,6 @@
 import type { CatalogBackend } from '../../demo/catalog-backend';
+import { encodePathSegment } from '../../src/handlers/openapi/encode-path-arguments';
+import { requestTargetOf } from '../../src/upstream/create-http-client';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import type { TestGateway } from '../helpers/test-gateway';
 
@@ -64,5 +66,24 @@ describe('OpenAPI path parameters are encoded as one segment', () => {
     expect(body.data).toEqual({ getProduct: null });
     expect(body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(backend.requestLines).toEqual([]);
+  });
+});
+
+describe('encodePathSegment and requestTargetOf', () => {
+  it('encodes all but unreserved characters, and whole dot segments', () => {
+    expect(encodePathSegment('a-b_c.d~e')).toBe('a-b_c.d~e');
+    expect(encodePathSegment('...')).toBe('...');
+    expect(encodePathSegment('..')).toBe('%2E%2E');
+    expect(encodePathSegment('.')).toBe('%2E');
+    expect(encodePathSegment("a/b?c#d%e f!'()*+,;=:@&$")).toBe('a%2Fb%3Fc%23d%25e%20f%21%27%28%29%2A%2B%2C%3B%3D%3A%40%26%24');
+    expect(encodePathSegment('日本')).toBe('%E6%97%A5%E6%9C%AC');
+  });
+
+  it('keeps the request target as written: no dot-segment resolution, no fragment', () => {
+    expect(requestTargetOf('http://127.0.0.1:80/products/%2E%2E')).toBe('/products/%2E%2E');
+    expect(requestTargetOf('http://h/a/../b?x=1#frag')).toBe('/a/../b?x=1');
+    expect(requestTargetOf('http://h')).toBe('/');
+    expect(requestTargetOf('http://h?x=1')).toBe('/?x=1');
+    expect(requestTargetOf('http://h/a b/é')).toBe('/a%20b/%C3%A9');
   });
 });
