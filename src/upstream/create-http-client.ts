@@ -10,7 +10,7 @@ import { createEndpointPool, type EndpointHealth, type EndpointPool, type Upstre
 import { createRetryBudget } from './retry-budget';
 import { createShadowMirror, type ShadowMirror, type ShadowResult } from './shadow-traffic';
 import { currentUpstreamCall } from './upstream-call-context';
-import { classifyAttempt, isEndpointFailure, isNeutralOutcome, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
+import { classifyAttempt, isEndpointFailure, isHttpParserError, isNeutralOutcome, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
 import { registerUpstreamHealth } from './upstream-health-board';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
@@ -211,6 +211,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (outcome.kind === 'too-large') return upstreamResponseTooLarge(source, maxResponseBytes, status);
     if (outcome.kind === 'local') return upstreamRequestInvalid(source, (error as Error)?.message ?? outcome.code, error);
     if (outcome.kind === 'network' && outcome.midBody) return upstreamBadResponse(source, 'the connection broke while the body was read', status);
+    if (outcome.kind === 'network' && isHttpParserError(outcome.code)) return upstreamBadResponse(source, 'the answer is not valid HTTP', status);
     const reason = outcome.kind === 'network' && outcome.code ? outcome.code : ((error as Error)?.message ?? 'request failed');
     return upstreamUnavailable(source, reason, error);
   };

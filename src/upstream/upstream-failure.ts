@@ -48,6 +48,8 @@ export function networkCodeOf(error: unknown): string | undefined {
 
 export const isConnectionError = (code: string | undefined) => code !== undefined && CONNECTION_ERRORS.has(code);
 export const isNotSentError = (code: string | undefined) => code !== undefined && NOT_SENT_ERRORS.has(code);
+/** undici's HTTP parser refused the answer (`HPE_*`): the endpoint did not speak HTTP. */
+export const isHttpParserError = (code: string | undefined) => code !== undefined && code.startsWith('HPE_');
 export const isRetryableStatus = (status: number) => RETRYABLE_STATUSES.has(status);
 /** Statuses that count against an endpoint's health (breaker, outlier ejection) when nothing else is known. 4xx are the caller's fault. */
 export const isFailureStatus = (status: number) => status >= 500;

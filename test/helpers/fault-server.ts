@@ -9,6 +9,8 @@ export type Fault =
   | { kind: 'raw'; status?: number; body: string; contentType?: string }
   /** Headers at once, then one byte of body every `intervalMs`, never finishing. */
   | { kind: 'drip'; intervalMs: number; status?: number }
+  /** The status line at once, then one byte of the headers every `intervalMs`, never finishing them. */
+  | { kind: 'drip-headers'; intervalMs: number }
   /** A valid JSON array of about `bytes` bytes, streamed in chunks (no content-length). */
   | { kind: 'huge'; bytes: number; chunkBytes?: number }
   /** Headers and the start of a body, then the connection is destroyed. */
@@ -60,6 +62,12 @@ export async function startFaultServer(initial: FaultServer['fault'] = { kind: '
         res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
         res.write('[');
         const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), fault.intervalMs);
+        return void timers.add(timer);
+      }
+      case 'drip-headers': {
+        const socket = res.socket!;
+        socket.write('HTTP/1.1 200 OK\r\nx-slow: ');
+        const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write('a')), fault.intervalMs);
         return void timers.add(timer);
       }
       case 'huge':

@@ -29,6 +29,21 @@ describe('HTTP client: faults while reading the body', () => {
     expect(await (await client.fetch(`${backend.url}/items/1`)).json()).toEqual({ id: '1', name: 'Item 1' });
   });
 
+  it.each<[string, Fault]>([
+    ['drips its headers', { kind: 'drip-headers', intervalMs: 50 }],
+    ['never answers', { kind: 'black-hole' }],
+  ])('cuts a backend that %s at timeoutMs', async (_label, fault) => {
+    client = createHttpClient({ source: 'items', endpoints: backend.url, timeoutMs: 300, upstream });
+    backend.fault = fault;
+    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items' } });
+  });
+
+  it('answers UPSTREAM_BAD_RESPONSE when the answer is not HTTP at all', async () => {
+    client = createHttpClient({ source: 'items', endpoints: backend.url, upstream });
+    backend.fault = { kind: 'garbage' };
+    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_BAD_RESPONSE', source: 'items' } });
+  });
+
   it('stops reading past maxResponseBytes with UPSTREAM_RESPONSE_TOO_LARGE; the endpoint stays healthy', async () => {
     client = createHttpClient({ source: 'items', endpoints: backend.url, maxResponseBytes: 64 * 1024, upstream });
     backend.fault = { kind: 'huge', bytes: 20 * 1024 * 1024 };
