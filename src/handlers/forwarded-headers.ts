@@ -4,6 +4,9 @@ import type { GatewayContext } from './types';
 /** Characters an HTTP header value may not hold (what undici refuses): controls but tab, and DEL. */
 const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
+/** Whether an HTTP request may carry this header value. */
+export const isValidHeaderValue = (value: string) => !INVALID_HEADER_VALUE.test(value);
+
 /**
  * Picks the configured client request headers to send upstream (lower-case
  * names). A value no HTTP request may carry (CR, LF, other controls) is the
@@ -17,7 +20,7 @@ export function forwardedHeaders(context: GatewayContext | undefined, names: rea
   for (const name of names) {
     const value = incoming.get(name);
     if (value === null) continue;
-    if (INVALID_HEADER_VALUE.test(value)) throw badUserInput(`Header "${name}" cannot be forwarded: its value contains a control character`, { header: name });
+    if (!isValidHeaderValue(value)) throw badUserInput(`Header "${name}" cannot be forwarded: its value contains a control character`, { header: name });
     picked[name] = value;
   }
   return picked;

@@ -106,6 +106,23 @@ describe('forwarded header values are checked before the call', () => {
   });
 });
 
+describe('header parameters of REST operations are checked before the call', () => {
+  it('a CR/LF in a header argument is BAD_USER_INPUT with no upstream call; the breaker stays closed', async () => {
+    const catalog = await startCatalogUnderTest({ upstream });
+    try {
+      for (let index = 0; index < 12; index++) {
+        const { body } = await catalog.gateway.query('web', { query: '{ getCustomer(id: "1", X_Request_Source: "a\\r\\nx-admin: 1") { id } }' });
+        expect(body.errors?.[0]).toMatchObject({ message: 'Header "x-request-source" cannot be sent: its value contains a control character', extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      expect(catalog.backend.calls.count()).toBe(0);
+      expect(await upstreamHealth(catalog.gateway, 'catalog')).toEqual([expect.objectContaining({ circuit: 'closed' })]);
+      expect((await catalog.gateway.query('web', { query: '{ getCustomer(id: "1", X_Request_Source: "web") { id } }' })).body).toEqual({ data: { getCustomer: { id: '1' } } });
+    } finally {
+      await catalog.close();
+    }
+  });
+});
+
 describe('HTTP client: local request-building errors', () => {
   it('a header undici refuses fails with UPSTREAM_REQUEST_INVALID, sends nothing and counts nothing', async () => {
     const backend = await startFaultServer({ kind: 'json' });
