@@ -57,8 +57,20 @@ export const isFailureStatus = (status: number) => status >= 500;
 /** What an HTTP source speaks: it decides which 5xx answers are still answers. */
 export type UpstreamProtocol = 'http' | 'rest' | 'soap' | 'graphql';
 
+const SOAP_BODY_TAG = /<(?:[\w.-]+:)?Body(?:\s[^<>]{0,2000})?>/;
+const SOAP_ENVELOPE_TAG = /<(?:[\w.-]+:)?Envelope[\s>]/;
+const SOAP_FAULT_TAG = /^\s*<(?:[\w.-]+:)?Fault[\s>/]/;
+/** A fault envelope is small: only its head is inspected, which bounds the work on a hostile 5xx body. */
+const SOAP_HEAD_CHARS = 65_536;
+
 /** A SOAP 1.1/1.2 envelope whose Body starts with a Fault, whatever the prefixes. */
-const SOAP_FAULT_ENVELOPE = /<(?:[\w.-]+:)?Envelope[\s>][\s\S]*?<(?:[\w.-]+:)?Body(?:\s[^>]*)?>\s*<(?:[\w.-]+:)?Fault[\s>/]/;
+function isSoapFaultEnvelope(body: Buffer): boolean {
+  const head = body.subarray(0, SOAP_HEAD_CHARS).toString('utf8');
+  const bodyTag = SOAP_BODY_TAG.exec(head);
+  if (!bodyTag || !SOAP_ENVELOPE_TAG.test(head.slice(0, bodyTag.index))) return false;
+  const afterBody = bodyTag.index + bodyTag[0].length;
+  return SOAP_FAULT_TAG.test(head.slice(afterBody, afterBody + 1000));
+}
 
 function parsesAsJsonObject(body: Buffer): Record<string, unknown> | undefined {
   try {
@@ -85,7 +97,7 @@ function parsesAsJsonObject(body: Buffer): Record<string, unknown> | undefined {
 export function isFailureAnswer(protocol: UpstreamProtocol, status: number, body: Buffer | undefined): boolean {
   if (!isFailureStatus(status)) return false;
   if (isRetryableStatus(status) || protocol === 'http' || !body?.length) return true;
-  if (protocol === 'soap') return !SOAP_FAULT_ENVELOPE.test(body.toString('utf8'));
+  if (protocol === 'soap') return !isSoapFaultEnvelope(body);
   const json = parsesAsJsonObject(body);
   if (protocol === 'graphql') return !(json && ('data' in json || 'errors' in json));
   return json === undefined;

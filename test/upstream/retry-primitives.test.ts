@@ -85,6 +85,10 @@ describe('attempt classification', () => {
     const fault = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode></s:Fault></s:Body></s:Envelope>';
     expect(isFailureAnswer('soap', 500, body(fault))).toBe(false);
     expect(isFailureAnswer('soap', 500, body('<html>oops</html>'))).toBe(true);
+    const fault12 = '<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header><x/></env:Header>\n<env:Body xmlns:b="urn:b">\n  <env:Fault><env:Code><env:Value>env:Receiver</env:Value></env:Code></env:Fault></env:Body></env:Envelope>';
+    expect(isFailureAnswer('soap', 500, body(fault12))).toBe(false);
+    expect(isFailureAnswer('soap', 500, body(fault12.replace(/Fault/g, 'Answer')))).toBe(true);
+    expect(isFailureAnswer('soap', 500, body(`<Body><Fault/></Body>`))).toBe(true); // no envelope
     expect(isFailureAnswer('soap', 503, body(fault))).toBe(true);
     expect(isFailureAnswer('rest', 500, body('{"code":"LOCKED"}'))).toBe(false);
     expect(isFailureAnswer('rest', 500, body('<html>oops</html>'))).toBe(true);
