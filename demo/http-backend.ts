@@ -15,8 +15,13 @@ export interface RunningBackend {
   readonly calls: CallCounter;
   /** Headers of the last request each operation received (tests check forwarding). */
   readonly lastHeaders: Map<string, IncomingMessage['headers']>;
+  /** The last request lines as they arrived, raw (`GET /products/a%2Fb`), newest last; tests check path encoding. */
+  readonly requestLines: string[];
   close(): Promise<void>;
 }
+
+/** Request lines kept per backend: enough for a test, bounded for benchmarks. */
+const KEPT_REQUEST_LINES = 100;
 
 export type Fault = 'http-500' | 'garbage' | 'hang' | 'reset';
 
@@ -58,7 +63,10 @@ export function startHttpBackend(
   calls: CallCounter,
   lastHeaders: Map<string, IncomingMessage['headers']>,
 ): Promise<RunningBackend> {
+  const requestLines: string[] = [];
   const server: Server = createServer((req, res) => {
+    requestLines.push(`${req.method} ${req.url}`);
+    if (requestLines.length > KEPT_REQUEST_LINES) requestLines.shift();
     const url = new URL(req.url ?? '/', `http://${host}`);
     Promise.resolve(handler(req, res, url)).catch((error: Error) => sendJson(res, 500, { code: 'INTERNAL', message: error.message }));
   });
@@ -71,6 +79,7 @@ export function startHttpBackend(
         port: address.port,
         calls,
         lastHeaders,
+        requestLines,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

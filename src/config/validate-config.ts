@@ -61,6 +61,9 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   if (source.timeoutMs !== undefined && !(Number.isFinite(source.timeoutMs) && source.timeoutMs > 0)) {
     throw new ConfigError(`${named}: timeoutMs must be a positive number`);
   }
+  if (source.maxResponseBytes !== undefined && !(Number.isSafeInteger(source.maxResponseBytes) && source.maxResponseBytes > 0)) {
+    throw new ConfigError(`${named}: maxResponseBytes must be a positive integer (bytes)`);
+  }
   validateUpstreamPolicyOptions(named, source.upstream);
   return resolvePaths(configDir, source);
 }

@@ -10,6 +10,8 @@ export type LoomErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_RESPONSE_TOO_LARGE'
+  | 'UPSTREAM_REQUEST_INVALID'
   | 'SOAP_FAULT'
   | `GRPC_${string}`
   | 'RATE_LIMITED'
@@ -94,6 +96,26 @@ export const upstreamBadResponse = (source: string, reason: string, upstreamStat
     upstreamStatus,
   });
 
+/** The upstream answer grew past the source's `maxResponseBytes`; reading stopped there. */
+export const upstreamResponseTooLarge = (source: string, maxResponseBytes: number, upstreamStatus?: number) =>
+  createLoomError('UPSTREAM_RESPONSE_TOO_LARGE', `Source "${source}" sent a response larger than ${maxResponseBytes} bytes`, {
+    source,
+    upstreamStatus,
+    httpStatus: 502,
+    extra: { maxResponseBytes },
+  });
+
+/** Loom could not build the upstream request (refused locally, nothing was sent): never the endpoint's fault. */
+export const upstreamRequestInvalid = (source: string, reason: string, cause?: unknown) =>
+  createLoomError('UPSTREAM_REQUEST_INVALID', `Loom could not build the request to source "${source}": ${reason}`, { source, cause });
+
+/**
+ * A value the caller sent that the gateway will not pass on (a path argument, a forwarded header,
+ * a negative or oversized list bound): 400, before any upstream call. `extra` names it, e.g. `{ argument }`.
+ */
+export const badUserInput = (message: string, extra?: Record<string, unknown>) =>
+  createLoomError('BAD_USER_INPUT', message, { httpStatus: 400, extra });
+
 export const unauthenticated = (message = 'Authentication required') =>
   createLoomError('UNAUTHENTICATED', message, { httpStatus: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
 
@@ -131,10 +153,6 @@ export const queryLimitExceeded = (
   message: string,
   limit: number,
 ) => createLoomError(code, message, { httpStatus: 400, extra: { limit } });
-
-/** An argument the gateway will not pass on (a negative or oversized list bound): 400, before any upstream call. `argument` is its coordinate. */
-export const badUserInput = (message: string, argument: string) =>
-  createLoomError('BAD_USER_INPUT', message, { httpStatus: 400, extra: { argument } });
 
 export const payloadTooLarge = (maxBytes: number) =>
   createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, { httpStatus: 413, extra: { maxBytes } });

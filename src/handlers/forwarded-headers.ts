@@ -1,13 +1,27 @@
+import { badUserInput } from '../core/errors';
 import type { GatewayContext } from '../core/context';
 
-/** Picks the configured client request headers to send upstream (lower-case names). */
+/** Characters an HTTP header value may not hold (what undici refuses): controls but tab, and DEL. */
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Whether an HTTP request may carry this header value. */
+export const isValidHeaderValue = (value: string) => !INVALID_HEADER_VALUE.test(value);
+
+/**
+ * Picks the configured client request headers to send upstream (lower-case
+ * names). A value no HTTP request may carry (CR, LF, other controls) is the
+ * caller's error, BAD_USER_INPUT before any upstream call: left to undici it
+ * fails locally and would read as an endpoint failure.
+ */
 export function forwardedHeaders(context: GatewayContext | undefined, names: readonly string[]): Record<string, string> {
   const incoming = context?.request?.headers;
   if (!incoming || names.length === 0) return {};
   const picked: Record<string, string> = {};
   for (const name of names) {
     const value = incoming.get(name);
-    if (value !== null) picked[name] = value;
+    if (value === null) continue;
+    if (!isValidHeaderValue(value)) throw badUserInput(`Header "${name}" cannot be forwarded: its value contains a control character`, { header: name });
+    picked[name] = value;
   }
   return picked;
 }

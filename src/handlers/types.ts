@@ -17,8 +17,10 @@ export interface BaseSourceOptions {
   headers?: Record<string, string>;
   /** Client request headers copied onto upstream calls (e.g. `authorization`, `x-api-key`). */
   forwardHeaders?: string[];
-  /** Per-call timeout for this source, in milliseconds. @default 10000 */
+  /** Per-call timeout for this source, in milliseconds; bounds each attempt's headers and body together. @default 10000 */
   timeoutMs?: number;
+  /** Largest upstream answer body, in bytes, counted while it streams; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. HTTP sources. @default 10485760 (10 MB) */
+  maxResponseBytes?: number;
   /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */
   upstream?: UpstreamPolicyOptions;
   /** Naming rules that resolve clashes with other sources. */

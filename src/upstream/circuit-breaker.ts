@@ -15,6 +15,8 @@ export interface CircuitBreaker {
   onCallStarted(): void;
   onSuccess(): void;
   onFailure(): void;
+  /** A started call ended saying nothing about the endpoint (nothing was sent): frees its probe slot, records nothing. */
+  onCallReleased(): void;
 }
 
 export interface CircuitBreakerHooks {
@@ -73,6 +75,9 @@ export function createCircuitBreaker(options: Required<CircuitBreakerOptions>, h
     onFailure() {
       if (current === 'half-open') return moveTo('open');
       if (current === 'closed') record(true);
+    },
+    onCallReleased() {
+      if (current === 'half-open' && probesInFlight > 0) probesInFlight -= 1;
     },
   };
 }

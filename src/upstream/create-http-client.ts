@@ -1,6 +1,6 @@
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import type { Registry } from 'prom-client';
-import { upstreamTimeout, upstreamUnavailable } from '../core/errors';
+import { upstreamBadResponse, upstreamRequestInvalid, upstreamResponseTooLarge, upstreamTimeout, upstreamUnavailable } from '../core/errors';
 import { injectTraceHeaders } from '../observability/inject-trace-headers';
 import { recordUpstreamRetry } from '../observability/record-upstream-retry';
 import type { Logger } from '../core/logger';
@@ -10,17 +10,25 @@ import { createEndpointPool, type EndpointHealth, type EndpointPool, type Upstre
 import { createRetryBudget } from './retry-budget';
 import { createShadowMirror, type ShadowMirror, type ShadowResult } from './shadow-traffic';
 import { currentUpstreamCall } from './upstream-call-context';
-import { classifyAttempt, type AttemptOutcome } from './upstream-failure';
+import { classifyAttempt, isEndpointFailure, isHttpParserError, isNeutralOutcome, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
 import { registerUpstreamHealth } from './upstream-health-board';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
-import { isUndiciTimeout, plainHeaders, RequestResponse } from './request-as-response';
+import { isUndiciTimeout, plainHeaders, readLimitedBody, RequestResponse, ResponseTooLargeError } from './request-as-response';
 
 export interface HttpClientOptions {
   /** Source name, for errors, metrics and logs. */
   source: string;
-  /** Timeout of one attempt, in milliseconds. @default 10000 */
+  /** Timeout of one attempt, body included, in milliseconds. @default 10000 */
   timeoutMs?: number;
+  /**
+   * What the source speaks, which decides the 5xx answers that are still
+   * answers (a SOAP fault on 500, a REST error body) and never count against
+   * the endpoint; see isFailureAnswer. @default 'http' (every 5xx is a failure)
+   */
+  protocol?: UpstreamProtocol;
+  /** Largest answer body read, in bytes; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. @default 10485760 (10 MB) */
+  maxResponseBytes?: number;
   /** Connections kept open per endpoint. @default upstream.maxConnections ?? 64 */
   maxConnections?: number;
   /**
@@ -46,6 +54,9 @@ export interface HttpClientOptions {
 /** A fetch bound to one source: keep-alive pool, timeout and typed network errors. */
 export type UpstreamFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
+/** Default of `maxResponseBytes`: 10 MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
 export interface HttpClient {
   fetch: UpstreamFetch;
   /** Endpoint health (breaker state, ejection, calls in flight) of the configured endpoints. */
@@ -54,6 +65,25 @@ export interface HttpClient {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Characters a request target may not carry raw; WHATWG URL would percent-encode them too. */
+const UNSAFE_TARGET_CHARS = /[^\x21-\x7e]/gu;
+
+/**
+ * The request target (path and query) of an absolute URL, as written. Not
+ * `new URL(url).pathname`: the WHATWG parser resolves `..`, `%2E%2E` and `.`
+ * segments, so an encoded path argument would still reach another route.
+ * The fragment is never sent.
+ */
+export function requestTargetOf(url: string): string {
+  const authorityStart = url.indexOf('//') + 2;
+  const pathStart = url.slice(authorityStart).search(/[/?#]/);
+  let target = pathStart === -1 ? '/' : url.slice(authorityStart + pathStart);
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
+  if (!target.startsWith('/')) target = `/${target}`;
+  return target.replace(UNSAFE_TARGET_CHARS, (char) => encodeURIComponent(char));
+}
 
 /** The configured base `url` lies under, and the rest of it. */
 function splitOnBase(url: string, bases: readonly string[]): { base: string; rest: string } | undefined {
@@ -73,13 +103,15 @@ function splitOnBase(url: string, bases: readonly string[]): { base: string; res
  * UPSTREAM_UNAVAILABLE and no upstream call.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { source, timeoutMs = 10_000, sleep = timerSleep, random = Math.random, now = Date.now } = options;
+  const { source, protocol = 'http', timeoutMs = 10_000, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, sleep = timerSleep, random = Math.random, now = Date.now } = options;
   const policy = resolveUpstreamPolicy(`source "${source}"`, options.upstream);
   const maxConnections = options.maxConnections ?? policy.maxConnections;
   const bases = (Array.isArray(options.endpoints) ? options.endpoints : options.endpoints ? [options.endpoints] : []).map(trimSlash) as string[];
   const metrics = options.metrics && getResilienceMetrics(options.metrics);
   const agent = new Agent({ connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
   const closing = new AbortController();
+  // One controller per attempt in flight, aborted on close (cheaper than AbortSignal.any per call).
+  const inFlight = new Set<AbortController>();
   const budget = createRetryBudget(policy.retry, now);
 
   const createPool = (endpoints: string[]) => {
@@ -130,32 +162,56 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       },
     });
 
-  /** One attempt on one endpoint; never throws: the outcome says what happened. */
+  /**
+   * One attempt on one endpoint, body included: the answer is read whole (up
+   * to maxResponseBytes) before the attempt ends, so `attemptTimeoutMs` bounds
+   * headers and body together, not the gaps between bytes. Never throws: the
+   * outcome says what happened.
+   */
   const attempt = async (url: string, init: RequestInit, attemptTimeoutMs: number) => {
-    // undici's own headers/body timeouts bound the attempt: no AbortSignal per call.
-    const signal = init.signal ? AbortSignal.any([init.signal, closing.signal]) : closing.signal;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, attemptTimeoutMs);
+    const abortFromCaller = () => controller.abort();
+    init.signal?.addEventListener('abort', abortFromCaller, { once: true });
+    if (init.signal?.aborted || closing.signal.aborted) controller.abort();
+    inFlight.add(controller);
+    let status: number | undefined;
     try {
       const headers = plainHeaders(injectTraceHeaders(init.headers)); // W3C traceparent of the active upstream span
-      const target = new URL(url);
       const data = await agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+        origin: new URL(url).origin,
+        path: requestTargetOf(url),
         method: (init.method ?? 'GET').toUpperCase() as 'GET',
         headers,
         body: init.body as string | Buffer | undefined,
-        signal,
+        signal: controller.signal,
         headersTimeout: attemptTimeoutMs,
         bodyTimeout: attemptTimeoutMs,
       });
-      const response = new RequestResponse(data) as unknown as Response;
-      return { response, outcome: classifyAttempt({ status: response.status }) };
+      status = data.statusCode;
+      const body = await readLimitedBody(data, maxResponseBytes);
+      const response = new RequestResponse(data.statusCode, data.headers, body) as unknown as Response;
+      return { response, status, outcome: classifyAttempt({ status: data.statusCode, protocol, body }) };
     } catch (error) {
-      return { error, outcome: classifyAttempt({ error, timedOut: isUndiciTimeout(error) }) };
+      if (error instanceof ResponseTooLargeError) return { error, status, outcome: { kind: 'too-large' } as AttemptOutcome };
+      return { error, status, outcome: classifyAttempt({ error, timedOut: timedOut || isUndiciTimeout(error), midBody: status !== undefined }) };
+    } finally {
+      clearTimeout(timer);
+      init.signal?.removeEventListener('abort', abortFromCaller);
+      inFlight.delete(controller);
     }
   };
 
-  const errorFor = (outcome: AttemptOutcome, error: unknown, limitMs: number) => {
+  const errorFor = (outcome: AttemptOutcome, error: unknown, limitMs: number, status: number | undefined) => {
     if (outcome.kind === 'timeout') return upstreamTimeout(source, limitMs);
+    if (outcome.kind === 'too-large') return upstreamResponseTooLarge(source, maxResponseBytes, status);
+    if (outcome.kind === 'local') return upstreamRequestInvalid(source, (error as Error)?.message ?? outcome.code, error);
+    if (outcome.kind === 'network' && outcome.midBody) return upstreamBadResponse(source, 'the connection broke while the body was read', status);
+    if (outcome.kind === 'network' && isHttpParserError(outcome.code)) return upstreamBadResponse(source, 'the answer is not valid HTTP', status);
     const reason = outcome.kind === 'network' && outcome.code ? outcome.code : ((error as Error)?.message ?? 'request failed');
     return upstreamUnavailable(source, reason, error);
   };
@@ -181,8 +237,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       pool.start(endpoint);
       const result = await attempt(endpoint.url + rest, init, Math.min(timeoutMs, remainingMs));
       const { outcome } = result;
-      pool.finish(endpoint, outcome.kind !== 'ok');
+      if (isNeutralOutcome(outcome)) pool.release(endpoint);
+      else pool.finish(endpoint, isEndpointFailure(outcome));
       if (outcome.kind === 'ok') return result.response!;
+      if (outcome.kind === 'too-large' || outcome.kind === 'local' || outcome.kind === 'aborted') throw errorFor(outcome, result.error, limitMs, result.status);
       const safe = idempotent || (outcome.kind === 'network' && outcome.notSent);
       const retryable = outcome.kind !== 'timeout' && outcome.retryable && safe && !closing.signal.aborted;
       const mayRetry = retryable && retryIndex < policy.retry.maxRetries;
@@ -190,13 +248,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         metrics?.retries.inc({ source });
         const reason = outcome.kind === 'http-failure' ? String(outcome.status) : (outcome.code ?? 'network');
         recordUpstreamRetry({ 'loom.retry.endpoint': endpointLabel(endpoint.url), 'loom.retry.reason': reason });
-        await result.response?.body?.cancel().catch(() => undefined); // free the connection
         await sleep(backoffDelayMs(retryIndex, policy.retry.baseDelayMs, policy.retry.maxDelayMs, random), closing.signal);
         continue;
       }
       if (mayRetry) metrics?.retriesDenied.inc({ source });
       if (result.response) return result.response;
-      throw errorFor(outcome, result.error, limitMs);
+      throw errorFor(outcome, result.error, limitMs, result.status);
     }
   };
 
@@ -225,6 +282,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (closing.signal.aborted) return;
       unregister();
       closing.abort();
+      for (const controller of inFlight) controller.abort();
       await shadow?.close();
       await agent.close();
     },

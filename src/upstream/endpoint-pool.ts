@@ -45,6 +45,8 @@ export interface EndpointPool {
   start(endpoint: UpstreamEndpoint): void;
   /** Records the outcome of a started call. */
   finish(endpoint: UpstreamEndpoint, failed: boolean): void;
+  /** Ends a started call that says nothing about the endpoint (nothing was sent): no success, no failure. */
+  release(endpoint: UpstreamEndpoint): void;
   health(): EndpointHealth[];
 }
 
@@ -119,6 +121,10 @@ export function createEndpointPool(options: EndpointPoolOptions): EndpointPool {
         endpoint.consecutiveFailures = 0;
         options.onEjection?.(endpoint.url);
       }
+    },
+    release(endpoint) {
+      endpoint.outstanding -= 1;
+      endpoint.breaker?.onCallReleased();
     },
     health: () =>
       endpoints.map((endpoint) => ({

@@ -26,20 +26,71 @@ export function plainHeaders(init: HeadersInit | undefined): Record<string, stri
   return init as Record<string, string>;
 }
 
+/** The body grew past the limit; reading stopped. */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'LOOM_RESPONSE_TOO_LARGE';
+  constructor(readonly maxBytes: number) {
+    super(`response larger than ${maxBytes} bytes`);
+  }
+}
+
 /**
- * undici's `request` answer behind the part of the Fetch `Response` API the
- * handlers use (status, ok, headers, text/json/arrayBuffer, clone for
- * shadowing, body.cancel for retries). `request` skips WHATWG streams and
- * per-call AbortSignals, which were a large share of every upstream call's CPU.
+ * Reads a whole body, counting bytes as they stream: past `maxBytes` (or a
+ * declared content-length over it) the body is destroyed and the read fails
+ * with ResponseTooLargeError, so a huge answer is never buffered whole. Fails
+ * with the stream's error when the connection breaks or the attempt is aborted.
+ */
+export function readLimitedBody(data: Dispatcher.ResponseData, maxBytes: number): Promise<Buffer> {
+  const body = data.body;
+  if (Number(data.headers['content-length']) > maxBytes) {
+    body.on('error', () => undefined); // undici reports the destroy as an abort: expected here
+    body.destroy();
+    return Promise.reject(new ResponseTooLargeError(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    body.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total <= maxBytes) return void chunks.push(chunk);
+      fail(new ResponseTooLargeError(maxBytes));
+      body.destroy();
+    });
+    body.on('error', fail);
+    body.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    });
+    // A close before 'end' without an error still means the body is incomplete.
+    body.on('close', () => fail(Object.assign(new Error('the body ended early'), { code: 'UND_ERR_SOCKET' })));
+  });
+}
+
+/**
+ * An upstream answer, read whole within the attempt, behind the part of the
+ * Fetch `Response` API the handlers use (status, ok, headers,
+ * text/json/arrayBuffer, clone for shadowing, body.cancel for retries).
+ * undici's `request` skips WHATWG streams and per-call AbortSignals, which
+ * were a large share of every upstream call's CPU.
  */
 export class RequestResponse {
   readonly status: number;
   readonly statusText = '';
-  private buffered?: Promise<Buffer>;
   private headerObject?: Headers;
 
-  constructor(private readonly data: Dispatcher.ResponseData) {
-    this.status = data.statusCode;
+  constructor(
+    status: number,
+    private readonly rawHeaders: RawHeaders,
+    private readonly bytes: Buffer,
+  ) {
+    this.status = status;
   }
 
   get ok(): boolean {
@@ -47,19 +98,16 @@ export class RequestResponse {
   }
 
   get headers(): Headers {
-    return (this.headerObject ??= toHeaders(this.data.headers));
+    return (this.headerObject ??= toHeaders(this.rawHeaders));
   }
 
+  /** The body was read with the attempt: nothing left to cancel. */
   get body() {
-    return { cancel: async () => void (await this.data.body.dump()) };
-  }
-
-  private bytes(): Promise<Buffer> {
-    return (this.buffered ??= this.data.body.arrayBuffer().then((buffer) => Buffer.from(buffer)));
+    return { cancel: async () => undefined };
   }
 
   async text(): Promise<string> {
-    return (await this.bytes()).toString('utf8');
+    return this.bytes.toString('utf8');
   }
 
   async json(): Promise<unknown> {
@@ -67,7 +115,7 @@ export class RequestResponse {
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.bytes();
+    const bytes = this.bytes;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
@@ -77,8 +125,7 @@ export class RequestResponse {
 
   /** Both copies read the same buffered body. */
   clone(): RequestResponse {
-    const copy = new RequestResponse(this.data);
-    copy.buffered = this.bytes();
+    const copy = new RequestResponse(this.status, this.rawHeaders, this.bytes);
     copy.headerObject = this.headerObject;
     return copy;
   }

@@ -78,4 +78,27 @@ describe('circuit breaker', () => {
     expect(breaker.state()).toBe('half-open');
     expect(transitions).toEqual(['open', 'half-open', 'open', 'half-open']);
   });
+
+  it('a released call records nothing and frees its half-open probe slot', () => {
+    const { breaker, call, advance } = setup();
+    for (let index = 0; index < 4; index++) call(true);
+    advance(5_000);
+    expect(breaker.state()).toBe('half-open');
+    breaker.onCallStarted();
+    expect(breaker.isCallPermitted()).toBe(false); // the one probe slot is taken
+    breaker.onCallReleased();
+    expect(breaker.state()).toBe('half-open');
+    expect(breaker.isCallPermitted()).toBe(true);
+  });
+
+  it('released calls never fill the window', () => {
+    const { breaker } = setup();
+    for (let index = 0; index < 20; index++) {
+      breaker.onCallStarted();
+      breaker.onCallReleased();
+    }
+    breaker.onCallStarted();
+    breaker.onFailure();
+    expect(breaker.state()).toBe('closed');
+  });
 });

@@ -1,7 +1,7 @@
 import { backoffDelayMs, timerSleep } from '../../src/upstream/backoff-delay';
 import { createRetryBudget } from '../../src/upstream/retry-budget';
 import { createSlidingWindow } from '../../src/upstream/sliding-window';
-import { classifyAttempt } from '../../src/upstream/upstream-failure';
+import { classifyAttempt, isFailureAnswer } from '../../src/upstream/upstream-failure';
 
 describe('backoff with full jitter', () => {
   it('doubles the ceiling per retry, capped at maxDelayMs, and scales it by the random draw', () => {
@@ -70,5 +70,33 @@ describe('attempt classification', () => {
     expect(classifyAttempt({ error: reset, timedOut: false })).toEqual({ kind: 'network', code: 'UND_ERR_SOCKET', retryable: true, notSent: false });
     expect(classifyAttempt({ error: new Error('boom'), timedOut: false })).toEqual({ kind: 'network', code: undefined, retryable: false, notSent: false });
     expect(classifyAttempt({ error: new Error('aborted'), timedOut: true })).toEqual({ kind: 'timeout' });
+  });
+
+  it('knows local request-building errors and our own aborts from endpoint failures', () => {
+    const invalid = Object.assign(new Error('invalid x-a header'), { code: 'UND_ERR_INVALID_ARG' });
+    expect(classifyAttempt({ error: invalid, timedOut: false })).toEqual({ kind: 'local', code: 'UND_ERR_INVALID_ARG' });
+    expect(classifyAttempt({ error: Object.assign(new Error('aborted'), { code: 'UND_ERR_ABORTED' }), timedOut: false })).toEqual({ kind: 'aborted' });
+    const broken = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    expect(classifyAttempt({ error: broken, timedOut: false, midBody: true })).toEqual({ kind: 'network', code: 'UND_ERR_SOCKET', retryable: true, notSent: false, midBody: true });
+  });
+
+  it('tells answers from endpoint failures per protocol', () => {
+    const body = (text: string) => Buffer.from(text);
+    const fault = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode></s:Fault></s:Body></s:Envelope>';
+    expect(isFailureAnswer('soap', 500, body(fault))).toBe(false);
+    expect(isFailureAnswer('soap', 500, body('<html>oops</html>'))).toBe(true);
+    const fault12 = '<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header><x/></env:Header>\n<env:Body xmlns:b="urn:b">\n  <env:Fault><env:Code><env:Value>env:Receiver</env:Value></env:Code></env:Fault></env:Body></env:Envelope>';
+    expect(isFailureAnswer('soap', 500, body(fault12))).toBe(false);
+    expect(isFailureAnswer('soap', 500, body(fault12.replace(/Fault/g, 'Answer')))).toBe(true);
+    expect(isFailureAnswer('soap', 500, body(`<Body><Fault/></Body>`))).toBe(true); // no envelope
+    expect(isFailureAnswer('soap', 503, body(fault))).toBe(true);
+    expect(isFailureAnswer('rest', 500, body('{"code":"LOCKED"}'))).toBe(false);
+    expect(isFailureAnswer('rest', 500, body('<html>oops</html>'))).toBe(true);
+    expect(isFailureAnswer('rest', 500, body(''))).toBe(true);
+    expect(isFailureAnswer('rest', 404, body('<html>nope</html>'))).toBe(false);
+    expect(isFailureAnswer('graphql', 500, body('{"errors":[{"message":"boom"}]}'))).toBe(false);
+    expect(isFailureAnswer('graphql', 500, body('{"message":"boom"}'))).toBe(true);
+    expect(isFailureAnswer('http', 500, body('{"code":"LOCKED"}'))).toBe(true);
+    expect(classifyAttempt({ status: 500, protocol: 'soap', body: body(fault) })).toEqual({ kind: 'ok' });
   });
 });

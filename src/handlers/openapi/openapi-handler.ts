@@ -1,11 +1,12 @@
 import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { ConfigError, upstreamHttpError } from '../../core/errors';
+import { badUserInput, ConfigError, upstreamHttpError } from '../../core/errors';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { createMeshLogger } from './mesh-logger';
+import { encodePathArguments } from './encode-path-arguments';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
-import { forwardedHeaders } from '../forwarded-headers';
+import { forwardedHeaders, isValidHeaderValue } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
 import { firstEndpoint } from '../spec-location';
 import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
@@ -32,7 +33,12 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
     // Omnigraph calls fetch(url, init, context, info); we add headers, then
     // turn non-2xx answers into typed errors (its own ones leak upstream URLs).
     const fetchForOmnigraph = async (url: string, init: RequestInit = {}, requestContext?: GatewayContext) => {
-      const headers = { ...(init.headers as Record<string, string>), ...staticHeaders, ...forwardedHeaders(requestContext, forward) };
+      const operationHeaders = (init.headers ?? {}) as Record<string, string>;
+      // Header parameters come from arguments: a value no request may carry is the caller's error, not the endpoint's.
+      for (const [name, value] of Object.entries(operationHeaders)) {
+        if (typeof value === 'string' && !isValidHeaderValue(value)) throw badUserInput(`Header "${name}" cannot be sent: its value contains a control character`, { header: name });
+      }
+      const headers = { ...operationHeaders, ...staticHeaders, ...forwardedHeaders(requestContext, forward) };
       const response = await client.fetch(url, { ...init, headers });
       if (response.status < 200 || response.status > 299) {
         throw upstreamHttpError(source.name, response.status, await readErrorDetail(response));
@@ -42,7 +48,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
     let schema;
     try {
       const { document, baseDir } = await readOpenApiDocument(source.spec);
-      schema = await loadGraphQLSchemaFromOpenAPI(source.name, {
+      const loaded = await loadGraphQLSchemaFromOpenAPI(source.name, {
         source: document as never,
         cwd: baseDir,
         endpoint: firstEndpoint(source.endpoint),
@@ -51,6 +57,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
         logger: createMeshLogger(context.logger.child({ source: source.name })),
         selectQueryOrMutationField: Object.entries(source.operations ?? {}).map(([fieldName, type]) => ({ fieldName, type })),
       });
+      schema = encodePathArguments(loaded);
     } catch (error) {
       await client.close();
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];

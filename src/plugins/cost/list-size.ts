@@ -23,7 +23,7 @@ export type OnClamp = (argument: string, value: ValueNode) => void;
 /** A size out of range: refused, or clamped into [0, maxListSize] and reported. */
 function outOfRange(message: string, where: string, clamped: number, argument: GraphQLArgument, rules: ListSizeRules, onClamp: OnClamp): number {
   const literal = rules.outOfRange === 'clamp' ? astFromValue(clamped, argument.type) : null;
-  if (!literal) throw badUserInput(message, where);
+  if (!literal) throw badUserInput(message, { argument: where });
   onClamp(argument.name, literal);
   return clamped;
 }
