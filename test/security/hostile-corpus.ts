@@ -37,13 +37,13 @@ const json = { 'content-type': 'application/json' };
 const repeat = (count: number, make: (index: number) => string, separator = ' ') => Array.from({ length: count }, (_, index) => make(index)).join(separator);
 const post = (bff: HostileRequest['bff'], query: string, extra: Partial<HostileRequest> = {}) => ({ bff, body: { query }, headers: json, ...extra });
 
-async function corpusToken(options: { issuer?: string; secret?: string; expiresAt?: number; alg?: 'HS256' | 'HS512' } = {}): Promise<string> {
-  return new SignJWT({ scope: 'all' })
+async function corpusToken(options: { issuer?: string; secret?: string; expiresAt?: number | 'never'; alg?: 'HS256' | 'HS512' } = {}): Promise<string> {
+  const token = new SignJWT({ scope: 'all' })
     .setProtectedHeader({ alg: options.alg ?? 'HS256' })
     .setSubject('corpus-user')
-    .setIssuer(options.issuer ?? CORPUS_ISSUER)
-    .setExpirationTime(options.expiresAt ?? '5m')
-    .sign(new TextEncoder().encode(options.secret ?? CORPUS_JWT_SECRET));
+    .setIssuer(options.issuer ?? CORPUS_ISSUER);
+  if (options.expiresAt !== 'never') token.setExpirationTime(options.expiresAt ?? '5m');
+  return token.sign(new TextEncoder().encode(options.secret ?? CORPUS_JWT_SECRET));
 }
 
 function unsignedToken(): string {
@@ -141,6 +141,7 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'jwt: wrong issuer', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ issuer: 'https://evil.test' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: wrong key', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ secret: 'attacker-chosen-secret-0123456789abcdef' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: right secret, HS512 not allowed', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ alg: 'HS512' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
+    { name: 'jwt: valid signature, no exp claim', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ expiresAt: 'never' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: signature stripped', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${(await corpusToken()).replace(/\.[^.]+$/, '.')}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: no credentials', ...post('secure', '{ listCustomers { id } }'), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: unknown API key', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, 'x-api-key': 'guessed-key-0000000000000' } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
