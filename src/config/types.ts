@@ -4,6 +4,7 @@ import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
 import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
+import type { HttpServerLimits, ResolvedHttpServerLimits } from '../server/http-server-limits';
 
 export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
 
@@ -20,6 +21,8 @@ export interface LoomConfig {
   port?: number;
   /** Host `loom serve` binds. @default '127.0.0.1' */
   host?: string;
+  /** Client connection limits: header and request timeouts, most open connections (see HttpServerLimits). */
+  server?: HttpServerLimits;
   /** Production mode: masked errors, no suggestions. @default NODE_ENV === 'production' */
   production?: boolean;
   /** Directory that holds schema snapshots. @default './schema' */
@@ -32,6 +35,7 @@ export interface LoomConfig {
 export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
   readonly redis?: string;
   readonly observability?: ObservabilityOptions;
+  readonly server: ResolvedHttpServerLimits;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

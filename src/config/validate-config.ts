@@ -4,6 +4,7 @@ import { ConfigError } from '../errors';
 import { isUrl } from '../handlers/spec-location';
 import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';
+import { validateHttpServerLimits } from '../server/http-server-limits';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 
 const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
@@ -120,6 +121,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     redis: config.redis || undefined,
     port,
     host: config.host ?? '127.0.0.1',
+    server: validateHttpServerLimits(file, config.server),
     production: config.production ?? process.env.NODE_ENV === 'production',
     schemaDir: resolveLocation(configDir, config.schemaDir ?? './schema'),
     observability: validateObservabilityOptions(file, config.observability),

@@ -5,9 +5,12 @@ import { renderPortal } from './render-portal';
 import { readSmallBody } from './read-small-body';
 import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
+import { connectionsCheckingIntervalMs, DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from './http-server-limits';
 
 export interface HttpServerOptions {
   gateway: Gateway;
+  /** Timeouts and connection cap. @default the config's `server` block */
+  limits?: ResolvedHttpServerLimits;
 }
 
 export interface RunningServer {
@@ -83,8 +86,13 @@ export function createRequestListener(gateway: Gateway) {
   };
 }
 
-export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer(createRequestListener(gateway));
+export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  // A client that drips its headers or body is answered 408 and dropped: node's defaults (60 s, 300 s, swept every 30 s) held one for 321 s.
+  const server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(limits) },
+    createRequestListener(gateway),
+  );
+  server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
