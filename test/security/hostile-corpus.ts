@@ -148,6 +148,14 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'auth: no credentials', ...post('secure', '{ listCustomers { id } }'), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: unknown API key', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, 'x-api-key': 'guessed-key-0000000000000' } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: Basic credentials', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: 'Basic cm9vdDpyb290' } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
+    // The same refusals for clients that accept only application/json (Yoga's legacy mode would answer 200)
+    { name: 'accept: validation refusal, application/json only', ...post('web', '{ listCustomers { nope } }', { headers: { ...json, accept: 'application/json' } }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED' },
+    { name: 'accept: parse refusal, application/json only', ...post('web', '{ listCustomers { id ', { headers: { ...json, accept: 'application/json' } }), expectStatus: 400, expectCode: 'GRAPHQL_PARSE_FAILED' },
+    { name: 'accept: depth bomb, application/json only', ...post('web', `{ getCustomer(id: "1") { ${'... on Customer { '.repeat(40)}id${' }'.repeat(40)} } }`, { headers: { ...json, accept: 'application/json' } }), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
+    { name: 'accept: introspection on secure, application/json only', ...post('secure', '{ __schema { types { name } } }', { headers: { ...auth, accept: 'application/json' } }), expectStatus: 400, expectCode: 'INTROSPECTION_DISABLED' },
+    { name: 'accept: misspelled field on secure, any type', ...post('secure', '{ getCustomr(id: "1") { id } }', { headers: { ...auth, accept: '*/*' } }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED', expectNoSuggestion: true },
+    { name: 'accept: truncated JSON body, application/json only', bff: 'web', headers: { ...json, accept: 'application/json' }, rawBody: Buffer.from('{"query": "{ listCustomers { id '), expectStatus: 400, expectCode: 'BAD_REQUEST' },
+    { name: 'accept: mutation over GET, application/json only', bff: 'mobile', method: 'GET', headers: { accept: 'application/json' }, search: `query=${encodeURIComponent('mutation { createProduct(input: { name: "x", price: 1, currency: EUR }) { id } }')}`, expectStatus: 405 },
     // Network
     { name: 'ip: caller outside the allowlist', ...post('blocked', '{ listCustomers { id } }'), expectStatus: 403, expectCode: 'FORBIDDEN' },
   ];
