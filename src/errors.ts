@@ -14,6 +14,7 @@ export type LoomErrorCode =
   | `GRPC_${string}`
   | 'RATE_LIMITED'
   | 'RATE_LIMIT_UNAVAILABLE'
+  | 'SUBSCRIPTION_LIMIT_EXCEEDED'
   | 'COST_LIMIT_EXCEEDED'
   | 'DEPTH_LIMIT_EXCEEDED'
   | 'ALIAS_LIMIT_EXCEEDED'
@@ -113,6 +114,17 @@ export const rateLimitUnavailable = (retryAfterSeconds = 1) =>
   createLoomError('RATE_LIMIT_UNAVAILABLE', 'Rate limiting is unavailable; request refused', {
     httpStatus: 503,
     headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+
+/**
+ * A client already holds its most open subscriptions: 429, before any upstream
+ * call. No Retry-After: a slot frees when the client ends one of its own
+ * streams, not after a time.
+ */
+export const subscriptionLimitExceeded = (maxPerClient: number) =>
+  createLoomError('SUBSCRIPTION_LIMIT_EXCEEDED', `Too many open subscriptions: at most ${maxPerClient} per client; close one first`, {
+    httpStatus: 429,
+    extra: { limit: maxPerClient },
   });
 
 export const costLimitExceeded = (cost: number, maxCost: number) =>

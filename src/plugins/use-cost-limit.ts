@@ -1,5 +1,6 @@
 import { markReplaySafe } from './cache/replay/replay-safety';
 import type { Plugin } from 'graphql-yoga';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { costLimitExceeded } from '../errors';
 import { createQueryCostCalculator, type QueryCostOptions } from './cost/compute-query-cost';
 import { PolicyOptionError, requirePositiveInteger } from './limits/option-checks';
@@ -24,11 +25,20 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   } catch (error) {
     throw new PolicyOptionError('useCostLimit', (error as Error).message);
   }
+  const refusal = (args: ExecutionArgs): ExecutionResult | undefined => {
+    const cost = computeCost(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, { operationName: args.operationName });
+    return cost > maxCost ? { errors: [costLimitExceeded(cost, maxCost)] } : undefined;
+  };
   // The cost is a function of the document and variables: replay-safe.
   return markReplaySafe({
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = computeCost(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, { operationName: args.operationName });
-      if (cost > maxCost) setResultAndStopExecution({ errors: [costLimitExceeded(cost, maxCost)] });
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // A subscription is priced once, at subscribe, before its upstream stream opens.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   });
 }

@@ -9,6 +9,10 @@ import { CORPUS_ISSUER, CORPUS_JWT_SECRET } from './fixtures/secure-bff';
  *
  * Hostile queries never select `getProduct`: the normal traffic that runs
  * alongside uses it, so its upstream call count tells the two apart.
+ *
+ * Attacks that are not one request live beside their code: slow and surplus
+ * connections (slowloris) in test/server/http-server-limits.test.ts, floods
+ * of open subscriptions in test/plugins/rate-limit/subscriptions-over-sse.test.ts.
  */
 export interface HostileRequest {
   readonly name: string;
