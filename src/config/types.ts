@@ -4,7 +4,7 @@ import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
 import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
-import type { HttpServerLimits, ResolvedHttpServerLimits } from '../server/http-server-limits';
+import type { HttpServerLimits, ResolvedHttpServerLimits } from './http-server-limits';
 
 export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
 

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors';
 import { isUrl } from '../handlers/spec-location';
 import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';
-import { validateHttpServerLimits } from '../server/http-server-limits';
+import { validateHttpServerLimits } from './http-server-limits';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 
 const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;

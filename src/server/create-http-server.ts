@@ -5,7 +5,7 @@ import { renderPortal } from './render-portal';
 import { readSmallBody } from './read-small-body';
 import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
-import { connectionsCheckingIntervalMs, DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from './http-server-limits';
+import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../config/http-server-limits';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -84,6 +84,16 @@ export function createRequestListener(gateway: Gateway) {
     }
     sendJson(res, 404, { error: 'not found', bffs: [...gateway.bffs.values()].map((bff) => bff.endpoint) });
   };
+}
+
+/**
+ * How often node:http looks for connections past their timeout. Its default,
+ * 30 s, would let a slow client hold a connection up to 30 s past
+ * `headersTimeoutMs`; the sweep is a walk over open connections, cheap at
+ * `maxConnections`.
+ */
+function connectionsCheckingIntervalMs(limits: ResolvedHttpServerLimits): number {
+  return Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)));
 }
 
 export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {

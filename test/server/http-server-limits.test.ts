@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { startOrdersBackend, type OrdersBackend } from '../../demo/orders-backend';
 import { validateConfig } from '../../src/config/validate-config';
-import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from '../../src/server/http-server-limits';
+import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from '../../src/config/http-server-limits';
 import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 interface RawConnection {

@@ -6,7 +6,6 @@ import type { GatewayContext } from '../../handlers/types';
 import { requirePositiveInteger } from '../limits/option-checks';
 import { clientAddress } from './rate-limit-rules';
 import { createSubscriptionSlots, releaseWhenDone } from './subscription-slots';
-import { asGatewayContext } from './use-rate-limit';
 
 export interface SubscriptionLimitOptions {
   /**
@@ -20,7 +19,9 @@ export interface SubscriptionLimitOptions {
 }
 
 /** Who holds a subscription: an authenticated identity, else the caller's address. */
-function clientOf(context: GatewayContext, trustForwardedFor: boolean): string {
+function clientOf(contextValue: object, trustForwardedFor: boolean): string {
+  // Yoga types the context as its initial one; at subscribe it is Loom's (auth has set `identity`).
+  const context = contextValue as GatewayContext;
   const { identity } = context;
   if (identity && identity.kind !== 'anonymous' && identity.subject) return `${identity.kind}:${identity.subject}`;
   return `ip:${clientAddress(context, trustForwardedFor) ?? 'unknown'}`;
@@ -38,7 +39,7 @@ export function useSubscriptionLimit({ maxPerClient = 10, trustForwardedFor = fa
   const slots = createSubscriptionSlots(maxPerClient);
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
-      const release = slots.acquire(clientOf(asGatewayContext(args.contextValue), trustForwardedFor));
+      const release = slots.acquire(clientOf(args.contextValue, trustForwardedFor));
       if (!release) {
         setResultAndStopExecution({ errors: [subscriptionLimitExceeded(maxPerClient)] });
         return;

@@ -42,13 +42,3 @@ export function validateHttpServerLimits(file: string, raw: unknown): ResolvedHt
   }
   return Object.freeze({ headersTimeoutMs: limits.headersTimeoutMs, requestTimeoutMs: limits.requestTimeoutMs, maxConnections: limits.maxConnections });
 }
-
-/**
- * How often node:http looks for connections past their timeout. Its default,
- * 30 s, would let a slow client hold a connection up to 30 s past
- * `headersTimeoutMs`; the sweep is a walk over open connections, cheap at
- * `maxConnections`.
- */
-export function connectionsCheckingIntervalMs(limits: ResolvedHttpServerLimits): number {
-  return Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)));
-}
