@@ -5,11 +5,12 @@ import { createGatewayPlugins } from './gateway-plugins';
 import { useIntrospectionPolicy } from './use-introspection-policy';
 import { useDirectSourceExecution } from './use-direct-source-execution';
 import type { DirectSourceRouter } from '../compose/direct-source-router';
-import type { BffDefinition, PolicyContext } from './define-bff';
-import type { GatewayContext } from '../handlers/types';
+import type { BffDefinition } from './define-bff';
+import type { PolicyContext } from '../plugins/policy-context';
+import type { GatewayContext } from '../core/context';
 import { useBodyLimit } from '../plugins/http/use-body-limit';
 import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
-import { replayKeyHeaders } from '../plugins/cache/replay/replay-safety';
+import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
@@ -76,6 +77,8 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
       ...policies,
+      // Last: it learns a replayable answer's headers after every policy has set them.
+      ...(replay?.enabled ? [replay.plugin] : []),
     ],
   });
   return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };

@@ -1,6 +1,6 @@
 import { validateSchema, type GraphQLSchema } from 'graphql';
 import { pruneSchema } from '@graphql-tools/utils';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { filterView } from './view/filter-view';
 import { parseArgumentSettings } from './view/argument-settings';
 import { applyRootArguments } from './view/root-arguments';

@@ -1,8 +1,5 @@
-import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
-import type { Logger } from '../logger';
+import type { PolicyContext } from '../plugins/policy-context';
 import type { SubscriptionLimitOptions } from '../plugins/rate-limit/use-subscription-limit';
 
 /**
@@ -47,23 +44,6 @@ export interface BffViewOptions {
    * Every other option uses the gateway's names, before renaming.
    */
   renames?: Record<string, string>;
-}
-
-/** Everything a policy factory may need from the gateway, given once per BFF at start-up. */
-export interface PolicyContext {
-  readonly bffName: string;
-  /** This BFF's schema (the trimmed view). */
-  readonly schema: GraphQLSchema;
-  readonly production: boolean;
-  readonly logger: Logger;
-  /** Shared Redis connection, when the config names one. */
-  readonly redis?: Redis;
-  /** Key prefix for anything this BFF stores in Redis. */
-  readonly redisKeyPrefix: string;
-  /** The gateway's Prometheus registry. */
-  readonly metrics: Registry;
-  /** Register a check that /readyz runs. */
-  addReadinessCheck(name: string, check: () => Promise<boolean> | boolean): void;
 }
 
 /** A policy: an envelop plugin, or a factory that builds one from the BFF's context. One line in a BFF file. */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 
 /** A BFF's name is its file name; it must be a valid URL segment (the config's rule for bff names). */
 const BFF_FILE = /^([a-z][a-z0-9-]*)\.ts$/;

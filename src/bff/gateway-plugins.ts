@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { PolicyContext } from './define-bff';
+import type { PolicyContext } from '../plugins/policy-context';
 import { useRequestRecord } from '../observability/use-request-record';
 import { useRequestTracing } from '../observability/use-request-tracing';
 import { useRequestMetrics } from '../observability/use-request-metrics';

@@ -1,5 +1,5 @@
-import { requireDefault } from '../config/load-config';
-import { ConfigError } from '../errors';
+import { requireDefault } from '../core/require-default';
+import { ConfigError } from '../core/errors';
 import type { BffDefinition } from './define-bff';
 
 /** Loads a BFF file (TypeScript through tsx/jest) and checks its shape. */

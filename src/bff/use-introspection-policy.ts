@@ -1,6 +1,6 @@
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { introspectionDisabled } from '../errors';
+import { introspectionDisabled } from '../core/errors';
 
 const INTROSPECTION_ENTRY_POINTS = new Set(['__schema', '__type']);
 

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { buildSchema, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
-import { loadConfig } from '../config/load-config';
-import { composeBffSchemas, displayPath, type ComposedBffSchema } from '../compose/compose-bff-schemas';
+import { loadConfig } from './load-config';
+import { composeBffSchemas, displayPath, type ComposedBffSchema } from './compose-bff-schemas';
 import { loadPersistedManifest } from '../plugins/persisted/load-persisted-manifest';
-import { createLogger } from '../logger';
-import type { CliIo } from './main';
+import { createLogger } from '../core/logger';
+import type { CliIo } from './cli-io';
 
 export interface CheckCommandOptions {
   configFile: string;

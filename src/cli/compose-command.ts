@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadConfig } from '../config/load-config';
-import { composeBffSchemas, displayPath } from '../compose/compose-bff-schemas';
-import { createLogger } from '../logger';
-import type { CliIo } from './main';
+import { loadConfig } from './load-config';
+import { composeBffSchemas, displayPath } from './compose-bff-schemas';
+import { createLogger } from '../core/logger';
+import type { CliIo } from './cli-io';
 
 export interface ComposeCommandOptions {
   configFile: string;

@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
+import type { CliIo } from './cli-io';
+
+export type { CliIo };
+
 /**
  * Commands load when run: `serve` starts faster without the schema differ and
  * the spec importers. `require`, not `import()`: under tsx a dynamic import
@@ -25,10 +29,6 @@ Options:
   -h, --help            show this help
 `;
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 

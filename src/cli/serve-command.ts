@@ -1,10 +1,9 @@
-import { loadConfig } from '../config/load-config';
+import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
 import { listen } from '../server/create-http-server';
-import { createLogger } from '../logger';
+import { createLogger } from '../core/logger';
 import { setupTracing } from '../observability/setup-tracing';
-import { startDemoBackends } from '../../demo/start-demo-backends';
-import type { CliIo } from './main';
+import type { CliIo } from './cli-io';
 
 export interface ServeOptions {
   configFile: string;
@@ -18,6 +17,9 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
+    // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startDemoBackends } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
     const backends = await startDemoBackends();
     stops.push(() => backends.close());
   }

@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { Registry } from 'prom-client';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { loadSource } from '../handlers/registry';
-import { createSilentLogger } from '../logger';
+import { createSilentLogger } from '../core/logger';
 import type { SourceOptions } from '../config/types';
-import type { CliIo } from './main';
+import type { CliIo } from './cli-io';
 
 export interface SourcesAddOptions {
   configFile: string;

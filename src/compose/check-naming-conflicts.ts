@@ -1,5 +1,5 @@
 import { isEnumType, isInputObjectType, isScalarType, isSpecifiedScalarType, printType, type GraphQLSchema } from 'graphql';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 
 export interface NamedSchema {
   readonly name: string;

@@ -3,10 +3,11 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import { Subschema, type SubschemaConfig } from '@graphql-tools/delegate';
 import type { Registry } from 'prom-client';
 import { loadSource } from '../handlers/registry';
-import type { ResolvedConfig, SourceOptions } from '../config/types';
+import type { SourceOptions } from '../handlers/source-options';
+import type { LinkConfig } from './link-config';
 import type { LoadedSource } from '../handlers/types';
-import type { Logger } from '../logger';
-import { ConfigError } from '../errors';
+import type { Logger } from '../core/logger';
+import { ConfigError } from '../core/errors';
 import { createRenameTransforms } from './rename-transforms';
 import { checkNamingConflicts } from './check-naming-conflicts';
 import { createLinks, type LinkableSource } from './create-links';
@@ -22,13 +23,20 @@ export interface ComposedGateway {
   close(): Promise<void>;
 }
 
+/** The part of a validated config that makes the graph: sources, links and where relative specs resolve. */
+export interface GraphConfig {
+  readonly sources: readonly SourceOptions[];
+  readonly links: readonly LinkConfig[];
+  readonly configDir: string;
+}
+
 export interface ComposeOptions {
   logger: Logger;
   metrics: Registry;
 }
 
 /** Loads every source in parallel; if one fails, the others are closed and the first error is thrown. */
-export async function loadSources(config: ResolvedConfig, { logger, metrics }: ComposeOptions): Promise<LoadedSource[]> {
+export async function loadSources(config: Pick<GraphConfig, 'sources' | 'configDir'>, { logger, metrics }: ComposeOptions): Promise<LoadedSource[]> {
   const settled = await Promise.allSettled(
     config.sources.map((source) => loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }), metrics })),
   );
@@ -49,7 +57,7 @@ export function toSubschema(source: LoadedSource, options?: SourceOptions): Subs
 }
 
 /** Stitches loaded sources and the config's links into one schema; fails on unresolved naming conflicts. */
-export function stitchSources(config: Pick<ResolvedConfig, 'sources' | 'links'>, sources: readonly LoadedSource[]): { schema: GraphQLSchema; directRouter: DirectSourceRouter } {
+export function stitchSources(config: Pick<GraphConfig, 'sources' | 'links'>, sources: readonly LoadedSource[]): { schema: GraphQLSchema; directRouter: DirectSourceRouter } {
   const linkable: Array<LinkableSource & MergeableSource> = sources.map((source) => {
     const options = config.sources.find((candidate) => candidate.name === source.name);
     const subschema = new Subschema(toSubschema(source, options));
@@ -76,7 +84,7 @@ export function stitchSources(config: Pick<ResolvedConfig, 'sources' | 'links'>,
 }
 
 /** Loads the sources and stitches them into one gateway schema. */
-export async function composeGateway(config: ResolvedConfig, options: ComposeOptions): Promise<ComposedGateway> {
+export async function composeGateway(config: GraphConfig, options: ComposeOptions): Promise<ComposedGateway> {
   const sources = await loadSources(config, options);
   const close = async () => {
     await Promise.allSettled(sources.map((source) => source.close?.()));

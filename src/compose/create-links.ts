@@ -13,7 +13,7 @@ import DataLoader from 'dataloader';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
 import type { IResolvers } from '@graphql-tools/utils';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { findBatchEndpoints } from '../handlers/find-batch-endpoints';
 import type { BatchEndpoint } from '../handlers/types';
 import type { LinkConfig } from './link-config';

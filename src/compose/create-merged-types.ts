@@ -1,7 +1,7 @@
 import { getNamedType, getNullableType, GraphQLList, isListType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { MergedTypeConfig, Subschema } from '@graphql-tools/delegate';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { selectionWithKey, valuesByKey } from './match-by-key';
 import { findBatchEndpoints } from '../handlers/find-batch-endpoints';
 import type { EntityMergeOptions } from '../handlers/types';

@@ -1,5 +1,5 @@
 import { Kind, type FieldNode, type SelectionSetNode } from 'graphql';
-import { missingKey } from '../errors';
+import { missingKey } from '../core/errors';
 
 // A batch query must return each entity's key so results can be matched by
 // key, not position. The extended selection set is memoized per original node,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 
 /** `server` in mesh.config.ts: how long a client may take to send a request, and how many may be connected. */
 export interface HttpServerLimits {

@@ -1,4 +1,3 @@
 export { defineConfig } from './define-config';
-export { loadConfig } from './load-config';
 export { validateConfig } from './validate-config';
 export type { LoomConfig, ResolvedConfig, SourceOptions } from './types';

@@ -1,12 +1,23 @@
-import type { OpenApiSourceOptions } from '../handlers/openapi/openapi-source-options';
-import type { GrpcSourceOptions } from '../handlers/grpc/grpc-source-options';
-import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
-import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
+import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
 import type { HttpServerLimits, ResolvedHttpServerLimits } from './http-server-limits';
 
-export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
+export type { SourceOptions };
+
+/** The shared Redis and how long its users wait for it. */
+export interface RedisOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
+  url: string;
+  /**
+   * Deadline of each Redis operation of a policy (a rate-limit charge, a cache
+   * read or write), in ms. Past it Redis counts as down: the rate limit applies
+   * its `failMode`, the cache misses. @default 100
+   */
+  commandTimeoutMs?: number;
+  /** Deadline of the Redis readiness probes (PING) behind /readyz, in ms. @default 500 */
+  readinessTimeoutMs?: number;
+}
 
 export interface LoomConfig {
   /** Upstream sources; each becomes a subschema. */
@@ -15,8 +26,8 @@ export interface LoomConfig {
   links?: LinkConfig[];
   /** BFF name -> BFF file (relative to the config). Each is served at `/<name>/graphql`. */
   bffs: Record<string, string>;
-  /** Redis URL for shared state (rate limits, cache). In memory when unset. */
-  redis?: string;
+  /** Redis for shared state (rate limits, cache): a URL or options. In memory when unset. */
+  redis?: string | RedisOptions;
   /** Port `loom serve` listens on. @default 4000 */
   port?: number;
   /** Host `loom serve` binds. @default '127.0.0.1' */
@@ -33,7 +44,7 @@ export interface LoomConfig {
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
 export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
-  readonly redis?: string;
+  readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
   readonly server: ResolvedHttpServerLimits;
   /** The config file, or '<inline>' for configs built in code. */

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
-import type { LoomConfig, ResolvedConfig, SourceOptions } from './types';
+import type { LoomConfig, RedisOptions, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';
 import { validateHttpServerLimits } from './http-server-limits';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../plugins/stores/with-redis-deadline';
+import { DEFAULT_REDIS_READINESS_TIMEOUT_MS } from '../plugins/stores/redis-health';
 
 const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -54,6 +56,9 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   }
   if (source.kind === 'graphql' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
   if (source.kind === 'grpc' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
+  if (source.kind === 'grpc' && source.connectTimeoutMs !== undefined && !(Number.isFinite(source.connectTimeoutMs) && source.connectTimeoutMs > 0)) {
+    throw new ConfigError(`${named}: connectTimeoutMs must be a positive number`);
+  }
   if (source.timeoutMs !== undefined && !(Number.isFinite(source.timeoutMs) && source.timeoutMs > 0)) {
     throw new ConfigError(`${named}: timeoutMs must be a positive number`);
   }
@@ -78,6 +83,29 @@ function resolvePaths(configDir: string, source: SourceOptions): SourceOptions {
     case 'graphql':
       return { ...source, sdl: source.sdl && resolveLocation(configDir, source.sdl) };
   }
+}
+
+/** A deadline that waits longer than this is no deadline: a stalled Redis would still stall every request. */
+const MAX_REDIS_TIMEOUT_MS = 60_000;
+
+function validateRedisOptions(file: string, raw: LoomConfig['redis']): Required<RedisOptions> | undefined {
+  // Unset, or an empty environment variable (`redis: process.env.LOOM_REDIS_URL`): in memory.
+  if (!raw) return undefined;
+  const options: RedisOptions = typeof raw === 'string' ? { url: raw } : raw;
+  if (!options || typeof options !== 'object') throw new ConfigError(`${file}: redis must be a URL or an object with a url`);
+  if (typeof options.url !== 'string' || options.url === '') throw new ConfigError(`${file}: redis: url must be a non-empty string`);
+  const resolved = {
+    url: options.url,
+    commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    readinessTimeoutMs: options.readinessTimeoutMs ?? DEFAULT_REDIS_READINESS_TIMEOUT_MS,
+  };
+  for (const name of ['commandTimeoutMs', 'readinessTimeoutMs'] as const) {
+    const value = resolved[name];
+    if (!Number.isInteger(value) || value < 1 || value > MAX_REDIS_TIMEOUT_MS) {
+      throw new ConfigError(`${file}: redis: ${name} must be an integer from 1 to ${MAX_REDIS_TIMEOUT_MS} (ms), got ${JSON.stringify(value)}`);
+    }
+  }
+  return resolved;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -118,7 +146,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     sources,
     links: config.links ?? [],
     bffs,
-    redis: config.redis || undefined,
+    redis: validateRedisOptions(file, config.redis),
     port,
     host: config.host ?? '127.0.0.1',
     server: validateHttpServerLimits(file, config.server),

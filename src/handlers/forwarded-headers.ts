@@ -1,4 +1,4 @@
-import type { GatewayContext } from './types';
+import type { GatewayContext } from '../core/context';
 
 /** Picks the configured client request headers to send upstream (lower-case names). */
 export function forwardedHeaders(context: GatewayContext | undefined, names: readonly string[]): Record<string, string> {

@@ -3,7 +3,7 @@ import { grpcHandler } from './grpc/grpc-handler';
 import { soapHandler } from './soap/soap-handler';
 import { graphqlHandler } from './graphql/graphql-handler';
 import { wrapSourceExecutor } from '../upstream/wrap-source-executor';
-import type { SourceOptions } from '../config/types';
+import type { SourceOptions } from './source-options';
 import type { HandlerContext, LoadedSource, SourceKind } from './types';
 
 /** Every handler, keyed by kind; the compiler checks the map is complete. */
@@ -30,5 +30,5 @@ function loadWithHandler(source: SourceOptions, context: HandlerContext): Promis
 /** Loads a source with its handler and wraps its executor in the upstream policies. */
 export async function loadSource(source: SourceOptions, context: HandlerContext): Promise<LoadedSource> {
   const loaded = await loadWithHandler(source, context);
-  return { ...loaded, executor: wrapSourceExecutor(source, loaded, context) };
+  return { ...loaded, executor: wrapSourceExecutor(source, loaded.executor, context) };
 }

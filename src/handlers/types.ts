@@ -1,10 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
-import type { Registry } from 'prom-client';
-import type { Logger } from '../logger';
 import type { UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
+import type { UpstreamContext } from '../upstream/upstream-source';
 
-export type SourceKind = 'openapi' | 'grpc' | 'soap' | 'graphql';
+import type { SourceKind } from '../core/source-kind';
+
+export type { SourceKind };
 
 /** Options every source kind shares. Kind-specific options extend this in the handler's folder. */
 export interface BaseSourceOptions {
@@ -49,12 +50,9 @@ export interface SourceRenameOptions {
   rootFields?: Record<string, string>;
 }
 
-export interface HandlerContext {
+export interface HandlerContext extends UpstreamContext {
   /** Directory that relative spec paths resolve against (the config file's directory). */
   readonly configDir: string;
-  readonly logger: Logger;
-  /** The gateway's Prometheus registry (upstream metrics, breaker state). */
-  readonly metrics: Registry;
 }
 
 /**
@@ -92,22 +90,4 @@ export interface LoadedSource {
 export interface SourceHandler<Options extends BaseSourceOptions> {
   readonly kind: SourceKind;
   load(source: Options, context: HandlerContext): Promise<LoadedSource>;
-}
-
-/** What Loom puts in the GraphQL context of every request, as handlers see it. */
-export interface GatewayContext {
-  request?: Request;
-  /** Per-request identity set by the auth policies. */
-  identity?: RequestIdentity;
-  /** Per-request state keyed by whoever needs it (dataloaders, call counts). */
-  [key: string]: unknown;
-}
-
-export interface RequestIdentity {
-  /** JWT subject or API key id. */
-  subject?: string;
-  plan?: string;
-  scopes: readonly string[];
-  kind: 'jwt' | 'apiKey' | 'anonymous';
-  claims?: Record<string, unknown>;
 }

@@ -3,8 +3,8 @@ import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventi
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor, type MaybeAsyncIterable, type MaybePromise } from '@graphql-tools/utils';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../logger';
-import { rootFieldsOfRequest } from '../upstream/execution-request-fields';
+import type { Logger } from '../core/logger';
+import { rootFieldsOfRequest } from '../core/execution-request-fields';
 import { getUpstreamMetrics } from './gateway-metrics';
 import { getRecordOfContext } from './request-record';
 import { getTracer, isPromiseLike, SPAN_ATTRIBUTES } from './tracing-constants';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 
 /** `observability` in mesh.config.ts. */
 export interface ObservabilityOptions {

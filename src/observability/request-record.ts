@@ -53,5 +53,6 @@ export function getRequestRecord(request: Request | undefined): RequestRecord | 
 /** The record of the request a GraphQL context belongs to (executors receive that context). */
 export function getRecordOfContext(context: unknown): RequestRecord | undefined {
   const request = (context as { request?: unknown } | null | undefined)?.request;
-  return request instanceof Object ? records.get(request as Request) : undefined;
+  // typeof, not instanceof Object: a Request made in another realm (a vm, a test sandbox) is no instance of this realm's Object.
+  return typeof request === 'object' && request !== null ? records.get(request as Request) : undefined;
 }

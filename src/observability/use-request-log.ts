@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../logger';
+import type { Logger } from '../core/logger';
 import { getRequestRecord, type RequestRecord } from './request-record';
 import { sanitizeHeaders } from './sanitize-headers';
 

@@ -1,9 +1,9 @@
-import { markReplaySafe } from './cache/replay/replay-safety';
+import { markReplaySafe } from './shared/replay-safety';
 import type { Plugin } from 'graphql-yoga';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
-import { costLimitExceeded } from '../errors';
+import { costLimitExceeded } from '../core/errors';
 import { createQueryCostCalculator, type QueryCostOptions } from './cost/compute-query-cost';
-import { PolicyOptionError, requirePositiveInteger } from './limits/option-checks';
+import { PolicyOptionError, requirePositiveInteger } from './shared/option-checks';
 
 export interface CostLimitOptions extends QueryCostOptions {
   /** Most an operation may cost (see computeQueryCost: 1 per field, lists multiplied by `first`/`limit` or the default list size). @default 1000 */

@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
 import { usePersistedOperations as useYogaPersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { ConfigError, persistedQueryNotFound } from '../errors';
-import type { PolicyContext } from '../bff/define-bff';
+import { ConfigError, persistedQueryNotFound } from '../core/errors';
+import type { PolicyContext } from './policy-context';
 import {
   compilePersistedManifest,
   loadPersistedManifest,

@@ -4,22 +4,16 @@ import { composeGateway, type ComposedGateway } from '../compose/compose-gateway
 import { createBffApp, type BffApp } from '../bff/create-bff-app';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { ResolvedConfig } from '../config/types';
-import { createSilentLogger, type Logger } from '../logger';
+import { createSilentLogger, type Logger } from '../core/logger';
+import { createGatewayFetch } from './gateway-routes';
+import type { GatewayParts, ReadinessCheck } from './gateway-parts';
 
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<boolean> | boolean;
-}
+export type { GatewayParts, ReadinessCheck };
 
-/** Everything one Loom process serves: the composed graph and one app per BFF. */
-export interface Gateway {
-  readonly config: ResolvedConfig;
-  readonly composed: ComposedGateway;
-  readonly bffs: ReadonlyMap<string, BffApp>;
-  readonly metrics: Registry;
-  readonly logger: Logger;
-  readonly redis?: Redis;
-  readonly readinessChecks: readonly ReadinessCheck[];
+/** A running gateway: its parts, and its whole HTTP surface as one Fetch handler (no socket needed). */
+export interface Gateway extends GatewayParts {
+  /** Answers any request of the HTTP surface: /<bff>/graphql, /healthz, /readyz, /metrics, /. */
+  fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -38,7 +32,7 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const composed = await composeGateway(config, { logger, metrics });
-  const redis = config.redis ? connectRedis(config.redis, logger) : undefined;
+  const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
   const bffs = new Map<string, BffApp>();
@@ -57,6 +51,8 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
             logger: logger.child({ bff: name }),
             redis,
             redisKeyPrefix: `loom:${name}:`,
+            redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
+            redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
             metrics,
             addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
           },
@@ -68,14 +64,10 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
     redis?.disconnect();
     throw error;
   }
+  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks };
   return {
-    config,
-    composed,
-    bffs,
-    metrics,
-    logger,
-    redis,
-    readinessChecks,
+    ...parts,
+    fetch: createGatewayFetch(parts),
     close: async () => {
       await Promise.allSettled([...bffs.values()].map((app) => app.yoga.dispose?.()));
       await composed.close();

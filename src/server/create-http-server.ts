@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Gateway } from './create-gateway';
-import { renderPortal } from './render-portal';
-import { readSmallBody } from './read-small-body';
+import { createServerAdapter } from '@whatwg-node/server';
 import type { BffApp } from '../bff/create-bff-app';
-import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../config/http-server-limits';
+import type { Gateway } from './create-gateway';
+import { findBffApp } from './gateway-routes';
+import { readSmallBody } from './read-small-body';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -20,69 +20,34 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readiness(gateway: Gateway) {
-  const checks = await Promise.all(
-    gateway.readinessChecks.map(async ({ name, check }) => {
-      try {
-        return { name, ok: await check() };
-      } catch {
-        return { name, ok: false };
-      }
-    }),
-  );
-  const sources = gateway.composed.sources.map((source) => ({ name: source.name, kind: source.kind, loaded: true }));
-  // Upstream endpoint health is information, not readiness: an open breaker must not pull every gateway instance.
-  return { ready: checks.every((check) => check.ok), sources, checks, upstreams: describeUpstreamHealth(gateway.metrics) };
-}
-
 /**
  * POST bodies up to this size are read here and handed to Yoga whole, which
  * spares it streaming them through its body limiters; larger ones stream.
  */
 const PRE_READ_BYTES = 1_048_576;
 
+/** A repeated public cache hit is answered here, before Yoga (see createResponseReplay). */
 function serveBff(app: BffApp, req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) {
-  if (app.replay) app.replay.handle(req, res, body, () => void app.yoga(req, res));
+  if (app.replay) app.replay.handle(req, res, body, (serverContext) => void app.yoga.handle(req, res, serverContext as Record<string, unknown>));
   else void app.yoga(req, res);
 }
 
-/** One port: /<bff>/graphql for each BFF, /healthz, /readyz, /metrics and the portal at /. */
+/**
+ * The node:http adapter over `gateway.fetch`. BFF endpoints keep two measured
+ * shortcuts: small POST bodies are read whole before Yoga, and response replay
+ * answers repeated public cache hits without the request pipeline; Yoga then
+ * handles the node request itself, which saves building a Fetch Request.
+ * Everything else (/healthz, /readyz, /metrics, /) goes through gateway.fetch.
+ */
 export function createRequestListener(gateway: Gateway) {
+  const viaFetch = createServerAdapter((request: Request) => gateway.fetch(request));
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    const bffName = path.split('/')[1];
-    const app = bffName ? gateway.bffs.get(bffName) : undefined;
-    if (app && (path === app.endpoint || path.startsWith(`${app.endpoint}/`))) {
-      if (path !== app.endpoint) void app.yoga(req, res);
-      else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
-      else serveBff(app, req, res, undefined);
-      return;
-    }
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
-      void readiness(gateway).then((report) => sendJson(res, report.ready ? 200 : 503, report));
-      return;
-    }
-    if (path === '/metrics') {
-      void gateway.metrics.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': gateway.metrics.contentType });
-        res.end(text);
-      });
-      return;
-    }
-    if (path === '/') {
-      const html = renderPortal(gateway);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(html);
-      return;
-    }
-    sendJson(res, 404, { error: 'not found', bffs: [...gateway.bffs.values()].map((bff) => bff.endpoint) });
+    const app = findBffApp(gateway.bffs, path);
+    if (!app) return void viaFetch(req, res);
+    if (path !== app.endpoint) void app.yoga(req, res);
+    else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
+    else serveBff(app, req, res, undefined);
   };
 }
 

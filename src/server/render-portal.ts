@@ -1,10 +1,10 @@
-import type { Gateway } from './create-gateway';
+import type { GatewayParts } from './gateway-parts';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
 
 /** The developer portal at `/`: every BFF, the sources behind it, and where to query it. */
-export function renderPortal(gateway: Gateway): string {
+export function renderPortal(gateway: GatewayParts): string {
   const sources = gateway.composed.sources.map((source) => `<li><b>${escapeHtml(source.name)}</b> (${source.kind})</li>`).join('');
   const bffs = [...gateway.bffs.values()]
     .map((bff) => {

@@ -1,9 +1,9 @@
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import type { Registry } from 'prom-client';
-import { upstreamTimeout, upstreamUnavailable } from '../errors';
+import { upstreamTimeout, upstreamUnavailable } from '../core/errors';
 import { injectTraceHeaders } from '../observability/inject-trace-headers';
 import { recordUpstreamRetry } from '../observability/record-upstream-retry';
-import type { Logger } from '../logger';
+import type { Logger } from '../core/logger';
 import { backoffDelayMs, timerSleep, type Sleep } from './backoff-delay';
 import { CIRCUIT_STATE_VALUE } from './circuit-breaker';
 import { createEndpointPool, type EndpointHealth, type EndpointPool, type UpstreamEndpoint } from './endpoint-pool';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 
 /** Retries with exponential backoff and full jitter, for idempotent calls only. */
 export interface RetryOptions {

@@ -1,7 +1,7 @@
 import { type ExecutionRequest, type ExecutionResult, type Executor } from '@graphql-tools/utils';
-import { upstreamTimeout } from '../errors';
+import { upstreamTimeout } from '../core/errors';
 import { getRecordOfContext } from '../observability/request-record';
-import { failedResult, rootFieldsOfRequest } from './execution-request-fields';
+import { failedResult, rootFieldsOfRequest } from '../core/execution-request-fields';
 import { runInUpstreamCall, type UpstreamCallContext } from './upstream-call-context';
 
 export interface CallDeadlineOptions {

@@ -1,7 +1,7 @@
 import { isAsyncIterable, type ExecutionRequest, type Executor } from '@graphql-tools/utils';
-import { upstreamUnavailable } from '../errors';
+import { upstreamUnavailable } from '../core/errors';
 import type { CircuitBreaker } from './circuit-breaker';
-import { errorCodesOf, failedResult } from './execution-request-fields';
+import { errorCodesOf, failedResult } from '../core/execution-request-fields';
 
 /** Result codes that mean the upstream (not the caller) failed; they count against the breaker. */
 export const BREAKER_FAILURE_CODES: ReadonlySet<string> = new Set([

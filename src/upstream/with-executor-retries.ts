@@ -1,6 +1,6 @@
 import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor } from '@graphql-tools/utils';
 import { backoffDelayMs, timerSleep, type Sleep } from './backoff-delay';
-import { errorCodesOf } from './execution-request-fields';
+import { errorCodesOf } from '../core/execution-request-fields';
 import type { RetryBudget } from './retry-budget';
 import type { ResolvedRetryOptions } from './upstream-policy-options';
 

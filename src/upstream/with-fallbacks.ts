@@ -1,6 +1,6 @@
 import { print, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor } from '@graphql-tools/utils';
-import { coordinateOf, failedResult, rootFieldsOfRequest, type RootField } from './execution-request-fields';
+import { coordinateOf, failedResult, rootFieldsOfRequest, type RootField } from '../core/execution-request-fields';
 import type { FallbackOption } from './upstream-policy-options';
 
 /** Codes that mean "the source is down": only these are replaced by a fallback (a 404 or a validation error is not). */

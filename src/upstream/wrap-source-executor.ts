@@ -1,11 +1,10 @@
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { OperationTypeNode } from 'graphql';
-import type { SourceOptions } from '../config/types';
-import type { HandlerContext, LoadedSource } from '../handlers/types';
+import type { SourceKind } from '../core/source-kind';
 import { instrumentExecutor } from '../observability/instrument-executor';
 import { recordUpstreamRetry } from '../observability/record-upstream-retry';
 import { CIRCUIT_STATE_VALUE, createCircuitBreaker } from './circuit-breaker';
-import { operationTypeOf, rootFieldsOfRequest } from './execution-request-fields';
+import { operationTypeOf, rootFieldsOfRequest } from '../core/execution-request-fields';
 import { createRetryBudget } from './retry-budget';
 import { registerUpstreamHealth } from './upstream-health-board';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
@@ -14,6 +13,7 @@ import { withCallDeadline } from './with-call-deadline';
 import { withExecutorBreaker } from './with-executor-breaker';
 import { withExecutorRetries } from './with-executor-retries';
 import { withFallbacks } from './with-fallbacks';
+import type { UpstreamContext, UpstreamSource } from './upstream-source';
 
 /**
  * Whether a call may be repeated. `retryNonIdempotent` and
@@ -21,7 +21,7 @@ import { withFallbacks } from './with-fallbacks';
  * RPC (GraphQL, SOAP, gRPC) then go by the operation type (queries are reads);
  * for REST the HTTP client decides by method (undefined here).
  */
-export function idempotencyOf(kind: SourceOptions['kind'], policy: ResolvedUpstreamPolicy, request: ExecutionRequest): boolean | undefined {
+export function idempotencyOf(kind: SourceKind, policy: ResolvedUpstreamPolicy, request: ExecutionRequest): boolean | undefined {
   if (policy.retry.retryNonIdempotent) return true;
   const fields = rootFieldsOfRequest(request);
   if (fields.length > 0 && fields.every((field) => policy.retry.idempotentOperations.has(field.fieldName))) return true;
@@ -30,7 +30,7 @@ export function idempotencyOf(kind: SourceOptions['kind'], policy: ResolvedUpstr
 }
 
 /** gRPC has no HTTP client: its breaker and retries (on GRPC_UNAVAILABLE) wrap the executor, one breaker per source. */
-function wrapRpcExecutor(source: SourceOptions, policy: ResolvedUpstreamPolicy, executor: Executor, context: HandlerContext): Executor {
+function wrapRpcExecutor(source: UpstreamSource, policy: ResolvedUpstreamPolicy, executor: Executor, context: UpstreamContext): Executor {
   const metrics = getResilienceMetrics(context.metrics);
   const endpoint = endpointLabel([source.endpoint ?? ''].flat().join(','));
   let wrapped = executor;
@@ -72,9 +72,9 @@ function wrapRpcExecutor(source: SourceOptions, policy: ResolvedUpstreamPolicy, 
  * Step 3 hands the deadline and idempotency to that client through the
  * upstream call context.
  */
-export function wrapSourceExecutor(source: SourceOptions, loaded: LoadedSource, context: HandlerContext): Executor {
+export function wrapSourceExecutor(source: UpstreamSource, executor: Executor, context: UpstreamContext): Executor {
   const policy = resolveUpstreamPolicy(`source "${source.name}"`, source.upstream);
-  const transport = source.kind === 'grpc' ? wrapRpcExecutor(source, policy, loaded.executor, context) : loaded.executor;
+  const transport = source.kind === 'grpc' ? wrapRpcExecutor(source, policy, executor, context) : executor;
   const bounded = withCallDeadline(transport, {
     source: source.name,
     operationTimeoutsMs: policy.operationTimeoutsMs,

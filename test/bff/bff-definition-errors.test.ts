@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBffDefinition } from '../../src/bff/load-bff-definition';
-import { ConfigError } from '../../src/errors';
+import { ConfigError } from '../../src/core/errors';
 import { startTestGateway } from '../helpers/test-gateway';
 
 describe('a bad BFF file fails start-up with one clear line', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBffView } from '../../src/bff/create-bff-view';
 import { discoverBffFiles } from '../../src/bff/discover-bff-files';
-import { loadConfig } from '../../src/config/load-config';
-import { ConfigError } from '../../src/errors';
+import { loadConfig } from '../../src/cli/load-config';
+import { ConfigError } from '../../src/core/errors';
 import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
 import { DEMO_BFFS, startCatalogGateway } from './catalog-gateway';
 
@@ -64,7 +64,7 @@ describe('a BFF added by dropping a file', () => {
       for (const bff of ['web', 'mobile', 'partner']) await demo.gateway.query(bff, { query: '{ __typename }' });
       expect(createBffViewSpy).toHaveBeenCalledTimes(4);
       for (const app of demo.gateway.gateway.bffs.values()) expect(app.yoga.getEnveloped({}).schema).toBe(app.schema);
-      const unknown = await postGraphql(`${demo.gateway.url}/kiosk/graphql`, { query: '{ __typename }' });
+      const unknown = await demo.gateway.query('kiosk', { query: '{ __typename }' });
       expect(unknown.status).toBe(404);
       expect(unknown.body).toEqual({ error: 'not found', bffs: ['/web/graphql', '/mobile/graphql', '/iot/graphql', '/partner/graphql'] });
     } finally {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../../src/errors';
+import { ConfigError } from '../../src/core/errors';
 import { startTestGateway, REPO_ROOT } from '../helpers/test-gateway';
 import { startCatalogGateway, type CatalogGateway } from './catalog-gateway';
 
@@ -23,7 +23,7 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
   beforeEach(() => demo.backend.calls.reset());
 
   const get = async (bff: string, params: Record<string, string>) => {
-    const response = await fetch(`${demo.gateway.url}/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
+    const response = await demo.gateway.fetch(`/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
     return { status: response.status, body: await response.json() };
   };
 

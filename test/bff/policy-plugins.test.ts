@@ -3,10 +3,11 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { Registry } from 'prom-client';
 import { stripSuggestions, useIntrospectionPolicy } from '../../src/bff/use-introspection-policy';
-import type { BffPolicy, PolicyContext } from '../../src/bff/define-bff';
+import type { BffPolicy } from '../../src/bff/define-bff';
+import type { PolicyContext } from '../../src/plugins/policy-context';
 import { usePersistedOperations } from '../../src/plugins/use-persisted-operations';
-import { ConfigError } from '../../src/errors';
-import { createSilentLogger } from '../../src/logger';
+import { ConfigError } from '../../src/core/errors';
+import { createSilentLogger } from '../../src/core/logger';
 
 const schema = makeExecutableSchema({
   typeDefs: 'type Query { hello(name: String): String secret: String }',

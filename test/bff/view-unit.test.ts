@@ -1,7 +1,7 @@
 import { graphql, printSchema, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createBffView } from '../../src/bff/create-bff-view';
-import { ConfigError } from '../../src/errors';
+import { ConfigError } from '../../src/core/errors';
 
 const typeDefs = /* GraphQL */ `
   interface Node { id: ID! secret: String }

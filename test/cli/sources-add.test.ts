@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../src/cli/main';
-import { loadConfig } from '../../src/config/load-config';
+import { loadConfig } from '../../src/cli/load-config';
 import { REPO_ROOT } from '../helpers/test-gateway';
 
 function project(): { dir: string; config: string } {

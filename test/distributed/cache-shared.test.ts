@@ -72,7 +72,7 @@ describe('response cache shared by two gateway instances through Redis', () => {
 describe('response replay on two gateway instances sharing Redis', () => {
   let setup: TwoInstances;
   beforeAll(async () => {
-    setup = await startTwoInstances('replay', './test/fixtures/ratelimit/bff-cached-replay.ts');
+    setup = await startTwoInstances('replay', './test/fixtures/ratelimit/bff-cached-replay.ts', { socket: true });
   });
   afterAll(async () => {
     await setup?.close();

@@ -13,7 +13,7 @@ const user = { 'x-test-user': 'outage' };
 const nextEvent = (connection: Redis, event: 'close' | 'ready') => new Promise<void>((resolve) => connection.once(event, () => resolve()));
 
 async function readyz(gateway: TestGateway) {
-  const response = await fetch(`${gateway.url}/readyz`);
+  const response = await gateway.fetch(`/readyz`);
   return { status: response.status, body: (await response.json()) as { checks: Array<{ name: string; ok: boolean }> } };
 }
 

@@ -16,7 +16,7 @@ describe('gRPC source against the demo orders backend', () => {
     gateway = await startTestGateway({
       sources: [
         { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url },
-        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 300, headers: { 'x-team': 'loom' }, forwardHeaders: ['authorization'] },
+        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 3000, headers: { 'x-team': 'loom' }, forwardHeaders: ['authorization'] },
       ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
@@ -118,7 +118,7 @@ describe('gRPC source against the demo orders backend', () => {
   });
 
   it('serves a server stream as a subscription over SSE to a real HTTP client', async () => {
-    const response = await fetch(`${gateway.url}/web/graphql`, {
+    const response = await gateway.fetch(`/web/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query: 'subscription { watchOrders(customerId: "") { orderId status } }' }),

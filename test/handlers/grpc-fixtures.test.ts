@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { printSchema, validateSchema } from 'graphql';
 import { Registry } from 'prom-client';
 import { grpcHandler } from '../../src/handlers/grpc/grpc-handler';
-import { createSilentLogger } from '../../src/logger';
+import { createSilentLogger } from '../../src/core/logger';
 import type { LoadedSource } from '../../src/handlers/types';
 import { FIXTURES, REPO_ROOT } from '../helpers/test-gateway';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isInterfaceType, isUnionType, parse, printSchema, validateSchema, type GraphQLSchema } from 'graphql';
 import { Registry } from 'prom-client';
 import { openApiHandler } from '../../src/handlers/openapi/openapi-handler';
-import { createSilentLogger } from '../../src/logger';
+import { createSilentLogger } from '../../src/core/logger';
 import type { LoadedSource } from '../../src/handlers/types';
 import { FIXTURES, REPO_ROOT } from '../helpers/test-gateway';
 

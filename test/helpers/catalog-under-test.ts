@@ -1,5 +1,5 @@
 import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-backend';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/core/logger';
 import type { UpstreamPolicyOptions } from '../../src/upstream/upstream-policy-options';
 import { REPO_ROOT, startTestGateway, type TestGateway } from './test-gateway';
 
@@ -21,16 +21,18 @@ export interface CatalogUnderTestOptions {
   forwardHeaders?: string[];
   /** Production mode (masked errors, no suggestions). @default false */
   production?: boolean;
+  /** Serve the gateway on a real listener instead of in-process. @default false */
+  socket?: boolean;
 }
 
 /** The demo catalog backend and a gateway in front of it, both on 127.0.0.1:0. */
-export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger, upstream, forwardHeaders, production = false }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
+export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger, upstream, forwardHeaders, production = false, socket = false }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
   const backend = await startCatalogBackend({ apiKey });
   try {
     const gateway = await startTestGateway(
       { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey }, upstream, forwardHeaders }], bffs, production },
       REPO_ROOT,
-      logger,
+      { logger, socket },
     );
     return {
       backend,

@@ -1,10 +1,10 @@
 import { DEMO_BFFS } from '../bff/catalog-gateway';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
-import { scrape, valueOf } from './prometheus-text';
+import { scrape, valueOf, type PathFetcher } from './prometheus-text';
 
 /** Metric families as `# TYPE` lines announce them (a family can exist before its first sample). */
-async function metricFamilies(url: string): Promise<Map<string, string>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metricFamilies(gateway: PathFetcher): Promise<Map<string, string>> {
+  const text = await (await gateway.fetch('/metrics')).text();
   return new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => [name, type]));
 }
 
@@ -19,7 +19,7 @@ describe('/metrics of the demo BFFs: every area in one registry', () => {
   it('serves requests, upstream, cache, rate-limit, breaker and process metrics side by side', async () => {
     const { status } = await setup.gateway.query('web', { query: 'query Products { listProducts(limit: 2) { id } }' });
     expect(status).toBe(200);
-    const families = await metricFamilies(setup.gateway.url);
+    const families = await metricFamilies(setup.gateway);
     expect(Object.fromEntries([
       'loom_requests_total',
       'loom_request_duration_seconds',
@@ -45,7 +45,7 @@ describe('/metrics of the demo BFFs: every area in one registry', () => {
       loom_upstream_circuit_state: 'gauge',
       process_cpu_user_seconds_total: 'counter',
     });
-    const samples = await scrape(setup.gateway.url);
+    const samples = await scrape(setup.gateway);
     expect(valueOf(samples, 'loom_requests_total', { bff: 'web', operation: 'Products', status: '200' })).toBe(1);
     expect(valueOf(samples, 'loom_upstream_requests_total', { source: 'catalog', status: 'ok' })).toBe(1);
   });

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { parse } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { Registry } from 'prom-client';
-import { createLoomError, upstreamTimeout } from '../../src/errors';
+import { createLoomError, upstreamTimeout } from '../../src/core/errors';
 import { instrumentExecutor, rootFieldsOf } from '../../src/observability/instrument-executor';
 import { recordUpstreamRetry } from '../../src/observability/record-upstream-retry';
 import { createBoundedLabel } from '../../src/observability/bounded-label';

@@ -18,7 +18,7 @@ describe('GET /metrics after known traffic', () => {
     await gateway.query('web', { query: '{ listProducts(limit: 1) { id } getProduct(id: "p1") { id } }' });
     await gateway.query('web', { query: 'query Broken { getCustomer(id: "1") { nope } }' });
     await gateway.query('mobile', { query: 'query GetOne { getCustomer(id: "2") { id } }' });
-    samples = await scrape(gateway.url);
+    samples = await scrape(gateway);
   });
   afterAll(() => setup?.close());
 
@@ -72,7 +72,7 @@ describe('operation name cardinality', () => {
         const { status } = await gateway.query('web', { query: `query Op${index} { __typename }` });
         expect(status).toBe(200);
       }
-      const requests = (await scrape(gateway.url)).filter((sample) => sample.name === 'loom_requests_total');
+      const requests = (await scrape(gateway)).filter((sample) => sample.name === 'loom_requests_total');
       expect(requests).toHaveLength(51);
       expect(valueOf(requests, 'loom_requests_total', { bff: 'web', operation: 'Op49', status: '200' })).toBe(1);
       expect(valueOf(requests, 'loom_requests_total', { bff: 'web', operation: 'other', status: '200' })).toBe(5);

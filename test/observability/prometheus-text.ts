@@ -30,8 +30,13 @@ export function valueOf(samples: Sample[], name: string, labels: Record<string, 
   return found[0]?.value ?? 0;
 }
 
-export async function scrape(url: string): Promise<Sample[]> {
-  const response = await fetch(`${url}/metrics`);
+/** Anything that answers a path of the gateway's HTTP surface: a TestGateway, in-process or over a socket. */
+export interface PathFetcher {
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function scrape(gateway: PathFetcher): Promise<Sample[]> {
+  const response = await gateway.fetch('/metrics');
   if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
   expectTextFormat(response.headers.get('content-type'));
   return parsePrometheusText(await response.text());

@@ -1,4 +1,4 @@
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/core/logger';
 import type { TestGateway } from '../helpers/test-gateway';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 import { captureLogs, type LogCapture } from './log-capture';

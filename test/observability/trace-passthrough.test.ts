@@ -1,5 +1,5 @@
 import type { CatalogBackend } from '../../demo/catalog-backend';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/core/logger';
 import { setupTracing, type Tracing } from '../../src/observability/setup-tracing';
 import type { TestGateway } from '../helpers/test-gateway';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';

@@ -19,6 +19,8 @@ describe('response replay: repeated public cache hits answered before the reques
 
   beforeEach(async () => {
     catalog = await startCatalogUnderTest({
+      // Replay answers from node:http before Yoga: it needs a real listener.
+      socket: true,
       bffs: {
         cached: './test/fixtures/bff/replay/cached.ts',
         short: './test/fixtures/bff/replay/short-ttl.ts',

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { useResponseCache, type ResponseCacheOptions } from '../../src/plugins/cache/use-response-cache';
 import { createResponseCacheInvalidator } from '../../src/plugins/cache/response-cache-invalidator';
 import { useRateLimit } from '../../src/plugins/rate-limit/use-rate-limit';
-import { createSilentLogger } from '../../src/logger';
+import { createSilentLogger } from '../../src/core/logger';
 import { createTinyApp, createTinySchema } from '../fixtures/ratelimit/tiny-app';
 
 const PRODUCT_P1 = '{ product(id: "p1") { id name } }';

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
-import { soapFault } from '../../src/errors';
+import { soapFault } from '../../src/core/errors';
 import { scrubError, scrubText, useSafeErrors } from '../../src/plugins/http/use-safe-errors';
 import { useSecurityHeaders } from '../../src/plugins/http/use-security-headers';
 import { createTestApp } from './plugin-test-app';

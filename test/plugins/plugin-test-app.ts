@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../../src/handlers/types';
+import type { GatewayContext } from '../../src/core/context';
 
 /** A tiny schema whose resolvers count calls, standing in for upstreams in plugin unit tests. */
 export const TEST_SDL = /* GraphQL */ `

@@ -26,7 +26,7 @@ describe('rate limit and cache keyed on the identity the real auth policy sets',
     gateway = await startTestGateway({
       sources: [{ name: 'items', kind: 'openapi', spec: './test/fixtures/ratelimit/items/openapi.yaml', endpoint: backend.url }],
       bffs: { limited: './test/fixtures/ratelimit/bff-auth-limited.ts', cached: './test/fixtures/ratelimit/bff-auth-cached.ts' },
-    });
+    }, undefined, { socket: true }); // anonymous callers are metered by the socket peer's address
   });
   afterAll(async () => {
     await gateway?.close();

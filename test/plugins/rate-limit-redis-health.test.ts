@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { createRedisHealth } from '../../src/stores/redis-health';
+import { createRedisHealth } from '../../src/plugins/stores/redis-health';
 import { getOrCreateCounter, getOrCreateGauge } from '../../src/observability/get-or-create-metric';
 
 function capturingLogger() {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createMemoryRateLimitStore } from '../../src/stores/memory-rate-limit-store';
-import type { BucketCharge } from '../../src/stores/rate-limit-store';
-import { createRedisRateLimitStore } from '../../src/stores/redis-rate-limit-store';
+import { createMemoryRateLimitStore } from '../../src/plugins/stores/memory-rate-limit-store';
+import type { BucketCharge } from '../../src/plugins/stores/rate-limit-store';
+import { createRedisRateLimitStore } from '../../src/plugins/stores/redis-rate-limit-store';
 import { useRateLimit } from '../../src/plugins/rate-limit/use-rate-limit';
 import { createTinyApp } from '../fixtures/ratelimit/tiny-app';
-import { findFreePort, startRedisChild, type RedisChild } from '../fixtures/ratelimit/redis-child';
+import { findFreePort, startRedisChild, SUITE_REDIS_COMMAND_TIMEOUT_MS, type RedisChild } from '../fixtures/ratelimit/redis-child';
 
 const HOUR = 3_600_000;
 
@@ -26,7 +26,7 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
 
   it('answers like the in-memory store for the same sequence', async () => {
     const memory = createMemoryRateLimitStore({ now: () => 0 });
-    const store = createRedisRateLimitStore(redis);
+    const store = createRedisRateLimitStore(redis, SUITE_REDIS_COMMAND_TIMEOUT_MS);
     const sequence = [
       [charge('seq-a', 10, 4), charge('seq-b', 5, 1)],
       [charge('seq-a', 10, 4), charge('seq-b', 5, 3)],
@@ -44,7 +44,7 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
   });
 
   it('charges every bucket or none', async () => {
-    const store = createRedisRateLimitStore(redis);
+    const store = createRedisRateLimitStore(redis, SUITE_REDIS_COMMAND_TIMEOUT_MS);
     expect((await store.consume([charge('all-a', 10, 6), charge('all-b', 7, 6)])).allowed).toBe(true);
     const refused = await store.consume([charge('all-a', 10, 3), charge('all-b', 7, 3)]);
     expect(refused.allowed).toBe(false);
@@ -56,7 +56,7 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
   });
 
   it('refills with elapsed Redis time', async () => {
-    const store = createRedisRateLimitStore(redis);
+    const store = createRedisRateLimitStore(redis, SUITE_REDIS_COMMAND_TIMEOUT_MS);
     await store.consume([charge('refill', 60, 60, 60_000)]);
     const [seconds, micros] = await redis.time();
     const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
@@ -70,7 +70,7 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
   it('is exact for concurrent requests from many connections', async () => {
     const connections = Array.from({ length: 4 }, () => new Redis('redis://127.0.0.1:6379'));
     try {
-      const stores = connections.map((connection) => createRedisRateLimitStore(connection));
+      const stores = connections.map((connection) => createRedisRateLimitStore(connection, SUITE_REDIS_COMMAND_TIMEOUT_MS));
       const results = await Promise.all(Array.from({ length: 40 }, (_, index) => stores[index % 4].consume([charge('race', 25, 2)])));
       expect(results.filter((result) => result.allowed)).toHaveLength(12);
     } finally {
@@ -110,7 +110,7 @@ describe('Redis rate-limit store when Redis is gone', () => {
   });
 
   it('reloads its script after Redis forgot it, then rejects while Redis is down', async () => {
-    const store = createRedisRateLimitStore(connection);
+    const store = createRedisRateLimitStore(connection, SUITE_REDIS_COMMAND_TIMEOUT_MS);
     const bucket = { key: 'gone:a', capacity: 5, windowMs: HOUR, cost: 1 };
     expect((await store.consume([bucket])).buckets[0].remaining).toBe(4);
     await connection.script('FLUSH');

@@ -1,9 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { useRateLimit, type RateLimitOptions } from '../../src/plugins/rate-limit/use-rate-limit';
-import { createMemoryRateLimitStore } from '../../src/stores/memory-rate-limit-store';
+import { createMemoryRateLimitStore } from '../../src/plugins/stores/memory-rate-limit-store';
 import { createTinyApp, createTinySchema } from '../fixtures/ratelimit/tiny-app';
-import { createSilentLogger } from '../../src/logger';
+import { createSilentLogger } from '../../src/core/logger';
 
 const PRODUCTS_2 = '{ products(first: 2) { id } }'; // 1 + 2 x 1 = 3 units
 

@@ -62,7 +62,7 @@ describe('hostile-query corpus against a real gateway over the demo catalog', ()
       ...DEMO_BFFS,
       secure: './test/security/fixtures/secure-bff.ts',
       blocked: './test/security/fixtures/blocked-bff.ts',
-    });
+    }, { socket: true }); // raw bytes, chunked bodies and peer addresses need a real listener
   });
   afterAll(async () => {
     await demo?.close();

@@ -41,7 +41,7 @@ async function startOrdersGateway(orders: OrdersBackend, server: HttpServerLimit
     sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, methods: { Ping: 'query' } }],
     bffs: { web: './test/fixtures/bff/open.ts' },
     server,
-  });
+  }, REPO_ROOT, { socket: true });
 }
 
 describe('the HTTP listener against slow clients (slowloris)', () => {

@@ -1,7 +1,7 @@
 import { GraphQLError, parse, OperationTypeNode } from 'graphql';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { Registry } from 'prom-client';
-import { createSilentLogger } from '../../src/logger';
+import { createSilentLogger } from '../../src/core/logger';
 import { createCircuitBreaker } from '../../src/upstream/circuit-breaker';
 import { createRetryBudget } from '../../src/upstream/retry-budget';
 import { DEFAULT_RETRY } from '../../src/upstream/upstream-policy-options';
@@ -9,8 +9,7 @@ import { callDeadline, withCallDeadline } from '../../src/upstream/with-call-dea
 import { withExecutorBreaker } from '../../src/upstream/with-executor-breaker';
 import { withExecutorRetries } from '../../src/upstream/with-executor-retries';
 import { wrapSourceExecutor } from '../../src/upstream/wrap-source-executor';
-import type { SourceOptions } from '../../src/config/types';
-import type { LoadedSource } from '../../src/handlers/types';
+import type { UpstreamSource } from '../../src/upstream/upstream-source';
 
 const request = (query: string, operationType = OperationTypeNode.QUERY): ExecutionRequest => ({ document: parse(query), operationType, context: {} });
 const unavailable: ExecutionResult = { data: { getOrder: null }, errors: [new GraphQLError('down', { path: ['getOrder'], extensions: { code: 'GRPC_UNAVAILABLE' } })] };
@@ -88,9 +87,8 @@ describe('executor-level policies (gRPC)', () => {
   it('composes retries and breaker for a gRPC source in wrapSourceExecutor, with metrics', async () => {
     const metrics = new Registry();
     const { executor, calls } = scripted(unavailable, unavailable, unavailable);
-    const source = { name: 'orders', kind: 'grpc', proto: 'x.proto', endpoint: '127.0.0.1:1', upstream: { retry: { baseDelayMs: 0 } } } as SourceOptions;
-    const loaded = { name: 'orders', kind: 'grpc', executor } as unknown as LoadedSource;
-    const wrapped = wrapSourceExecutor(source, loaded, { configDir: '.', logger: createSilentLogger(), metrics });
+    const source: UpstreamSource = { name: 'orders', kind: 'grpc', endpoint: '127.0.0.1:1', upstream: { retry: { baseDelayMs: 0 } } };
+    const wrapped = wrapSourceExecutor(source, executor, { logger: createSilentLogger(), metrics });
     const result = (await wrapped(request('{ getOrder(id: "1") { id } }'))) as ExecutionResult;
     expect(result.errors?.[0].extensions?.code).toBe('GRPC_UNAVAILABLE');
     expect(calls).toHaveLength(3);

@@ -34,7 +34,7 @@ describe('upstream resilience through the gateway', () => {
       expect(status).toBe(200);
       expect(body).toEqual({ data: { getItem: { id: '1', servedBy: 'first' } } });
       expect(first.received).toHaveLength(3);
-      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      const metrics = await (await gateway.fetch(`/metrics`)).text();
       expect(metrics).toContain('loom_upstream_retries_total{source="items"} 2');
       expect(metrics).toContain(`loom_upstream_circuit_state{source="items",endpoint="${first.url}"} 0`);
     });
@@ -65,7 +65,7 @@ describe('upstream resilience through the gateway', () => {
       first.fallback = 'ok';
       const healed = await gateway.query('web', { query: '{ getItem(id: "3") { id servedBy } }' });
       expect(healed.body).toEqual({ data: { getItem: { id: '3', servedBy: 'first' } } });
-      const ready = await (await fetch(`${gateway.url}/readyz`)).json();
+      const ready = await (await gateway.fetch(`/readyz`)).json();
       expect(ready.upstreams).toEqual([
         { source: 'items', endpoints: [{ endpoint: first.url, backup: false, circuit: 'closed', ejected: false, outstanding: 0 }] },
       ]);
@@ -111,7 +111,7 @@ describe('upstream resilience through the gateway', () => {
       expect(cached.body).toEqual({ data: { getItem: { id: '5', name: 'Item 5' } } });
       const unseen = await gateway.query('web', { query: '{ getItem(id: "6") { id name } }' });
       expect(unseen.body.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'items' });
-      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      const metrics = await (await gateway.fetch(`/metrics`)).text();
       expect(metrics).toContain('loom_upstream_fallbacks_total{source="items",field="Query.getItem"} 1');
     });
     first.fallback = 'reset';

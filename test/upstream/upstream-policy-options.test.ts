@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { validateConfig } from '../../src/config/validate-config';
-import { ConfigError } from '../../src/errors';
+import { ConfigError } from '../../src/core/errors';
 import { resolveUpstreamPolicy, validateUpstreamPolicyOptions, type UpstreamPolicyOptions } from '../../src/upstream/upstream-policy-options';
 
 const REPO_ROOT = resolve(__dirname, '../..');

@@ -1,6 +1,6 @@
 import { astFromValue, coerceInputValue, isObjectType, type GraphQLSchema, type ValueNode } from 'graphql';
 import { getRootTypeNames } from '@graphql-tools/utils';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../core/errors';
 import type { BffViewOptions } from '../define-bff';
 
 /** One `Type.field.argument` setting of a view, checked and converted once at start-up. */

@@ -7,7 +7,7 @@ import {
   type GraphQLTypeResolver,
 } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { forbidden } from '../../errors';
+import { forbidden } from '../../core/errors';
 
 function guardResolver(resolveType: GraphQLTypeResolver<unknown, unknown>, visible: ReadonlySet<string>): GraphQLTypeResolver<unknown, unknown> {
   const check = (typeName: string | undefined, fieldName: string) => {

@@ -1,7 +1,7 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { wrapSchema, RenameObjectFields, RenameTypes } from '@graphql-tools/wrap';
 import type { Transform } from '@graphql-tools/delegate';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../core/errors';
 import { createNestedArgumentsTransform } from './nested-arguments';
 import type { ArgumentSettings } from './argument-settings';
 

@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, getOperationAST, GraphQLError, Kind, print, type ExecutionResult, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
-import { ConfigError, upstreamBadResponse, upstreamHttpError } from '../../errors';
+import { ConfigError, upstreamBadResponse, upstreamHttpError } from '../../core/errors';
 import type { HttpClient } from '../../upstream/create-http-client';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { firstEndpoint } from '../spec-location';
 import { forwardedHeaders } from '../forwarded-headers';
-import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
+import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
+import type { GatewayContext } from '../../core/context';
 import type { GraphqlSourceOptions } from './graphql-source-options';
 
 interface GraphqlPost {

@@ -11,7 +11,7 @@ import {
 import * as protobuf from 'protobufjs';
 import { graphqlToProto, protoToGraphql } from './convert-values';
 import { GrpcTypeMapper } from './grpc-type-mapper';
-import type { GatewayContext } from '../types';
+import type { GatewayContext } from '../../core/context';
 
 type Decoded = Record<string, unknown>;
 export type GrpcOperationKind = 'query' | 'mutation' | 'subscription' | 'skip';

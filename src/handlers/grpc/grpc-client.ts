@@ -1,19 +1,30 @@
 import * as grpc from '@grpc/grpc-js';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type * as protobuf from 'protobufjs';
-import { grpcStatusError } from '../../errors';
+import { grpcStatusError } from '../../core/errors';
 import { forwardedHeaders } from '../forwarded-headers';
-import type { GatewayContext } from '../types';
+import type { GatewayContext } from '../../core/context';
 import { TOOBJECT_OPTIONS } from './convert-values';
 
 export interface GrpcClientOptions {
   source: string;
   endpoint: string;
   timeoutMs: number;
+  /** Longest one connection attempt may stay CONNECTING before the channel is replaced. */
+  connectTimeoutMs: number;
   headers: Record<string, string>;
   forwardHeaders: readonly string[];
   credentials: grpc.ChannelCredentials;
+  /** Told when a stuck channel is replaced. */
+  onChannelReplaced?: (stuckForMs: number) => void;
 }
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  // A replacement channel must get subchannels of its own: from the process-wide
+  // pool it could take back the stuck one it replaces.
+  'grpc.use_local_subchannel_pool': 1,
+};
 
 type Decoded = Record<string, unknown>;
 
@@ -25,10 +36,42 @@ interface MethodCall {
 
 /** One gRPC channel per source, shared by every service; calls built from protobufjs reflection. */
 export class GrpcSourceClient {
-  private readonly client: grpc.Client;
+  private client: grpc.Client;
+  private closed = false;
 
   constructor(private readonly options: GrpcClientOptions) {
-    this.client = new grpc.Client(options.endpoint, options.credentials, { 'grpc.keepalive_time_ms': 30_000 });
+    this.client = this.openChannel();
+  }
+
+  private openChannel(): grpc.Client {
+    const client = new grpc.Client(this.options.endpoint, this.options.credentials, CHANNEL_OPTIONS);
+    this.boundHandshakes(client);
+    return client;
+  }
+
+  /**
+   * grpc-js puts no deadline on a connection attempt: an endpoint that accepts
+   * TCP but never sends its HTTP/2 SETTINGS keeps the channel CONNECTING for
+   * good, and every call fails "Waiting for LB pick" long after the endpoint
+   * heals. So each stay in CONNECTING gets `connectTimeoutMs`; past it the
+   * channel is replaced by a fresh one, whose first call connects anew.
+   * Calls still waiting on the stuck channel fail at once with UNAVAILABLE
+   * rather than at their deadline. (The stuck socket itself is grpc-js's; it
+   * goes when the peer closes it.)
+   */
+  private boundHandshakes(client: grpc.Client): void {
+    const channel = client.getChannel();
+    const state = channel.getConnectivityState(false);
+    if (state === grpc.connectivityState.SHUTDOWN) return;
+    const connecting = state === grpc.connectivityState.CONNECTING;
+    const since = Date.now();
+    channel.watchConnectivityState(state, connecting ? since + this.options.connectTimeoutMs : Infinity, (deadlinePassed) => {
+      if (client !== this.client || this.closed) return;
+      if (!deadlinePassed) return this.boundHandshakes(client);
+      this.client = this.openChannel();
+      client.close();
+      this.options.onChannelReplaced?.(Date.now() - since);
+    });
   }
 
   private metadata(context: GatewayContext | undefined): grpc.Metadata {
@@ -113,6 +156,7 @@ export class GrpcSourceClient {
   }
 
   close(): void {
+    this.closed = true;
     this.client.close();
   }
 }

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../core/errors';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { firstEndpoint } from '../spec-location';
-import type { LoadedSource, SourceHandler } from '../types';
+import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
 import { buildGrpcSchema } from './build-grpc-schema';
 import { GrpcSourceClient } from './grpc-client';
 import { listServices, loadProtoRoot } from './load-proto-root';
-import type { GrpcSourceOptions } from './grpc-source-options';
+import { DEFAULT_GRPC_CONNECT_TIMEOUT_MS, type GrpcSourceOptions } from './grpc-source-options';
 
 function credentialsFor(source: GrpcSourceOptions): grpc.ChannelCredentials {
   if (!source.tls) return grpc.credentials.createInsecure();
@@ -18,7 +18,7 @@ function credentialsFor(source: GrpcSourceOptions): grpc.ChannelCredentials {
 
 export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
   kind: 'grpc',
-  async load(source: GrpcSourceOptions): Promise<LoadedSource> {
+  async load(source: GrpcSourceOptions, context: HandlerContext): Promise<LoadedSource> {
     const protos = Array.isArray(source.proto) ? source.proto : [source.proto];
     let root;
     try {
@@ -33,9 +33,12 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       source: source.name,
       endpoint: endpoint!.replace(/^grpc:\/\//, ''),
       timeoutMs: source.timeoutMs ?? 10_000,
+      connectTimeoutMs: source.connectTimeoutMs ?? DEFAULT_GRPC_CONNECT_TIMEOUT_MS,
       headers: source.headers ?? {},
       forwardHeaders: source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [],
       credentials: credentialsFor(source),
+      onChannelReplaced: (stuckForMs) =>
+        context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),
     });
     const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client });
     return {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type ExecutionResult, type Executor } from '@graphql-tools/utils';
-import { upstreamBadResponse } from '../../errors';
+import { upstreamBadResponse } from '../../core/errors';
 
 /**
  * Omnigraph reports an unreadable 2xx body as a plain error whose extensions

@@ -1,5 +1,5 @@
 import type { Logger as MeshLogger } from '@graphql-mesh/types';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../core/logger';
 
 /** Adapts pino to the logger interface GraphQL Mesh's loaders expect. */
 export function createMeshLogger(logger: Logger, name = 'omnigraph'): MeshLogger {

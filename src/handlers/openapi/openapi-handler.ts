@@ -1,6 +1,6 @@
 import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { ConfigError, upstreamHttpError } from '../../errors';
+import { ConfigError, upstreamHttpError } from '../../core/errors';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { createMeshLogger } from './mesh-logger';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
@@ -8,7 +8,8 @@ import { mapOpenApiErrors } from './map-openapi-errors';
 import { forwardedHeaders } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
 import { firstEndpoint } from '../spec-location';
-import type { GatewayContext, HandlerContext, LoadedSource, SourceHandler } from '../types';
+import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
+import type { GatewayContext } from '../../core/context';
 import type { OpenApiSourceOptions } from './openapi-source-options';
 
 async function readErrorDetail(response: Response): Promise<unknown> {

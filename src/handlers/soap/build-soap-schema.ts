@@ -9,7 +9,7 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import type { GatewayContext } from '../types';
+import type { GatewayContext } from '../../core/context';
 import type { SoapOperation, WsdlModel } from './read-wsdl';
 import { graphqlName, SoapTypeMapper, type Shape } from './soap-type-mapper';
 import { fromXml, NamespacePrefixes, toXml } from './soap-values';

@@ -1,5 +1,5 @@
 import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../core/errors';
 import { createSourceHttpClient } from '../create-source-http-client';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { firstEndpoint } from '../spec-location';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { soapFault, upstreamBadResponse, upstreamHttpError } from '../../errors';
+import { soapFault, upstreamBadResponse, upstreamHttpError } from '../../core/errors';
 import type { UpstreamFetch } from '../../upstream/create-http-client';
 import type { SoapSourceOptions } from './soap-source-options';
 import type { SoapVersion } from './read-wsdl';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { unauthenticated } from '../../errors';
-import type { RequestIdentity } from '../../handlers/types';
-import { PolicyOptionError, requireNonEmptyString } from '../limits/option-checks';
+import { unauthenticated } from '../../core/errors';
+import type { RequestIdentity } from '../../core/context';
+import { PolicyOptionError, requireNonEmptyString } from '../shared/option-checks';
 
 /** One client's API key: what it may do and which plan it pays for. */
 export interface ApiKeyEntry {

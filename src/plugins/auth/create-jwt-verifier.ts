@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
-import { unauthenticated } from '../../errors';
-import type { RequestIdentity } from '../../handlers/types';
-import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger } from '../limits/option-checks';
+import { unauthenticated } from '../../core/errors';
+import type { RequestIdentity } from '../../core/context';
+import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger } from '../shared/option-checks';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 

@@ -1,5 +1,5 @@
-import type { RequestIdentity } from '../../handlers/types';
-import { PolicyOptionError } from '../limits/option-checks';
+import type { RequestIdentity } from '../../core/context';
+import { PolicyOptionError } from '../shared/option-checks';
 
 /** What of the identity a header carries: a fixed part, or any JWT claim (`claim:tenant`). */
 export type IdentityPart = 'subject' | 'plan' | 'scopes' | 'kind' | `claim:${string}`;

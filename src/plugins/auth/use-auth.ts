@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
-import { unauthenticated } from '../../errors';
-import type { GatewayContext, RequestIdentity } from '../../handlers/types';
-import { PolicyOptionError, requireNonEmptyString, requireOneOf } from '../limits/option-checks';
+import { unauthenticated } from '../../core/errors';
+import type { GatewayContext, RequestIdentity } from '../../core/context';
+import { PolicyOptionError, requireNonEmptyString, requireOneOf } from '../shared/option-checks';
 import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verifier';
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';

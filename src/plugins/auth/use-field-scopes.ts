@@ -2,9 +2,9 @@ import { GraphQLError, getNamedType, isInterfaceType, isObjectType, type GraphQL
 import { getDirectiveExtensions } from '@graphql-tools/utils';
 import { useGenericAuth, type ValidateUserFnParams } from '@envelop/generic-auth';
 import type { Plugin } from 'graphql-yoga';
-import { forbidden } from '../../errors';
-import type { GatewayContext, RequestIdentity } from '../../handlers/types';
-import { PolicyOptionError, requireStringList } from '../limits/option-checks';
+import { forbidden } from '../../core/errors';
+import type { GatewayContext, RequestIdentity } from '../../core/context';
+import { PolicyOptionError, requireStringList } from '../shared/option-checks';
 
 /** Scopes required per `Type` or `Type.field` coordinate; every listed scope is needed. */
 export type FieldScopes = Record<string, string[]>;

@@ -1,6 +1,6 @@
 import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import type { Redis } from 'ioredis';
-import { createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
+import { createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
 
 /** An entity to drop from the cache: `{ typename: 'Product', id: 'p1' }`, or a whole type without `id`. */
 export type CachedEntity = CacheEntityRecord;
@@ -34,9 +34,11 @@ export interface RedisInvalidationTarget {
   redis: Redis;
   /** The BFF's Redis key prefix (`PolicyContext.redisKeyPrefix`, `loom:<bff>:` in the gateway). */
   bffKeyPrefix: string;
+  /** Deadline of the invalidation, in ms; past it the promise rejects. @default 100 */
+  commandTimeoutMs?: number;
 }
 
 /** Invalidation from any process that can reach the gateway's Redis (a webhook worker, a CLI). */
-export function invalidateResponseCache({ redis, bffKeyPrefix }: RedisInvalidationTarget, entities: readonly CachedEntity[]): Promise<void> {
-  return Promise.resolve(createRedisResponseCache(redis, responseCacheKeyPrefix(bffKeyPrefix)).invalidate(entities));
+export function invalidateResponseCache({ redis, bffKeyPrefix, commandTimeoutMs }: RedisInvalidationTarget, entities: readonly CachedEntity[]): Promise<void> {
+  return Promise.resolve(createRedisResponseCache(redis, responseCacheKeyPrefix(bffKeyPrefix), commandTimeoutMs).invalidate(entities));
 }

@@ -2,19 +2,19 @@ import { useResponseCache as useEnvelopResponseCache, type Cache } from '@envelo
 import { buildCacheKey } from './build-cache-key';
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { PolicyContext } from '../../bff/define-bff';
-import type { GatewayContext } from '../../handlers/types';
+import type { PolicyContext } from '../policy-context';
+import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
-import { createRedisHealth } from '../../stores/redis-health';
-import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../limits/option-checks';
+import { createRedisHealth } from '../stores/redis-health';
+import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../shared/option-checks';
 import { asGatewayContext } from '../rate-limit/use-rate-limit';
-import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
-import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from './create-response-cache-store';
+import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
+import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
 import { touchesPrivateScope } from './private-scope';
 import type { ResponseCacheInvalidator } from './response-cache-invalidator';
 import type { IncomingMessage } from 'node:http';
 import { attachResponseReplay, createResponseReplay } from './replay/create-response-replay';
-import { markReplaySafe } from './replay/replay-safety';
+import { markReplaySafe } from '../shared/replay-safety';
 import { getRequestMetrics } from '../../observability/gateway-metrics';
 import { getRequestRecord } from '../../observability/request-record';
 
@@ -104,7 +104,8 @@ type Outcome = 'HIT' | 'MISS';
 /**
  * Response caching on @envelop/response-cache: in memory, or shared by every
  * instance through Redis when the gateway has it. Results with errors are
- * never cached. Redis trouble never fails a request: it becomes a miss.
+ * never cached. Redis trouble never fails a request: it becomes a miss, and a
+ * Redis that does not answer within `redis.commandTimeoutMs` is trouble.
  *
  * Put it after auth (private entries key on `context.identity`) and after the
  * rate limit.
@@ -118,11 +119,21 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     requireSchemaCoordinates('useResponseCache', 'ttlPerType', policy.schema, Object.keys(options.ttlPerType ?? {}));
     requireSchemaCoordinates('useResponseCache', 'ttlPerField', policy.schema, Object.keys(options.ttlPerField ?? {}));
     const health = policy.redis
-      ? createRedisHealth({ redis: policy.redis, bffName: policy.bffName, component: 'response-cache', logger: policy.logger, metrics: policy.metrics })
+      ? createRedisHealth({
+          redis: policy.redis,
+          bffName: policy.bffName,
+          component: 'response-cache',
+          logger: policy.logger,
+          metrics: policy.metrics,
+          readinessTimeoutMs: policy.redisReadinessTimeoutMs,
+        })
       : undefined;
     if (health && !options.cache) policy.addReadinessCheck('response-cache-redis', () => health.check());
     const store =
-      options.cache ?? (policy.redis ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix)) : createMemoryResponseCache(maxEntries));
+      options.cache ??
+      (policy.redis
+        ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix), policy.redisCommandTimeoutMs)
+        : createMemoryResponseCache(maxEntries));
     const invalidator = options.invalidator;
     invalidator?.attach(store);
     // With an invalidator, a mutation here also drops the entity from every other BFF that shares it.
@@ -223,10 +234,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): (context: 
     });
 
     const responsePlugin: Plugin = {
-      async onResponse({ request, response, serverContext }) {
+      async onResponse({ request, response }) {
         const cacheId = cacheIds.get(request);
-        const nodeRequest = (serverContext as { req?: IncomingMessage }).req;
-        if (replay?.enabled && cacheId && nodeRequest) replay.remember(nodeRequest, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
+        if (replay?.enabled && cacheId) replay.remember(request, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
         const outcome = outcomes.get(request);
         if (outcome && header !== false) response.headers.set(header, outcome);
         // Read-your-writes across instances: once a client has the answer to a

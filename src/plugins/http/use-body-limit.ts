@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Plugin } from 'graphql-yoga';
-import { badRequest, payloadTooLarge } from '../../errors';
-import { requirePositiveInteger } from '../limits/option-checks';
+import { badRequest, payloadTooLarge } from '../../core/errors';
+import { requirePositiveInteger } from '../shared/option-checks';
 
 export interface BodyLimitOptions {
   /** Largest request body accepted, in bytes. Larger ones get 413 PAYLOAD_TOO_LARGE. @default 102400 (100 KiB) */

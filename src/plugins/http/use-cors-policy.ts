@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { PolicyOptionError, requirePositiveInteger, requireStringList } from '../limits/option-checks';
+import { PolicyOptionError, requirePositiveInteger, requireStringList } from '../shared/option-checks';
 
 export interface CorsPolicyOptions {
   /** Exact origins allowed to call this BFF from a browser, e.g. `['https://shop.example.com']`. `[]` allows none. */

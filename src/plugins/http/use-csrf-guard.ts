@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
-import { requestForbidden } from '../../errors';
-import { requireStringList } from '../limits/option-checks';
+import { requestForbidden } from '../../core/errors';
+import { requireStringList } from '../shared/option-checks';
 
 export interface CsrfGuardOptions {
   /**

@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { useBodyLimit, type BodyLimitOptions } from './use-body-limit';
 import { useCorsPolicy, type CorsPolicyOptions } from './use-cors-policy';
 import { DEFAULT_CSRF_HEADERS, useCsrfGuard, type CsrfGuardOptions } from './use-csrf-guard';
-import { markReplaySafe } from '../cache/replay/replay-safety';
+import { markReplaySafe } from '../shared/replay-safety';
 import { useIpFilter, type IpFilterOptions } from './use-ip-filter';
 import { useSafeErrors, type SafeErrorsOptions } from './use-safe-errors';
 import { useSecurityHeaders, type SecurityHeadersOptions } from './use-security-headers';

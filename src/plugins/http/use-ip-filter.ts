@@ -1,8 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import { requestForbidden } from '../../errors';
-import { PolicyOptionError } from '../limits/option-checks';
+import { requestForbidden } from '../../core/errors';
+import { PolicyOptionError } from '../shared/option-checks';
 
 export interface IpFilterOptions {
   /** CIDRs (or single addresses) allowed to call this BFF; when set, everyone else gets 403. @default undefined (everyone) */

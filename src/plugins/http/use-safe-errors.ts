@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withoutBackendText } from '../../errors';
+import { withoutBackendText } from '../../core/errors';
 
 export interface SafeErrorsOptions {
   /**

@@ -1,9 +1,9 @@
-import { markReplaySafe } from '../cache/replay/replay-safety';
+import { markReplaySafe } from '../shared/replay-safety';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { queryLimitExceeded } from '../../errors';
-import { requirePositiveInteger } from './option-checks';
+import { queryLimitExceeded } from '../../core/errors';
+import { requirePositiveInteger } from '../shared/option-checks';
 
 export interface QueryLimitsOptions {
   /** Deepest selection a client may send (fragments count as a level). @default 10 */

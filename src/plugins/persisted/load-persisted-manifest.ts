@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { ConfigError } from '../../errors';
+import { ConfigError } from '../../core/errors';
 
 /** Operation id -> document text. */
 export type PersistedManifest = Readonly<Record<string, string>>;

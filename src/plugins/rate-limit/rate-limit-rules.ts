@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { GatewayContext } from '../../handlers/types';
+import type { GatewayContext } from '../../core/context';
 import { createQueryCostCalculator, type QueryCostCalculator } from '../cost/compute-query-cost';
-import { PolicyOptionError, requireOneOf, requirePositiveInteger } from '../limits/option-checks';
+import { PolicyOptionError, requireOneOf, requirePositiveInteger } from '../shared/option-checks';
 
 /** Whose bucket a request draws from. */
 export type RateLimitKey = 'user' | 'apiKey' | 'plan' | 'ip' | 'global';

@@ -1,16 +1,16 @@
 import type { Plugin } from 'graphql-yoga';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
-import type { PolicyContext } from '../../bff/define-bff';
-import { rateLimited, rateLimitUnavailable } from '../../errors';
-import type { GatewayContext } from '../../handlers/types';
+import type { PolicyContext } from '../policy-context';
+import { rateLimited, rateLimitUnavailable } from '../../core/errors';
+import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
-import { createMemoryRateLimitStore } from '../../stores/memory-rate-limit-store';
-import type { BucketCharge, BucketState, RateLimitStore } from '../../stores/rate-limit-store';
-import { createRedisHealth, type RedisHealth } from '../../stores/redis-health';
-import { createRedisRateLimitStore } from '../../stores/redis-rate-limit-store';
+import { createMemoryRateLimitStore } from '../stores/memory-rate-limit-store';
+import type { BucketCharge, BucketState, RateLimitStore } from '../stores/rate-limit-store';
+import { createRedisHealth, type RedisHealth } from '../stores/redis-health';
+import { createRedisRateLimitStore } from '../stores/redis-rate-limit-store';
 import { createQueryCostCalculator, type QueryCostCalculator, type QueryCostOptions } from '../cost/compute-query-cost';
-import { PolicyOptionError, requireOneOf } from '../limits/option-checks';
-import { requireSchemaCoordinates } from '../cost/require-schema-coordinates';
+import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
+import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 
 export type { RateLimitRule } from './rate-limit-rules';
@@ -20,7 +20,11 @@ export interface RateLimitOptions {
   rules: RateLimitRule[];
   /** How queries are priced (same options as the cost limit). @default cost 1 per field, lists x 10 */
   cost?: QueryCostOptions;
-  /** When Redis fails: `open` lets requests through unmetered, `closed` refuses them (503 RATE_LIMIT_UNAVAILABLE). @default 'open' */
+  /**
+   * When Redis fails or does not answer within its command deadline (config
+   * `redis.commandTimeoutMs`): `open` lets requests through unmetered, `closed`
+   * refuses them (503 RATE_LIMIT_UNAVAILABLE). @default 'open'
+   */
   failMode?: 'open' | 'closed';
   /** Read `X-Forwarded-For` for `ip` rules; only behind a proxy you trust. @default false */
   trustForwardedFor?: boolean;
@@ -66,10 +70,17 @@ export function useRateLimit(options: RateLimitOptions): (context: PolicyContext
 
   return (policy) => {
     requireSchemaCoordinates('useRateLimit', 'rules[].field', policy.schema, options.rules.flatMap((rule) => rule.field ?? []));
-    const store = options.store ?? (policy.redis ? createRedisRateLimitStore(policy.redis) : createMemoryRateLimitStore());
+    const store = options.store ?? (policy.redis ? createRedisRateLimitStore(policy.redis, policy.redisCommandTimeoutMs) : createMemoryRateLimitStore());
     const health: RedisHealth | undefined =
       policy.redis && !options.store
-        ? createRedisHealth({ redis: policy.redis, bffName: policy.bffName, component: 'rate-limit', logger: policy.logger, metrics: policy.metrics })
+        ? createRedisHealth({
+            redis: policy.redis,
+            bffName: policy.bffName,
+            component: 'rate-limit',
+            logger: policy.logger,
+            metrics: policy.metrics,
+            readinessTimeoutMs: policy.redisReadinessTimeoutMs,
+          })
         : undefined;
     if (health) policy.addReadinessCheck('rate-limit-redis', () => health.check());
     const rejections = getOrCreateCounter(policy.metrics, {

@@ -1,9 +1,9 @@
 import type { ExecutionArgs } from 'graphql';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
-import { subscriptionLimitExceeded } from '../../errors';
-import type { GatewayContext } from '../../handlers/types';
-import { requirePositiveInteger } from '../limits/option-checks';
+import { subscriptionLimitExceeded } from '../../core/errors';
+import type { GatewayContext } from '../../core/context';
+import { requirePositiveInteger } from '../shared/option-checks';
 import { clientAddress } from './rate-limit-rules';
 import { createSubscriptionSlots, releaseWhenDone } from './subscription-slots';
 

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { startOrdersBackend, type OrdersBackend } from '../../../demo/orders-backend';
-import { startTestGateway, type TestGateway } from '../../helpers/test-gateway';
+import { REPO_ROOT, startTestGateway, type TestGateway } from '../../helpers/test-gateway';
 import { SUBSCRIPTIONS_JWT_SECRET } from '../fixtures/subscriptions-capped-bff';
 
 const WATCH = 'subscription { watchOrders(customerId: "") { orderId status } }';
@@ -54,7 +54,7 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
         priced: './test/plugins/fixtures/subscriptions-bff.ts',
         ...Object.fromEntries(['capped', 'users', 'freed', 'failed'].map((name) => [name, './test/plugins/fixtures/subscriptions-capped-bff.ts'])),
       },
-    });
+    }, REPO_ROOT, { socket: true });
   });
   afterAll(async () => {
     await gateway?.close();

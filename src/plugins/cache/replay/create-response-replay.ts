@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Cache } from '@envelop/response-cache';
+import type { Plugin } from 'graphql-yoga';
 import { requestIdFrom } from '../../../observability/request-record';
 
 export interface ResponseReplayOptions {
@@ -26,12 +27,25 @@ export interface ResponseReplay {
   enable(keyHeaders: readonly string[]): void;
   readonly enabled: boolean;
   /**
-   * Answers the request from a remembered public cache hit, or hands it to `next`.
+   * Answers the request from a remembered public cache hit, or hands it to
+   * `next` with the server context to pass to Yoga (it carries the replay key).
    * `body`: a POST's body as read by the server (undefined when too large to keep).
    */
-  handle(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, next: () => void): void;
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, next: (serverContext: ReplayServerContext) => void): void;
   /** From the cache policy: this request's answer is in the store under `cacheId`. */
-  remember(req: IncomingMessage, cacheId: string, operationLabel: string): void;
+  remember(request: Request, cacheId: string, operationLabel: string): void;
+  /**
+   * Learns the answer's headers once every other policy has set them: the BFF
+   * puts this plugin last, so its onResponse sees the response as it is sent.
+   */
+  readonly plugin: Plugin;
+}
+
+const REPLAY_KEY = Symbol('loom.replayKey');
+
+/** The server context a request that may be replayed later goes through Yoga with. */
+export interface ReplayServerContext {
+  [REPLAY_KEY]?: string;
 }
 
 /** Hop-by-hop and per-response headers that a replay sets afresh. */
@@ -56,8 +70,7 @@ const IDENTITY_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
  */
 export function createResponseReplay(options: ResponseReplayOptions): ResponseReplay {
   const entries = new Map<string, ReplayEntry>();
-  const keys = new WeakMap<IncomingMessage, string>();
-  const remembered = new WeakMap<IncomingMessage, { cacheId: string; operationLabel: string }>();
+  const remembered = new WeakMap<Request, { cacheId: string; operationLabel: string }>();
   let keyHeaders: readonly string[] = [];
   let enabled = false;
 
@@ -81,46 +94,37 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     if (entries.size > options.maxEntries) entries.delete(entries.keys().next().value as string);
   }
 
-  /** Learns the response's headers as Yoga writes them, and keeps the entry once it is sent. */
-  function watch(req: IncomingMessage, res: ServerResponse, key: string) {
-    keys.set(req, key);
-    let headers: OutgoingHttpHeaders | undefined;
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      const given = args.find((arg, index) => index > 0 && typeof arg === 'object' && arg !== null && !Array.isArray(arg));
-      if (args[0] === 200) headers = { ...this.getHeaders(), ...(given as OutgoingHttpHeaders | undefined) };
-      return (writeHead as (...all: unknown[]) => ServerResponse).apply(this, args);
-    } as ServerResponse['writeHead'];
-    res.once('finish', () => {
-      const known = remembered.get(req);
-      if (!known || !headers || !replayable(headers)) return;
-      const kept: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(headers)) if (!NOT_REPLAYED.has(name.toLowerCase())) kept[name.toLowerCase()] = value;
-      if (options.header !== false) kept[options.header] = 'HIT';
-      store(key, { cacheId: known.cacheId, headers: kept, operationLabel: known.operationLabel });
+  /** Keeps a sent 200 answer that came from the cache, with its headers less the per-response ones. */
+  function learn(key: string, request: Request, response: Response) {
+    const known = remembered.get(request);
+    if (!known || response.status !== 200) return;
+    const headers: OutgoingHttpHeaders = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = name === 'set-cookie' ? response.headers.getSetCookie() : value;
     });
+    if (!replayable(headers)) return;
+    const kept: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(headers)) if (!NOT_REPLAYED.has(name)) kept[name] = value;
+    if (options.header !== false) kept[options.header] = 'HIT';
+    store(key, { cacheId: known.cacheId, headers: kept, operationLabel: known.operationLabel });
   }
 
-  function serveOrPass(req: IncomingMessage, res: ServerResponse, key: string, next: () => void) {
+  function serveOrPass(res: ServerResponse, req: IncomingMessage, key: string, next: (serverContext: ReplayServerContext) => void) {
     const entry = entries.get(key);
-    if (!entry) {
-      watch(req, res, key);
-      return next();
-    }
+    if (!entry) return next({ [REPLAY_KEY]: key });
     const startedAt = performance.now();
     Promise.resolve(options.cache.get(entry.cacheId)).then(
       (result) => {
         if (result === undefined || result === null) {
           entries.delete(key);
-          watch(req, res, key);
-          return next();
+          return next({ [REPLAY_KEY]: key });
         }
         const body = JSON.stringify(result);
         res.writeHead(200, { ...entry.headers, 'x-request-id': requestIdFrom(req.headers['x-request-id'] as string | undefined), 'content-length': Buffer.byteLength(body) });
         res.end(body);
         options.onReplay(entry.operationLabel, performance.now() - startedAt);
       },
-      () => next(),
+      () => next({}),
     );
   }
 
@@ -133,13 +137,19 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
       enabled = true;
     },
     handle(req, res, body, next) {
-      if (!enabled || IDENTITY_HEADERS.some((name) => req.headers[name] !== undefined)) return next();
-      if (req.method === 'GET') return serveOrPass(req, res, keyOf(req, ''), next);
-      if (req.method !== 'POST' || body === undefined || body.length > options.maxBodyBytes) return next();
-      serveOrPass(req, res, keyOf(req, body.toString('latin1')), next);
+      if (!enabled || IDENTITY_HEADERS.some((name) => req.headers[name] !== undefined)) return next({});
+      if (req.method === 'GET') return serveOrPass(res, req, keyOf(req, ''), next);
+      if (req.method !== 'POST' || body === undefined || body.length > options.maxBodyBytes) return next({});
+      serveOrPass(res, req, keyOf(req, body.toString('latin1')), next);
     },
-    remember(req, cacheId, operationLabel) {
-      if (keys.has(req)) remembered.set(req, { cacheId, operationLabel });
+    remember(request, cacheId, operationLabel) {
+      remembered.set(request, { cacheId, operationLabel });
+    },
+    plugin: {
+      onResponse({ request, response, serverContext }) {
+        const key = (serverContext as ReplayServerContext | undefined)?.[REPLAY_KEY];
+        if (enabled && key !== undefined) learn(key, request, response);
+      },
     },
   };
 }

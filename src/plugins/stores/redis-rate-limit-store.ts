@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { describeBucket, type BucketCharge, type RateLimitStore } from './rate-limit-store';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
 /**
  * All buckets of one request in one atomic step, on Redis' clock so every
@@ -56,14 +57,18 @@ async function runScript(redis: Redis, keys: string[], args: Array<string | numb
   }
 }
 
-/** Token buckets in Redis: exact across every instance that shares it. Errors (Redis down) reject. */
-export function createRedisRateLimitStore(redis: Redis): RateLimitStore {
+/**
+ * Token buckets in Redis: exact across every instance that shares it. Errors
+ * (Redis down) reject, and so does a Redis that has not answered the whole
+ * charge within `commandTimeoutMs`.
+ */
+export function createRedisRateLimitStore(redis: Redis, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): RateLimitStore {
   return {
     async consume(charges) {
       if (charges.length === 0) return { allowed: true, buckets: [] };
       const keys = charges.map((charge) => charge.key);
       const args = charges.flatMap((charge) => [charge.capacity, charge.windowMs, charge.cost]);
-      const reply = (await runScript(redis, keys, args)) as [number, ...string[]];
+      const reply = (await withRedisDeadline('a rate-limit charge', commandTimeoutMs, () => runScript(redis, keys, args))) as [number, ...string[]];
       const allowed = reply[0] === 1;
       return { allowed, buckets: charges.map((charge, index) => describeBucket(charge, Number(reply[index + 1]), allowed)) };
     },

@@ -1,5 +1,5 @@
 import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
-import { PolicyOptionError } from '../limits/option-checks';
+import { PolicyOptionError } from './option-checks';
 
 /**
  * Fails at start-up when a policy names a type or `Type.field` this BFF's

@@ -2,7 +2,8 @@ import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import { createInMemoryCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import type { Redis } from 'ioredis';
-import type { RedisHealth } from '../../stores/redis-health';
+import type { RedisHealth } from './redis-health';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
 /** Where a BFF's cached responses live in Redis: under its own key prefix. */
 export const responseCacheKeyPrefix = (bffKeyPrefix: string) => `${bffKeyPrefix}cache:`;
@@ -14,13 +15,15 @@ export const responseCacheKeyPrefix = (bffKeyPrefix: string) => `${bffKeyPrefix}
  * prefixing the type name is what keeps BFFs, gateways and tests apart.
  * Every instance on the same Redis and prefix shares entries and invalidations.
  */
-export function createRedisResponseCache(redis: Redis, keyPrefix: string): Cache {
+export function createRedisResponseCache(redis: Redis, keyPrefix: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Cache {
   const inner = createRedisCache({ redis, buildRedisOperationResultCacheKey: (responseId) => `${responseId}:entities` });
   const entityKey = ({ typename, id }: CacheEntityRecord): CacheEntityRecord => ({ typename: `${keyPrefix}t:${typename}`, id });
+  // Each operation (its GET, or its pipeline of writes) has one deadline: a frozen Redis must not hold the request.
+  const bounded = <T>(operation: string, run: () => T | PromiseLike<T>) => withRedisDeadline(operation, commandTimeoutMs, async () => run());
   return {
-    get: (id) => inner.get(`${keyPrefix}r:${id}`),
-    set: (id, data, entities, ttl) => inner.set(`${keyPrefix}r:${id}`, data, [...entities].map(entityKey), ttl),
-    invalidate: (entities) => inner.invalidate([...entities].map(entityKey)),
+    get: (id) => bounded('a cache read', () => inner.get(`${keyPrefix}r:${id}`)),
+    set: (id, data, entities, ttl) => bounded('a cache write', () => inner.set(`${keyPrefix}r:${id}`, data, [...entities].map(entityKey), ttl)),
+    invalidate: (entities) => bounded('a cache invalidation', () => inner.invalidate([...entities].map(entityKey))),
   };
 }
 
@@ -33,6 +36,10 @@ export function createMemoryResponseCache(maxEntries: number): Cache {
  * A cache that never fails a request: a read error is a miss, a write or
  * invalidation error is logged through `health`. The plugin does not await
  * writes, so an unguarded Redis error would be an unhandled rejection.
+ * While Redis is down, writes are dropped rather than sent: a frozen Redis
+ * would otherwise collect every response body in its socket until it thaws.
+ * The next read that succeeds marks it up and writes resume. Invalidations
+ * are always sent: dropping one would leave a stale entry behind.
  */
 export function createGuardedCache(inner: Cache, health: RedisHealth | undefined): Cache {
   const guard = async <T>(action: () => T | PromiseLike<T>, fallback: T): Promise<T> => {
@@ -47,7 +54,7 @@ export function createGuardedCache(inner: Cache, health: RedisHealth | undefined
   };
   return {
     get: (id) => guard(() => inner.get(id), undefined),
-    set: (id, data, entities, ttl) => guard(() => inner.set(id, data, entities, ttl), undefined),
+    set: (id, data, entities, ttl) => (health && !health.up ? undefined : guard(() => inner.set(id, data, entities, ttl), undefined)),
     invalidate: (entities) => guard(() => inner.invalidate(entities), undefined),
   };
 }

@@ -31,19 +31,21 @@ export type LoomErrorCode =
   | 'MISSING_KEY'
   | 'CONFIG_INVALID';
 
-export interface HttpExtension {
-  status?: number;
-  headers?: Record<string, string>;
-}
-
 declare module 'graphql' {
+  /** Declared by Yoga too; the declarations merge, so both agree on one type. */
+  interface GraphQLHTTPErrorExtensions {
+    status?: number;
+    headers?: Record<string, string>;
+  }
   interface GraphQLErrorExtensions {
     code?: LoomErrorCode | string;
     source?: string;
     upstreamStatus?: number;
-    http?: HttpExtension;
+    http?: GraphQLHTTPErrorExtensions;
   }
 }
+
+export type HttpExtension = import('graphql').GraphQLHTTPErrorExtensions;
 
 interface LoomErrorOptions {
   source?: string;

@@ -1,15 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { ConfigError } from '../errors';
-import { validateConfig } from './validate-config';
-import type { ResolvedConfig } from './types';
-
-/** Requires a TypeScript/JavaScript module and returns its default export (CommonJS or transpiled ESM). */
-export function requireDefault(file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(file) as { default?: unknown };
-  return loaded && typeof loaded === 'object' && 'default' in loaded ? loaded.default : loaded;
-}
+import { ConfigError } from '../core/errors';
+import { requireDefault } from '../core/require-default';
+import { validateConfig } from '../config/validate-config';
+import type { ResolvedConfig } from '../config/types';
 
 /** Loads and validates a config file (mesh.config.ts by default). Throws ConfigError with one clear line. */
 export function loadConfig(file = 'mesh.config.ts', cwd = process.cwd()): ResolvedConfig {

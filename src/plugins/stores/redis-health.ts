@@ -1,6 +1,10 @@
 import type { Registry } from 'prom-client';
-import type { Logger } from '../logger';
-import { getOrCreateGauge } from '../observability/get-or-create-metric';
+import type { Logger } from '../../core/logger';
+import { getOrCreateGauge } from '../../observability/get-or-create-metric';
+import { withRedisDeadline } from './with-redis-deadline';
+
+/** Deadline of a readiness probe's PING, in ms: /readyz must answer before the orchestrator gives up on it. */
+export const DEFAULT_REDIS_READINESS_TIMEOUT_MS = 500;
 
 export interface RedisHealthOptions {
   /** Only `ping` is used, for the readiness probe. */
@@ -10,6 +14,8 @@ export interface RedisHealthOptions {
   component: string;
   logger: Logger;
   metrics: Registry;
+  /** Deadline of the probe's PING; past it Redis counts as down. @default 500 */
+  readinessTimeoutMs?: number;
 }
 
 /** Tracks whether a policy's Redis calls work: one log line per change, a gauge, a readiness probe. */
@@ -27,7 +33,14 @@ export interface RedisHealth {
  * failures here and carry on in their fail mode. ioredis reconnects by itself;
  * the next successful call or probe marks it up again.
  */
-export function createRedisHealth({ redis, bffName, component, logger, metrics }: RedisHealthOptions): RedisHealth {
+export function createRedisHealth({
+  redis,
+  bffName,
+  component,
+  logger,
+  metrics,
+  readinessTimeoutMs = DEFAULT_REDIS_READINESS_TIMEOUT_MS,
+}: RedisHealthOptions): RedisHealth {
   const gauge = getOrCreateGauge(metrics, {
     name: 'loom_redis_up',
     help: 'Whether the last Redis call of a BFF policy succeeded (1) or failed (0)',
@@ -53,7 +66,8 @@ export function createRedisHealth({ redis, bffName, component, logger, metrics }
     },
     async check() {
       try {
-        await redis.ping();
+        // A frozen Redis never answers; without a deadline /readyz would hang with it.
+        await withRedisDeadline('a readiness PING', readinessTimeoutMs, () => redis.ping());
         health.markUp();
         return true;
       } catch (error) {

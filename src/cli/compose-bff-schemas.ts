@@ -5,8 +5,8 @@ import { Registry } from 'prom-client';
 import type { ResolvedConfig } from '../config/types';
 import { createBffView } from '../bff/create-bff-view';
 import { loadBffDefinition } from '../bff/load-bff-definition';
-import type { Logger } from '../logger';
-import { composeGateway } from './compose-gateway';
+import type { Logger } from '../core/logger';
+import { composeGateway } from '../compose/compose-gateway';
 
 export interface ComposedBffSchema {
   readonly name: string;

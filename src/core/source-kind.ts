@@ -1,0 +1,2 @@
+/** The kinds of spec Loom turns into a subschema. */
+export type SourceKind = 'openapi' | 'grpc' | 'soap' | 'graphql';

@@ -1,0 +1,58 @@
+import type { BffApp } from '../bff/create-bff-app';
+import { describeUpstreamHealth } from '../upstream/upstream-health-board';
+import type { GatewayParts } from './gateway-parts';
+import { renderPortal } from './render-portal';
+
+/** The BFF whose endpoint (or a path below it, e.g. Yoga's SSE sub-paths) `pathname` names. */
+export function findBffApp(bffs: ReadonlyMap<string, BffApp>, pathname: string): BffApp | undefined {
+  const bffName = pathname.split('/')[1];
+  const app = bffName ? bffs.get(bffName) : undefined;
+  return app && (pathname === app.endpoint || pathname.startsWith(`${app.endpoint}/`)) ? app : undefined;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  sources: Array<{ name: string; kind: string; loaded: boolean }>;
+  checks: Array<{ name: string; ok: boolean }>;
+  upstreams: ReturnType<typeof describeUpstreamHealth>;
+}
+
+export async function describeReadiness(gateway: GatewayParts): Promise<ReadinessReport> {
+  const checks = await Promise.all(
+    gateway.readinessChecks.map(async ({ name, check }) => {
+      try {
+        return { name, ok: await check() };
+      } catch {
+        return { name, ok: false };
+      }
+    }),
+  );
+  const sources = gateway.composed.sources.map((source) => ({ name: source.name, kind: source.kind, loaded: true }));
+  // Upstream endpoint health is information, not readiness: an open breaker must not pull every gateway instance.
+  return { ready: checks.every((check) => check.ok), sources, checks, upstreams: describeUpstreamHealth(gateway.metrics) };
+}
+
+/**
+ * The whole HTTP surface as one Fetch handler: /<bff>/graphql for each BFF,
+ * /healthz, /readyz, /metrics and the portal at /. Serves tests in-process and
+ * any Fetch runtime; the node:http adapter (create-http-server.ts) sits on top.
+ */
+export function createGatewayFetch(gateway: GatewayParts): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    const app = findBffApp(gateway.bffs, pathname);
+    if (app) return app.yoga.fetch(request);
+    if (pathname === '/healthz') return json(200, { status: 'ok' });
+    if (pathname === '/readyz') {
+      const report = await describeReadiness(gateway);
+      return json(report.ready ? 200 : 503, report);
+    }
+    if (pathname === '/metrics') return new Response(await gateway.metrics.metrics(), { headers: { 'content-type': gateway.metrics.contentType } });
+    if (pathname === '/') return new Response(renderPortal(gateway), { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    return json(404, { error: 'not found', bffs: [...gateway.bffs.values()].map((bff) => bff.endpoint) });
+  };
+}
