@@ -124,7 +124,8 @@ export async function startOrdersBackend({ port = 0, host = '127.0.0.1' }: Order
       lastMetadata.set('WatchOrders', stream.metadata.getMap());
       const fault = faults.get('WatchOrders');
       if (fault === 'hang') return;
-      if (fault) return stream.destroy(Object.assign(new Error(fault.message ?? 'failed'), { code: fault.status }));
+      // grpc-js sends a status for an 'error' event; destroy() would leave the stream open without one.
+      if (fault) return void stream.emit('error', Object.assign(new Error(fault.message ?? 'failed'), { code: fault.status, details: fault.message ?? 'failed' }));
       for (const order of orders.filter((candidate) => !stream.request.customerId || candidate.customerId === stream.request.customerId).slice(0, 3)) {
         stream.write({ orderId: order.id, status: order.status, at: order.createdAt });
       }

@@ -12,6 +12,7 @@ import { useBodyLimit } from '../plugins/http/use-body-limit';
 import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
+import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -79,6 +80,8 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
+      // Before the policies: a subscription over the cap is refused before it is charged.
+      useSubscriptionLimit(definition.subscriptions),
       useGatewayServices(context),
       ...policies,
       // Last: it learns a replayable answer's headers after every policy has set them.

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../plugins/policy-context';
+import type { SubscriptionLimitOptions } from '../plugins/rate-limit/use-subscription-limit';
 
 /**
  * What a BFF's client can see of the gateway graph, built once at start-up.
@@ -57,6 +58,8 @@ export interface BffDefinition {
   graphiql?: boolean;
   /** Policies in the order they run. */
   policies?: BffPolicy[];
+  /** Open subscriptions per client (useSubscriptionLimit), on every BFF. @default { maxPerClient: 10 } */
+  subscriptions?: SubscriptionLimitOptions;
   /** Human description shown on the portal. */
   description?: string;
 }

@@ -13,9 +13,11 @@ export function loadBffDefinition(name: string, file: string): BffDefinition {
   if (!definition || typeof definition !== 'object') {
     throw new ConfigError(`bff "${name}": ${file} must export a BFF definition (use defineBff)`);
   }
-  const { policies, view, introspection, graphiql } = definition as BffDefinition;
+  const { policies, view, introspection, graphiql, subscriptions } = definition as BffDefinition;
   if (policies !== undefined && !Array.isArray(policies)) throw new ConfigError(`bff "${name}": policies must be a list`);
-  if (view !== undefined && (!view || typeof view !== 'object' || Array.isArray(view))) throw new ConfigError(`bff "${name}": view must be an object`);
+  for (const [option, value] of [['view', view], ['subscriptions', subscriptions]] as const) {
+    if (value !== undefined && (!value || typeof value !== 'object' || Array.isArray(value))) throw new ConfigError(`bff "${name}": ${option} must be an object`);
+  }
   for (const [option, value] of [['introspection', introspection], ['graphiql', graphiql]] as const) {
     if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`bff "${name}": ${option} must be true or false`);
   }

@@ -1,6 +1,7 @@
 import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
+import type { HttpServerLimits, ResolvedHttpServerLimits } from './http-server-limits';
 
 export type { SourceOptions };
 
@@ -31,6 +32,8 @@ export interface LoomConfig {
   port?: number;
   /** Host `loom serve` binds. @default '127.0.0.1' */
   host?: string;
+  /** Client connection limits: header and request timeouts, most open connections (see HttpServerLimits). */
+  server?: HttpServerLimits;
   /** Production mode: masked errors, no suggestions. @default NODE_ENV === 'production' */
   production?: boolean;
   /** Directory that holds schema snapshots. @default './schema' */
@@ -43,6 +46,7 @@ export interface LoomConfig {
 export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
   readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
+  readonly server: ResolvedHttpServerLimits;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

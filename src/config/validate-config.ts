@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
 import type { LoomConfig, RedisOptions, ResolvedConfig, SourceOptions } from './types';
 import { validateObservabilityOptions } from '../observability/observability-options';
+import { validateHttpServerLimits } from './http-server-limits';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../plugins/stores/with-redis-deadline';
 import { DEFAULT_REDIS_READINESS_TIMEOUT_MS } from '../plugins/stores/redis-health';
@@ -151,6 +152,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     redis: validateRedisOptions(file, config.redis),
     port,
     host: config.host ?? '127.0.0.1',
+    server: validateHttpServerLimits(file, config.server),
     production: config.production ?? process.env.NODE_ENV === 'production',
     schemaDir: resolveLocation(configDir, config.schemaDir ?? './schema'),
     observability: validateObservabilityOptions(file, config.observability),

@@ -16,6 +16,7 @@ export type LoomErrorCode =
   | `GRPC_${string}`
   | 'RATE_LIMITED'
   | 'RATE_LIMIT_UNAVAILABLE'
+  | 'SUBSCRIPTION_LIMIT_EXCEEDED'
   | 'COST_LIMIT_EXCEEDED'
   | 'DEPTH_LIMIT_EXCEEDED'
   | 'ALIAS_LIMIT_EXCEEDED'
@@ -141,6 +142,17 @@ export const rateLimitUnavailable = (retryAfterSeconds = 1) =>
     headers: { 'Retry-After': String(retryAfterSeconds) },
   });
 
+/**
+ * A client already holds its most open subscriptions: 429, before any upstream
+ * call. No Retry-After: a slot frees when the client ends one of its own
+ * streams, not after a time.
+ */
+export const subscriptionLimitExceeded = (maxPerClient: number) =>
+  createLoomError('SUBSCRIPTION_LIMIT_EXCEEDED', `Too many open subscriptions: at most ${maxPerClient} per client; close one first`, {
+    httpStatus: 429,
+    extra: { limit: maxPerClient },
+  });
+
 export const costLimitExceeded = (cost: number, maxCost: number) =>
   createLoomError('COST_LIMIT_EXCEEDED', `Query cost ${cost} exceeds the maximum of ${maxCost}`, {
     httpStatus: 400,
@@ -175,13 +187,31 @@ export interface SoapFaultDetail {
   detail?: unknown;
 }
 
+const soapFaultMessage = (source: string) => `Source "${source}" answered a SOAP fault`;
+
 /** A SOAP 1.1/1.2 fault as a field error, with its code, string and detail (as JSON). */
 export const soapFault = (source: string, fault: SoapFaultDetail, upstreamStatus: number) =>
-  createLoomError('SOAP_FAULT', `Source "${source}" answered a SOAP fault: ${fault.faultstring}`, {
+  createLoomError('SOAP_FAULT', `${soapFaultMessage(source)}: ${fault.faultstring}`, {
     source,
     upstreamStatus,
     extra: { faultcode: fault.faultcode, faultstring: fault.faultstring, ...(fault.detail !== undefined && { detail: fault.detail }) },
   });
+
+/** Extensions of a SOAP fault written by the backend itself, not by Loom. */
+const SOAP_FAULT_BACKEND_TEXT = ['faultstring', 'detail'];
+
+/**
+ * An error's message and extensions as production may show them. A SOAP
+ * fault's faultstring and detail are the backend's own words (stack traces,
+ * table names, hosts), so only its code, faultcode, source and statuses stay.
+ * Other errors come back as they are.
+ */
+export function withoutBackendText(message: string, extensions: Record<string, unknown>): { message: string; extensions: Record<string, unknown> } {
+  if (extensions.code !== 'SOAP_FAULT' || typeof extensions.source !== 'string') return { message, extensions };
+  const kept = { ...extensions };
+  for (const key of SOAP_FAULT_BACKEND_TEXT) delete kept[key];
+  return { message: soapFaultMessage(extensions.source), extensions: kept };
+}
 
 /** A config problem: one line naming the file, the source and the fault. Never a stack trace. */
 export class ConfigError extends Error {

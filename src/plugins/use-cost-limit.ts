@@ -1,6 +1,7 @@
 import { markReplaySafe } from './shared/replay-safety';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { costLimitExceeded } from '../core/errors';
 import { createQueryCostCalculator, type QueryCostOptions, type QueryPrice } from './cost/compute-query-cost';
 import { applyListSizeClamps } from './cost/apply-list-size-clamps';
@@ -32,31 +33,36 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   } catch (error) {
     throw new PolicyOptionError('useCostLimit', (error as Error).message);
   }
+  /** The price of an operation, or the refusal to answer instead (over the limit, or a size the cost function refuses). */
+  const priceOf = (args: ExecutionArgs): { price: QueryPrice } | { refusal: ExecutionResult } => {
+    try {
+      const price = priceOncePerRequest(computeCost, {
+        context: args.contextValue as object,
+        schema: args.schema,
+        document: args.document,
+        variables: args.variableValues as Record<string, unknown> | undefined,
+        operationName: args.operationName,
+        stopAbove: maxCost,
+      });
+      return price.cost > maxCost ? { refusal: { errors: [costLimitExceeded(price.cost, maxCost)] } } : { price };
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      return { refusal: { errors: [error] } };
+    }
+  };
   // The cost is a function of the document and variables: replay-safe.
   return markReplaySafe({
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
-      let price: QueryPrice;
-      try {
-        price = priceOncePerRequest(computeCost, {
-          context: args.contextValue,
-          schema: args.schema,
-          document: args.document,
-          variables: args.variableValues as Record<string, unknown> | undefined,
-          operationName: args.operationName,
-          stopAbove: maxCost,
-        });
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        setResultAndStopExecution({ errors: [error] });
-        return;
-      }
-      if (price.cost > maxCost) {
-        setResultAndStopExecution({ errors: [costLimitExceeded(price.cost, maxCost)] });
-        return;
-      }
-      if (price.clamps.size === 0) return;
-      const document = applyListSizeClamps(args.document, price.clamps);
+      const priced = priceOf(args);
+      if ('refusal' in priced) return setResultAndStopExecution(priced.refusal);
+      if (priced.price.clamps.size === 0) return;
+      const document = applyListSizeClamps(args.document, priced.price.clamps);
       setExecuteFn((executeArgs) => executeFn({ ...executeArgs, document }));
+    },
+    // A subscription is priced once, at subscribe, before its upstream stream opens.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const priced = priceOf(args);
+      if ('refusal' in priced) setResultAndStopExecution(priced.refusal);
     },
   });
 }

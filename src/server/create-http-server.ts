@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { BffApp } from '../bff/create-bff-app';
+import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../config/http-server-limits';
 import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
 
 export interface HttpServerOptions {
   gateway: Gateway;
+  /** Timeouts and connection cap. @default the config's `server` block */
+  limits?: ResolvedHttpServerLimits;
 }
 
 export interface RunningServer {
@@ -48,8 +51,23 @@ export function createRequestListener(gateway: Gateway) {
   };
 }
 
-export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer(createRequestListener(gateway));
+/**
+ * How often node:http looks for connections past their timeout. Its default,
+ * 30 s, would let a slow client hold a connection up to 30 s past
+ * `headersTimeoutMs`; the sweep is a walk over open connections, cheap at
+ * `maxConnections`.
+ */
+function connectionsCheckingIntervalMs(limits: ResolvedHttpServerLimits): number {
+  return Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)));
+}
+
+export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  // A client that drips its headers or body is answered 408 and dropped: node's defaults (60 s, 300 s, swept every 30 s) held one for 321 s.
+  const server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(limits) },
+    createRequestListener(gateway),
+  );
+  server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -22,6 +22,7 @@ describe('a bad BFF file fails start-up with one clear line', () => {
     ['export default 42;', 'must export a BFF definition (use defineBff)'],
     ['export default { policies: {} };', 'bff "x": policies must be a list'],
     ["export default { view: ['Query.*'] };", 'bff "x": view must be an object'],
+    ['export default { subscriptions: 3 };', 'bff "x": subscriptions must be an object'],
     ["export default { introspection: 'yes' };", 'bff "x": introspection must be true or false'],
     ['export default { introspection: false, graphiql: true };', 'bff "x": graphiql needs introspection'],
     ['throw new Error("boom");', 'cannot load'],

@@ -59,6 +59,20 @@ describe('useAuth with HS256 JWTs', () => {
     expect(body.errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
   });
 
+  it('refuses a token without exp by default, and serves it only when allowed explicitly', async () => {
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1').setIssuer(ISSUER).setAudience(AUDIENCE).sign(new TextEncoder().encode(SECRET));
+    const before = app.calls();
+    const refused = await app.post({ query: '{ hello }' }, { authorization: `Bearer ${token}` });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ errors: [{ message: 'Invalid token: claim "exp" is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(app.calls()).toBe(before);
+
+    const lenient = createTestApp([useAuth({ mode: 'required', jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, allowTokensWithoutExpiry: true } })]);
+    const served = await lenient.post({ query: '{ whoami }' }, { authorization: `Bearer ${token}` });
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual({ data: { whoami: 'jwt:user-1:' } });
+  });
+
   it('refuses a token for another audience', async () => {
     const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience('other').setExpirationTime('1m').sign(new TextEncoder().encode(SECRET));
     const { status, body } = await app.post({ query: '{ hello }' }, { authorization: `Bearer ${token}` });

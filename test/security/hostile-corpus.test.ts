@@ -72,7 +72,7 @@ describe('hostile-query corpus against a real gateway over the demo catalog', ()
     expect(corpus.length).toBeGreaterThanOrEqual(40);
     const families = new Set(corpus.map((entry) => entry.name.split(':')[0]));
     expect([...families].sort()).toEqual(
-      ['aliases', 'auth', 'batch', 'body', 'content-type', 'cost', 'depth', 'directives', 'fragments', 'introspection', 'ip', 'json', 'jwt', 'operations', 'strings', 'suggestions', 'utf-8', 'variables'].sort(),
+      ['accept', 'aliases', 'auth', 'batch', 'body', 'content-type', 'cost', 'depth', 'directives', 'fragments', 'introspection', 'ip', 'json', 'jwt', 'operations', 'strings', 'suggestions', 'utf-8', 'variables'].sort(),
     );
     expect(new Set(corpus.map((entry) => entry.name)).size).toBe(corpus.length);
   });

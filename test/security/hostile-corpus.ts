@@ -9,6 +9,10 @@ import { CORPUS_ISSUER, CORPUS_JWT_SECRET } from './fixtures/secure-bff';
  *
  * Hostile queries never select `getProduct`: the normal traffic that runs
  * alongside uses it, so its upstream call count tells the two apart.
+ *
+ * Attacks that are not one request live beside their code: slow and surplus
+ * connections (slowloris) in test/server/http-server-limits.test.ts, floods
+ * of open subscriptions in test/plugins/rate-limit/subscriptions-over-sse.test.ts.
  */
 export interface HostileRequest {
   readonly name: string;
@@ -37,13 +41,13 @@ const json = { 'content-type': 'application/json' };
 const repeat = (count: number, make: (index: number) => string, separator = ' ') => Array.from({ length: count }, (_, index) => make(index)).join(separator);
 const post = (bff: HostileRequest['bff'], query: string, extra: Partial<HostileRequest> = {}) => ({ bff, body: { query }, headers: json, ...extra });
 
-async function corpusToken(options: { issuer?: string; secret?: string; expiresAt?: number; alg?: 'HS256' | 'HS512' } = {}): Promise<string> {
-  return new SignJWT({ scope: 'all' })
+async function corpusToken(options: { issuer?: string; secret?: string; expiresAt?: number | 'never'; alg?: 'HS256' | 'HS512' } = {}): Promise<string> {
+  const token = new SignJWT({ scope: 'all' })
     .setProtectedHeader({ alg: options.alg ?? 'HS256' })
     .setSubject('corpus-user')
-    .setIssuer(options.issuer ?? CORPUS_ISSUER)
-    .setExpirationTime(options.expiresAt ?? '5m')
-    .sign(new TextEncoder().encode(options.secret ?? CORPUS_JWT_SECRET));
+    .setIssuer(options.issuer ?? CORPUS_ISSUER);
+  if (options.expiresAt !== 'never') token.setExpirationTime(options.expiresAt ?? '5m');
+  return token.sign(new TextEncoder().encode(options.secret ?? CORPUS_JWT_SECRET));
 }
 
 function unsignedToken(): string {
@@ -120,6 +124,8 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'suggestions: misspelled root field', ...post('secure', '{ getCustomr(id: "1") { id } }', { headers: auth }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED', expectNoSuggestion: true },
     { name: 'suggestions: misspelled nested field', ...post('secure', '{ getCustomer(id: "1") { emai } }', { headers: auth }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED', expectNoSuggestion: true },
     { name: 'suggestions: misspelled argument', ...post('secure', '{ getCustomer(idd: "1") { id } }', { headers: auth }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED', expectNoSuggestion: true },
+    { name: 'suggestions: misspelled enum value in a variable', bff: 'secure', headers: auth, body: { query: 'mutation($input: NewProduct_Input) { createProduct(input: $input) { id } }', variables: { input: { name: 'x', price: 1, currency: 'EUX' } } }, expectStatus: 400, expectNoSuggestion: true },
+    { name: 'suggestions: misspelled input field in a variable', bff: 'secure', headers: auth, body: { query: 'mutation($input: NewProduct_Input) { createProduct(input: $input) { id } }', variables: { input: { nme: 'x', price: 1, currency: 'EUR' } } }, expectStatus: 400, expectNoSuggestion: true },
     // Oversized bodies
     { name: 'body: 300 KB JSON with Content-Length', bff: 'web', headers: json, body: { query: '{ __typename }', extensions: { pad: 'p'.repeat(300_000) } }, expectStatus: 413, expectCode: 'PAYLOAD_TOO_LARGE' },
     { name: 'body: 300 KB chunked without Content-Length', bff: 'web', headers: json, chunked: true, body: { query: '{ __typename }', extensions: { pad: 'p'.repeat(300_000) } }, expectStatus: 413, expectCode: 'PAYLOAD_TOO_LARGE' },
@@ -165,10 +171,19 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'jwt: wrong issuer', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ issuer: 'https://evil.test' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: wrong key', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ secret: 'attacker-chosen-secret-0123456789abcdef' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: right secret, HS512 not allowed', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ alg: 'HS512' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
+    { name: 'jwt: valid signature, no exp claim', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${await corpusToken({ expiresAt: 'never' })}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'jwt: signature stripped', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: `Bearer ${(await corpusToken()).replace(/\.[^.]+$/, '.')}` } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: no credentials', ...post('secure', '{ listCustomers { id } }'), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: unknown API key', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, 'x-api-key': 'guessed-key-0000000000000' } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     { name: 'auth: Basic credentials', ...post('secure', '{ listCustomers { id } }', { headers: { ...json, authorization: 'Basic cm9vdDpyb290' } }), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
+    // The same refusals for clients that accept only application/json (Yoga's legacy mode would answer 200)
+    { name: 'accept: validation refusal, application/json only', ...post('web', '{ listCustomers { nope } }', { headers: { ...json, accept: 'application/json' } }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED' },
+    { name: 'accept: parse refusal, application/json only', ...post('web', '{ listCustomers { id ', { headers: { ...json, accept: 'application/json' } }), expectStatus: 400, expectCode: 'GRAPHQL_PARSE_FAILED' },
+    { name: 'accept: depth bomb, application/json only', ...post('web', `{ getCustomer(id: "1") { ${'... on Customer { '.repeat(40)}id${' }'.repeat(40)} } }`, { headers: { ...json, accept: 'application/json' } }), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
+    { name: 'accept: introspection on secure, application/json only', ...post('secure', '{ __schema { types { name } } }', { headers: { ...auth, accept: 'application/json' } }), expectStatus: 400, expectCode: 'INTROSPECTION_DISABLED' },
+    { name: 'accept: misspelled field on secure, any type', ...post('secure', '{ getCustomr(id: "1") { id } }', { headers: { ...auth, accept: '*/*' } }), expectStatus: 400, expectCode: 'GRAPHQL_VALIDATION_FAILED', expectNoSuggestion: true },
+    { name: 'accept: truncated JSON body, application/json only', bff: 'web', headers: { ...json, accept: 'application/json' }, rawBody: Buffer.from('{"query": "{ listCustomers { id '), expectStatus: 400, expectCode: 'BAD_REQUEST' },
+    { name: 'accept: mutation over GET, application/json only', bff: 'mobile', method: 'GET', headers: { accept: 'application/json' }, search: `query=${encodeURIComponent('mutation { createProduct(input: { name: "x", price: 1, currency: EUR }) { id } }')}`, expectStatus: 405 },
     // Network
     { name: 'ip: caller outside the allowlist', ...post('blocked', '{ listCustomers { id } }'), expectStatus: 403, expectCode: 'FORBIDDEN' },
   ];

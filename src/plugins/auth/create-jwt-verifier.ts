@@ -25,6 +25,11 @@ export interface JwtOptions {
   audience?: string | string[];
   /** Allowed clock skew for `exp`/`nbf`, in seconds. @default 5 */
   clockToleranceSeconds?: number;
+  /**
+   * Accept tokens that carry no `exp` claim. Such a token, once leaked, works
+   * forever; only for issuers that cannot set one. @default false
+   */
+  allowTokensWithoutExpiry?: boolean;
   /** Claim holding the scopes: a space-separated string or a list. @default 'scope' (then 'scp') */
   scopesClaim?: string;
   /** Claim holding the client's plan (rate limits key on it). @default 'plan' */
@@ -58,6 +63,9 @@ function validateJwtOptions(options: JwtOptions): void {
   }
   if (options.jwksCooldownMs !== undefined && options.jwksCooldownMs !== 0) requirePositiveInteger(policy, 'jwksCooldownMs', options.jwksCooldownMs);
   if (options.jwksMaxAgeMs !== undefined) requirePositiveInteger(policy, 'jwksMaxAgeMs', options.jwksMaxAgeMs);
+  if (options.allowTokensWithoutExpiry !== undefined && typeof options.allowTokensWithoutExpiry !== 'boolean') {
+    throw new PolicyOptionError(policy, `allowTokensWithoutExpiry must be a boolean, got ${JSON.stringify(options.allowTokensWithoutExpiry)}`);
+  }
 }
 
 /** Scopes from a claim that is either `"a b c"` or `["a", "b"]`. */
@@ -70,12 +78,12 @@ export function readScopes(payload: JWTPayload, claim?: string): string[] {
 
 /** jose's error codes, in words a client can act on (no key material, no stack). */
 function describeJoseError(error: unknown): string {
-  const { code, claim } = (error ?? {}) as { code?: string; claim?: string };
+  const { code, claim, reason } = (error ?? {}) as { code?: string; claim?: string; reason?: string };
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'token expired';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return `claim "${claim}" is not accepted`;
+      return reason === 'missing' ? `claim "${claim}" is required` : `claim "${claim}" is not accepted`;
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'signature does not verify';
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
@@ -123,6 +131,8 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     issuer: options.issuer,
     audience: options.audience,
     clockTolerance: options.clockToleranceSeconds ?? 5,
+    // jose checks `exp` only when present: a token without one would never expire.
+    requiredClaims: options.allowTokensWithoutExpiry ? [] : ['exp'],
   };
   return async (token) => {
     let payload: JWTPayload;

@@ -45,7 +45,8 @@ export interface ResolvedRule {
 
 const COORDINATE = /^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/;
 
-function clientAddress(context: GatewayContext, trustForwardedFor: boolean): string | undefined {
+/** The caller's address: the socket's, or the first `X-Forwarded-For` entry when trusted. */
+export function clientAddress(context: GatewayContext, trustForwardedFor: boolean): string | undefined {
   if (trustForwardedFor) {
     const forwarded = context.request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;

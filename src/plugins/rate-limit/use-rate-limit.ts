@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { withGatewayServices } from '../shared/gateway-services';
 import { rateLimited, rateLimitUnavailable } from '../../core/errors';
 import type { GatewayContext } from '../../core/context';
@@ -128,55 +128,60 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       });
     }
 
+    /** Charges one operation; `refuse` answers it instead of running it. */
+    async function meter(args: ExecutionArgs, refuse: (result: ExecutionResult) => void): Promise<void> {
+      const context = asGatewayContext(args.contextValue as object);
+      let applied: ReturnType<typeof chargesFor>;
+      try {
+        applied = chargesFor(context, args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, args.operationName);
+      } catch (error) {
+        // A size the cost function refuses (BAD_USER_INPUT) is refused here too when no cost limit ran first.
+        if (!(error instanceof GraphQLError)) throw error;
+        refuse({ errors: [error] });
+        return;
+      }
+      if (applied.length === 0) return;
+      let result;
+      try {
+        result = await store.consume(applied.map(({ charge }) => charge));
+        health?.markUp();
+      } catch (error) {
+        health?.markDown(error);
+        if (failMode === 'open') return;
+        refuse({ errors: [rateLimitUnavailable()] });
+        return;
+      }
+      const verdicts = applied.map(({ rule, charge }, index) => ({ rule, charge, state: result.buckets[index] }));
+      if (result.allowed) {
+        rememberHeaders(context.request, tightest(verdicts));
+        return;
+      }
+      const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
+      for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
+      // The request may retry when the slowest refusing bucket holds enough.
+      const worst = refusing.reduce((best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best), refusing[0] ?? verdicts[0]);
+      // A refusal's headers describe the rule that refused.
+      rememberHeaders(context.request, worst);
+      refuse({
+        errors: [
+          rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
+            rule: worst.rule.name,
+            cost: worst.charge.cost,
+            limit: worst.charge.capacity,
+            remaining: worst.state.remaining,
+            reset: seconds(worst.state.resetMs),
+          }),
+        ],
+      });
+    }
+
     return {
       onSchemaChange({ schema }) {
         requireSchemaCoordinates('useRateLimit', 'rules[].field', schema, ruleFields);
       },
-      async onExecute({ args, setResultAndStopExecution }) {
-        const context = asGatewayContext(args.contextValue);
-        let applied: ReturnType<typeof chargesFor>;
-        try {
-          applied = chargesFor(context, args.schema, args.document, args.variableValues, args.operationName);
-        } catch (error) {
-          // A size the cost function refuses (BAD_USER_INPUT) is refused here too when no cost limit ran first.
-          if (!(error instanceof GraphQLError)) throw error;
-          setResultAndStopExecution({ errors: [error] });
-          return;
-        }
-        if (applied.length === 0) return;
-        let result;
-        try {
-          result = await store.consume(applied.map(({ charge }) => charge));
-          health?.markUp();
-        } catch (error) {
-          health?.markDown(error);
-          if (failMode === 'open') return;
-          setResultAndStopExecution({ errors: [rateLimitUnavailable()] });
-          return;
-        }
-        const verdicts = applied.map(({ rule, charge }, index) => ({ rule, charge, state: result.buckets[index] }));
-        if (result.allowed) {
-          rememberHeaders(context.request, tightest(verdicts));
-          return;
-        }
-        const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
-        for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
-        // The request may retry when the slowest refusing bucket holds enough.
-        const worst = refusing.reduce((best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best), refusing[0] ?? verdicts[0]);
-        // A refusal's headers describe the rule that refused.
-        rememberHeaders(context.request, worst);
-        setResultAndStopExecution({
-          errors: [
-            rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
-              rule: worst.rule.name,
-              cost: worst.charge.cost,
-              limit: worst.charge.capacity,
-              remaining: worst.state.remaining,
-              reset: seconds(worst.state.resetMs),
-            }),
-          ],
-        });
-      },
+      onExecute: ({ args, setResultAndStopExecution }) => meter(args, setResultAndStopExecution),
+      // A subscription pays its cost once, when it starts: its events come from the upstream stream, not from new requests.
+      onSubscribe: ({ args, setResultAndStopExecution }) => meter(args, setResultAndStopExecution),
       onResponse({ request, response }) {
         const headers = headersByRequest.get(request);
         if (!headers) return;
