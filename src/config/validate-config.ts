@@ -54,14 +54,14 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
     }
   }
   if (source.kind === 'graphql' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
-  if (source.kind === 'grpc' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
+  if (source.kind === 'grpc' && !(Array.isArray(source.endpoint) ? source.endpoint.length : source.endpoint)) throw new ConfigError(`${named}: endpoint is required`);
   if (source.kind === 'grpc' && source.connectTimeoutMs !== undefined && !(Number.isFinite(source.connectTimeoutMs) && source.connectTimeoutMs > 0)) {
     throw new ConfigError(`${named}: connectTimeoutMs must be a positive number`);
   }
   if (source.timeoutMs !== undefined && !(Number.isFinite(source.timeoutMs) && source.timeoutMs > 0)) {
     throw new ConfigError(`${named}: timeoutMs must be a positive number`);
   }
-  validateUpstreamPolicyOptions(named, source.upstream);
+  validateUpstreamPolicyOptions(named, source.upstream, source.kind === 'grpc' ? 'address' : 'url');
   return resolvePaths(configDir, source);
 }
 
