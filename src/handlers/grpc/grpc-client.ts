@@ -162,7 +162,11 @@ export class GrpcSourceClient {
     const shadow = this.shadow;
     if (mirror && shadow?.comparer.sample()) {
       shadow.comparer.compare(
-        (signal) => send(shadow.channel.client, metadata.clone(), shadow.timeoutMs, signal).then(answerOfResponse, (error) => answerOfError(error) ?? Promise.reject(error)),
+        (signal) =>
+          send(shadow.channel.client, metadata.clone(), shadow.timeoutMs, signal).then(answerOfResponse, (error) =>
+            // Cancelled by us (shadow timeout, close): no answer to compare, whatever status grpc-js gives it.
+            signal.aborted ? Promise.reject(error) : (answerOfError(error) ?? Promise.reject(error)),
+          ),
         primary.then(answerOfResponse, answerOfError),
       );
     }
