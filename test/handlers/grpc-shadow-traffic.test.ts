@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
-import { Registry } from 'prom-client';
 import { ORDERS_PROTO, startOrdersBackend, type OrdersBackend } from '../../demo/orders-backend';
 import { createLogger } from '../../src/core/logger';
 import { GrpcSourceClient } from '../../src/handlers/grpc/grpc-client';
@@ -117,22 +116,4 @@ describe('shadowing a gRPC source', () => {
       await gateway.close();
     }
   });
-});
-
-it('refuses a gRPC shadow or backup endpoint that is not host:port', () => {
-  const metrics = new Registry();
-  const make = (upstream: object) => () =>
-    new GrpcSourceClient({
-      source: 'orders',
-      endpoints: ['127.0.0.1:1'],
-      timeoutMs: 100,
-      connectTimeoutMs: 100,
-      headers: {},
-      forwardHeaders: [],
-      credentials: grpc.credentials.createInsecure(),
-      upstream,
-      metrics,
-    });
-  expect(make({ shadow: { endpoint: 'http://127.0.0.1:1' } })).toThrow('source "orders": upstream.shadow.endpoint must be a host:port address');
-  expect(make({ backupEndpoint: 'not an address' })).toThrow('source "orders": upstream.backupEndpoint must be a host:port address');
 });
