@@ -18,7 +18,8 @@ export function createShadowResultReporter({ source, metrics: registry, logger, 
     metrics?.shadowRequests.inc({ source, result: result.result });
     if (result.result === 'mismatch') {
       metrics?.shadowMismatches.inc({ source });
-      logger?.warn({ source, differences: result.differences, primaryStatus: result.primary?.status, shadowStatus: result.shadow?.status }, 'shadow answer differs from primary');
+      const { differences, primary, shadow } = result;
+      logger?.warn({ source, differences, primaryStatus: primary?.status, shadowStatus: shadow?.status }, 'shadow answer differs from primary');
     }
     onShadowResult?.(result);
   };
