@@ -55,7 +55,7 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
     }
   }
   if (source.kind === 'graphql' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
-  if (source.kind === 'grpc' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
+  if (source.kind === 'grpc' && !(Array.isArray(source.endpoint) ? source.endpoint.length : source.endpoint)) throw new ConfigError(`${named}: endpoint is required`);
   if (source.kind === 'grpc' && source.connectTimeoutMs !== undefined && !(Number.isFinite(source.connectTimeoutMs) && source.connectTimeoutMs > 0)) {
     throw new ConfigError(`${named}: connectTimeoutMs must be a positive number`);
   }
@@ -65,7 +65,7 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   if (source.maxResponseBytes !== undefined && !(Number.isSafeInteger(source.maxResponseBytes) && source.maxResponseBytes > 0)) {
     throw new ConfigError(`${named}: maxResponseBytes must be a positive integer (bytes)`);
   }
-  validateUpstreamPolicyOptions(named, source.upstream);
+  validateUpstreamPolicyOptions(named, source.upstream, source.kind === 'grpc' ? 'address' : 'url');
   return resolvePaths(configDir, source);
 }
 

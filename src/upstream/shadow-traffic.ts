@@ -55,16 +55,33 @@ async function answerOf(response: Response): Promise<ShadowAnswer> {
   return { status: response.status, bodyHash: hashBody(await response.arrayBuffer()) };
 }
 
-export function createShadowMirror({ shadow, fetch, random = Math.random, onResult }: ShadowMirrorOptions): ShadowMirror {
+/** The transport-neutral half of shadowing: sampling, comparison, and the calls in flight. */
+export interface ShadowComparer {
+  /** Whether this call is one of the share to mirror (false once closing). Draws one random number. */
+  sample(): boolean;
+  /**
+   * Fire and forget: `send` calls the shadow at once (abort on `signal`: shadow
+   * timeout or close); both answers are compared once in. Never throws. `primary`
+   * resolves to the primary's answer, or undefined when it failed (nothing to compare).
+   */
+  compare(send: (signal: AbortSignal) => Promise<ShadowAnswer>, primary: Promise<ShadowAnswer | undefined>): void;
+  /** Aborts shadow calls still in flight and waits for them to settle. */
+  close(): Promise<void>;
+}
+
+export interface ShadowComparerOptions {
+  shadow: Required<ShadowOptions>;
+  random?: () => number;
+  onResult: (result: ShadowResult) => void;
+}
+
+export function createShadowComparer({ shadow, random = Math.random, onResult }: ShadowComparerOptions): ShadowComparer {
   const inFlight = new Set<Promise<void>>();
   const closing = new AbortController();
 
-  const run = async (url: string, init: RequestInit, primary: Promise<Response | undefined>) => {
+  const run = async (send: (signal: AbortSignal) => Promise<ShadowAnswer>, primary: Promise<ShadowAnswer | undefined>) => {
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(shadow.timeoutMs)]);
-    const shadowAnswer = fetch(url, { ...init, signal }).then(answerOf);
-    // `primary` resolves to a clone of the primary's response: the caller reads the original at its own pace.
-    const primaryAnswer = primary.then((response) => (response ? answerOf(response) : undefined));
-    const [mine, theirs] = await Promise.allSettled([primaryAnswer, shadowAnswer]);
+    const [mine, theirs] = await Promise.allSettled([primary, send(signal)]);
     if (mine.status === 'rejected' || !mine.value) return; // the primary failed: nothing to compare
     if (theirs.status === 'rejected') {
       onResult({ result: 'error', differences: [], primary: mine.value, error: (theirs.reason as Error)?.message ?? String(theirs.reason) });
@@ -74,9 +91,9 @@ export function createShadowMirror({ shadow, fetch, random = Math.random, onResu
   };
 
   return {
-    mirror(url, init, primary) {
-      if (closing.signal.aborted || random() >= shadow.ratio || !isReplayableBody(init.body)) return;
-      const task = run(url, init, primary)
+    sample: () => !closing.signal.aborted && random() < shadow.ratio,
+    compare(send, primary) {
+      const task = run(send, primary)
         .catch(() => undefined)
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -85,5 +102,19 @@ export function createShadowMirror({ shadow, fetch, random = Math.random, onResu
       closing.abort();
       await Promise.allSettled([...inFlight]);
     },
+  };
+}
+
+/** Shadowing for fetch-style transports (the HTTP client), over the shared comparer. */
+export function createShadowMirror({ shadow, fetch, random = Math.random, onResult }: ShadowMirrorOptions): ShadowMirror {
+  const comparer = createShadowComparer({ shadow, random, onResult });
+  return {
+    mirror(url, init, primary) {
+      if (!comparer.sample() || !isReplayableBody(init.body)) return;
+      // `primary` resolves to a clone of the primary's response: the caller reads the original at its own pace.
+      const primaryAnswer = primary.then((response) => (response ? answerOf(response) : undefined));
+      comparer.compare((signal) => fetch(url, { ...init, signal }).then(answerOf), primaryAnswer);
+    },
+    close: () => comparer.close(),
   };
 }

@@ -29,7 +29,7 @@ export interface RetryOptions {
   budgetWindowMs?: number;
 }
 
-/** Circuit breaker, one per upstream endpoint (per source for gRPC). */
+/** Circuit breaker, one per upstream endpoint. */
 export interface CircuitBreakerOptions {
   /** Failure share (0..1] over the window that opens the breaker. @default 0.5 */
   failureRateThreshold?: number;
@@ -53,7 +53,7 @@ export interface OutlierDetectionOptions {
 
 /** Mirror a share of a source's traffic to a shadow endpoint; its answers are compared, never used. */
 export interface ShadowOptions {
-  /** Base URL of the shadow deployment (same paths as the primary). */
+  /** Base URL of the shadow deployment (same paths as the primary); `host:port` for gRPC sources. */
   endpoint: string;
   /** Share of calls mirrored, 0..1. @default 1 */
   ratio?: number;
@@ -83,9 +83,9 @@ export interface UpstreamPolicyOptions {
   outlierDetection?: OutlierDetectionOptions | false;
   /** How calls are spread over several endpoints. @default 'round-robin' */
   loadBalancing?: 'round-robin' | 'least-outstanding';
-  /** Endpoint used only when every primary endpoint is down (breaker open or ejected). */
+  /** Endpoint used only when every primary endpoint is down (breaker open or ejected); `host:port` for gRPC sources. */
   backupEndpoint?: string;
-  /** Mirror a share of traffic to a shadow endpoint (HTTP sources). */
+  /** Mirror a share of traffic to a shadow endpoint (unary calls for gRPC sources). */
   shadow?: ShadowOptions;
   /** Connections kept open per endpoint (undici keep-alive pool). @default 64 */
   maxConnections?: number;
@@ -143,6 +143,16 @@ const DEFAULT_BREAKER: Required<CircuitBreakerOptions> = {
 const DEFAULT_OUTLIER: Required<OutlierDetectionOptions> = { consecutiveFailures: 5, ejectionMs: 30_000 };
 
 const isUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/[^/]/i.test(value);
+/** A gRPC target as `@grpc/grpc-js` dials it: `host:port`, optionally `grpc://host:port`. */
+const isAddress = (value: unknown): value is string => typeof value === 'string' && /^(grpc:\/\/)?[^\s/]+:\d+$/i.test(value);
+
+/** How a source's endpoints are written: base URLs (REST, SOAP, GraphQL) or gRPC addresses. */
+export type EndpointForm = 'url' | 'address';
+
+const ENDPOINT_CHECKS: Record<EndpointForm, { test: (value: unknown) => boolean; what: string }> = {
+  url: { test: isUrl, what: 'an http(s) URL' },
+  address: { test: isAddress, what: 'a host:port address' },
+};
 
 function check(where: string, condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(`${where}: upstream.${message}`);
@@ -185,7 +195,7 @@ function validateFallbacks(where: string, fallbacks: Record<string, FallbackOpti
 }
 
 /** Throws a ConfigError naming the source and the bad option; `where` is e.g. `mesh.config.ts: source "catalog"`. */
-export function validateUpstreamPolicyOptions(where: string, options: UpstreamPolicyOptions | undefined): void {
+export function validateUpstreamPolicyOptions(where: string, options: UpstreamPolicyOptions | undefined, endpointForm: EndpointForm = 'url'): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: upstream must be an object`);
   if (options.retry) validateRetry(where, options.retry);
@@ -196,9 +206,10 @@ export function validateUpstreamPolicyOptions(where: string, options: UpstreamPo
   }
   const balancing = options.loadBalancing;
   check(where, balancing === undefined || balancing === 'round-robin' || balancing === 'least-outstanding', 'loadBalancing must be round-robin or least-outstanding');
-  check(where, options.backupEndpoint === undefined || isUrl(options.backupEndpoint), 'backupEndpoint must be an http(s) URL');
+  const endpointCheck = ENDPOINT_CHECKS[endpointForm];
+  check(where, options.backupEndpoint === undefined || endpointCheck.test(options.backupEndpoint), `backupEndpoint must be ${endpointCheck.what}`);
   if (options.shadow !== undefined) {
-    check(where, isUrl(options.shadow?.endpoint), 'shadow.endpoint must be an http(s) URL');
+    check(where, endpointCheck.test(options.shadow?.endpoint), `shadow.endpoint must be ${endpointCheck.what}`);
     check(where, isShare(options.shadow.ratio), 'shadow.ratio must be between 0 and 1');
     check(where, isPositive(options.shadow.timeoutMs), 'shadow.timeoutMs must be a positive number');
   }
@@ -217,8 +228,8 @@ function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefin
 }
 
 /** Validates, then fills every default in. */
-export function resolveUpstreamPolicy(where: string, options: UpstreamPolicyOptions = {}): ResolvedUpstreamPolicy {
-  validateUpstreamPolicyOptions(where, options);
+export function resolveUpstreamPolicy(where: string, options: UpstreamPolicyOptions = {}, endpointForm: EndpointForm = 'url'): ResolvedUpstreamPolicy {
+  validateUpstreamPolicyOptions(where, options, endpointForm);
   const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
   return {
     retry: {

@@ -91,3 +91,59 @@ it('refuses a gRPC connectTimeoutMs that is not a positive number', () => {
     'loom.config.ts: source "orders": connectTimeoutMs must be a positive number',
   );
 });
+
+describe('two gRPC endpoints, one stuck connecting, then healed', () => {
+  let stuck: OrdersBackend;
+  let healthy: OrdersBackend;
+  let proxy: TcpFaultProxy;
+  let gateway: TestGateway;
+  let logs: LogCapture;
+
+  beforeAll(async () => {
+    [stuck, healthy] = await Promise.all([startOrdersBackend(), startOrdersBackend()]);
+    proxy = await startTcpFaultProxy(stuck.url, 'blackhole');
+    logs = captureLogs();
+    gateway = await startTestGateway(
+      {
+        sources: [
+          {
+            name: 'orders',
+            kind: 'grpc',
+            proto: './sources/orders/orders.proto',
+            endpoint: [proxy.address, healthy.url],
+            timeoutMs: 300,
+            connectTimeoutMs: 500,
+            // Plain round-robin, so the stuck endpoint keeps getting its turn and its channel must heal alone.
+            upstream: { circuitBreaker: false, outlierDetection: false, retry: false },
+          },
+        ],
+        bffs: { web: './test/fixtures/bff/open.ts' },
+      },
+      REPO_ROOT,
+      createLogger({ level: 'warn', destination: logs.stream }),
+    );
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await proxy?.close();
+    await Promise.all([stuck?.close(), healthy?.close()]);
+  });
+
+  it('replaces only the stuck endpoint\'s channel; the other endpoint serves throughout, and the healed one serves again', async () => {
+    const answers = [];
+    for (let call = 0; call < 4; call += 1) answers.push((await gateway.query('web', GET_ORDER)).body);
+    // Round-robin: calls 1 and 3 went to the stuck endpoint, 2 and 4 to the healthy one.
+    expect(answers.filter((body) => body.errors === undefined)).toHaveLength(2);
+    expect(healthy.calls.count('GetOrder')).toBe(2);
+    expect(await logs.next('grpc channel stuck connecting; replaced by a new one')).toMatchObject({ source: 'orders', endpoint: proxy.address });
+
+    proxy.mode = 'forward';
+    for (let call = 0; call < 8 && stuck.calls.count('GetOrder') === 0; call += 1) await gateway.query('web', GET_ORDER);
+    expect(stuck.calls.count('GetOrder')).toBe(1);
+    const next = [await gateway.query('web', GET_ORDER), await gateway.query('web', GET_ORDER)];
+    expect(next.map((answer) => answer.body)).toEqual([
+      { data: { getOrder: { id: 'o1', status: 'PENDING' } } },
+      { data: { getOrder: { id: 'o1', status: 'PENDING' } } },
+    ]);
+  });
+});

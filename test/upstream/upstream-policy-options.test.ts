@@ -52,4 +52,24 @@ describe('upstream policy options', () => {
       new ConfigError('mesh.config.ts: source "items": upstream.retry.maxRetries must be an integer >= 0'),
     );
   });
+
+  it('takes host:port backup and shadow endpoints for gRPC sources, and refuses URLs there', () => {
+    const grpcSource = (upstream: UpstreamPolicyOptions) => ({
+      sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: ['127.0.0.1:1', '127.0.0.1:2'], upstream }],
+      bffs: { web: './test/fixtures/bff/open.ts' },
+    });
+    expect(() => validateConfig(grpcSource({ backupEndpoint: '127.0.0.1:3', shadow: { endpoint: 'grpc://shadow.internal:50051', ratio: 0.1 } }), 'mesh.config.ts', REPO_ROOT)).not.toThrow();
+    expect(() => validateConfig(grpcSource({ shadow: { endpoint: 'http://127.0.0.1:3' } }), 'mesh.config.ts', REPO_ROOT)).toThrow(
+      new ConfigError('mesh.config.ts: source "orders": upstream.shadow.endpoint must be a host:port address'),
+    );
+    expect(() => validateConfig(grpcSource({ backupEndpoint: 'orders-backup' }), 'mesh.config.ts', REPO_ROOT)).toThrow(
+      new ConfigError('mesh.config.ts: source "orders": upstream.backupEndpoint must be a host:port address'),
+    );
+    expect(resolveUpstreamPolicy('s', { backupEndpoint: '127.0.0.1:3' }, 'address').backupEndpoint).toBe('127.0.0.1:3');
+  });
+
+  it('refuses a gRPC source with an empty endpoint list', () => {
+    const config = { sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: [] }], bffs: { web: './test/fixtures/bff/open.ts' } };
+    expect(() => validateConfig(config, 'mesh.config.ts', REPO_ROOT)).toThrow(new ConfigError('mesh.config.ts: source "orders": endpoint is required'));
+  });
 });

@@ -1,30 +1,44 @@
 import * as grpc from '@grpc/grpc-js';
 import { context as otelContext, propagation } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
 import type * as protobuf from 'protobufjs';
 import { grpcStatusError } from '../../core/errors';
-import { forwardedHeaders } from '../forwarded-headers';
 import type { GatewayContext } from '../../core/context';
+import type { Logger } from '../../core/logger';
+import type { Sleep } from '../../upstream/backoff-delay';
+import { createEndpointCaller, type EndpointCaller } from '../../upstream/create-endpoint-caller';
+import type { EndpointHealth } from '../../upstream/endpoint-pool';
+import { classifyGrpcError, grpcStatusOf } from '../../upstream/grpc-failure';
+import { createShadowResultReporter } from '../../upstream/report-shadow-result';
+import { createShadowComparer, hashBody, type ShadowAnswer, type ShadowComparer, type ShadowResult } from '../../upstream/shadow-traffic';
+import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from '../../upstream/upstream-policy-options';
+import { forwardedHeaders } from '../forwarded-headers';
 import { TOOBJECT_OPTIONS } from './convert-values';
+import { GrpcEndpointChannel } from './grpc-endpoint-channel';
 
 export interface GrpcClientOptions {
   source: string;
-  endpoint: string;
+  /** The source's endpoints (`host:port`, optionally `grpc://host:port`); calls are balanced over them. */
+  endpoints: readonly string[];
   timeoutMs: number;
-  /** Longest one connection attempt may stay CONNECTING before the channel is replaced. */
+  /** Longest one connection attempt may stay CONNECTING before the endpoint's channel is replaced. */
   connectTimeoutMs: number;
   headers: Record<string, string>;
   forwardHeaders: readonly string[];
   credentials: grpc.ChannelCredentials;
-  /** Told when a stuck channel is replaced. */
-  onChannelReplaced?: (stuckForMs: number) => void;
+  /** Balancing, breakers, ejection, retries, backup, shadow (see UpstreamPolicyOptions). Validated here. */
+  upstream?: UpstreamPolicyOptions;
+  /** The gateway registry for breaker, retry and shadow metrics and the health board; none when absent. */
+  metrics?: Registry;
+  logger?: Logger;
+  /** Told when an endpoint's stuck channel is replaced. */
+  onChannelReplaced?: (endpoint: string, stuckForMs: number) => void;
+  /** Called with every shadow comparison (tests, custom reporting). */
+  onShadowResult?: (result: ShadowResult) => void;
+  /** Test seams: the retry backoff sleep and the jitter/sampling random source. */
+  sleep?: Sleep;
+  random?: () => number;
 }
-
-const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.keepalive_time_ms': 30_000,
-  // A replacement channel must get subchannels of its own: from the process-wide
-  // pool it could take back the stuck one it replaces.
-  'grpc.use_local_subchannel_pool': 1,
-};
 
 type Decoded = Record<string, unknown>;
 
@@ -34,44 +48,67 @@ interface MethodCall {
   deserialize(bytes: Buffer): Decoded;
 }
 
-/** One gRPC channel per source, shared by every service; calls built from protobufjs reflection. */
+/** Runs one call on a channel within `timeoutMs`; cancelled when `signal` aborts. */
+type ChannelCall<Answer> = (client: grpc.Client, metadata: grpc.Metadata, timeoutMs: number, signal?: AbortSignal) => Promise<Answer>;
+
+const addressOf = (endpoint: string) => endpoint.replace(/^grpc:\/\//, '');
+
+/** A gRPC status that is the backend's answer (NOT_FOUND...) compares by code; an endpoint failure is no answer. */
+const answerOfError = (error: unknown): ShadowAnswer | undefined => {
+  const code = grpcStatusOf(error);
+  return code === undefined || classifyGrpcError(error).failed ? undefined : { status: code, bodyHash: hashBody('') };
+};
+const answerOfResponse = (response: unknown): ShadowAnswer => ({ status: grpc.status.OK, bodyHash: hashBody(JSON.stringify(response)) });
+
+/**
+ * The gRPC transport of a source: one channel per endpoint, calls built from
+ * protobufjs reflection. The endpoint of each call, its breaker, ejection and
+ * retries come from the shared endpoint caller (src/upstream), as for HTTP.
+ */
 export class GrpcSourceClient {
-  private client: grpc.Client;
-  private closed = false;
+  private readonly channels = new Map<string, GrpcEndpointChannel>();
+  private readonly caller: EndpointCaller;
+  private readonly shadow?: { comparer: ShadowComparer; channel: GrpcEndpointChannel; timeoutMs: number };
 
   constructor(private readonly options: GrpcClientOptions) {
-    this.client = this.openChannel();
-  }
-
-  private openChannel(): grpc.Client {
-    const client = new grpc.Client(this.options.endpoint, this.options.credentials, CHANNEL_OPTIONS);
-    this.boundHandshakes(client);
-    return client;
-  }
-
-  /**
-   * grpc-js puts no deadline on a connection attempt: an endpoint that accepts
-   * TCP but never sends its HTTP/2 SETTINGS keeps the channel CONNECTING for
-   * good, and every call fails "Waiting for LB pick" long after the endpoint
-   * heals. So each stay in CONNECTING gets `connectTimeoutMs`; past it the
-   * channel is replaced by a fresh one, whose first call connects anew.
-   * Calls still waiting on the stuck channel fail at once with UNAVAILABLE
-   * rather than at their deadline. (The stuck socket itself is grpc-js's; it
-   * goes when the peer closes it.)
-   */
-  private boundHandshakes(client: grpc.Client): void {
-    const channel = client.getChannel();
-    const state = channel.getConnectivityState(false);
-    if (state === grpc.connectivityState.SHUTDOWN) return;
-    const connecting = state === grpc.connectivityState.CONNECTING;
-    const since = Date.now();
-    channel.watchConnectivityState(state, connecting ? since + this.options.connectTimeoutMs : Infinity, (deadlinePassed) => {
-      if (client !== this.client || this.closed) return;
-      if (!deadlinePassed) return this.boundHandshakes(client);
-      this.client = this.openChannel();
-      client.close();
-      this.options.onChannelReplaced?.(Date.now() - since);
+    const { source } = options;
+    const policy = resolveUpstreamPolicy(`source "${source}"`, options.upstream, 'address');
+    this.caller = createEndpointCaller({
+      source,
+      endpoints: options.endpoints,
+      policy,
+      timeoutMs: options.timeoutMs,
+      metrics: options.metrics,
+      logger: options.logger,
+      label: addressOf,
+      sleep: options.sleep,
+      random: options.random,
     });
+    for (const endpoint of [...options.endpoints, ...(policy.backupEndpoint ? [policy.backupEndpoint] : [])]) {
+      this.channels.set(endpoint, this.openChannel(endpoint));
+    }
+    if (policy.shadow) {
+      const onResult = createShadowResultReporter({ source, metrics: options.metrics, logger: options.logger, onShadowResult: options.onShadowResult });
+      this.shadow = {
+        comparer: createShadowComparer({ shadow: policy.shadow, random: options.random, onResult }),
+        channel: this.openChannel(policy.shadow.endpoint),
+        timeoutMs: policy.shadow.timeoutMs,
+      };
+    }
+  }
+
+  private openChannel(endpoint: string): GrpcEndpointChannel {
+    return new GrpcEndpointChannel({
+      address: addressOf(endpoint),
+      credentials: this.options.credentials,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      onChannelReplaced: (stuckForMs) => this.options.onChannelReplaced?.(endpoint, stuckForMs),
+    });
+  }
+
+  /** Breaker state, ejection and calls in flight per endpoint. */
+  health(): EndpointHealth[] {
+    return this.caller.health();
   }
 
   private metadata(context: GatewayContext | undefined): grpc.Metadata {
@@ -84,13 +121,14 @@ export class GrpcSourceClient {
     return metadata;
   }
 
-  private callOptions(): grpc.CallOptions {
-    return { deadline: Date.now() + this.options.timeoutMs };
-  }
-
   toGraphqlError(error: grpc.ServiceError) {
     const code = typeof error.code === 'number' ? error.code : grpc.status.UNKNOWN;
     return grpcStatusError(this.options.source, grpc.status[code] ?? 'UNKNOWN', code, error.details || error.message);
+  }
+
+  /** gRPC statuses become typed errors; the caller's own (breaker open, deadline) already are. */
+  private typedError(error: unknown): unknown {
+    return grpcStatusOf(error) === undefined ? error : this.toGraphqlError(error as grpc.ServiceError);
   }
 
   /** Path and (de)serializers per method, built on its first call and reused. */
@@ -111,52 +149,98 @@ export class GrpcSourceClient {
     return call;
   }
 
+  /**
+   * Runs `send` on an endpoint the caller picks (retried on another one when
+   * allowed) and mirrors the call to the shadow endpoint when sampled.
+   */
+  private async balanced<Answer>(context: GatewayContext | undefined, send: ChannelCall<Answer>, mirror: boolean): Promise<Answer> {
+    const metadata = this.metadata(context);
+    const primary = this.caller.call({
+      run: (endpoint, timeoutMs) => send(this.channels.get(endpoint)!.client, metadata.clone(), timeoutMs),
+      classifyError: classifyGrpcError,
+    });
+    const shadow = this.shadow;
+    if (mirror && shadow?.comparer.sample()) {
+      shadow.comparer.compare(
+        (signal) =>
+          send(shadow.channel.client, metadata.clone(), shadow.timeoutMs, signal).then(answerOfResponse, (error) =>
+            // Cancelled by us (shadow timeout, close): no answer to compare, whatever status grpc-js gives it.
+            signal.aborted ? Promise.reject(error) : (answerOfError(error) ?? Promise.reject(error)),
+          ),
+        primary.then(answerOfResponse, answerOfError),
+      );
+    }
+    try {
+      return await primary;
+    } catch (error) {
+      throw this.typedError(error);
+    }
+  }
+
   unary(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined): Promise<Decoded> {
     const { path, serialize, deserialize } = this.callOf(method);
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(path, serialize, deserialize, request, this.metadata(context), this.callOptions(), (error, response) =>
-        error ? reject(this.toGraphqlError(error)) : resolve(response as Decoded),
-      );
-    });
+    const send: ChannelCall<Decoded> = (client, metadata, timeoutMs, signal) =>
+      new Promise((resolve, reject) => {
+        const call = client.makeUnaryRequest(path, serialize, deserialize, request, metadata, { deadline: Date.now() + timeoutMs }, (error, response) =>
+          error ? reject(error) : resolve(response as Decoded),
+        );
+        signal?.addEventListener('abort', () => call.cancel(), { once: true });
+      });
+    return this.balanced(context, send, true);
   }
 
-  /** Client-streaming (or bidi) call fed from a list; answers the list of responses. */
+  /** Client-streaming (or bidi) call fed from a list; answers the list of responses. Not mirrored. */
   streamFromList(method: protobuf.Method, requests: Decoded[], context: GatewayContext | undefined): Promise<Decoded[]> {
     const { path, serialize, deserialize } = this.callOf(method);
-    return new Promise((resolve, reject) => {
-      if (!method.responseStream) {
-        const call = this.client.makeClientStreamRequest(path, serialize, deserialize, this.metadata(context), this.callOptions(), (error, response) =>
-          error ? reject(this.toGraphqlError(error)) : resolve([response as Decoded]),
-        );
+    const send: ChannelCall<Decoded[]> = (client, metadata, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const options = { deadline: Date.now() + timeoutMs };
+        if (!method.responseStream) {
+          const call = client.makeClientStreamRequest(path, serialize, deserialize, metadata, options, (error, response) =>
+            error ? reject(error) : resolve([response as Decoded]),
+          );
+          for (const request of requests) call.write(request);
+          call.end();
+          return;
+        }
+        const call = client.makeBidiStreamRequest(path, serialize, deserialize, metadata, options);
+        const responses: Decoded[] = [];
+        call.on('data', (response: Decoded) => responses.push(response));
+        call.on('error', reject);
+        call.on('end', () => resolve(responses));
         for (const request of requests) call.write(request);
         call.end();
-        return;
-      }
-      const call = this.client.makeBidiStreamRequest(path, serialize, deserialize, this.metadata(context), this.callOptions());
-      const responses: Decoded[] = [];
-      call.on('data', (response: Decoded) => responses.push(response));
-      call.on('error', (error: grpc.ServiceError) => reject(this.toGraphqlError(error)));
-      call.on('end', () => resolve(responses));
-      for (const request of requests) call.write(request);
-      call.end();
-    });
+      });
+    return this.balanced(context, send, false);
   }
 
-  /** Server-streaming call as an async iterable; a stream error surfaces as a typed error. */
+  /**
+   * Server-streaming call as an async iterable; a stream error surfaces as a
+   * typed error. Balanced and guarded by the endpoint's breaker, but never
+   * retried or mirrored: messages may already have reached the client.
+   */
   async *serverStream(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined, deadline = true): AsyncGenerator<Decoded> {
     const { path, serialize, deserialize } = this.callOf(method);
-    const call = this.client.makeServerStreamRequest(path, serialize, deserialize, request, this.metadata(context), deadline ? this.callOptions() : {});
+    const lease = this.caller.lease();
+    const client = this.channels.get(lease.endpoint)!.client;
+    const options = deadline ? { deadline: Date.now() + this.options.timeoutMs } : {};
+    const call = client.makeServerStreamRequest(path, serialize, deserialize, request, this.metadata(context), options);
+    let failed = false;
     try {
       for await (const message of call) yield message as Decoded;
     } catch (error) {
+      failed = classifyGrpcError(error).failed;
       throw this.toGraphqlError(error as grpc.ServiceError);
     } finally {
+      lease.finish(failed);
       call.cancel();
     }
   }
 
-  close(): void {
-    this.closed = true;
-    this.client.close();
+  async close(): Promise<void> {
+    this.caller.close();
+    await this.shadow?.comparer.close();
+    this.shadow?.channel.close();
+    for (const channel of this.channels.values()) channel.close();
   }
 }

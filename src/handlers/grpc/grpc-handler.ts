@@ -3,7 +3,6 @@ import * as grpc from '@grpc/grpc-js';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../core/errors';
 import { findBatchEndpoints } from '../find-batch-endpoints';
-import { firstEndpoint } from '../spec-location';
 import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
 import { buildGrpcSchema } from './build-grpc-schema';
 import { GrpcSourceClient } from './grpc-client';
@@ -28,16 +27,19 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
     }
     const services = listServices(root);
     if (services.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
-    const endpoint = firstEndpoint(source.endpoint);
+    const logger = context.logger.child({ source: source.name });
     const client = new GrpcSourceClient({
       source: source.name,
-      endpoint: endpoint!.replace(/^grpc:\/\//, ''),
+      endpoints: [source.endpoint!].flat(),
       timeoutMs: source.timeoutMs ?? 10_000,
       connectTimeoutMs: source.connectTimeoutMs ?? DEFAULT_GRPC_CONNECT_TIMEOUT_MS,
       headers: source.headers ?? {},
       forwardHeaders: source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [],
       credentials: credentialsFor(source),
-      onChannelReplaced: (stuckForMs) =>
+      upstream: source.upstream,
+      metrics: context.metrics,
+      logger,
+      onChannelReplaced: (endpoint, stuckForMs) =>
         context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),
     });
     const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client });
@@ -48,7 +50,7 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       executor: createDefaultExecutor(schema),
       batchEndpoints: findBatchEndpoints(schema),
       warnings,
-      close: async () => client.close(),
+      close: () => client.close(),
     };
   },
 };
