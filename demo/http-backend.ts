@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallCounter } from './call-counter';
+import { type CallCounter } from './call-counter';
 
 export interface BackendListenOptions {
   /** @default 0 (any free port) */

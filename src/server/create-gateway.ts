@@ -1,6 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Redis } from 'ioredis';
-import { composeGateway, type ComposedGateway } from '../compose/compose-gateway';
+import { composeGateway } from '../compose/compose-gateway';
 import { createBffApp, type BffApp } from '../bff/create-bff-app';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { ResolvedConfig } from '../config/types';

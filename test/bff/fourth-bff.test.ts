@@ -5,7 +5,7 @@ import { createBffView } from '../../src/bff/create-bff-view';
 import { discoverBffFiles } from '../../src/bff/discover-bff-files';
 import { loadConfig } from '../../src/cli/load-config';
 import { ConfigError } from '../../src/core/errors';
-import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
+import { REPO_ROOT } from '../helpers/test-gateway';
 import { DEMO_BFFS, startCatalogGateway } from './catalog-gateway';
 
 jest.mock('../../src/bff/create-bff-view', () => {

@@ -1,11 +1,9 @@
 import { createInMemoryCache, type Cache } from '@envelop/response-cache';
-import type { Plugin } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { useResponseCache, type ResponseCacheOptions } from '../../src/plugins/cache/use-response-cache';
 import { createResponseCacheInvalidator } from '../../src/plugins/cache/response-cache-invalidator';
 import { useRateLimit } from '../../src/plugins/rate-limit/use-rate-limit';
-import { createSilentLogger } from '../../src/core/logger';
-import { createTinyApp, createTinySchema } from '../fixtures/ratelimit/tiny-app';
+import { createTinyApp } from '../fixtures/ratelimit/tiny-app';
 
 const PRODUCT_P1 = '{ product(id: "p1") { id name } }';
 const PRODUCT_P2 = '{ product(id: "p2") { id name } }';

@@ -1,9 +1,7 @@
-import type { Plugin } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { useRateLimit, type RateLimitOptions } from '../../src/plugins/rate-limit/use-rate-limit';
 import { createMemoryRateLimitStore } from '../../src/plugins/stores/memory-rate-limit-store';
-import { createTinyApp, createTinySchema } from '../fixtures/ratelimit/tiny-app';
-import { createSilentLogger } from '../../src/core/logger';
+import { createTinyApp } from '../fixtures/ratelimit/tiny-app';
 
 const PRODUCTS_2 = '{ products(first: 2) { id } }'; // 1 + 2 x 1 = 3 units
 

@@ -12,7 +12,6 @@ import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
 import { touchesPrivateScope } from './private-scope';
 import type { ResponseCacheInvalidator } from './response-cache-invalidator';
-import type { IncomingMessage } from 'node:http';
 import { attachResponseReplay, createResponseReplay } from './replay/create-response-replay';
 import { markReplaySafe } from '../shared/replay-safety';
 import { getRequestMetrics } from '../../observability/gateway-metrics';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { describeBucket, type BucketCharge, type RateLimitStore } from './rate-limit-store';
+import { describeBucket, type RateLimitStore } from './rate-limit-store';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
 /**
