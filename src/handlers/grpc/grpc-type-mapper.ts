@@ -182,7 +182,3 @@ export class GrpcTypeMapper {
     return created;
   }
 }
-
-export function isWrapperOrWellKnown(type: protobuf.Type): boolean {
-  return type.fullName in WELL_KNOWN || WRAPPER_TYPES.has(type.fullName) || JSON_TYPES.has(type.fullName);
-}

@@ -4,7 +4,7 @@ import { badUserInput, ConfigError, upstreamHttpError } from '../../core/errors'
 import { createSourceHttpClient } from '../create-source-http-client';
 import { createMeshLogger } from './mesh-logger';
 import { encodePathArguments } from './encode-path-arguments';
-import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
+import { findBatchEndpoints } from '../find-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
 import { forwardedHeaders, isValidHeaderValue } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
@@ -69,7 +69,8 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       kind: 'openapi',
       schema,
       executor,
-      batchEndpoints: findRestBatchEndpoints(schema),
+      // REST batch endpoints: a GET whose query parameter is an array of the entity key (`/customers?ids=1,2`).
+      batchEndpoints: findBatchEndpoints(schema),
       warnings: [],
       close: () => client.close(),
     };

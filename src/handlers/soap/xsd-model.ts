@@ -217,4 +217,3 @@ function arrayItemField(derivation: XmlNode, scope: Scope, reader: SchemaReader)
   return { name: 'item', ns: '', attribute: false, min: 0, max: Infinity, nillable: true, type: itemType };
 }
 
-export const isWsdlNamespace = (ns: string) => ns === WSDL_NS;
