@@ -17,7 +17,7 @@ import {
 import { GraphQLJSON } from 'graphql-scalars';
 import * as protobuf from 'protobufjs';
 import { GraphQLDateTime, GraphQLDuration, GraphQLInt64 } from '../scalars';
-import { JSON_TYPES, WRAPPER_TYPES } from './convert-values';
+import { JSON_TYPES } from './convert-values';
 
 const SCALARS: Record<string, GraphQLScalarType> = {
   double: GraphQLFloat,

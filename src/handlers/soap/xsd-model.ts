@@ -2,7 +2,6 @@ import { childNamed, type XmlNode } from './xml-tree';
 
 export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
 export const SOAP_ENCODING_NS = 'http://schemas.xmlsoap.org/soap/encoding/';
-const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 
 export interface QName {
   readonly ns: string;
