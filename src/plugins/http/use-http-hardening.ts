@@ -18,7 +18,7 @@ export interface HttpHardeningOptions {
   ipFilter?: IpFilterOptions;
   /** Security response headers; `false` turns them off. @default {} */
   securityHeaders?: SecurityHeadersOptions | false;
-  /** Error scrubbing; `false` turns it off. @default { production: NODE_ENV === 'production' } */
+  /** Error scrubbing; `false` turns it off. @default { production: the gateway's `production` (NODE_ENV === 'production' outside Loom) } */
   safeErrors?: SafeErrorsOptions | false;
 }
 

@@ -1,5 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { withGatewayServices } from '../shared/gateway-services';
 import { withoutBackendText } from '../../core/errors';
 
 export interface SafeErrorsOptions {
@@ -9,7 +10,7 @@ export interface SafeErrorsOptions {
    * `[address]`, "Did you mean ...?" suggestions are removed, a SOAP fault
    * keeps its code but not the backend's fault string and detail, and debug
    * extensions (stack, originalError, exception) are dropped. Outside
-   * production only credentials are redacted. @default NODE_ENV === 'production'
+   * production only credentials are redacted. @default the gateway's `production` (NODE_ENV === 'production' outside Loom)
    */
   production?: boolean;
 }
@@ -60,7 +61,11 @@ function scrubResult(result: ExecutionResult, production: boolean): ExecutionRes
  * credentials in URLs (always), no stack traces (production). Runs on the final
  * result, after Yoga's own masking of unexpected errors.
  */
-export function useSafeErrors({ production = process.env.NODE_ENV === 'production' }: SafeErrorsOptions = {}): Plugin {
+export function useSafeErrors({ production }: SafeErrorsOptions = {}): Plugin {
+  return withGatewayServices((services) => scrubErrors(production ?? services.production));
+}
+
+function scrubErrors(production: boolean): Plugin {
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result)) setResult(result.map((item: ExecutionResult) => scrubResult(item, production)));
