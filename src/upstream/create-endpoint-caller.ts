@@ -23,6 +23,8 @@ export interface AttemptVerdict {
   timedOut?: boolean;
   /** Short reason for the retry span attribute, e.g. `UNAVAILABLE`. */
   reason?: string;
+  /** Says nothing about the endpoint either way (a request Loom could not build, our own abort): not counted at all. */
+  neutral?: boolean;
 }
 
 /** One transport call, as the caller needs to see it. */
@@ -74,6 +76,8 @@ export interface EndpointCallerOptions {
   logger?: Logger;
   /** How an endpoint appears in metric labels and logs. @default URL without credentials or query */
   label?: (endpoint: string) => string;
+  /** Show these endpoints on the health board (/readyz) under the source's name. @default true */
+  healthBoard?: boolean;
   /** Test seams: the backoff sleep, the jitter source and the clock. */
   sleep?: Sleep;
   random?: () => number;
@@ -83,7 +87,7 @@ export interface EndpointCallerOptions {
 /**
  * The transport-neutral half of an upstream client: the endpoint pool with
  * its per-endpoint breakers and outlier ejection, the retry loop and budget,
- * their metrics and the health board. The transport (gRPC today) only runs one
+ * their metrics and the health board. The transport (HTTP, gRPC) only runs one
  * attempt on the endpoint it is given and says what an outcome means.
  */
 export function createEndpointCaller(options: EndpointCallerOptions): EndpointCaller {
@@ -142,7 +146,8 @@ export function createEndpointCaller(options: EndpointCallerOptions): EndpointCa
       tried.add(endpoint);
       const result = await runOnce(attempt, endpoint.url, Math.min(timeoutMs, remainingMs));
       const { verdict } = result;
-      pool.finish(endpoint, verdict.failed);
+      if (verdict.neutral) pool.release(endpoint);
+      else pool.finish(endpoint, verdict.failed);
       if (!verdict.failed && !verdict.retryable) {
         if ('answer' in result) return result.answer as Answer;
         throw result.error;
@@ -178,7 +183,7 @@ export function createEndpointCaller(options: EndpointCallerOptions): EndpointCa
   };
 
   const health = () => pool.health().map((entry) => ({ ...entry, endpoint: label(entry.endpoint) }));
-  const unregister = options.metrics ? registerUpstreamHealth(options.metrics, source, health) : () => undefined;
+  const unregister = options.metrics && options.healthBoard !== false ? registerUpstreamHealth(options.metrics, source, health) : () => undefined;
   return {
     call,
     lease,

@@ -2,16 +2,12 @@ import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } fr
 import type { Registry } from 'prom-client';
 import { upstreamBadResponse, upstreamRequestInvalid, upstreamResponseTooLarge, upstreamTimeout, upstreamUnavailable } from '../core/errors';
 import { injectTraceHeaders } from '../observability/inject-trace-headers';
-import { recordUpstreamRetry } from '../observability/record-upstream-retry';
 import type { Logger } from '../core/logger';
-import { backoffDelayMs, timerSleep, type Sleep } from './backoff-delay';
-import { CIRCUIT_STATE_VALUE } from './circuit-breaker';
-import { createEndpointPool, type EndpointHealth, type EndpointPool, type UpstreamEndpoint } from './endpoint-pool';
-import { createRetryBudget } from './retry-budget';
+import { timerSleep, type Sleep } from './backoff-delay';
+import type { EndpointHealth } from './endpoint-pool';
+import { createEndpointCaller, type AttemptVerdict, type EndpointAttempt, type EndpointCaller } from './create-endpoint-caller';
 import { createShadowMirror, type ShadowMirror, type ShadowResult } from './shadow-traffic';
-import { currentUpstreamCall } from './upstream-call-context';
-import { classifyAttempt, isEndpointFailure, isHttpParserError, isNeutralOutcome, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
-import { registerUpstreamHealth } from './upstream-health-board';
+import { classifyAttempt, isHttpParserError, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
 import { isUndiciTimeout, plainHeaders, readLimitedBody, RequestResponse, ResponseTooLargeError } from './request-as-response';
@@ -94,13 +90,14 @@ function splitOnBase(url: string, bases: readonly string[]): { base: string; res
 }
 
 /**
- * The HTTP transport of REST, SOAP and GraphQL sources. Per call, in order:
- * pick an endpoint (load balancing, passive health, breaker, backup), run one
- * attempt under the tighter of the attempt timeout and the call's deadline,
- * then retry retryable failures of idempotent calls on the next endpoint with
- * backoff, within the retry budget. A share of calls is mirrored to the
- * shadow endpoint. The breaker refusing every endpoint fails fast with
- * UPSTREAM_UNAVAILABLE and no upstream call.
+ * The HTTP transport of REST, SOAP and GraphQL sources, on the same endpoint
+ * caller as gRPC (create-endpoint-caller.ts): it picks an endpoint (load
+ * balancing, passive health, breaker, backup), runs one attempt here under the
+ * tighter of the attempt timeout and the call's deadline, and retries
+ * retryable failures of idempotent calls on the next endpoint with backoff,
+ * within the retry budget. This file adds what is HTTP's own: undici, the
+ * whole-attempt timer, the body size limit, what an HTTP outcome means
+ * (upstream-failure.ts) and shadowing of HTTP requests.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { source, protocol = 'http', timeoutMs = 10_000, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, sleep = timerSleep, random = Math.random, now = Date.now } = options;
@@ -112,38 +109,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const closing = new AbortController();
   // One controller per attempt in flight, aborted on close (cheaper than AbortSignal.any per call).
   const inFlight = new Set<AbortController>();
-  const budget = createRetryBudget(policy.retry, now);
-
-  const createPool = (endpoints: string[]) => {
-    for (const endpoint of endpoints) metrics?.circuitState.set({ source, endpoint: endpointLabel(endpoint) }, 0);
-    return createEndpointPool({
-      endpoints,
-      backupEndpoint: endpoints === bases && policy.backupEndpoint ? trimSlash(policy.backupEndpoint) : undefined,
-      loadBalancing: policy.loadBalancing,
-      circuitBreaker: policy.circuitBreaker,
-      outlierDetection: policy.outlierDetection,
-      now,
-      onCircuitStateChange: (endpoint, state) => {
-        metrics?.circuitState.set({ source, endpoint: endpointLabel(endpoint) }, CIRCUIT_STATE_VALUE[state]);
-        options.logger?.warn({ source, endpoint: endpointLabel(endpoint), state }, 'upstream circuit breaker changed state');
-      },
-      onEjection: (endpoint) => {
-        metrics?.ejections.inc({ source, endpoint: endpointLabel(endpoint) });
-        options.logger?.warn({ source, endpoint: endpointLabel(endpoint) }, 'upstream endpoint ejected after consecutive failures');
-      },
-    });
-  };
-  const mainPool = bases.length ? createPool(bases) : undefined;
-  if (mainPool && policy.backupEndpoint) metrics?.circuitState.set({ source, endpoint: endpointLabel(policy.backupEndpoint) }, 0);
-  // URLs outside the configured endpoints (e.g. a spec's own servers) get a one-endpoint pool per origin.
-  const originPools = new Map<string, EndpointPool>();
-  const route = (url: string): { pool: EndpointPool; rest: string } => {
-    const split = mainPool && splitOnBase(url, bases);
-    if (mainPool && split) return { pool: mainPool, rest: split.rest };
+  // Backup URLs are swapped in for a base like the endpoints: no trailing slash either.
+  const callerPolicy = { ...policy, backupEndpoint: policy.backupEndpoint && trimSlash(policy.backupEndpoint) };
+  const createCaller = (endpoints: string[], healthBoard: boolean) =>
+    createEndpointCaller({ source, endpoints, policy: healthBoard ? callerPolicy : { ...callerPolicy, backupEndpoint: undefined }, timeoutMs, metrics: options.metrics, logger: options.logger, label: endpointLabel, healthBoard, sleep, random, now });
+  const mainCaller = bases.length ? createCaller(bases, true) : undefined;
+  // URLs outside the configured endpoints (e.g. a spec's own servers) get a one-endpoint caller per origin, off the health board.
+  const originCallers = new Map<string, EndpointCaller>();
+  const route = (url: string): { caller: EndpointCaller; rest: string } => {
+    const split = mainCaller && splitOnBase(url, bases);
+    if (mainCaller && split) return { caller: mainCaller, rest: split.rest };
     const origin = new URL(url).origin;
-    let pool = originPools.get(origin);
-    if (!pool) originPools.set(origin, (pool = createPool([origin])));
-    return { pool, rest: url.slice(origin.length) };
+    let caller = originCallers.get(origin);
+    if (!caller) originCallers.set(origin, (caller = createCaller([origin], false)));
+    return { caller, rest: url.slice(origin.length) };
   };
 
   const shadow: ShadowMirror | undefined =
@@ -216,54 +195,52 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return upstreamUnavailable(source, reason, error);
   };
 
-  const isIdempotent = (init: RequestInit) => {
-    if (policy.retry.retryNonIdempotent) return true;
-    const hint = currentUpstreamCall()?.idempotent;
-    return hint ?? policy.retry.idempotentMethods.has((init.method ?? 'GET').toUpperCase());
-  };
-
-  const call = async (url: string, init: RequestInit, pool: EndpointPool, rest: string): Promise<Response> => {
-    const deadline = currentUpstreamCall();
-    const idempotent = isIdempotent(init);
-    const tried = new Set<UpstreamEndpoint>();
-    budget.recordRequest();
-    for (let retryIndex = 0; ; retryIndex++) {
-      const remainingMs = deadline?.deadlineAt === undefined ? Infinity : deadline.deadlineAt - now();
-      const limitMs = remainingMs < timeoutMs ? (deadline?.deadlineMs ?? timeoutMs) : timeoutMs;
-      if (remainingMs <= 0) throw upstreamTimeout(source, limitMs);
-      const endpoint = pool.pick(tried);
-      if (!endpoint) throw upstreamUnavailable(source, 'circuit breaker open');
-      tried.add(endpoint);
-      pool.start(endpoint);
-      const result = await attempt(endpoint.url + rest, init, Math.min(timeoutMs, remainingMs));
-      const { outcome } = result;
-      if (isNeutralOutcome(outcome)) pool.release(endpoint);
-      else pool.finish(endpoint, isEndpointFailure(outcome));
-      if (outcome.kind === 'ok') return result.response!;
-      if (outcome.kind === 'too-large' || outcome.kind === 'local' || outcome.kind === 'aborted') throw errorFor(outcome, result.error, limitMs, result.status);
-      const safe = idempotent || (outcome.kind === 'network' && outcome.notSent);
-      const retryable = outcome.kind !== 'timeout' && outcome.retryable && safe && !closing.signal.aborted;
-      const mayRetry = retryable && retryIndex < policy.retry.maxRetries;
-      if (mayRetry && budget.tryAcquireRetry()) {
-        metrics?.retries.inc({ source });
-        const reason = outcome.kind === 'http-failure' ? String(outcome.status) : (outcome.code ?? 'network');
-        recordUpstreamRetry({ 'loom.retry.endpoint': endpointLabel(endpoint.url), 'loom.retry.reason': reason });
-        await sleep(backoffDelayMs(retryIndex, policy.retry.baseDelayMs, policy.retry.maxDelayMs, random), closing.signal);
-        continue;
-      }
-      if (mayRetry) metrics?.retriesDenied.inc({ source });
-      if (result.response) return result.response;
-      throw errorFor(outcome, result.error, limitMs, result.status);
+  /** What an HTTP attempt's outcome means to the endpoint caller (see upstream-failure.ts). */
+  const verdictOf = (outcome: AttemptOutcome): AttemptVerdict | undefined => {
+    switch (outcome.kind) {
+      case 'ok':
+        return undefined;
+      case 'http-failure':
+        return { failed: true, retryable: outcome.retryable, reason: String(outcome.status) };
+      case 'network':
+        return { failed: true, retryable: outcome.retryable, notSent: outcome.notSent, reason: outcome.code ?? 'network' };
+      case 'timeout':
+        return { failed: true, retryable: false, timedOut: true };
+      case 'too-large':
+        return { failed: false, retryable: false };
+      case 'local':
+      case 'aborted':
+        return { failed: false, retryable: false, neutral: true };
     }
   };
 
+  /** One call as the endpoint caller runs it: `rest` (path and query) on whichever endpoint it picks. */
+  const httpAttempt = (rest: string, init: RequestInit): EndpointAttempt<Response> => {
+    const outcomes = new WeakMap<object, AttemptOutcome>();
+    return {
+      idempotentWhenUnknown: policy.retry.idempotentMethods.has((init.method ?? 'GET').toUpperCase()),
+      async run(endpoint, attemptTimeoutMs) {
+        const result = await attempt(endpoint + rest, init, attemptTimeoutMs);
+        if (result.response) {
+          outcomes.set(result.response, result.outcome);
+          return result.response;
+        }
+        const error = errorFor(result.outcome, result.error, attemptTimeoutMs, result.status);
+        outcomes.set(error, result.outcome);
+        throw error;
+      },
+      classifyAnswer: (response) => verdictOf(outcomes.get(response) ?? { kind: 'ok' }),
+      classifyError: (error) => verdictOf((error instanceof Object && outcomes.get(error)) || { kind: 'network', code: undefined, retryable: false, notSent: false }) ?? { failed: false, retryable: false },
+    };
+  };
+
   const fetch: UpstreamFetch = async (url, init = {}) => {
-    const { pool, rest } = route(url);
-    if (!shadow) return call(url, init, pool, rest);
+    const { caller, rest } = route(url);
+    if (!shadow) return caller.call(httpAttempt(rest, init));
     let settlePrimary!: (response: Response | undefined) => void;
     shadow.mirror(trimSlash(policy.shadow!.endpoint) + rest, init, new Promise((resolve) => (settlePrimary = resolve)));
     try {
-      const response = await call(url, init, pool, rest);
+      const response = await caller.call(httpAttempt(rest, init));
       settlePrimary(response.clone());
       return response;
     } catch (error) {
@@ -272,15 +249,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
-  const health = () => mainPool?.health() ?? [];
-  const unregister = options.metrics ? registerUpstreamHealth(options.metrics, source, health) : () => undefined;
   return {
     fetch,
-    health,
+    health: () => mainCaller?.health() ?? [],
     // Idempotent: handlers and tests may both close the client.
     close: async () => {
       if (closing.signal.aborted) return;
-      unregister();
+      mainCaller?.close();
+      for (const caller of originCallers.values()) caller.close();
       closing.abort();
       for (const controller of inFlight) controller.abort();
       await shadow?.close();
