@@ -80,7 +80,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.err(`loom: ${error.message}\n`);
+      // A config with several faults reports them all, one line each.
+      io.err(error.message.split('\n').map((line) => `loom: ${line}\n`).join(''));
       return 1;
     }
     throw error;

@@ -37,10 +37,16 @@ export interface LoomConfig {
   schemaDir?: string;
   /** Tracing (sample ratio, service name); exporter from LOOM_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT. */
   observability?: ObservabilityOptions;
+  /**
+   * On SIGTERM/SIGINT, how long in-flight requests may run before `loom serve`
+   * closes their connections and exits 1. Keep it below the orchestrator's
+   * grace period (Kubernetes: 30 s). @default 25000
+   */
+  shutdownTimeoutMs?: number;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
-export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
+export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir' | 'shutdownTimeoutMs'>>> {
   readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
   /** The config file, or '<inline>' for configs built in code. */
