@@ -1,6 +1,7 @@
 import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
-import { listen } from '../server/create-http-server';
+import { listen, type RunningServer } from '../server/create-http-server';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/validate-config';
 import { createLogger } from '../core/logger';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
@@ -12,7 +13,11 @@ export interface ServeOptions {
   io: CliIo;
 }
 
-/** `loom serve`: load the config, compose, serve every BFF; stop cleanly on SIGINT/SIGTERM. */
+/**
+ * `loom serve`: load the config, compose, serve every BFF. On SIGTERM/SIGINT
+ * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
+ * shutdown deadline cut requests; a second signal exits at once.
+ */
 export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
@@ -23,25 +28,38 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     const backends = await startDemoBackends();
     stops.push(() => backends.close());
   }
+  let server: RunningServer | undefined;
+  let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
   try {
     const config = loadConfig(configFile);
+    shutdownTimeoutMs = config.shutdownTimeoutMs;
     const tracing = setupTracing(config.observability?.tracing);
     stops.push(() => tracing.shutdown()); // last: flushes spans after the server has stopped
     if (tracing.recording) logger.info({ sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 }, 'tracing: exporting spans over OTLP/HTTP');
     const gateway = await createGateway({ config, logger });
     stops.unshift(() => gateway.close());
-    const server = await listen({ gateway }, port ?? config.port, config.host);
-    stops.unshift(() => server.close());
+    server = await listen({ gateway }, port ?? config.port, config.host);
     for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
   } catch (error) {
     for (const stop of stops) await stop();
     throw error;
   }
-  const shutdown = async () => {
+  const listening = server;
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.err(`loom: ${signal} again: exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    io.err(`loom: ${signal}: draining (up to ${shutdownTimeoutMs} ms for requests in flight)\n`);
+    const outcome = await listening.drain(shutdownTimeoutMs);
+    // Upstream pools, gRPC channels, Redis, the demo backends, then the span exporter.
     for (const stop of stops) await stop().catch(() => undefined);
-    process.exit(0);
+    io.err(outcome === 'drained' ? 'loom: stopped\n' : `loom: stopped after ${shutdownTimeoutMs} ms with requests still in flight\n`);
+    process.exit(outcome === 'drained' ? 0 : 1);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }

@@ -14,6 +14,10 @@ export type { GatewayParts, ReadinessCheck };
 export interface Gateway extends GatewayParts {
   /** Answers any request of the HTTP surface: /<bff>/graphql, /healthz, /readyz, /metrics, /. */
   fetch(request: Request): Promise<Response>;
+  /** True once `startDraining()` ran: /readyz answers 503 so load balancers stop sending traffic. */
+  readonly draining: boolean;
+  /** Shutdown has begun; requests still in flight are served. */
+  startDraining(): void;
   close(): Promise<void>;
 }
 
@@ -65,9 +69,16 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
     throw error;
   }
   const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks };
+  let draining = false;
   return {
     ...parts,
-    fetch: createGatewayFetch(parts),
+    fetch: createGatewayFetch(parts, () => draining),
+    get draining() {
+      return draining;
+    },
+    startDraining: () => {
+      draining = true;
+    },
     close: async () => {
       await Promise.allSettled([...bffs.values()].map((app) => app.yoga.dispose?.()));
       await composed.close();

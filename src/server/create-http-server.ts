@@ -14,7 +14,15 @@ export interface RunningServer {
   readonly server: Server;
   readonly url: string;
   readonly port: number;
+  /** Stops at once: every connection is closed, in-flight requests included (tests). */
   close(): Promise<void>;
+  /**
+   * Graceful stop: /readyz turns 503, the listener stops accepting, in-flight
+   * requests finish (their connections then close, as do idle keep-alive
+   * ones). Resolves 'drained', or 'forced' when `timeoutMs` passed first and the
+   * remaining connections were cut.
+   */
+  drain(timeoutMs: number): Promise<'drained' | 'forced'>;
 }
 
 /**
@@ -49,8 +57,37 @@ export function createRequestListener(gateway: Gateway) {
 }
 
 export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer(createRequestListener(gateway));
+  const handle = createRequestListener(gateway);
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    // A keep-alive connection may still send a request while draining: answer it, then hang up.
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight.delete(res);
+      // The connection this answer used is idle now (or closing): let it go.
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+    handle(req, res);
+  });
   server.keepAliveTimeout = 65_000;
+  const drain = (timeoutMs: number) =>
+    new Promise<'drained' | 'forced'>((done) => {
+      draining = true;
+      gateway.startDraining();
+      // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      const deadline = setTimeout(() => {
+        server.closeAllConnections();
+        done('forced');
+      }, timeoutMs);
+      server.close(() => {
+        clearTimeout(deadline);
+        done('drained');
+      });
+      server.closeIdleConnections();
+    });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -59,6 +96,7 @@ export function listen({ gateway }: HttpServerOptions, port: number, host = '127
         server,
         port: address.port,
         url: `http://${host}:${address.port}`,
+        drain,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

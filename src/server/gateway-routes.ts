@@ -41,13 +41,15 @@ export async function describeReadiness(gateway: GatewayParts): Promise<Readines
  * /healthz, /readyz, /metrics and the portal at /. Serves tests in-process and
  * any Fetch runtime; the node:http adapter (create-http-server.ts) sits on top.
  */
-export function createGatewayFetch(gateway: GatewayParts): (request: Request) => Promise<Response> {
+export function createGatewayFetch(gateway: GatewayParts, isDraining: () => boolean = () => false): (request: Request) => Promise<Response> {
   return async (request) => {
     const { pathname } = new URL(request.url);
     const app = findBffApp(gateway.bffs, pathname);
     if (app) return app.yoga.fetch(request);
     if (pathname === '/healthz') return json(200, { status: 'ok' });
     if (pathname === '/readyz') {
+      // A draining instance must leave the load balancer at once, whatever its checks say.
+      if (isDraining()) return json(503, { ready: false, draining: true });
       const report = await describeReadiness(gateway);
       return json(report.ready ? 200 : 503, report);
     }
