@@ -3,6 +3,7 @@ import { createGateway } from '../server/create-gateway';
 import { listen, type RunningServer } from '../server/create-http-server';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/validate-config';
 import { createLogger } from '../core/logger';
+import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
 
@@ -24,9 +25,16 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
   if (demo) {
     // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startDemoBackends } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
-    const backends = await startDemoBackends();
+    const { startDemoBackends, demoPortsFromEnv } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
+    const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
+      throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
+    });
     stops.push(() => backends.close());
+    // mesh.config.ts reads these; a URL set by the user points elsewhere on purpose and wins.
+    process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
+    process.env.LOOM_ORDERS_URL ??= backends.orders.url;
+    process.env.LOOM_BILLING_URL ??= backends.billing.url;
+    io.out(`loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`);
   }
   let server: RunningServer | undefined;
   let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;

@@ -5,6 +5,7 @@ import type { BffApp } from '../bff/create-bff-app';
 import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
+import { StartupError } from '../core/errors';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -56,6 +57,20 @@ export function createRequestListener(gateway: Gateway) {
   };
 }
 
+const LISTEN_FAULTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is in use by another process',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the host is not an address of this machine',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+};
+
+/** One line for the operator instead of a stack trace: `cannot listen on 127.0.0.1:4000: the port is in use (EADDRINUSE)`. */
+function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const fault = error.code ? LISTEN_FAULTS[error.code] : undefined;
+  return new StartupError(`cannot listen on ${host}:${port}: ${fault ?? error.message} (${error.code ?? 'error'})`);
+}
+
 export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const handle = createRequestListener(gateway);
   const inFlight = new Set<ServerResponse>();
@@ -89,7 +104,7 @@ export function listen({ gateway }: HttpServerOptions, port: number, host = '127
       server.closeIdleConnections();
     });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(describeListenError(error as NodeJS.ErrnoException, host, port)));
     server.listen(port, host, () => {
       const address = server.address() as AddressInfo;
       resolve({
