@@ -1,6 +1,9 @@
 import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
+import type { CompressionOptions, ResolvedCompression } from '../plugins/http/use-compression';
+
+export type { CompressionOptions };
 
 export type { SourceOptions };
 
@@ -43,12 +46,19 @@ export interface LoomConfig {
    * grace period (Kubernetes: 30 s). @default 25000
    */
   shutdownTimeoutMs?: number;
+  /**
+   * Response compression (gzip, br) by Accept-Encoding, above `minBytes`,
+   * never for SSE or multipart streams. `true` for the defaults. @default false
+   */
+  compression?: boolean | CompressionOptions;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
 export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir' | 'shutdownTimeoutMs'>>> {
   readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
+  /** Off when undefined. */
+  readonly compression?: ResolvedCompression;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

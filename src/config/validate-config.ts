@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
 import type { LoomConfig, RedisOptions, ResolvedConfig, SourceOptions } from './types';
+import { resolveCompression, type ResolvedCompression } from '../plugins/http/use-compression';
 import { findUnknownKeys, LINK_KEYS, SOURCE_KEYS, TOP_LEVEL_KEYS } from './config-keys';
 import { validateObservabilityOptions } from '../observability/observability-options';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
@@ -196,6 +197,16 @@ function validateBffs(file: string, configDir: string, raw: LoomConfig['bffs']):
   return bffs;
 }
 
+function validateCompression(file: string, raw: LoomConfig['compression']): ResolvedCompression | undefined {
+  if (raw === undefined || raw === false) return undefined;
+  if (raw !== true && (typeof raw !== 'object' || raw === null)) throw new ConfigError(`${file}: compression must be true, false or an object`);
+  try {
+    return resolveCompression(raw === true ? {} : raw);
+  } catch (error) {
+    throw new ConfigError(`${file}: compression: ${(error as Error).message.replace(/^useCompression: /, '')}`);
+  }
+}
+
 function validateServeOptions(file: string, config: LoomConfig): void {
   const port = config.port ?? 4000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: port must be an integer from 0 to 65535, got ${JSON.stringify(config.port)}`);
@@ -221,6 +232,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
   const bffs = collect(problems, () => validateBffs(file, configDir, config.bffs));
   const redis = collect(problems, () => validateRedisOptions(file, config.redis));
   const observability = collect(problems, () => validateObservabilityOptions(file, config.observability));
+  const compression = collect(problems, () => validateCompression(file, config.compression));
   collect(problems, () => validateServeOptions(file, config));
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return deepFreeze({
@@ -236,5 +248,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     schemaDir: resolveLocation(configDir, config.schemaDir ?? './schema'),
     observability,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    compression,
   });
 }

@@ -50,6 +50,7 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
           definition,
           gatewaySchema: composed.schema,
           directRouter: composed.directRouter,
+          compression: config.compression,
           policyContext: {
             production: config.production,
             logger: logger.child({ bff: name }),

@@ -2,6 +2,7 @@ import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 import type { GatewayParts } from './gateway-parts';
 import { renderPortal } from './render-portal';
+import { compressResponse } from '../plugins/http/use-compression';
 
 /** The BFF whose endpoint (or a path below it, e.g. Yoga's SSE sub-paths) `pathname` names. */
 export function findBffApp(bffs: ReadonlyMap<string, BffApp>, pathname: string): BffApp | undefined {
@@ -42,6 +43,17 @@ export async function describeReadiness(gateway: GatewayParts): Promise<Readines
  * any Fetch runtime; the node:http adapter (create-http-server.ts) sits on top.
  */
 export function createGatewayFetch(gateway: GatewayParts, isDraining: () => boolean = () => false): (request: Request) => Promise<Response> {
+  const route = createRoutes(gateway, isDraining);
+  const { compression } = gateway.config;
+  if (!compression) return route;
+  // BFF answers are compressed by their Yoga app (useCompression), after response replay has seen them.
+  return async (request) => {
+    const response = await route(request);
+    return findBffApp(gateway.bffs, new URL(request.url).pathname) ? response : compressResponse(request, response, compression);
+  };
+}
+
+function createRoutes(gateway: GatewayParts, isDraining: () => boolean): (request: Request) => Promise<Response> {
   return async (request) => {
     const { pathname } = new URL(request.url);
     const app = findBffApp(gateway.bffs, pathname);
