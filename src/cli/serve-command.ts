@@ -1,6 +1,6 @@
 import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
-import { listen, type RunningServer } from '../server/create-http-server';
+import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/validate-config';
 import { createLogger } from '../core/logger';
 import { StartupError } from '../core/errors';
@@ -47,9 +47,16 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     const gateway = await createGateway({ config, logger });
     stops.unshift(() => gateway.close());
     server = await listen({ gateway }, port ?? config.port, config.host);
+    if (config.admin) {
+      const admin = await listenAdmin({ gateway }, config.admin.port, config.admin.host);
+      // First of the stops, after the client port has drained: /readyz there reports the drain to the end.
+      stops.unshift(() => admin.close());
+      io.out(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
+    }
     for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
   } catch (error) {
+    await server?.close();
     for (const stop of stops) await stop();
     throw error;
   }

@@ -7,7 +7,7 @@ import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-op
 import type { LinkConfig } from '../compose/link-config';
 import type { CircuitBreakerOptions, OutlierDetectionOptions, RetryOptions, ShadowOptions, UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 import type { ObservabilityOptions, TracingConfig } from '../observability/observability-options';
-import type { CompressionOptions, LoomConfig, RedisOptions } from './types';
+import type { AdminOptions, CompressionOptions, LoomConfig, RedisOptions } from './types';
 
 /**
  * The key set of every object in the config. `keysOf<T>()` takes exactly the
@@ -110,6 +110,7 @@ export const TOP_LEVEL_KEYS = keysOf<LoomConfig>({
   observability: keysOf<ObservabilityOptions>({ tracing: keysOf<TracingConfig>({ sampleRatio: leaf, serviceName: leaf }) }),
   shutdownTimeoutMs: leaf,
   compression: keysOf<CompressionOptions>({ minBytes: leaf, encodings: leaf }),
+  admin: keysOf<AdminOptions>({ port: leaf, host: leaf }),
 });
 
 /**

@@ -7,6 +7,14 @@ export type { CompressionOptions };
 
 export type { SourceOptions };
 
+/** A second listener for operators: /metrics and the detailed /readyz, kept off the client port. */
+export interface AdminOptions {
+  /** Port of the admin listener (0: any free port). */
+  port: number;
+  /** Host the admin listener binds. @default '127.0.0.1' */
+  host?: string;
+}
+
 /** The shared Redis and how long its users wait for it. */
 export interface RedisOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
@@ -51,6 +59,12 @@ export interface LoomConfig {
    * never for SSE or multipart streams. `true` for the defaults. @default false
    */
   compression?: boolean | CompressionOptions;
+  /**
+   * Admin listener. When set, /metrics and the /readyz with sources, checks
+   * and upstream endpoints move there; the client port keeps /healthz and a
+   * bare /readyz. @default none (everything on the client port)
+   */
+  admin?: AdminOptions;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
@@ -59,6 +73,7 @@ export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sour
   readonly observability?: ObservabilityOptions;
   /** Off when undefined. */
   readonly compression?: ResolvedCompression;
+  readonly admin?: Readonly<Required<AdminOptions>>;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
-import type { LoomConfig, RedisOptions, ResolvedConfig, SourceOptions } from './types';
+import type { AdminOptions, LoomConfig, RedisOptions, ResolvedConfig, SourceOptions } from './types';
 import { resolveCompression, type ResolvedCompression } from '../plugins/http/use-compression';
 import { findUnknownKeys, LINK_KEYS, SOURCE_KEYS, TOP_LEVEL_KEYS } from './config-keys';
 import { validateObservabilityOptions } from '../observability/observability-options';
@@ -207,6 +207,17 @@ function validateCompression(file: string, raw: LoomConfig['compression']): Reso
   }
 }
 
+function validateAdmin(file: string, config: LoomConfig): Required<AdminOptions> | undefined {
+  const admin = config.admin;
+  if (admin === undefined) return undefined;
+  if (typeof admin !== 'object' || admin === null) throw new ConfigError(`${file}: admin must be an object with a port`);
+  const { port, host = '127.0.0.1' } = admin;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: admin.port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+  if (typeof host !== 'string' || host === '') throw new ConfigError(`${file}: admin.host must be a non-empty string`);
+  if (port !== 0 && port === (config.port ?? 4000) && host === (config.host ?? '127.0.0.1')) throw new ConfigError(`${file}: admin.port must differ from port (${port})`);
+  return { port, host };
+}
+
 function validateServeOptions(file: string, config: LoomConfig): void {
   const port = config.port ?? 4000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: port must be an integer from 0 to 65535, got ${JSON.stringify(config.port)}`);
@@ -233,6 +244,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
   const redis = collect(problems, () => validateRedisOptions(file, config.redis));
   const observability = collect(problems, () => validateObservabilityOptions(file, config.observability));
   const compression = collect(problems, () => validateCompression(file, config.compression));
+  const admin = collect(problems, () => validateAdmin(file, config));
   collect(problems, () => validateServeOptions(file, config));
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return deepFreeze({
@@ -249,5 +261,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     observability,
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     compression,
+    admin,
   });
 }

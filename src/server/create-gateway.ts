@@ -14,6 +14,11 @@ export type { GatewayParts, ReadinessCheck };
 export interface Gateway extends GatewayParts {
   /** Answers any request of the HTTP surface: /<bff>/graphql, /healthz, /readyz, /metrics, /. */
   fetch(request: Request): Promise<Response>;
+  /**
+   * The admin surface (/healthz, detailed /readyz, /metrics) that `admin.port`
+   * serves. With no admin port configured, `fetch` serves it too.
+   */
+  adminFetch(request: Request): Promise<Response>;
   /** True once `startDraining()` ran: /readyz answers 503 so load balancers stop sending traffic. */
   readonly draining: boolean;
   /** Shutdown has begun; requests still in flight are served. */
@@ -73,7 +78,8 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
   let draining = false;
   return {
     ...parts,
-    fetch: createGatewayFetch(parts, () => draining),
+    fetch: createGatewayFetch(parts, () => draining, config.admin ? 'public' : 'all'),
+    adminFetch: createGatewayFetch(parts, () => draining, 'admin'),
     get draining() {
       return draining;
     },

@@ -71,8 +71,8 @@ function describeListenError(error: NodeJS.ErrnoException, host: string, port: n
   return new StartupError(`cannot listen on ${host}:${port}: ${fault ?? error.message} (${error.code ?? 'error'})`);
 }
 
-export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const handle = createRequestListener(gateway);
+/** A node:http listener that can stop at once or drain (see RunningServer). */
+function startServer(handle: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string, onDrain: () => void): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
   const server = createServer((req, res) => {
@@ -90,7 +90,7 @@ export function listen({ gateway }: HttpServerOptions, port: number, host = '127
   const drain = (timeoutMs: number) =>
     new Promise<'drained' | 'forced'>((done) => {
       draining = true;
-      gateway.startDraining();
+      onDrain();
       // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const deadline = setTimeout(() => {
@@ -120,4 +120,15 @@ export function listen({ gateway }: HttpServerOptions, port: number, host = '127
       });
     });
   });
+}
+
+/** The client listener: every BFF, the portal, /healthz and /readyz (and /metrics when there is no admin port). */
+export function listen({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  return startServer(createRequestListener(gateway), port, host, () => gateway.startDraining());
+}
+
+/** The admin listener (`admin.port`): /healthz, the detailed /readyz and /metrics. */
+export function listenAdmin({ gateway }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const viaFetch = createServerAdapter((request: Request) => gateway.adminFetch(request));
+  return startServer((req, res) => void viaFetch(req, res), port, host, () => gateway.startDraining());
 }
