@@ -60,7 +60,11 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     for (const stop of stops) await stop();
     throw error;
   }
-  const listening = server;
+  stopOnSignals(server, stops, shutdownTimeoutMs, io);
+}
+
+/** SIGTERM/SIGINT: drain, run `stops` in order, exit 0 (1 if the deadline cut requests); a second signal exits at once. */
+function stopOnSignals(server: RunningServer, stops: ReadonlyArray<() => Promise<void>>, shutdownTimeoutMs: number, io: CliIo): void {
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -69,7 +73,7 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     }
     stopping = true;
     io.err(`loom: ${signal}: draining (up to ${shutdownTimeoutMs} ms for requests in flight)\n`);
-    const outcome = await listening.drain(shutdownTimeoutMs);
+    const outcome = await server.drain(shutdownTimeoutMs);
     // Upstream pools, gRPC channels, Redis, the demo backends, then the span exporter.
     for (const stop of stops) await stop().catch(() => undefined);
     io.err(outcome === 'drained' ? 'loom: stopped\n' : `loom: stopped after ${shutdownTimeoutMs} ms with requests still in flight\n`);

@@ -220,7 +220,9 @@ function validateAdmin(file: string, config: LoomConfig): Required<AdminOptions>
 
 function validateServeOptions(file: string, config: LoomConfig): void {
   const port = config.port ?? 4000;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: port must be an integer from 0 to 65535, got ${JSON.stringify(config.port)}`);
+  // String(): `Number(process.env.PORT)` of a typo is NaN, which JSON.stringify would print as null.
+  const shown = typeof config.port === 'number' ? String(config.port) : JSON.stringify(config.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: port must be an integer from 0 to 65535, got ${shown}`);
   const shutdown = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   if (!Number.isInteger(shutdown) || shutdown < 0) throw new ConfigError(`${file}: shutdownTimeoutMs must be an integer >= 0 (ms), got ${JSON.stringify(config.shutdownTimeoutMs)}`);
 }

@@ -95,6 +95,10 @@ describe('endpoints are parsed at load', () => {
     expect(config.sources.map((source) => source.endpoint)).toEqual([['http://127.0.0.1:1', 'https://example.com/api'], 'grpc://[::1]:4102', 'orders.internal:443']);
     expect(config.shutdownTimeoutMs).toBe(25_000);
   });
+
+  it('names a port that is not a number as written', () => {
+    expect(faultsOf({ sources: [{ name: 'a', kind: 'openapi', spec }], bffs, port: Number('abc') })).toEqual(['loom.config.ts: port must be an integer from 0 to 65535, got NaN']);
+  });
 });
 
 describe('a config with five planted faults', () => {

@@ -150,6 +150,30 @@ describe('loom serve on SIGTERM (a real process)', () => {
     }
   }, 60_000);
 
+  it('exits at once, with 1, on a second signal', async () => {
+    const { backend, arrived, release } = await startHeldBackend();
+    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+    });
+    const output = watch(child);
+    try {
+      const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);
+      const answer = postGraphql(`${url}/web/graphql`, itemQuery).catch((error: Error) => error.message);
+      await arrived;
+      child.kill('SIGTERM');
+      await output.waitFor('stderr', /draining/);
+      child.kill('SIGINT');
+      expect(await output.exited).toBe(1);
+      expect(await answer).toBe('fetch failed');
+      expect(output.text.stderr).toBe('loom: SIGTERM: draining (up to 25000 ms for requests in flight)\nloom: SIGINT again: exiting without waiting\n');
+    } finally {
+      release();
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await backend.close();
+    }
+  }, 60_000);
+
   it('exits 1 when shutdownTimeoutMs cuts a request', async () => {
     const { backend, arrived, release } = await startHeldBackend();
     const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(backend.url, ', shutdownTimeoutMs: 10'), '--port', '0'], {
