@@ -9,6 +9,7 @@ import type { BffDefinition } from './define-bff';
 import type { PolicyContext } from '../plugins/policy-context';
 import type { GatewayContext } from '../core/context';
 import { useBodyLimit } from '../plugins/http/use-body-limit';
+import { useCompression, type ResolvedCompression } from '../plugins/http/use-compression';
 import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay/create-response-replay';
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
@@ -35,6 +36,8 @@ export interface CreateBffAppOptions {
   policyContext: Omit<PolicyContext, 'schema' | 'bffName'>;
   /** Single-source operations that may skip delegation; used only when the view is the whole graph. */
   directRouter?: DirectSourceRouter;
+  /** Response compression; off when undefined. */
+  compression?: ResolvedCompression;
 }
 
 /** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
@@ -50,7 +53,7 @@ function assemblePolicies(definition: BffDefinition, context: PolicyContext): Pl
 }
 
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
-export function createBffApp({ name, definition, gatewaySchema, policyContext, directRouter }: CreateBffAppOptions): BffApp {
+export function createBffApp({ name, definition, gatewaySchema, policyContext, directRouter, compression }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
   const schema = createBffView(gatewaySchema, definition.view, name);
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
@@ -86,6 +89,8 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       ...policies,
       // Last: it learns a replayable answer's headers after every policy has set them.
       replayForwarder,
+      // After replay, which must learn the uncompressed answer it replays from the cache.
+      ...(compression ? [useCompression({ minBytes: compression.minBytes, encodings: [...compression.encodings] })] : []),
     ],
   });
   const keyHeaders = replayKeyHeaders(policies);

@@ -5,6 +5,26 @@ import { requireDefault } from '../core/require-default';
 import { validateConfig } from '../config/validate-config';
 import type { ResolvedConfig } from '../config/types';
 
+/**
+ * esbuild (through tsx) reports a syntax error as `Transform failed with 1
+ * error:` and puts the place and the cause on the next line,
+ * `/abs/file.ts:1:28: ERROR: Unexpected ";"`: show that line, with the file as
+ * the user named it (the error may be in a file the config imports).
+ */
+const TRANSFORM_ERROR = /^(.+):(\d+):(\d+): ERROR: (.+)$/m;
+
+function describeLoadFailure(shown: string, absolute: string, cwd: string, error: Error): string {
+  const message = String(error?.message ?? error);
+  const located = message.startsWith('Transform failed') ? TRANSFORM_ERROR.exec(message) : null;
+  if (located) {
+    const [, file, line, column, cause] = located;
+    const where = file === absolute ? shown : relative(cwd, file!).startsWith('..') ? file : relative(cwd, file!);
+    // esbuild counts columns from 0; editors and compilers from 1.
+    return `${where}:${line}:${Number(column) + 1}: syntax error: ${cause}`;
+  }
+  return `${shown}: cannot load: ${message.split('\n')[0]}`;
+}
+
 /** Loads and validates a config file (mesh.config.ts by default). Throws ConfigError with one clear line. */
 export function loadConfig(file = 'mesh.config.ts', cwd = process.cwd()): ResolvedConfig {
   const absolute = resolve(cwd, file);
@@ -15,7 +35,7 @@ export function loadConfig(file = 'mesh.config.ts', cwd = process.cwd()): Resolv
   try {
     raw = requireDefault(absolute);
   } catch (error) {
-    throw new ConfigError(`${shown}: cannot load: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError(describeLoadFailure(shown, absolute, cwd, error as Error));
   }
   return validateConfig(raw, shown, dirname(absolute));
 }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../core/errors';
+import { ConfigError, StartupError } from '../core/errors';
 import type { CliIo } from './cli-io';
 
 export type { CliIo };
@@ -27,7 +29,37 @@ Options:
   -p, --port <n>        port to listen on (default: config port or 4000)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
   -h, --help            show this help
+  -v, --version         print the version
+
+Environment:
+  LOOM_LOG_LEVEL                      log level: trace, debug, info, warn, error (default: info)
+  NODE_ENV=production                 masked errors, no field suggestions (config \`production\` wins)
+  LOOM_OTLP_ENDPOINT                  OTLP/HTTP base URL spans go to (else the OTEL_* variables below)
+  OTEL_EXPORTER_OTLP_ENDPOINT         OTLP/HTTP base URL (standard)
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  OTLP/HTTP traces URL, used as is
+  OTEL_EXPORTER_OTLP_HEADERS          headers of the OTLP exporter, e.g. authorization=Bearer%20x
+  OTEL_SERVICE_NAME                   service.name of spans (default: config serviceName, else loom)
+  OTEL_RESOURCE_ATTRIBUTES            extra resource attributes, e.g. deployment.environment=prod
+  The demo config (mesh.config.ts) also reads PORT, LOOM_REDIS_URL, LOOM_CATALOG_URL,
+  LOOM_ORDERS_URL, LOOM_BILLING_URL and DEMO_CATALOG_API_KEY; --demo binds free ports
+  unless LOOM_DEMO_CATALOG_PORT, LOOM_DEMO_ORDERS_PORT or LOOM_DEMO_BILLING_PORT is set.
+
+Exit codes: 0 ok, 1 error (bad config, breaking changes, cannot listen), 2 usage.
 `;
+
+/** `--port` as given: checked before anything loads, so a typo does not wait for the graph to compose. */
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+class UsageError extends Error {}
+
+function readVersion(): string {
+  return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+}
 
 
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
@@ -43,6 +75,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         port: { type: 'string', short: 'p' },
         demo: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
         openapi: { type: 'string' },
         proto: { type: 'string' },
         wsdl: { type: 'string' },
@@ -59,11 +92,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(HELP);
     return 0;
   }
+  if (values.version) {
+    io.out(`${readVersion()}\n`);
+    return 0;
+  }
   try {
     switch (command) {
-      case 'serve':
-        await loadCommand<typeof import('./serve-command')>('./serve-command').runServe({ configFile: values.config, port: values.port === undefined ? undefined : Number(values.port), demo: values.demo, io });
+      case 'serve': {
+        const port = parsePort(values.port);
+        await loadCommand<typeof import('./serve-command')>('./serve-command').runServe({ configFile: values.config, port, demo: values.demo, io });
         return undefined;
+      }
       case 'compose':
         return await loadCommand<typeof import('./compose-command')>('./compose-command').runCompose({ configFile: values.config, io });
       case 'check':
@@ -80,8 +119,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
   } catch (error) {
     if (error instanceof ConfigError) {
+      // A config with several faults reports them all, one line each.
+      io.err(error.message.split('\n').map((line) => `loom: ${line}\n`).join(''));
+      return 1;
+    }
+    if (error instanceof StartupError) {
       io.err(`loom: ${error.message}\n`);
       return 1;
+    }
+    if (error instanceof UsageError) {
+      io.err(`loom: ${error.message}\n`);
+      return 2;
     }
     throw error;
   }

@@ -1,7 +1,9 @@
 import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
-import { listen } from '../server/create-http-server';
+import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/validate-config';
 import { createLogger } from '../core/logger';
+import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
 
@@ -12,36 +14,71 @@ export interface ServeOptions {
   io: CliIo;
 }
 
-/** `loom serve`: load the config, compose, serve every BFF; stop cleanly on SIGINT/SIGTERM. */
+/**
+ * `loom serve`: load the config, compose, serve every BFF. On SIGTERM/SIGINT
+ * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
+ * shutdown deadline cut requests; a second signal exits at once.
+ */
 export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
     // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startDemoBackends } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
-    const backends = await startDemoBackends();
+    const { startDemoBackends, demoPortsFromEnv } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
+    const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
+      throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
+    });
     stops.push(() => backends.close());
+    // mesh.config.ts reads these; a URL set by the user points elsewhere on purpose and wins.
+    process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
+    process.env.LOOM_ORDERS_URL ??= backends.orders.url;
+    process.env.LOOM_BILLING_URL ??= backends.billing.url;
+    io.out(`loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`);
   }
+  let server: RunningServer | undefined;
+  let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
   try {
     const config = loadConfig(configFile);
+    shutdownTimeoutMs = config.shutdownTimeoutMs;
     const tracing = setupTracing(config.observability?.tracing);
     stops.push(() => tracing.shutdown()); // last: flushes spans after the server has stopped
     if (tracing.recording) logger.info({ sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 }, 'tracing: exporting spans over OTLP/HTTP');
     const gateway = await createGateway({ config, logger });
     stops.unshift(() => gateway.close());
-    const server = await listen({ gateway }, port ?? config.port, config.host);
-    stops.unshift(() => server.close());
+    server = await listen({ gateway }, port ?? config.port, config.host);
+    if (config.admin) {
+      const admin = await listenAdmin({ gateway }, config.admin.port, config.admin.host);
+      // First of the stops, after the client port has drained: /readyz there reports the drain to the end.
+      stops.unshift(() => admin.close());
+      io.out(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
+    }
     for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
   } catch (error) {
+    await server?.close();
     for (const stop of stops) await stop();
     throw error;
   }
-  const shutdown = async () => {
+  stopOnSignals(server, stops, shutdownTimeoutMs, io);
+}
+
+/** SIGTERM/SIGINT: drain, run `stops` in order, exit 0 (1 if the deadline cut requests); a second signal exits at once. */
+function stopOnSignals(server: RunningServer, stops: ReadonlyArray<() => Promise<void>>, shutdownTimeoutMs: number, io: CliIo): void {
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.err(`loom: ${signal} again: exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    io.err(`loom: ${signal}: draining (up to ${shutdownTimeoutMs} ms for requests in flight)\n`);
+    const outcome = await server.drain(shutdownTimeoutMs);
+    // Upstream pools, gRPC channels, Redis, the demo backends, then the span exporter.
     for (const stop of stops) await stop().catch(() => undefined);
-    process.exit(0);
+    io.err(outcome === 'drained' ? 'loom: stopped\n' : `loom: stopped after ${shutdownTimeoutMs} ms with requests still in flight\n`);
+    process.exit(outcome === 'drained' ? 0 : 1);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }

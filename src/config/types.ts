@@ -2,8 +2,19 @@ import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
 import type { HttpServerLimits, ResolvedHttpServerLimits } from './http-server-limits';
+import type { CompressionOptions, ResolvedCompression } from '../plugins/http/use-compression';
+
+export type { CompressionOptions };
 
 export type { SourceOptions };
+
+/** A second listener for operators: /metrics and the detailed /readyz, kept off the client port. */
+export interface AdminOptions {
+  /** Port of the admin listener (0: any free port). */
+  port: number;
+  /** Host the admin listener binds. @default '127.0.0.1' */
+  host?: string;
+}
 
 /** The shared Redis and how long its users wait for it. */
 export interface RedisOptions {
@@ -40,13 +51,33 @@ export interface LoomConfig {
   schemaDir?: string;
   /** Tracing (sample ratio, service name); exporter from LOOM_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT. */
   observability?: ObservabilityOptions;
+  /**
+   * On SIGTERM/SIGINT, how long in-flight requests may run before `loom serve`
+   * closes their connections and exits 1. Keep it below the orchestrator's
+   * grace period (Kubernetes: 30 s). @default 25000
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * Response compression (gzip, br) by Accept-Encoding, above `minBytes`,
+   * never for SSE or multipart streams. `true` for the defaults. @default false
+   */
+  compression?: boolean | CompressionOptions;
+  /**
+   * Admin listener. When set, /metrics and the /readyz with sources, checks
+   * and upstream endpoints move there; the client port keeps /healthz and a
+   * bare /readyz. @default none (everything on the client port)
+   */
+  admin?: AdminOptions;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
-export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir'>>> {
+export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir' | 'shutdownTimeoutMs'>>> {
   readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
   readonly server: ResolvedHttpServerLimits;
+  /** Off when undefined. */
+  readonly compression?: ResolvedCompression;
+  readonly admin?: Readonly<Required<AdminOptions>>;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

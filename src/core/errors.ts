@@ -221,3 +221,12 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** The process cannot start for a reason outside the config (port in use, host not available); one line, no stack. */
+export class StartupError extends Error {
+  readonly code = 'STARTUP_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}

@@ -11,7 +11,7 @@ export interface TracingConfig {
    * `traceparent` follows the caller's sampling decision instead. @default 1
    */
   sampleRatio?: number;
-  /** `service.name` of exported spans. @default 'loom' */
+  /** `service.name` of exported spans; `OTEL_SERVICE_NAME` overrides it. @default 'loom' */
   serviceName?: string;
 }
 

@@ -53,6 +53,38 @@ export function otlpTracesUrl({ otlpEndpoint, env = process.env }: TracingSetupO
 }
 
 /**
+ * `OTEL_RESOURCE_ATTRIBUTES` as the OpenTelemetry spec writes it:
+ * `key=value` pairs split by commas, values percent-encoded. A malformed pair
+ * is skipped rather than failing start-up over a label.
+ */
+export function parseResourceAttributes(text: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    const equals = pair.indexOf('=');
+    const key = pair.slice(0, equals).trim();
+    if (equals < 1 || key === '') continue;
+    try {
+      attributes[key] = decodeURIComponent(pair.slice(equals + 1).trim());
+    } catch {
+      // Broken percent-encoding: skip this pair only.
+    }
+  }
+  return attributes;
+}
+
+/**
+ * Resource attributes of exported spans: `OTEL_RESOURCE_ATTRIBUTES`, then
+ * `service.name` from `OTEL_SERVICE_NAME`, else the config's `serviceName`,
+ * else the attribute list's, else 'loom'. The environment wins over the config
+ * because the operator deploying the process sets it.
+ */
+export function tracingResourceAttributes(serviceName: string | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  const attributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
+  const name = env.OTEL_SERVICE_NAME || serviceName || attributes[ATTR_SERVICE_NAME] || 'loom';
+  return { ...attributes, [ATTR_SERVICE_NAME]: name };
+}
+
+/**
  * Process-wide tracing, called once at start-up (`loom serve`, tests, bench).
  * Always registers an AsyncLocalStorage context manager and the W3C trace
  * context + baggage propagators, so an incoming `traceparent` reaches the
@@ -61,7 +93,7 @@ export function otlpTracesUrl({ otlpEndpoint, env = process.env }: TracingSetupO
  * an OTLP endpoint or explicit span processors; otherwise spans are no-ops.
  */
 export function setupTracing(options: TracingSetupOptions = {}): Tracing {
-  const { sampleRatio = 1, serviceName = 'loom', spanProcessors = [] } = options;
+  const { sampleRatio = 1, serviceName, spanProcessors = [], env = process.env } = options;
   if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new Error(`sampleRatio must be from 0 to 1, got ${sampleRatio}`);
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -73,7 +105,7 @@ export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   const provider =
     processors.length > 0
       ? new NodeTracerProvider({
-          resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+          resource: resourceFromAttributes(tracingResourceAttributes(serviceName, env)),
           sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
           spanProcessors: processors,
         })

@@ -14,6 +14,15 @@ export type { GatewayParts, ReadinessCheck };
 export interface Gateway extends GatewayParts {
   /** Answers any request of the HTTP surface: /<bff>/graphql, /healthz, /readyz, /metrics, /. */
   fetch(request: Request): Promise<Response>;
+  /**
+   * The admin surface (/healthz, detailed /readyz, /metrics) that `admin.port`
+   * serves. With no admin port configured, `fetch` serves it too.
+   */
+  adminFetch(request: Request): Promise<Response>;
+  /** True once `startDraining()` ran: /readyz answers 503 so load balancers stop sending traffic. */
+  readonly draining: boolean;
+  /** Shutdown has begun; requests still in flight are served. */
+  startDraining(): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +55,7 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
           definition,
           gatewaySchema: composed.schema,
           directRouter: composed.directRouter,
+          compression: config.compression,
           policyContext: {
             production: config.production,
             logger: logger.child({ bff: name }),
@@ -65,9 +75,17 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
     throw error;
   }
   const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks };
+  let draining = false;
   return {
     ...parts,
-    fetch: createGatewayFetch(parts),
+    fetch: createGatewayFetch(parts, () => draining, config.admin ? 'public' : 'all'),
+    adminFetch: createGatewayFetch(parts, () => draining, 'admin'),
+    get draining() {
+      return draining;
+    },
+    startDraining: () => {
+      draining = true;
+    },
     close: async () => {
       await Promise.allSettled([...bffs.values()].map((app) => app.yoga.dispose?.()));
       await composed.close();

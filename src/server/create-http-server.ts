@@ -6,6 +6,7 @@ import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../co
 import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
+import { StartupError } from '../core/errors';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -17,7 +18,15 @@ export interface RunningServer {
   readonly server: Server;
   readonly url: string;
   readonly port: number;
+  /** Stops at once: every connection is closed, in-flight requests included (tests). */
   close(): Promise<void>;
+  /**
+   * Graceful stop: /readyz turns 503, the listener stops accepting, in-flight
+   * requests finish (their connections then close, as do idle keep-alive
+   * ones). Resolves 'drained', or 'forced' when `timeoutMs` passed first and the
+   * remaining connections were cut.
+   */
+  drain(timeoutMs: number): Promise<'drained' | 'forced'>;
 }
 
 /**
@@ -61,22 +70,66 @@ function connectionsCheckingIntervalMs(limits: ResolvedHttpServerLimits): number
   return Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)));
 }
 
-export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+const LISTEN_FAULTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is in use by another process',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the host is not an address of this machine',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+};
+
+/** One line for the operator instead of a stack trace: `cannot listen on 127.0.0.1:4000: the port is in use (EADDRINUSE)`. */
+function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const fault = error.code ? LISTEN_FAULTS[error.code] : undefined;
+  return new StartupError(`cannot listen on ${host}:${port}: ${fault ?? error.message} (${error.code ?? 'error'})`);
+}
+
+/** A node:http listener that can stop at once or drain (see RunningServer). */
+function startServer(handle: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string, onDrain: () => void, limits: ResolvedHttpServerLimits): Promise<RunningServer> {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
   // A client that drips its headers or body is answered 408 and dropped: node's defaults (60 s, 300 s, swept every 30 s) held one for 321 s.
   const server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(limits) },
-    createRequestListener(gateway),
+    (req, res) => {
+    inFlight.add(res);
+    // A keep-alive connection may still send a request while draining: answer it, then hang up.
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight.delete(res);
+      // The connection this answer used is idle now (or closing): let it go.
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+    handle(req, res);
+    },
   );
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = 65_000;
+  const drain = (timeoutMs: number) =>
+    new Promise<'drained' | 'forced'>((done) => {
+      draining = true;
+      onDrain();
+      // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      const deadline = setTimeout(() => {
+        server.closeAllConnections();
+        done('forced');
+      }, timeoutMs);
+      server.close(() => {
+        clearTimeout(deadline);
+        done('drained');
+      });
+      server.closeIdleConnections();
+    });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(describeListenError(error as NodeJS.ErrnoException, host, port)));
     server.listen(port, host, () => {
       const address = server.address() as AddressInfo;
       resolve({
         server,
         port: address.port,
         url: `http://${host}:${address.port}`,
+        drain,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
@@ -85,4 +138,15 @@ export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP
       });
     });
   });
+}
+
+/** The client listener: every BFF, the portal, /healthz and /readyz (and /metrics when there is no admin port). */
+export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  return startServer(createRequestListener(gateway), port, host, () => gateway.startDraining(), limits);
+}
+
+/** The admin listener (`admin.port`): /healthz, the detailed /readyz and /metrics. */
+export function listenAdmin({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const viaFetch = createServerAdapter((request: Request) => gateway.adminFetch(request));
+  return startServer((req, res) => void viaFetch(req, res), port, host, () => gateway.startDraining(), limits);
 }

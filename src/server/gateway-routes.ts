@@ -2,6 +2,7 @@ import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 import type { GatewayParts } from './gateway-parts';
 import { renderPortal } from './render-portal';
+import { compressResponse } from '../plugins/http/use-compression';
 
 /** The BFF whose endpoint (or a path below it, e.g. Yoga's SSE sub-paths) `pathname` names. */
 export function findBffApp(bffs: ReadonlyMap<string, BffApp>, pathname: string): BffApp | undefined {
@@ -37,22 +38,50 @@ export async function describeReadiness(gateway: GatewayParts): Promise<Readines
 }
 
 /**
- * The whole HTTP surface as one Fetch handler: /<bff>/graphql for each BFF,
- * /healthz, /readyz, /metrics and the portal at /. Serves tests in-process and
- * any Fetch runtime; the node:http adapter (create-http-server.ts) sits on top.
+ * Which routes a listener serves: 'all' on the one port when no admin port is
+ * configured; with one, 'public' (BFFs, portal, /healthz, a bare /readyz) on
+ * the client port and 'admin' (/healthz, the detailed /readyz, /metrics) on
+ * the admin port, so upstream URLs and metrics stay off the client port.
  */
-export function createGatewayFetch(gateway: GatewayParts): (request: Request) => Promise<Response> {
+export type Surface = 'all' | 'public' | 'admin';
+
+/**
+ * The HTTP surface as one Fetch handler: /<bff>/graphql for each BFF,
+ * /healthz, /readyz, /metrics and the portal at /, as `surface` allows. Serves
+ * tests in-process and any Fetch runtime; the node:http adapter
+ * (create-http-server.ts) sits on top.
+ */
+export function createGatewayFetch(gateway: GatewayParts, isDraining: () => boolean = () => false, surface: Surface = 'all'): (request: Request) => Promise<Response> {
+  const route = createRoutes(gateway, isDraining, surface);
+  const { compression } = gateway.config;
+  if (!compression) return route;
+  // BFF answers are compressed by their Yoga app (useCompression), after response replay has seen them.
+  return async (request) => {
+    const response = await route(request);
+    return findBffApp(gateway.bffs, new URL(request.url).pathname) ? response : compressResponse(request, response, compression);
+  };
+}
+
+function notFound(gateway: GatewayParts, surface: Surface): Response {
+  return json(404, { error: 'not found', bffs: surface === 'admin' ? [] : [...gateway.bffs.values()].map((bff) => bff.endpoint) });
+}
+
+function createRoutes(gateway: GatewayParts, isDraining: () => boolean, surface: Surface): (request: Request) => Promise<Response> {
+  const clients = surface !== 'admin';
+  const operators = surface !== 'public';
   return async (request) => {
     const { pathname } = new URL(request.url);
-    const app = findBffApp(gateway.bffs, pathname);
+    const app = clients ? findBffApp(gateway.bffs, pathname) : undefined;
     if (app) return app.yoga.fetch(request);
     if (pathname === '/healthz') return json(200, { status: 'ok' });
     if (pathname === '/readyz') {
+      // A draining instance must leave the load balancer at once, whatever its checks say.
+      if (isDraining()) return json(503, { ready: false, draining: true });
       const report = await describeReadiness(gateway);
-      return json(report.ready ? 200 : 503, report);
+      return json(report.ready ? 200 : 503, operators ? report : { ready: report.ready });
     }
-    if (pathname === '/metrics') return new Response(await gateway.metrics.metrics(), { headers: { 'content-type': gateway.metrics.contentType } });
-    if (pathname === '/') return new Response(renderPortal(gateway), { headers: { 'content-type': 'text/html; charset=utf-8' } });
-    return json(404, { error: 'not found', bffs: [...gateway.bffs.values()].map((bff) => bff.endpoint) });
+    if (pathname === '/metrics' && operators) return new Response(await gateway.metrics.metrics(), { headers: { 'content-type': gateway.metrics.contentType } });
+    if (pathname === '/' && clients) return new Response(renderPortal(gateway), { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    return notFound(gateway, surface);
   };
 }

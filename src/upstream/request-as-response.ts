@@ -28,7 +28,7 @@ export function plainHeaders(init: HeadersInit | undefined): Record<string, stri
 
 /** The body grew past the limit; reading stopped. */
 export class ResponseTooLargeError extends Error {
-  readonly code = 'LOOM_RESPONSE_TOO_LARGE';
+  readonly code = 'ERR_RESPONSE_TOO_LARGE';
   constructor(readonly maxBytes: number) {
     super(`response larger than ${maxBytes} bytes`);
   }
