@@ -136,6 +136,13 @@ export const queryLimitExceeded = (
 export const badUserInput = (message: string, argument: string) =>
   createLoomError('BAD_USER_INPUT', message, { httpStatus: 400, extra: { argument } });
 
+/**
+ * A request sets more than one member of a protobuf oneof: a field error,
+ * raised before any upstream call. `members` are argument paths (`card`, `requests.0.card`).
+ */
+export const oneofConflict = (source: string, oneof: string, members: readonly string[]) =>
+  createLoomError('BAD_USER_INPUT', `Set at most one of ${members.join(', ')}: they are members of oneof ${oneof}`, { source, extra: { oneof, members: [...members] } });
+
 export const payloadTooLarge = (maxBytes: number) =>
   createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, { httpStatus: 413, extra: { maxBytes } });
 

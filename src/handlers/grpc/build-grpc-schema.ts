@@ -9,7 +9,8 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import * as protobuf from 'protobufjs';
-import { graphqlToProto, protoToGraphql } from './convert-values';
+import { graphqlToProto, OneofConflict, protoToGraphql } from './convert-values';
+import { oneofConflict } from '../../core/errors';
 import { GrpcTypeMapper } from './grpc-type-mapper';
 import type { GatewayContext } from '../../core/context';
 
@@ -28,6 +29,8 @@ export interface GrpcSchemaOptions {
   /** Overrides keyed by `Service.Method` or `Method`. */
   methods?: Record<string, GrpcOperationKind>;
   caller: GrpcCaller;
+  /** Source name, for errors raised before the call. */
+  source: string;
 }
 
 export interface GrpcSchemaResult {
@@ -84,8 +87,19 @@ interface MethodFields {
   subscription?: GraphQLFieldConfig<unknown, GatewayContext>;
 }
 
-function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, mapper: GrpcTypeMapper, caller: GrpcCaller): MethodFields {
+/** Arguments -> request message; a set of oneof members that cannot be sent is the client's error. */
+function requestFrom(source: string, type: protobuf.Type, input: Decoded, path: readonly string[] = []): Decoded {
+  try {
+    return graphqlToProto(type, input, path);
+  } catch (error) {
+    if (error instanceof OneofConflict) throw oneofConflict(source, error.oneof, error.members);
+    throw error;
+  }
+}
+
+function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, mapper: GrpcTypeMapper, caller: GrpcCaller, source: string): MethodFields {
   const requestType = method.resolvedRequestType!;
+  const toRequest = (input: Decoded, path?: readonly string[]) => requestFrom(source, requestType, input, path);
   const responseType = method.resolvedResponseType!;
   const listField = unwrappedListField(responseType);
   const single: GraphQLOutputType = listField ? new GraphQLNonNull(new GraphQLList(mapper.messageOutput(listField.resolvedType as protobuf.Type))) : mapper.messageOutput(responseType);
@@ -102,7 +116,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       description,
       args: { requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(mapper.messageInput(requestType)))) } },
       resolve: async (_root, { requests }: { requests: Decoded[] }, context) =>
-        (await caller.streamFromList(method, requests.map((request) => graphqlToProto(requestType, request)), context)).map(toGraphql),
+        (await caller.streamFromList(method, requests.map((request, index) => toRequest(request, ['requests', String(index)])), context)).map(toGraphql),
     };
     return kind === 'query' ? { query: field } : { mutation: field };
   }
@@ -113,7 +127,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       args,
       resolve: async (_root, input: Decoded, context) => {
         const items: unknown[] = [];
-        for await (const message of caller.serverStream(method, graphqlToProto(requestType, input), context)) items.push(toGraphql(message));
+        for await (const message of caller.serverStream(method, toRequest(input), context)) items.push(toGraphql(message));
         return items;
       },
     };
@@ -121,7 +135,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       type: single,
       description,
       args,
-      subscribe: (_root, input: Decoded, context) => caller.serverStream(method, graphqlToProto(requestType, input), context, false),
+      subscribe: (_root, input: Decoded, context) => caller.serverStream(method, toRequest(input), context, false),
       resolve: (message: unknown) => toGraphql(message as Decoded),
     };
     return kind === 'subscription' || kind === 'query' ? { query: collected, subscription: live } : { mutation: collected };
@@ -130,7 +144,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
     type: single,
     description,
     args,
-    resolve: async (_root, input: Decoded, context) => toGraphql(await caller.unary(method, graphqlToProto(requestType, input), context)),
+    resolve: async (_root, input: Decoded, context) => toGraphql(await caller.unary(method, toRequest(input), context)),
   };
   return kind === 'mutation' ? { mutation: field } : { query: field };
 }
@@ -142,7 +156,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
  * a Query that collects the stream; client-streaming and bidi methods are
  * skipped with a warning unless `methods` maps them.
  */
-export function buildGrpcSchema({ services, methods = {}, caller }: GrpcSchemaOptions): GrpcSchemaResult {
+export function buildGrpcSchema({ services, methods = {}, caller, source }: GrpcSchemaOptions): GrpcSchemaResult {
   const mapper = new GrpcTypeMapper(reachableTypes(services));
   const roots = { query: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, mutation: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, subscription: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>> };
   const warnings: string[] = [];
@@ -157,7 +171,7 @@ export function buildGrpcSchema({ services, methods = {}, caller }: GrpcSchemaOp
       if (kind === 'skip') continue;
       const clashes = methodNames.filter((name) => name === lowerFirst(method.name)).length > 1;
       const fieldName = clashes ? `${lowerFirst(service.name)}${method.name}` : lowerFirst(method.name);
-      for (const [operation, field] of Object.entries(buildMethodFields(method, kind, mapper, caller))) {
+      for (const [operation, field] of Object.entries(buildMethodFields(method, kind, mapper, caller, source))) {
         if (field) roots[operation as keyof typeof roots][fieldName] = field;
       }
     }

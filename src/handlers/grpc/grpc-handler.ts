@@ -40,7 +40,7 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       onChannelReplaced: (stuckForMs) =>
         context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),
     });
-    const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client });
+    const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client, source: source.name });
     return {
       name: source.name,
       kind: 'grpc',
