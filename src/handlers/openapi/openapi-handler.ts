@@ -5,6 +5,7 @@ import { createSourceHttpClient } from '../create-source-http-client';
 import { createMeshLogger } from './mesh-logger';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
+import { dropUnprintableDefaults } from './drop-unprintable-defaults';
 import { forwardedHeaders } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
 import { firstEndpoint } from '../spec-location';
@@ -56,6 +57,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];
       throw new ConfigError(`source "${source.name}": cannot load OpenAPI spec ${source.spec}: ${reason}`);
     }
+    const warnings = dropUnprintableDefaults(schema);
     const executor = mapOpenApiErrors(source.name, createDefaultExecutor(schema));
     return {
       name: source.name,
@@ -63,7 +65,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       schema,
       executor,
       batchEndpoints: findRestBatchEndpoints(schema),
-      warnings: [],
+      warnings,
       close: () => client.close(),
     };
   },
