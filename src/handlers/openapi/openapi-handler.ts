@@ -6,6 +6,7 @@ import { createMeshLogger } from './mesh-logger';
 import { findRestBatchEndpoints } from './find-rest-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
 import { dropUnprintableDefaults } from './drop-unprintable-defaults';
+import { withoutMeshInternals } from './without-mesh-internals';
 import { forwardedHeaders } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
 import { firstEndpoint } from '../spec-location';
@@ -62,7 +63,8 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
     return {
       name: source.name,
       kind: 'openapi',
-      schema,
+      // Clients see the schema without Mesh's directives; the executor runs the original.
+      schema: withoutMeshInternals(schema),
       executor,
       batchEndpoints: findRestBatchEndpoints(schema),
       warnings,
