@@ -3,7 +3,7 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLSchema,
-  GraphQLString,
+  GraphQLBoolean,
   type GraphQLFieldConfig,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLOutputType,
@@ -34,7 +34,10 @@ export interface GrpcSchemaOptions {
 }
 
 export interface GrpcSchemaResult {
+  /** What clients see (no Query type when no method is a query). */
   schema: GraphQLSchema;
+  /** What the executor runs: the same types, valid for graphql-js even without query methods. */
+  executableSchema: GraphQLSchema;
   warnings: string[];
 }
 
@@ -138,7 +141,10 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       subscribe: (_root, input: Decoded, context) => caller.serverStream(method, toRequest(input), context, false),
       resolve: (message: unknown) => toGraphql(message as Decoded),
     };
-    return kind === 'subscription' || kind === 'query' ? { query: collected, subscription: live } : { mutation: collected };
+    // Many streams never end (grpc.health.v1 Watch): a Query collecting one would
+    // wait forever. Collected lists only where the config says the stream ends.
+    if (kind === 'query') return { query: collected, subscription: live };
+    return kind === 'subscription' ? { subscription: live } : { mutation: collected };
   }
   const field: GraphQLFieldConfig<unknown, GatewayContext> = {
     type: single,
@@ -149,11 +155,16 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
   return kind === 'mutation' ? { mutation: field } : { query: field };
 }
 
+function withInternalQuery(schema: GraphQLSchema): GraphQLSchema {
+  const query = new GraphQLObjectType({ name: 'Query', fields: { _internal: { type: GraphQLBoolean, resolve: () => null } } });
+  return new GraphQLSchema({ ...schema.toConfig(), query, types: undefined });
+}
+
 /**
  * A .proto's services as an executable GraphQL schema. Deterministic: the same
  * protos give the same SDL. Unary reads (Get/List/Find/Search/Watch...) go to
- * Query, other unary methods to Mutation, server streams to Subscription plus
- * a Query that collects the stream; client-streaming and bidi methods are
+ * Query, other unary methods to Mutation, server streams to Subscription (plus
+ * a Query that collects the stream when `methods` maps it to 'query'); client-streaming and bidi methods are
  * skipped with a warning unless `methods` maps them.
  */
 export function buildGrpcSchema({ services, methods = {}, caller, source }: GrpcSchemaOptions): GrpcSchemaResult {
@@ -176,9 +187,11 @@ export function buildGrpcSchema({ services, methods = {}, caller, source }: Grpc
       }
     }
   }
-  if (Object.keys(roots.query).length === 0) roots.query._sourceInfo = { type: GraphQLString, resolve: () => 'this gRPC source has no query methods' };
+  // No placeholder in the public schema when there is no query method: the
+  // other sources' Query roots make the gateway's. graphql-js only executes a
+  // schema with a Query type, so the executor gets one that nobody can select.
   const object = (name: string, fields: Record<string, GraphQLFieldConfig<unknown, GatewayContext>>) =>
     Object.keys(fields).length ? new GraphQLObjectType({ name, fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) }) : undefined;
   const schema = new GraphQLSchema({ query: object('Query', roots.query), mutation: object('Mutation', roots.mutation), subscription: object('Subscription', roots.subscription) });
-  return { schema, warnings };
+  return { schema, executableSchema: schema.getQueryType() ? schema : withInternalQuery(schema), warnings };
 }

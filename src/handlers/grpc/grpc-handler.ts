@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../core/errors';
 import { findBatchEndpoints } from '../find-batch-endpoints';
@@ -16,6 +17,18 @@ function credentialsFor(source: GrpcSourceOptions): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(read(source.tls.ca), read(source.tls.key), read(source.tls.cert));
 }
 
+/** `services` by full name, in the protos' order; an unknown name fails start-up. */
+function chooseServices(source: GrpcSourceOptions, declared: readonly protobuf.Service[]): protobuf.Service[] {
+  if (!source.services) return [...declared];
+  const fullName = (service: protobuf.Service) => service.fullName.replace(/^\./, '');
+  for (const wanted of source.services) {
+    if (!declared.some((service) => fullName(service) === wanted)) {
+      throw new ConfigError(`source "${source.name}": services: no service "${wanted}" in the protos (they declare ${declared.map(fullName).join(', ')})`);
+    }
+  }
+  return declared.filter((service) => source.services!.includes(fullName(service)));
+}
+
 export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
   kind: 'grpc',
   async load(source: GrpcSourceOptions, context: HandlerContext): Promise<LoadedSource> {
@@ -26,8 +39,9 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
     } catch (error) {
       throw new ConfigError(`source "${source.name}": cannot load proto ${protos.join(', ')}: ${(error as Error).message.split('\n')[0]}`);
     }
-    const services = listServices(root);
-    if (services.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
+    const declared = listServices(root);
+    if (declared.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
+    const services = chooseServices(source, declared);
     const endpoint = firstEndpoint(source.endpoint);
     const client = new GrpcSourceClient({
       source: source.name,
@@ -40,12 +54,12 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       onChannelReplaced: (stuckForMs) =>
         context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),
     });
-    const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client, source: source.name });
+    const { schema, executableSchema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client, source: source.name });
     return {
       name: source.name,
       kind: 'grpc',
       schema,
-      executor: createDefaultExecutor(schema),
+      executor: createDefaultExecutor(executableSchema),
       batchEndpoints: findBatchEndpoints(schema),
       warnings,
       close: async () => client.close(),
