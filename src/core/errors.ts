@@ -75,11 +75,15 @@ export function createLoomError(code: LoomErrorCode, message: string, options: L
   });
 }
 
-export const upstreamHttpError = (source: string, upstreamStatus: number, detail?: unknown) =>
+/**
+ * A non-2xx answer. `upstreamStatus` is the upstream's HTTP status;
+ * `upstream.body` is its error body (parsed JSON, else text, cut at 500 characters).
+ */
+export const upstreamHttpError = (source: string, upstreamStatus: number, body?: unknown) =>
   createLoomError('UPSTREAM_HTTP_ERROR', `Source "${source}" answered HTTP ${upstreamStatus}`, {
     source,
     upstreamStatus,
-    extra: detail === undefined ? undefined : { detail },
+    extra: body === undefined ? undefined : { upstream: { body } },
   });
 
 export const upstreamTimeout = (source: string, timeoutMs: number) =>
