@@ -4,10 +4,12 @@ import { useRequestRecord } from '../observability/use-request-record';
 import { useRequestTracing } from '../observability/use-request-tracing';
 import { useRequestMetrics } from '../observability/use-request-metrics';
 import { useRequestLog } from '../observability/use-request-log';
+import { useVariableErrorCodes } from '../plugins/use-variable-error-codes';
 
 /**
  * Plugins every BFF gets whatever its file says, ahead of its own policies:
- * request logging, metrics, tracing (src/observability). The record plugin
+ * request logging, metrics, tracing (src/observability), and a code on
+ * variable coercion errors. The record plugin
  * comes first: it fills the per-request record (operation, status, error
  * codes, upstream calls) that the others read when the response leaves.
  * Tracing is outermost among instrumentations so policy spans nest in it.
@@ -18,5 +20,6 @@ export function createGatewayPlugins(context: PolicyContext): Plugin[] {
     useRequestTracing({ bffName: context.bffName }),
     useRequestMetrics({ bffName: context.bffName, registry: context.metrics }),
     useRequestLog({ logger: context.logger }),
+    useVariableErrorCodes(),
   ];
 }
