@@ -17,6 +17,8 @@ export interface BaseSourceOptions {
   headers?: Record<string, string>;
   /** Client request headers copied onto upstream calls (e.g. `authorization`, `x-api-key`). */
   forwardHeaders?: string[];
+  /** Send the request id as `x-request-id` (HTTP header, gRPC metadata) on every upstream call. @default true */
+  propagateRequestId?: boolean;
   /** Per-call timeout for this source, in milliseconds. @default 10000 */
   timeoutMs?: number;
   /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */

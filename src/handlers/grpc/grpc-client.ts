@@ -13,6 +13,8 @@ export interface GrpcClientOptions {
   /** Longest one connection attempt may stay CONNECTING before the channel is replaced. */
   connectTimeoutMs: number;
   headers: Record<string, string>;
+  /** Send the request id as `x-request-id` metadata. */
+  propagateRequestId: boolean;
   forwardHeaders: readonly string[];
   credentials: grpc.ChannelCredentials;
   /** Told when a stuck channel is replaced. */
@@ -77,7 +79,7 @@ export class GrpcSourceClient {
   private metadata(context: GatewayContext | undefined): grpc.Metadata {
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(this.options.headers)) metadata.set(key.toLowerCase(), value);
-    for (const [key, value] of Object.entries(forwardedHeaders(context, this.options.forwardHeaders))) metadata.set(key, value);
+    for (const [key, value] of Object.entries(forwardedHeaders(context, this.options.forwardHeaders, this.options.propagateRequestId))) metadata.set(key, value);
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) metadata.set(key, value);

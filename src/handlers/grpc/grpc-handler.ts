@@ -50,6 +50,7 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       connectTimeoutMs: source.connectTimeoutMs ?? DEFAULT_GRPC_CONNECT_TIMEOUT_MS,
       headers: source.headers ?? {},
       forwardHeaders: source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [],
+      propagateRequestId: source.propagateRequestId !== false,
       credentials: credentialsFor(source),
       onChannelReplaced: (stuckForMs) =>
         context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),

@@ -34,7 +34,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
     // Omnigraph calls fetch(url, init, context, info); we add headers, then
     // turn non-2xx answers into typed errors (its own ones leak upstream URLs).
     const fetchForOmnigraph = async (url: string, init: RequestInit = {}, requestContext?: GatewayContext) => {
-      const headers = { ...(init.headers as Record<string, string>), ...staticHeaders, ...forwardedHeaders(requestContext, forward) };
+      const headers = { ...(init.headers as Record<string, string>), ...staticHeaders, ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false) };
       const response = await client.fetch(url, { ...init, headers });
       if (response.status < 200 || response.status > 299) {
         throw upstreamHttpError(source.name, response.status, await readErrorDetail(response));

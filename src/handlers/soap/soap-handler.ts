@@ -34,7 +34,7 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
           action: operation.soapAction,
           envelope: buildEnvelope(operation.soapVersion, body, prefixes, source.auth),
           auth: source.auth,
-          headers: { ...source.headers, ...forwardedHeaders(requestContext, forward) },
+          headers: { ...source.headers, ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false) },
           fetch: client.fetch,
         }),
     });
