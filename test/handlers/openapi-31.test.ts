@@ -23,7 +23,7 @@ describe('OpenAPI 3.1 constructs against a real backend', () => {
     catalog = await startCatalogBackend();
     backend = await startHttpBackend(async (req, res) => {
       received = JSON.parse(await readBody(req));
-      sendJson(res, 200, { settings: { theme: 'dark' }, nickname: null, n: null, color: 'red' });
+      sendJson(res, 200, { settings: { theme: 'dark' }, nickname: null, n: null, color: 'red', shade: 'green', tint: null });
     }, {}, new CallCounter(), new Map());
   });
   afterAll(async () => {
@@ -52,12 +52,25 @@ describe('OpenAPI 3.1 constructs against a real backend', () => {
     try {
       const introspection = await gateway.query('web', { query: '{ __schema { types { name } } }' });
       expect(introspection.body.errors).toBeUndefined();
-      const { body } = await gateway.query('web', { query: 'mutation { createThing(input: { nickname: "x", settings: { a: 1 } }) { settings nickname n color } }' });
-      expect(body).toEqual({ data: { createThing: { settings: { theme: 'dark' }, nickname: null, n: null, color: 'red' } } });
+      const { body } = await gateway.query('web', { query: 'mutation { createThing(input: { nickname: "x", settings: { a: 1 } }) { settings nickname n color shade tint } }' });
+      expect(body).toEqual({ data: { createThing: { settings: { theme: 'dark' }, nickname: null, n: null, color: 'red', shade: 'green', tint: null } } });
       // tags keeps its printable default ([]); settings' default {} was dropped, and the client's value is sent as is.
       expect(received).toEqual({ nickname: 'x', settings: { a: 1 }, tags: [] });
     } finally {
       await gateway.close();
+    }
+  });
+});
+
+describe('OpenAPI 3.1 nullable unions', () => {
+  it('types anyOf/oneOf [X, {type: null}] as a nullable X (here the enum Color), not String', async () => {
+    const source = await load(join(REPO_ROOT, CONSTRUCTS));
+    try {
+      const response = source.schema.getMutationType()!.getFields().createThing.type.toString();
+      const fields = (source.schema.getType(response) as import('graphql').GraphQLObjectType).getFields();
+      expect([fields.shade.type.toString(), fields.tint.type.toString()]).toEqual(['Color', 'Color']);
+    } finally {
+      await source.close?.();
     }
   });
 });

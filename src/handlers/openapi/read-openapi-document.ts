@@ -84,6 +84,28 @@ function unifyDiscriminatorProperties(document: SchemaObject): void {
   visit(document);
 }
 
+const isNullSchema = (node: unknown) => isObject(node) && node.type === 'null' && Object.keys(node).every((key) => key === 'type' || key === 'description');
+
+/**
+ * OAS 3.1 writes "nullable X" as `anyOf: [X, {type: 'null'}]` (or oneOf).
+ * Mesh sees a union with a null branch and falls back to String, losing X
+ * (an enum, an object). GraphQL fields are nullable anyway: keep X alone,
+ * as `allOf: [X]` so a `$ref` keeps its siblings (description).
+ */
+function collapseNullableUnions(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(collapseNullableUnions);
+  if (!isObject(node)) return;
+  for (const keyword of ['anyOf', 'oneOf'] as const) {
+    const branches = node[keyword];
+    if (!Array.isArray(branches) || branches.length !== 2 || node.allOf !== undefined || node.discriminator !== undefined) continue;
+    const others = branches.filter((branch) => !isNullSchema(branch));
+    if (others.length !== 1) continue;
+    delete node[keyword];
+    node.allOf = others;
+  }
+  for (const child of Object.values(node)) collapseNullableUnions(child);
+}
+
 /** Reads an OpenAPI/Swagger spec (file path or http URL, YAML or JSON). */
 export async function readOpenApiDocument(location: string): Promise<OpenApiDocument> {
   const text = await readLocation(location);
@@ -95,6 +117,7 @@ export async function readOpenApiDocument(location: string): Promise<OpenApiDocu
   if (!record.openapi && !record.swagger) throw new Error('not an OpenAPI document (no "openapi" or "swagger" field)');
   relaxTupleArrays(record);
   unifyDiscriminatorProperties(record);
+  collapseNullableUnions(record);
   const baseDir = isUrl(location) ? new URL('.', location).toString() : dirname(location);
   return { document: record, baseDir };
 }
