@@ -3,7 +3,6 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLSchema,
-  GraphQLBoolean,
   type GraphQLFieldConfig,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLOutputType,
@@ -11,6 +10,7 @@ import {
 import * as protobuf from 'protobufjs';
 import { graphqlToProto, OneofConflict, protoToGraphql } from './convert-values';
 import { oneofConflict } from '../../core/errors';
+import { withInternalQuery } from '../with-internal-query';
 import { GrpcTypeMapper } from './grpc-type-mapper';
 import type { GatewayContext } from '../../core/context';
 
@@ -155,11 +155,6 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
   return kind === 'mutation' ? { mutation: field } : { query: field };
 }
 
-function withInternalQuery(schema: GraphQLSchema): GraphQLSchema {
-  const query = new GraphQLObjectType({ name: 'Query', fields: { _internal: { type: GraphQLBoolean, resolve: () => null } } });
-  return new GraphQLSchema({ ...schema.toConfig(), query, types: undefined });
-}
-
 /**
  * A .proto's services as an executable GraphQL schema. Deterministic: the same
  * protos give the same SDL. Unary reads (Get/List/Find/Search/Watch...) go to
@@ -187,11 +182,9 @@ export function buildGrpcSchema({ services, methods = {}, caller, source }: Grpc
       }
     }
   }
-  // No placeholder in the public schema when there is no query method: the
-  // other sources' Query roots make the gateway's. graphql-js only executes a
-  // schema with a Query type, so the executor gets one that nobody can select.
+  // No placeholder when there is no query method (see withInternalQuery).
   const object = (name: string, fields: Record<string, GraphQLFieldConfig<unknown, GatewayContext>>) =>
     Object.keys(fields).length ? new GraphQLObjectType({ name, fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) }) : undefined;
   const schema = new GraphQLSchema({ query: object('Query', roots.query), mutation: object('Mutation', roots.mutation), subscription: object('Subscription', roots.subscription) });
-  return { schema, executableSchema: schema.getQueryType() ? schema : withInternalQuery(schema), warnings };
+  return { schema, executableSchema: withInternalQuery(schema), warnings };
 }
