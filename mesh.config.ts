@@ -23,6 +23,8 @@ export default defineConfig({
       proto: './sources/orders/orders.proto',
       endpoint: process.env.LOOM_ORDERS_URL ?? '127.0.0.1:4102',
       timeoutMs: 5000,
+      // The demo's WatchOrders stream ends after the current orders: also offer it as a collected Query.
+      methods: { WatchOrders: 'query' },
     },
     {
       name: 'billing',

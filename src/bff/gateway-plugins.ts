@@ -5,11 +5,13 @@ import { useRequestTracing } from '../observability/use-request-tracing';
 import { useRequestMetrics } from '../observability/use-request-metrics';
 import { useRequestLog } from '../observability/use-request-log';
 import { useRefusalStatus } from '../plugins/http/use-refusal-status';
+import { useVariableErrorCodes } from '../plugins/use-variable-error-codes';
 
 /**
  * Plugins every BFF gets whatever its file says, ahead of its own policies:
- * request logging, metrics, tracing (src/observability), and one HTTP status
- * per refusal whatever the Accept header (useRefusalStatus). The record plugin
+ * request logging, metrics, tracing (src/observability), one HTTP status
+ * per refusal whatever the Accept header (useRefusalStatus), and a code on
+ * variable coercion errors. The record plugin
  * comes first: it fills the per-request record (operation, status, error
  * codes, upstream calls) that the others read when the response leaves.
  * Tracing is outermost among instrumentations so policy spans nest in it.
@@ -21,5 +23,6 @@ export function createGatewayPlugins(context: PolicyContext): Plugin[] {
     useRequestMetrics({ bffName: context.bffName, registry: context.metrics }),
     useRequestLog({ logger: context.logger }),
     useRefusalStatus(),
+    useVariableErrorCodes(),
   ];
 }

@@ -73,6 +73,12 @@ export function stitchSources(config: Pick<GraphConfig, 'sources' | 'links'>, so
   checkNamingConflicts(linkable);
   applyMergedTypes(linkable);
   const { typeDefs, resolvers } = createLinks(config.links, linkable);
+  // Sources with no read operation have no Query type (no placeholder per
+  // source). GraphQL requires one, so a graph where no source has any gets a
+  // single, documented field instead of failing.
+  if (!linkable.some((source) => source.schema.getQueryType())) {
+    typeDefs.push('type Query { "GraphQL requires a Query type; no source of this gateway has a read operation." _noReadOperations: Boolean }');
+  }
   let schema: GraphQLSchema;
   try {
     schema = stitchSchemas({ subschemas: linkable.map((source) => source.subschema), typeDefs, resolvers });

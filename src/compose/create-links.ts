@@ -1,4 +1,5 @@
 import {
+  GraphQLError,
   getNamedType,
   getNullableType,
   isListType,
@@ -12,7 +13,7 @@ import {
 import DataLoader from 'dataloader';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
-import type { IResolvers } from '@graphql-tools/utils';
+import { pathToArray, relocatedError, type IResolvers } from '@graphql-tools/utils';
 import { ConfigError } from '../core/errors';
 import { findBatchEndpoints } from '../handlers/find-batch-endpoints';
 import type { BatchEndpoint } from '../handlers/types';
@@ -183,8 +184,21 @@ function createUnbatchedResolver(plan: PlannedLink) {
       );
       loaders.set(loaderKey, loader);
     }
-    return Array.isArray(key) ? loader.loadMany(key) : loader.load(key);
+    const path = pathToArray(info.path);
+    return Array.isArray(key)
+      ? loader.loadMany(key).then((values) => values.map((value, index) => atOwnPath(value, [...path, index])))
+      : loader.load(key).then((value) => atOwnPath(value, path), (error: unknown) => Promise.reject(atOwnPath(error, path)));
   };
+}
+
+/**
+ * The loader delegates once per distinct key with the `info` of the first
+ * caller, so an error it returns is located at that caller's path. Every
+ * caller reports it at its own path instead (graphql-js keeps a path that is
+ * already set, so it must be replaced here, not left to the executor).
+ */
+function atOwnPath(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  return value instanceof GraphQLError ? relocatedError(value, path) : value;
 }
 
 /**

@@ -78,11 +78,15 @@ export function createLoomError(code: LoomErrorCode, message: string, options: L
   });
 }
 
-export const upstreamHttpError = (source: string, upstreamStatus: number, detail?: unknown) =>
+/**
+ * A non-2xx answer. `upstreamStatus` is the upstream's HTTP status;
+ * `upstream.body` is its error body (parsed JSON, else text, cut at 500 characters).
+ */
+export const upstreamHttpError = (source: string, upstreamStatus: number, body?: unknown) =>
   createLoomError('UPSTREAM_HTTP_ERROR', `Source "${source}" answered HTTP ${upstreamStatus}`, {
     source,
     upstreamStatus,
-    extra: detail === undefined ? undefined : { detail },
+    extra: body === undefined ? undefined : { upstream: { body } },
   });
 
 export const upstreamTimeout = (source: string, timeoutMs: number) =>
@@ -165,6 +169,13 @@ export const queryLimitExceeded = (
   message: string,
   limit: number,
 ) => createLoomError(code, message, { httpStatus: 400, extra: { limit } });
+
+/**
+ * A request sets more than one member of a protobuf oneof: a field error,
+ * raised before any upstream call. `members` are argument paths (`card`, `requests.0.card`).
+ */
+export const oneofConflict = (source: string, oneof: string, members: readonly string[]) =>
+  createLoomError('BAD_USER_INPUT', `Set at most one of ${members.join(', ')}: they are members of oneof ${oneof}`, { source, extra: { oneof, members: [...members] } });
 
 export const payloadTooLarge = (maxBytes: number) =>
   createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, { httpStatus: 413, extra: { maxBytes } });

@@ -17,6 +17,8 @@ export interface BaseSourceOptions {
   headers?: Record<string, string>;
   /** Client request headers copied onto upstream calls (e.g. `authorization`, `x-api-key`). */
   forwardHeaders?: string[];
+  /** Send the request id as `x-request-id` (HTTP header, gRPC metadata) on every upstream call. @default true */
+  propagateRequestId?: boolean;
   /** Per-call timeout for this source, in milliseconds; bounds each attempt's headers and body together. @default 10000 */
   timeoutMs?: number;
   /** Largest upstream answer body, in bytes, counted while it streams; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. HTTP sources. @default 10485760 (10 MB) */

@@ -49,7 +49,7 @@ describe('operations one source answers alone skip delegation', () => {
     expect(direct.body.errors?.[0]).toEqual({
       message: 'Source "catalog" answered HTTP 404',
       path: ['getCustomer'],
-      extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, detail: { code: 'NOT_FOUND', message: 'customer 999 not found' } },
+      extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, upstream: { body: { code: 'NOT_FOUND', message: 'customer 999 not found' } } },
     });
     const ok = await gateway.query('web', { query: '{ getCustomer(id: "3") { id name tier } }' });
     expect(ok.body).toEqual({ data: { getCustomer: { id: '3', name: 'Customer 3', tier: 'platinum' } } });

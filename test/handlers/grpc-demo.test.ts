@@ -16,7 +16,7 @@ describe('gRPC source against the demo orders backend', () => {
     gateway = await startTestGateway({
       sources: [
         { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url },
-        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 3000, headers: { 'x-team': 'loom' }, forwardHeaders: ['authorization'] },
+        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 3000, headers: { 'x-team': 'loom' }, forwardHeaders: ['authorization'], methods: { WatchOrders: 'query' } },
       ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });

@@ -66,7 +66,7 @@ describe('OpenAPI source against the demo catalog backend', () => {
       {
         message: 'Source "catalog" answered HTTP 404',
         path: ['missing'],
-        extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, detail: { code: 'NOT_FOUND', message: 'customer 999 not found' } },
+        extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, upstream: { body: { code: 'NOT_FOUND', message: 'customer 999 not found' } } },
       },
     ]);
   });

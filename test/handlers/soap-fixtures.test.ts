@@ -15,19 +15,20 @@ const context = { configDir: REPO_ROOT, logger: createSilentLogger(), metrics: n
 async function withSource<T>(wsdl: string, use: (source: LoadedSource, sdl: string) => T, options: { soapVersion?: '1.1' | '1.2' } = {}): Promise<T> {
   const source = await soapHandler.load({ name: 'fixture', kind: 'soap', wsdl, endpoint: 'http://127.0.0.1:9/soap', ...options }, context);
   try {
-    expect(validateSchema(source.schema)).toEqual([]);
+    // A WSDL with no read operation has no Query type of its own (the gateway's comes from other sources).
+    expect(validateSchema(source.schema).map((error) => error.message).filter((message) => message !== 'Query root type must be provided.')).toEqual([]);
     return use(source, printSchema(source.schema));
   } finally {
     await source.close?.();
   }
 }
 
-const rootFields = (source: LoadedSource) => [...Object.keys(source.schema.getQueryType()!.getFields()), ...Object.keys(source.schema.getMutationType()?.getFields() ?? {})];
+const rootFields = (source: LoadedSource) => [...Object.keys(source.schema.getQueryType()?.getFields() ?? {}), ...Object.keys(source.schema.getMutationType()?.getFields() ?? {})];
 
 describe('real-world WSDLs (test/fixtures/real/soap)', () => {
   it('calculator.wsdl: 4 document/literal operations, wrappers unwrapped to Int', async () => {
     await withSource(join(SOAP, 'calculator.wsdl'), (source, sdl) => {
-      expect(rootFields(source).sort()).toEqual(['_sourceInfo', 'add', 'divide', 'multiply', 'subtract']);
+      expect(rootFields(source).sort()).toEqual(['add', 'divide', 'multiply', 'subtract']);
       expect(sdl).toContain('add(intA: Int!, intB: Int!): Int');
     });
   });

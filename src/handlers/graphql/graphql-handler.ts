@@ -23,7 +23,7 @@ function createGraphqlPost(source: GraphqlSourceOptions, client: HttpClient, url
   return async (query, variables, operationName, context) => {
     const response = await client.fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...staticHeaders, ...forwardedHeaders(context, forward) },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...staticHeaders, ...forwardedHeaders(context, forward, source.propagateRequestId !== false) },
       body: JSON.stringify({ query, variables, operationName }),
     });
     const text = await response.text();

@@ -3,13 +3,14 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLSchema,
-  GraphQLString,
   type GraphQLFieldConfig,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLOutputType,
 } from 'graphql';
 import * as protobuf from 'protobufjs';
-import { graphqlToProto, protoToGraphql } from './convert-values';
+import { graphqlToProto, OneofConflict, protoToGraphql } from './convert-values';
+import { oneofConflict } from '../../core/errors';
+import { withInternalQuery } from '../with-internal-query';
 import { GrpcTypeMapper } from './grpc-type-mapper';
 import type { GatewayContext } from '../../core/context';
 
@@ -28,10 +29,15 @@ export interface GrpcSchemaOptions {
   /** Overrides keyed by `Service.Method` or `Method`. */
   methods?: Record<string, GrpcOperationKind>;
   caller: GrpcCaller;
+  /** Source name, for errors raised before the call. */
+  source: string;
 }
 
 export interface GrpcSchemaResult {
+  /** What clients see (no Query type when no method is a query). */
   schema: GraphQLSchema;
+  /** What the executor runs: the same types, valid for graphql-js even without query methods. */
+  executableSchema: GraphQLSchema;
   warnings: string[];
 }
 
@@ -84,8 +90,19 @@ interface MethodFields {
   subscription?: GraphQLFieldConfig<unknown, GatewayContext>;
 }
 
-function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, mapper: GrpcTypeMapper, caller: GrpcCaller): MethodFields {
+/** Arguments -> request message; a set of oneof members that cannot be sent is the client's error. */
+function requestFrom(source: string, type: protobuf.Type, input: Decoded, path: readonly string[] = []): Decoded {
+  try {
+    return graphqlToProto(type, input, path);
+  } catch (error) {
+    if (error instanceof OneofConflict) throw oneofConflict(source, error.oneof, error.members);
+    throw error;
+  }
+}
+
+function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, mapper: GrpcTypeMapper, caller: GrpcCaller, source: string): MethodFields {
   const requestType = method.resolvedRequestType!;
+  const toRequest = (input: Decoded, path?: readonly string[]) => requestFrom(source, requestType, input, path);
   const responseType = method.resolvedResponseType!;
   const listField = unwrappedListField(responseType);
   const single: GraphQLOutputType = listField ? new GraphQLNonNull(new GraphQLList(mapper.messageOutput(listField.resolvedType as protobuf.Type))) : mapper.messageOutput(responseType);
@@ -102,7 +119,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       description,
       args: { requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(mapper.messageInput(requestType)))) } },
       resolve: async (_root, { requests }: { requests: Decoded[] }, context) =>
-        (await caller.streamFromList(method, requests.map((request) => graphqlToProto(requestType, request)), context)).map(toGraphql),
+        (await caller.streamFromList(method, requests.map((request, index) => toRequest(request, ['requests', String(index)])), context)).map(toGraphql),
     };
     return kind === 'query' ? { query: field } : { mutation: field };
   }
@@ -113,7 +130,7 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       args,
       resolve: async (_root, input: Decoded, context) => {
         const items: unknown[] = [];
-        for await (const message of caller.serverStream(method, graphqlToProto(requestType, input), context)) items.push(toGraphql(message));
+        for await (const message of caller.serverStream(method, toRequest(input), context)) items.push(toGraphql(message));
         return items;
       },
     };
@@ -121,16 +138,19 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       type: single,
       description,
       args,
-      subscribe: (_root, input: Decoded, context) => caller.serverStream(method, graphqlToProto(requestType, input), context, false),
+      subscribe: (_root, input: Decoded, context) => caller.serverStream(method, toRequest(input), context, false),
       resolve: (message: unknown) => toGraphql(message as Decoded),
     };
-    return kind === 'subscription' || kind === 'query' ? { query: collected, subscription: live } : { mutation: collected };
+    // Many streams never end (grpc.health.v1 Watch): a Query collecting one would
+    // wait forever. Collected lists only where the config says the stream ends.
+    if (kind === 'query') return { query: collected, subscription: live };
+    return kind === 'subscription' ? { subscription: live } : { mutation: collected };
   }
   const field: GraphQLFieldConfig<unknown, GatewayContext> = {
     type: single,
     description,
     args,
-    resolve: async (_root, input: Decoded, context) => toGraphql(await caller.unary(method, graphqlToProto(requestType, input), context)),
+    resolve: async (_root, input: Decoded, context) => toGraphql(await caller.unary(method, toRequest(input), context)),
   };
   return kind === 'mutation' ? { mutation: field } : { query: field };
 }
@@ -138,11 +158,11 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
 /**
  * A .proto's services as an executable GraphQL schema. Deterministic: the same
  * protos give the same SDL. Unary reads (Get/List/Find/Search/Watch...) go to
- * Query, other unary methods to Mutation, server streams to Subscription plus
- * a Query that collects the stream; client-streaming and bidi methods are
+ * Query, other unary methods to Mutation, server streams to Subscription (plus
+ * a Query that collects the stream when `methods` maps it to 'query'); client-streaming and bidi methods are
  * skipped with a warning unless `methods` maps them.
  */
-export function buildGrpcSchema({ services, methods = {}, caller }: GrpcSchemaOptions): GrpcSchemaResult {
+export function buildGrpcSchema({ services, methods = {}, caller, source }: GrpcSchemaOptions): GrpcSchemaResult {
   const mapper = new GrpcTypeMapper(reachableTypes(services));
   const roots = { query: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, mutation: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, subscription: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>> };
   const warnings: string[] = [];
@@ -157,14 +177,14 @@ export function buildGrpcSchema({ services, methods = {}, caller }: GrpcSchemaOp
       if (kind === 'skip') continue;
       const clashes = methodNames.filter((name) => name === lowerFirst(method.name)).length > 1;
       const fieldName = clashes ? `${lowerFirst(service.name)}${method.name}` : lowerFirst(method.name);
-      for (const [operation, field] of Object.entries(buildMethodFields(method, kind, mapper, caller))) {
+      for (const [operation, field] of Object.entries(buildMethodFields(method, kind, mapper, caller, source))) {
         if (field) roots[operation as keyof typeof roots][fieldName] = field;
       }
     }
   }
-  if (Object.keys(roots.query).length === 0) roots.query._sourceInfo = { type: GraphQLString, resolve: () => 'this gRPC source has no query methods' };
+  // No placeholder when there is no query method (see withInternalQuery).
   const object = (name: string, fields: Record<string, GraphQLFieldConfig<unknown, GatewayContext>>) =>
     Object.keys(fields).length ? new GraphQLObjectType({ name, fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) }) : undefined;
   const schema = new GraphQLSchema({ query: object('Query', roots.query), mutation: object('Mutation', roots.mutation), subscription: object('Subscription', roots.subscription) });
-  return { schema, warnings };
+  return { schema, executableSchema: withInternalQuery(schema), warnings };
 }

@@ -122,7 +122,7 @@ export function protoToGraphql(type: protobuf.Type, value: Record<string, unknow
   return messageToGraphql(type, value);
 }
 
-function messageFromGraphql(type: protobuf.Type, value: unknown): unknown {
+function messageFromGraphql(type: protobuf.Type, value: unknown, path: readonly string[]): unknown {
   switch (type.fullName) {
     case '.google.protobuf.Timestamp':
       return isoToTimestamp(value as string);
@@ -141,29 +141,54 @@ function messageFromGraphql(type: protobuf.Type, value: unknown): unknown {
   }
   if (WRAPPER_TYPES.has(type.fullName)) return { value };
   if (JSON_TYPES.has(type.fullName)) return value;
-  return graphqlToProto(type, value as Record<string, unknown>);
+  return graphqlToProto(type, value as Record<string, unknown>, path);
 }
 
-function singleFromGraphql(field: protobuf.Field, value: unknown): unknown {
+function singleFromGraphql(field: protobuf.Field, value: unknown, path: readonly string[]): unknown {
   if (value === null || value === undefined) return undefined;
-  return field.resolvedType instanceof protobuf.Type ? messageFromGraphql(field.resolvedType, value) : value;
+  return field.resolvedType instanceof protobuf.Type ? messageFromGraphql(field.resolvedType, value, path) : value;
 }
 
-/** GraphQL arguments or input objects -> a plain object `Type.fromObject` accepts. */
-export function graphqlToProto(type: protobuf.Type, value: Record<string, unknown> | null | undefined): Record<string, unknown> {
+/** A request set more than one member of a oneof; `members` are their paths from the field's arguments. */
+export class OneofConflict extends Error {
+  constructor(
+    readonly oneof: string,
+    readonly members: readonly string[],
+  ) {
+    super(`Set at most one of ${members.join(', ')}: they are members of oneof ${oneof}`);
+    this.name = 'OneofConflict';
+  }
+}
+
+/**
+ * GraphQL has no oneof on arguments, so each member is an independent optional
+ * argument. Two set members would be encoded and the server would silently
+ * keep the last one; refuse the request instead (null counts as unset).
+ */
+function checkOneofs(type: protobuf.Type, result: Record<string, unknown>, path: readonly string[]): void {
+  for (const oneof of type.oneofsArray) {
+    const set = oneof.oneof.filter((member) => result[member] !== undefined);
+    if (set.length > 1) throw new OneofConflict(`${type.name}.${oneof.name}`, set.map((member) => [...path, member].join('.')));
+  }
+}
+
+/** GraphQL arguments or input objects -> a plain object `Type.fromObject` accepts. Throws OneofConflict. */
+export function graphqlToProto(type: protobuf.Type, value: Record<string, unknown> | null | undefined, path: readonly string[] = []): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
     const input = value?.[field.name];
     if (input === null || input === undefined) continue;
+    const fieldPath = [...path, field.name];
     if (field.map) {
       const entries: Record<string, unknown> = {};
-      for (const entry of input as Array<{ key: string; value: unknown }>) entries[entry.key] = singleFromGraphql(field, entry.value);
+      for (const entry of input as Array<{ key: string; value: unknown }>) entries[entry.key] = singleFromGraphql(field, entry.value, [...fieldPath, entry.key]);
       result[field.name] = entries;
     } else if (field.repeated) {
-      result[field.name] = (input as unknown[]).map((item) => singleFromGraphql(field, item));
+      result[field.name] = (input as unknown[]).map((item, index) => singleFromGraphql(field, item, [...fieldPath, String(index)]));
     } else {
-      result[field.name] = singleFromGraphql(field, input);
+      result[field.name] = singleFromGraphql(field, input, fieldPath);
     }
   }
+  checkOneofs(type, result, path);
   return result;
 }

@@ -24,6 +24,8 @@ export interface GrpcClientOptions {
   /** Longest one connection attempt may stay CONNECTING before the endpoint's channel is replaced. */
   connectTimeoutMs: number;
   headers: Record<string, string>;
+  /** Send the request id as `x-request-id` metadata. @default true */
+  propagateRequestId?: boolean;
   forwardHeaders: readonly string[];
   credentials: grpc.ChannelCredentials;
   /** Balancing, breakers, ejection, retries, backup, shadow (see UpstreamPolicyOptions). Validated here. */
@@ -114,7 +116,7 @@ export class GrpcSourceClient {
   private metadata(context: GatewayContext | undefined): grpc.Metadata {
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(this.options.headers)) metadata.set(key.toLowerCase(), value);
-    for (const [key, value] of Object.entries(forwardedHeaders(context, this.options.forwardHeaders))) metadata.set(key, value);
+    for (const [key, value] of Object.entries(forwardedHeaders(context, this.options.forwardHeaders, this.options.propagateRequestId ?? true))) metadata.set(key, value);
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) metadata.set(key, value);

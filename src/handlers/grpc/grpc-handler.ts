@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { ConfigError } from '../../core/errors';
 import { findBatchEndpoints } from '../find-batch-endpoints';
@@ -15,6 +16,18 @@ function credentialsFor(source: GrpcSourceOptions): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(read(source.tls.ca), read(source.tls.key), read(source.tls.cert));
 }
 
+/** `services` by full name, in the protos' order; an unknown name fails start-up. */
+function chooseServices(source: GrpcSourceOptions, declared: readonly protobuf.Service[]): protobuf.Service[] {
+  if (!source.services) return [...declared];
+  const fullName = (service: protobuf.Service) => service.fullName.replace(/^\./, '');
+  for (const wanted of source.services) {
+    if (!declared.some((service) => fullName(service) === wanted)) {
+      throw new ConfigError(`source "${source.name}": services: no service "${wanted}" in the protos (they declare ${declared.map(fullName).join(', ')})`);
+    }
+  }
+  return declared.filter((service) => source.services!.includes(fullName(service)));
+}
+
 export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
   kind: 'grpc',
   async load(source: GrpcSourceOptions, context: HandlerContext): Promise<LoadedSource> {
@@ -25,8 +38,9 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
     } catch (error) {
       throw new ConfigError(`source "${source.name}": cannot load proto ${protos.join(', ')}: ${(error as Error).message.split('\n')[0]}`);
     }
-    const services = listServices(root);
-    if (services.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
+    const declared = listServices(root);
+    if (declared.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
+    const services = chooseServices(source, declared);
     const logger = context.logger.child({ source: source.name });
     const client = new GrpcSourceClient({
       source: source.name,
@@ -35,6 +49,7 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       connectTimeoutMs: source.connectTimeoutMs ?? DEFAULT_GRPC_CONNECT_TIMEOUT_MS,
       headers: source.headers ?? {},
       forwardHeaders: source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [],
+      propagateRequestId: source.propagateRequestId !== false,
       credentials: credentialsFor(source),
       upstream: source.upstream,
       metrics: context.metrics,
@@ -42,12 +57,12 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       onChannelReplaced: (endpoint, stuckForMs) =>
         context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),
     });
-    const { schema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client });
+    const { schema, executableSchema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client, source: source.name });
     return {
       name: source.name,
       kind: 'grpc',
       schema,
-      executor: createDefaultExecutor(schema),
+      executor: createDefaultExecutor(executableSchema),
       batchEndpoints: findBatchEndpoints(schema),
       warnings,
       close: () => client.close(),

@@ -9,7 +9,17 @@ export interface GrpcSourceOptions extends BaseSourceOptions {
   proto: string | string[];
   /** Directories imports resolve against. @default the proto file's directory */
   includeDirs?: string[];
-  /** Per-method mapping override, keyed by `Service.Method` or `Method`. */
+  /**
+   * Services to expose, by full name (`grpc.health.v1.Health`). An unknown
+   * name is a config error that lists the protos' services.
+   * @default every service the protos declare
+   */
+  services?: string[];
+  /**
+   * Per-method mapping override, keyed by `Service.Method` or `Method`. A
+   * server stream is a Subscription; map it to 'query' to also get a Query that
+   * collects the stream into a list (only for streams that end).
+   */
   methods?: Record<string, 'query' | 'mutation' | 'subscription' | 'skip'>;
   /**
    * Longest a connection may take to become ready (TCP, TLS and HTTP/2

@@ -6,6 +6,8 @@ import { createMeshLogger } from './mesh-logger';
 import { encodePathArguments } from './encode-path-arguments';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
+import { dropUnprintableDefaults } from './drop-unprintable-defaults';
+import { withoutMeshInternals } from './without-mesh-internals';
 import { forwardedHeaders, isValidHeaderValue } from '../forwarded-headers';
 import { readOpenApiDocument } from './read-openapi-document';
 import { firstEndpoint } from '../spec-location';
@@ -38,7 +40,7 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       for (const [name, value] of Object.entries(operationHeaders)) {
         if (typeof value === 'string' && !isValidHeaderValue(value)) throw badUserInput(`Header "${name}" cannot be sent: its value contains a control character`, { header: name });
       }
-      const headers = { ...operationHeaders, ...staticHeaders, ...forwardedHeaders(requestContext, forward) };
+      const headers = { ...operationHeaders, ...staticHeaders, ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false) };
       const response = await client.fetch(url, { ...init, headers });
       if (response.status < 200 || response.status > 299) {
         throw upstreamHttpError(source.name, response.status, await readErrorDetail(response));
@@ -63,15 +65,17 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];
       throw new ConfigError(`source "${source.name}": cannot load OpenAPI spec ${source.spec}: ${reason}`);
     }
+    const warnings = dropUnprintableDefaults(schema);
     const executor = mapOpenApiErrors(source.name, createDefaultExecutor(schema));
     return {
       name: source.name,
       kind: 'openapi',
-      schema,
+      // Clients see the schema without Mesh's directives; the executor runs the original.
+      schema: withoutMeshInternals(schema),
       executor,
       // REST batch endpoints: a GET whose query parameter is an array of the entity key (`/customers?ids=1,2`).
       batchEndpoints: findBatchEndpoints(schema),
-      warnings: [],
+      warnings,
       close: () => client.close(),
     };
   },

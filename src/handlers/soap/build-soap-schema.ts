@@ -153,9 +153,9 @@ export function buildSoapSchema({ wsdl, operations = {}, caller }: SoapSchemaOpt
     const placement = operations[operation.name] ?? operations[fieldName] ?? (READ_PREFIXES.test(operation.name) ? 'query' : 'mutation');
     (placement === 'query' ? query : mutation)[fieldName] = buildField(operation, wsdl, mapper, caller);
   }
-  if (Object.keys(query).length === 0) query._sourceInfo = { type: GraphQLString, resolve: () => 'this SOAP source has no read operations' };
+  // No placeholder when there is no read operation: the executor runs withInternalQuery(schema).
   return new GraphQLSchema({
-    query: new GraphQLObjectType({ name: 'Query', fields: query }),
+    query: Object.keys(query).length ? new GraphQLObjectType({ name: 'Query', fields: query }) : undefined,
     mutation: Object.keys(mutation).length ? new GraphQLObjectType({ name: 'Mutation', fields: mutation }) : undefined,
   });
 }

@@ -6,6 +6,7 @@ import { firstEndpoint } from '../spec-location';
 import { forwardedHeaders } from '../forwarded-headers';
 import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
 import { buildSoapSchema } from './build-soap-schema';
+import { withInternalQuery } from '../with-internal-query';
 import { readWsdl } from './read-wsdl';
 import { buildEnvelope, callSoap } from './soap-transport';
 import type { SoapSourceOptions } from './soap-source-options';
@@ -34,7 +35,7 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
           action: operation.soapAction,
           envelope: buildEnvelope(operation.soapVersion, body, prefixes, source.auth),
           auth: source.auth,
-          headers: { ...source.headers, ...forwardedHeaders(requestContext, forward) },
+          headers: { ...source.headers, ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false) },
           fetch: client.fetch,
         }),
     });
@@ -42,7 +43,7 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
       name: source.name,
       kind: 'soap',
       schema,
-      executor: createDefaultExecutor(schema),
+      executor: createDefaultExecutor(withInternalQuery(schema)),
       batchEndpoints: findBatchEndpoints(schema),
       warnings: [],
       close: () => client.close(),
