@@ -1,9 +1,11 @@
 import { defineBff } from '../src/bff/define-bff';
+import { useAuth } from '../src/plugins/auth/use-auth';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
 import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 import { useResponseCache } from '../src/plugins/cache/use-response-cache';
+import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
 
 /**
  * Bounded lists are bounded: a list's size argument must have a value (the
@@ -38,6 +40,8 @@ export default defineBff({
   policies: [
     // A native app: no cookies, so no CSRF header; no browser, so no CORS origins.
     (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 }, safeErrors: { production: context.production } }),
+    // Anyone may read; writes need a token from the demo issuer with shop:write (README: Try it with a token).
+    useAuth({ mode: 'optional', jwt: demoJwtOptions(), operationScopes: { mutation: [DEMO_WRITE_SCOPE] } }),
     (context) => useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
     useCostLimit({ maxCost: 2000, ...boundedLists }),
     useRateLimit({ cost: boundedLists, rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),

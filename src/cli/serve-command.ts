@@ -22,6 +22,7 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     const { startDemoBackends } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
     const backends = await startDemoBackends();
     stops.push(() => backends.close());
+    for (const line of backends.banner) io.out(`loom: ${line}\n`);
   }
   try {
     const config = loadConfig(configFile);

@@ -1,4 +1,4 @@
-import { getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { requestForbidden, unauthenticated } from '../../core/errors';
 import type { GatewayContext, RequestIdentity } from '../../core/context';
@@ -62,9 +62,13 @@ function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, '
 
 /** The refusal an operation gets from `operationScopes`, or undefined when the caller may send it. */
 function operationRefusal(args: ExecutionArgs, identity: RequestIdentity, operationScopes: OperationScopes): ExecutionResult | undefined {
-  const kind = getOperationAST(args.document, args.operationName)?.operation;
-  const needed = kind ? operationScopes[kind] : undefined;
-  if (!kind || !needed) return undefined;
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) return undefined;
+  const kind = operation.operation;
+  // graphql-js's own answer, given here: generic-auth's field check (field scopes) throws on an operation whose root type is missing.
+  if (!args.schema.getRootType(kind)) return { data: null, errors: [new GraphQLError(`Schema is not configured to execute ${kind} operation.`, { nodes: operation })] };
+  const needed = operationScopes[kind];
+  if (!needed) return undefined;
   if (identity.kind === 'anonymous') return { errors: [unauthenticated(`Authentication required for a ${kind}`)] };
   const held = new Set(identity.scopes);
   const missing = needed.filter((scope) => !held.has(scope));
