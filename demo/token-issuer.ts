@@ -34,7 +34,8 @@ function readTokenRequest(text: string): { sub: string; scopes: string[]; plan: 
   if (typeof sub !== 'string' || !NAME.test(sub)) return 'sub must be 1-64 letters, digits or _ . : @ -';
   if (typeof plan !== 'string' || !NAME.test(plan)) return 'plan must be 1-64 letters, digits or _ . : @ -';
   const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : scope;
-  if (!Array.isArray(scopes) || !scopes.every((item) => typeof item === 'string' && NAME.test(item))) return 'scope must be a space-separated string or a list of names';
+  if (!Array.isArray(scopes) || !scopes.every((item) => typeof item === 'string' && NAME.test(item)))
+    return 'scope must be a space-separated string or a list of names';
   return { sub, scopes: scopes as string[], plan };
 }
 
@@ -61,7 +62,8 @@ export async function startTokenIssuer(options: BackendListenOptions = {}): Prom
     if (req.method === 'POST' && url.pathname === '/token') {
       calls.record('token');
       const request = readTokenRequest(await readBody(req));
-      if (typeof request === 'string') return sendJson(res, 400, { error: 'invalid_request', error_description: request });
+      if (typeof request === 'string')
+        return sendJson(res, 400, { error: 'invalid_request', error_description: request });
       const token = await new SignJWT({ scope: request.scopes.join(' '), plan: request.plan })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(DEMO_ISSUER)
@@ -70,7 +72,12 @@ export async function startTokenIssuer(options: BackendListenOptions = {}): Prom
         .setIssuedAt()
         .setExpirationTime(`${TOKEN_LIFETIME_SECONDS}s`)
         .sign(privateKey);
-      return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope: request.scopes.join(' ') });
+      return sendJson(res, 200, {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: TOKEN_LIFETIME_SECONDS,
+        scope: request.scopes.join(' '),
+      });
     }
     sendJson(res, 404, { error: 'not_found', error_description: 'GET /.well-known/jwks.json or POST /token' });
   };

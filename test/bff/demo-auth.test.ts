@@ -4,8 +4,13 @@ import { startDemoBackends, type DemoBackends } from '../../demo/start-demo-back
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 import { DEMO_BFFS, IOT_KEY } from './catalog-gateway';
 
-const CREATE_PRODUCT = { query: 'mutation { createProduct(input: { name: "Lamp", price: 12.5, currency: EUR }) { id name } }' };
-const PAY_INVOICE = { query: 'mutation { payInvoice(invoiceId: "inv-4", amount: "40.04", paidAt: "2026-03-01T10:00:00.000Z") { receiptId status } }' };
+const CREATE_PRODUCT = {
+  query: 'mutation { createProduct(input: { name: "Lamp", price: 12.5, currency: EUR }) { id name } }',
+};
+const PAY_INVOICE = {
+  query:
+    'mutation { payInvoice(invoiceId: "inv-4", amount: "40.04", paidAt: "2026-03-01T10:00:00.000Z") { receiptId status } }',
+};
 const PRODUCT_PRICE = '9be1640988109a93992bd0d2d5796aaf87693bda5ae4ead5c03a18535fafc20c';
 
 /** The demo as `npm start` runs it (three backends, the token issuer, the three BFF files), on 127.0.0.1:0. */
@@ -15,7 +20,11 @@ describe('demo authentication: anonymous reads, token writes, keyed devices', ()
   const previousJwksUrl = process.env.LOOM_DEMO_JWKS_URL;
 
   const token = async (request: Record<string, unknown> = {}) => {
-    const response = await fetch(`${backends.issuer.url}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const response = await fetch(`${backends.issuer.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
@@ -29,7 +38,13 @@ describe('demo authentication: anonymous reads, token writes, keyed devices', ()
     gateway = await startTestGateway(
       {
         sources: [
-          { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backends.catalog.url, headers: { 'x-api-key': 'demo-catalog-key' } },
+          {
+            name: 'catalog',
+            kind: 'openapi',
+            spec: './sources/catalog/openapi.yaml',
+            endpoint: backends.catalog.url,
+            headers: { 'x-api-key': 'demo-catalog-key' },
+          },
           { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: backends.orders.url },
           { name: 'billing', kind: 'soap', wsdl: './sources/billing/billing.wsdl', endpoint: backends.billing.url },
         ],
@@ -63,14 +78,22 @@ describe('demo authentication: anonymous reads, token writes, keyed devices', ()
     const { status, headers, body } = await gateway.query(bff, mutation);
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer');
-    expect(body).toEqual({ errors: [{ message: 'Authentication required for a mutation', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(body).toEqual({
+      errors: [{ message: 'Authentication required for a mutation', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     expect(upstreamCalls()).toBe(0);
   });
 
   it('refuses a demo token without shop:write with 403 FORBIDDEN', async () => {
-    const { status, body } = await gateway.query('web', CREATE_PRODUCT, await token({ sub: 'reader', scope: 'shop:read' }));
+    const { status, body } = await gateway.query(
+      'web',
+      CREATE_PRODUCT,
+      await token({ sub: 'reader', scope: 'shop:read' }),
+    );
     expect(status).toBe(403);
-    expect(body).toEqual({ errors: [{ message: 'A mutation requires scope(s): shop:write', extensions: { code: 'FORBIDDEN' } }] });
+    expect(body).toEqual({
+      errors: [{ message: 'A mutation requires scope(s): shop:write', extensions: { code: 'FORBIDDEN' } }],
+    });
     expect(upstreamCalls()).toBe(0);
   });
 
@@ -96,7 +119,9 @@ describe('demo authentication: anonymous reads, token writes, keyed devices', ()
       .sign(privateKey);
     const { status, body } = await gateway.query('web', CREATE_PRODUCT, { authorization: `Bearer ${forged}` });
     expect(status).toBe(401);
-    expect(body).toEqual({ errors: [{ message: 'Invalid token: no matching key', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(body).toEqual({
+      errors: [{ message: 'Invalid token: no matching key', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     expect(upstreamCalls()).toBe(0);
   });
 
@@ -108,10 +133,15 @@ describe('demo authentication: anonymous reads, token writes, keyed devices', ()
   });
 
   it('iot: 401 without its API key or with a wrong one, served with it', async () => {
-    const request = { extensions: { persistedQuery: { version: 1, sha256Hash: PRODUCT_PRICE } }, variables: { id: 'p1' } };
+    const request = {
+      extensions: { persistedQuery: { version: 1, sha256Hash: PRODUCT_PRICE } },
+      variables: { id: 'p1' },
+    };
     const anonymous = await gateway.query('iot', request);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toEqual({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(anonymous.body).toEqual({
+      errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     const wrong = await gateway.query('iot', request, { 'x-api-key': 'not-the-demo-key-at-all' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ errors: [{ message: 'Invalid API key', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -128,6 +158,9 @@ describe('demo authentication: anonymous reads, token writes, keyed devices', ()
     expect(jwks.keys[0].d).toBeUndefined();
     const bad = await fetch(`${backends.issuer.url}/token`, { method: 'POST', body: '{"sub": 42}' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: 'invalid_request', error_description: 'sub must be 1-64 letters, digits or _ . : @ -' });
+    expect(await bad.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'sub must be 1-64 letters, digits or _ . : @ -',
+    });
   });
 });

@@ -19,7 +19,11 @@ export async function startDemoIssuer(): Promise<DemoIssuerUnderTest> {
   return {
     issuer,
     async bearer(request = {}) {
-      const response = await fetch(`${issuer.url}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const response = await fetch(`${issuer.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
       if (response.status !== 200) throw new Error(`demo issuer answered ${response.status}: ${await response.text()}`);
       const { access_token: token } = (await response.json()) as { access_token: string };
       return { authorization: `Bearer ${token}` };

@@ -9,7 +9,9 @@ const as = (id: string) => ({ 'x-api-key': KEYS.find((entry) => entry.id === id)
 const RENAME = { query: 'mutation { rename(name: "x") }' };
 
 describe('useAuth operationScopes: anonymous reads, authenticated writes', () => {
-  const app = createTestApp([useAuth({ mode: 'optional', apiKey: { keys: KEYS }, operationScopes: { mutation: ['shop:write'] } })]);
+  const app = createTestApp([
+    useAuth({ mode: 'optional', apiKey: { keys: KEYS }, operationScopes: { mutation: ['shop:write'] } }),
+  ]);
 
   it('serves queries to anonymous callers', async () => {
     expect(await app.post({ query: '{ hello }' })).toMatchObject({ status: 200, body: { data: { hello: 'world' } } });
@@ -20,7 +22,9 @@ describe('useAuth operationScopes: anonymous reads, authenticated writes', () =>
     const { status, headers, body } = await app.post(RENAME);
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer');
-    expect(body).toEqual({ errors: [{ message: 'Authentication required for a mutation', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(body).toEqual({
+      errors: [{ message: 'Authentication required for a mutation', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     expect(app.calls()).toBe(before);
   });
 
@@ -28,7 +32,9 @@ describe('useAuth operationScopes: anonymous reads, authenticated writes', () =>
     const before = app.calls();
     const { status, body } = await app.post(RENAME, as('reader'));
     expect(status).toBe(403);
-    expect(body).toEqual({ errors: [{ message: 'A mutation requires scope(s): shop:write', extensions: { code: 'FORBIDDEN' } }] });
+    expect(body).toEqual({
+      errors: [{ message: 'A mutation requires scope(s): shop:write', extensions: { code: 'FORBIDDEN' } }],
+    });
     expect(app.calls()).toBe(before);
   });
 
@@ -43,7 +49,11 @@ describe('useAuth operationScopes: anonymous reads, authenticated writes', () =>
   });
 
   it('checks its options at start-up', () => {
-    expect(() => useAuth({ mode: 'optional', apiKey: { keys: KEYS }, operationScopes: { mutations: [] } as never })).toThrow('operationScopes');
-    expect(() => useAuth({ mode: 'optional', apiKey: { keys: KEYS }, operationScopes: { mutation: 'shop:write' } as never })).toThrow('operationScopes.mutation');
+    expect(() =>
+      useAuth({ mode: 'optional', apiKey: { keys: KEYS }, operationScopes: { mutations: [] } as never }),
+    ).toThrow('operationScopes');
+    expect(() =>
+      useAuth({ mode: 'optional', apiKey: { keys: KEYS }, operationScopes: { mutation: 'shop:write' } as never }),
+    ).toThrow('operationScopes.mutation');
   });
 });
