@@ -106,7 +106,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
 
   const identityOf = (context: GatewayContext) => (context.request ? identities.get(context.request) : undefined);
 
-  // Checked at execution, first among the policies' hooks: before rate limits charge and any upstream call.
+  // Checked as the operation executes, before the field scopes' check: put useAuth before the rate limit, and a refused operation is charged nothing.
   const checkOperation = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: ExecutionResult) => void }) => {
     const refusal = operationRefusal(args, identityOf(args.contextValue as GatewayContext) ?? ANONYMOUS, operationScopes);
     if (refusal) setResultAndStopExecution(refusal);
