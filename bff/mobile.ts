@@ -1,9 +1,11 @@
 import { defineBff } from '../src/bff/define-bff';
+import { useAuth } from '../src/plugins/auth/use-auth';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
 import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 import { useResponseCache } from '../src/plugins/cache/use-response-cache';
+import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
 
 /**
  * Bounded lists are bounded: a list's size argument must have a value (the
@@ -40,6 +42,9 @@ export default defineBff({
     (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 }, safeErrors: { production: context.production } }),
     (context) => useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
     useCostLimit({ maxCost: 2000, ...boundedLists }),
+    // Anyone may read; writes need a shop:write token from the demo issuer (README: Try it with a token).
+    // Before the rate limit: it keys on the identity this sets, and a refused write spends no budget.
+    useAuth({ mode: 'optional', jwt: demoJwtOptions(), operationScopes: { mutation: [DEMO_WRITE_SCOPE] } }),
     useRateLimit({ cost: boundedLists, rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),
     useResponseCache({ ttlMs: 30_000, ttlPerType: { Product: 60_000 }, privateScope: ['Customer'] }),
   ],

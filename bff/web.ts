@@ -1,8 +1,10 @@
 import { defineBff } from '../src/bff/define-bff';
+import { useAuth } from '../src/plugins/auth/use-auth';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
 import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
+import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
 
 /**
  * Lists whose size the specs do not declare, priced at what the backends send
@@ -20,6 +22,9 @@ export default defineBff({
     (context) => useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 }, safeErrors: { production: context.production } }),
     (context) => useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
     useCostLimit({ maxCost: 5000, ...cost }),
+    // Anyone may read; writes need a shop:write token from the demo issuer (README: Try it with a token).
+    // Before the rate limit: it keys on the identity this sets, and a refused write spends no budget.
+    useAuth({ mode: 'optional', jwt: demoJwtOptions(), operationScopes: { mutation: [DEMO_WRITE_SCOPE] } }),
     useRateLimit({ cost, rules: [{ by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } }, { by: 'ip', budget: 50_000 }, { by: 'user', field: 'Mutation.createProduct', budget: 5 }] }),
   ],
 });

@@ -42,7 +42,9 @@ Environment:
   OTEL_RESOURCE_ATTRIBUTES            extra resource attributes, e.g. deployment.environment=prod
   The demo config (mesh.config.ts) also reads PORT, LOOM_REDIS_URL, LOOM_CATALOG_URL,
   LOOM_ORDERS_URL, LOOM_BILLING_URL and DEMO_CATALOG_API_KEY; --demo binds free ports
-  unless LOOM_DEMO_CATALOG_PORT, LOOM_DEMO_ORDERS_PORT or LOOM_DEMO_BILLING_PORT is set.
+  unless LOOM_DEMO_CATALOG_PORT, LOOM_DEMO_ORDERS_PORT or LOOM_DEMO_BILLING_PORT is set,
+  and its token issuer 4104 (when free) unless LOOM_DEMO_ISSUER_PORT is set. The demo BFFs
+  read LOOM_DEMO_JWKS_URL and LOOM_DEMO_IOT_API_KEY.
 
 Exit codes: 0 ok, 1 error (bad config, breaking changes, cannot listen), 2 usage.
 `;

@@ -34,7 +34,9 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
     process.env.LOOM_ORDERS_URL ??= backends.orders.url;
     process.env.LOOM_BILLING_URL ??= backends.billing.url;
+    process.env.LOOM_DEMO_JWKS_URL ??= backends.issuer.jwksUrl;
     io.out(`loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`);
+    for (const line of backends.banner) io.out(`loom: ${line}\n`);
   }
   let server: RunningServer | undefined;
   let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;

@@ -1,3 +1,4 @@
+import { demoIotApiKey } from '../../demo/demo-auth';
 import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog-under-test';
 
 export const API_KEY = 'bff-test-key';
@@ -11,3 +12,6 @@ export function startCatalogGateway(bffs: Record<string, string>, options: { pro
 
 /** The three demo BFF files. */
 export const DEMO_BFFS = { web: './bff/web.ts', mobile: './bff/mobile.ts', iot: './bff/iot.ts' };
+
+/** The header every call to the demo iot BFF needs (its API key; a published demo value). */
+export const IOT_KEY = { 'x-api-key': demoIotApiKey() };

@@ -1,5 +1,5 @@
 import { isObjectType, printSchema } from 'graphql';
-import { DEMO_BFFS, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
+import { DEMO_BFFS, IOT_KEY, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
 
 /** What each demo client (bff/web.ts, bff/mobile.ts, bff/iot.ts) exposes and refuses, over the demo catalog. */
 describe('demo BFFs over the catalog', () => {
@@ -90,7 +90,7 @@ describe('demo BFFs over the catalog', () => {
   it('iot: a few product fields, a fixed short list, and raw queries refused', async () => {
     expect(rootFields('iot', 'Query')).toEqual(['getProduct', 'listProducts']);
     expect(demo.gateway.gateway.bffs.get('iot')?.schema.getType('Customer')).toBeUndefined();
-    const { status, body } = await demo.gateway.query('iot', { query: '{ getProduct(id: "p1") { id } }' });
+    const { status, body } = await demo.gateway.query('iot', { query: '{ getProduct(id: "p1") { id } }' }, IOT_KEY);
     expect(status).toBe(400);
     expect(body.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect(demo.backend.calls.count()).toBe(0);

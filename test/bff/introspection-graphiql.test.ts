@@ -1,4 +1,4 @@
-import { DEMO_BFFS, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
+import { DEMO_BFFS, IOT_KEY, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -22,7 +22,7 @@ describe.each([
   });
 
   it.each(Object.entries(open))('%s answers introspection: %s', async (bff, allowed) => {
-    const { status, body } = await demo.gateway.query(bff, { query: INTROSPECTION });
+    const { status, body } = await demo.gateway.query(bff, { query: INTROSPECTION }, bff === 'iot' ? IOT_KEY : {});
     if (allowed) {
       expect(status).toBe(200);
       expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../src/core/errors';
 import { startTestGateway, REPO_ROOT } from '../helpers/test-gateway';
-import { startCatalogGateway, type CatalogGateway } from './catalog-gateway';
+import { IOT_KEY, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
 
 const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'bff/iot.persisted.json'), 'utf8')) as Record<string, string>;
 const idOf = (operationName: string) => Object.keys(manifest).find((id) => manifest[id].startsWith(`query ${operationName}`))!;
@@ -23,12 +23,12 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
   beforeEach(() => demo.backend.calls.reset());
 
   const get = async (bff: string, params: Record<string, string>) => {
-    const response = await demo.gateway.fetch(`/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
+    const response = await demo.gateway.fetch(`/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json', ...(bff === 'iot' && IOT_KEY) } });
     return { status: response.status, body: await response.json() };
   };
 
   it('runs a known operation sent in Apollo format, with the view hidden limit of 5', async () => {
-    const { status, body } = await demo.gateway.query('iot', { extensions: apollo(PRODUCT_PRICES) });
+    const { status, body } = await demo.gateway.query('iot', { extensions: apollo(PRODUCT_PRICES) }, IOT_KEY);
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data?.listProducts).toHaveLength(5);
@@ -38,7 +38,7 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
 
   it('runs a known operation sent as documentId, bare or sha256:-prefixed, with variables', async () => {
     for (const documentId of [PRODUCT_PRICE, `sha256:${PRODUCT_PRICE}`]) {
-      const { status, body } = await demo.gateway.query('iot', { documentId, variables: { id: 'p2' } } as never);
+      const { status, body } = await demo.gateway.query('iot', { documentId, variables: { id: 'p2' } } as never, IOT_KEY);
       expect(status).toBe(200);
       expect(body).toEqual({ data: { getProduct: { id: 'p2', price: 19.98, currency: 'EUR' } } });
     }
@@ -61,7 +61,7 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
     ['a raw query registering a known hash (APQ)', { query: manifest[PRODUCT_PRICES], extensions: apollo(PRODUCT_PRICES) }, '"iot" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId'],
     ['neither query nor id', {}, 'Send a persisted operation id (extensions.persistedQuery.sha256Hash or documentId) or a query'],
   ])('iot refuses %s with PERSISTED_QUERY_NOT_FOUND / 400 and no upstream call', async (_name, request, message) => {
-    const { status, body } = await demo.gateway.query('iot', request as never);
+    const { status, body } = await demo.gateway.query('iot', request as never, IOT_KEY);
     expect(status).toBe(400);
     expect(body).toEqual({ errors: [{ message, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
     expect(demo.backend.calls.count()).toBe(0);

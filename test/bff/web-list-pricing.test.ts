@@ -20,8 +20,8 @@ describe('web BFF: list sizes the specs do not declare', () => {
     expect(status).toBe(200);
     expect(body.data?.listCustomers).toHaveLength(50);
     expect(body.data?.listProducts).toHaveLength(20);
-    // Anonymous: the ip rule (50,000) meters it; (1 + 50) + (1 + 20) = 72.
-    expect(headers.get('ratelimit-limit')).toBe('50000');
-    expect(headers.get('ratelimit-remaining')).toBe(String(50_000 - 72));
+    // Anonymous: the user rule meters it by address (20,000, tighter than the ip rule's 50,000); (1 + 50) + (1 + 20) = 72.
+    expect(headers.get('ratelimit-limit')).toBe('20000');
+    expect(headers.get('ratelimit-remaining')).toBe(String(20_000 - 72));
   });
 });

@@ -97,7 +97,8 @@ describe('demo backends take free ports', () => {
   });
 
   it('reads fixed ports from the environment', () => {
-    expect(demoPortsFromEnv({ LOOM_DEMO_CATALOG_PORT: '4101', LOOM_DEMO_ORDERS_PORT: '' })).toEqual({ catalog: 4101, orders: 0, billing: 0 });
+    expect(demoPortsFromEnv({ LOOM_DEMO_CATALOG_PORT: '4101', LOOM_DEMO_ORDERS_PORT: '' })).toEqual({ catalog: 4101, orders: 0, billing: 0, issuer: 4104 });
+    expect(demoPortsFromEnv({ LOOM_DEMO_ISSUER_PORT: '0' }).issuer).toBe(0);
     expect(() => demoPortsFromEnv({ LOOM_DEMO_BILLING_PORT: 'x' })).toThrow('LOOM_DEMO_BILLING_PORT must be a port from 0 to 65535, got "x"');
   });
 });

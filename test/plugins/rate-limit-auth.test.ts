@@ -56,10 +56,14 @@ describe('rate limit and cache keyed on the identity the real auth policy sets',
     expect(await statuses('limited', device, 5)).toEqual([200, 200, 200, 200, 429]);
   });
 
-  it('meters anonymous callers by IP only', async () => {
-    const anonymous = await gateway.query('limited', GET_ITEM);
-    expect(anonymous.status).toBe(200);
-    expect(anonymous.headers.get('ratelimit-limit')).toBe('1000');
+  it('meters anonymous callers by their address under the user rule too', async () => {
+    // 127.0.0.1's user-rule bucket (6 units) is apart from every subject's, and from the ip rule's (1000).
+    expect(await statuses('limited', {}, 3)).toEqual([200, 200, 429]);
+    const refused = await gateway.query('limited', GET_ITEM);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'user', limit: 6 });
+    expect((await gateway.query('limited', GET_ITEM, await bearer('dave'))).status).toBe(200);
+    expect(backend.calls.count('getItem')).toBe(3);
   });
 
   it('an unauthenticated rejection happens before the limiter and costs nothing', async () => {

@@ -67,14 +67,28 @@ describe('useRateLimit (in memory)', () => {
     expect(passed.headers.get('ratelimit-remaining')).toBe('0');
   });
 
-  it('keeps one bucket per user and skips user rules for anonymous callers', async () => {
+  it('keeps one bucket per user', async () => {
     const { app } = appWithClock({ rules: [{ by: 'user', budget: 3 }] });
     expect((await app.post(PRODUCTS_2, { 'x-test-user': 'a' })).status).toBe(200);
     expect((await app.post(PRODUCTS_2, { 'x-test-user': 'a' })).status).toBe(429);
     expect((await app.post(PRODUCTS_2, { 'x-test-user': 'b' })).status).toBe(200);
-    const anonymous = await app.post(PRODUCTS_2);
-    expect(anonymous.status).toBe(200);
-    expect(anonymous.headers.get('ratelimit-limit')).toBeNull();
+  });
+
+  it.each(['user', 'apiKey'] as const)('meters anonymous callers under a %s rule by address, never not at all', async (by) => {
+    const { app } = appWithClock({ rules: [{ by, budget: 3 }], trustForwardedFor: true });
+    const first = await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.1' });
+    expect(first.status).toBe(200);
+    expect(rateLimitHeaders(first.headers)).toEqual({ limit: '3', remaining: '0', reset: '60' });
+    const refused = await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.1' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', rule: by });
+    // Another address has its own bucket; so has a named caller behind the spent one.
+    expect((await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.2' })).status).toBe(200);
+    const named: Record<string, string> = by === 'user' ? { 'x-test-user': '10.0.0.1' } : { 'x-test-api-key': '10.0.0.1' };
+    expect((await app.post(PRODUCTS_2, { ...named, 'x-forwarded-for': '10.0.0.1' })).status).toBe(200);
+    // No address at all (an in-process request): one shared bucket, not none.
+    expect((await app.post(PRODUCTS_2)).status).toBe(200);
+    expect((await app.post(PRODUCTS_2)).status).toBe(429);
   });
 
   it('gives each plan its budget', async () => {

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { CORPUS_ISSUER, CORPUS_JWT_SECRET } from './fixtures/secure-bff';
+import { IOT_KEY } from '../bff/catalog-gateway';
 
 /**
  * Hostile requests, each with the answer Loom must give. None may reach an
@@ -111,7 +112,7 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     // Batch abuse
     { name: 'batch: 50 operations on web', bff: 'web', headers: json, body: Array.from({ length: 50 }, () => ({ query: '{ listCustomers { id } }' })), expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
     { name: 'batch: 1000 empty operations', bff: 'web', headers: json, body: Array.from({ length: 1000 }, () => ({})), expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
-    { name: 'batch: 2 operations on iot (max 1)', bff: 'iot', headers: json, body: [{ query: '{ listProducts { id } }' }, { query: '{ listProducts { id } }' }], expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
+    { name: 'batch: 2 operations on iot (max 1)', bff: 'iot', headers: { ...json, ...IOT_KEY }, body: [{ query: '{ listProducts { id } }' }, { query: '{ listProducts { id } }' }], expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
     { name: 'batch: 3 operations on secure (max 2)', bff: 'secure', headers: auth, body: [{ query: '{ listCustomers { id } }' }, { query: '{ listCustomers { id } }' }, { query: '{ listCustomers { id } }' }], expectStatus: 400, expectCode: 'BATCH_LIMIT_EXCEEDED' },
     // Introspection: nested too deep where on, refused where off
     { name: 'introspection: 12 nested ofType on web', ...post('web', `{ __schema { types { fields { type { ${ofTypes(12)} } } } } }`), expectStatus: 400, expectCode: 'DEPTH_LIMIT_EXCEEDED' },
@@ -153,7 +154,9 @@ export async function buildHostileCorpus(): Promise<HostileRequest[]> {
     { name: 'operations: no query at all', bff: 'web', headers: json, body: { operationName: 'A', variables: { id: '1' } }, expectStatus: 400, expectCode: 'BAD_REQUEST' },
     { name: 'operations: mutation over GET', bff: 'mobile', method: 'GET', search: `query=${encodeURIComponent('mutation { createProduct(input: { name: "x", price: 1, currency: EUR }) { id } }')}`, expectStatus: 405 },
     { name: 'operations: GET without CSRF header on web', bff: 'web', method: 'GET', search: `query=${encodeURIComponent('{ listCustomers { id } }')}`, expectStatus: 403, expectCode: 'FORBIDDEN' },
-    { name: 'operations: raw query on persisted-only iot', ...post('iot', '{ listProducts { id name } }'), expectStatus: 400, expectCode: 'PERSISTED_QUERY_NOT_FOUND' },
+    { name: 'operations: raw query on persisted-only iot', ...post('iot', '{ listProducts { id name } }', { headers: { ...json, ...IOT_KEY } }), expectStatus: 400, expectCode: 'PERSISTED_QUERY_NOT_FOUND' },
+    { name: 'auth: iot call without its API key', ...post('iot', '{ listProducts { id name } }'), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
+    { name: 'auth: anonymous mutation on web', ...post('web', 'mutation { createProduct(input: { name: "x", price: 1, currency: EUR }) { id } }'), expectStatus: 401, expectCode: 'UNAUTHENTICATED' },
     // Cost
     { name: 'cost: list of 100000 on web', ...post('web', '{ listProducts(limit: 100000) { id name price } }'), expectStatus: 400, expectCode: 'COST_LIMIT_EXCEEDED' },
     // Cost evasion: sizes priced low that the backend reads as "everything"

@@ -4,16 +4,20 @@ import { startOrdersBackend, type OrdersBackend } from '../../demo/orders-backen
 import { API_KEY, startCatalogGateway, type CatalogGateway } from '../bff/catalog-gateway';
 import type { SourceOptions } from '../../src/config/types';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { startDemoIssuer, type DemoIssuerUnderTest } from '../helpers/demo-token-issuer';
 
 /** The demo web BFF with the config's `production: true`: nothing in an error helps an attacker map the system. */
 describe('production error hygiene on the demo web BFF', () => {
   let demo: CatalogGateway;
+  let issuer: DemoIssuerUnderTest;
 
   beforeAll(async () => {
+    issuer = await startDemoIssuer();
     demo = await startCatalogGateway({ web: './bff/web.ts' }, { production: true });
   });
   afterAll(async () => {
     await demo?.close();
+    await issuer?.close();
   });
   beforeEach(() => demo.backend.faults.clear());
 
@@ -42,7 +46,8 @@ describe('production error hygiene on the demo web BFF', () => {
     ['an input field', { nme: 'x', price: 1, currency: 'EUR' }],
   ])('hides suggestions in variable coercion errors (misspelled %s)', async (_what, input) => {
     demo.backend.calls.reset();
-    const { status, body } = await demo.gateway.query('web', { query: 'mutation($input: NewProduct_Input) { createProduct(input: $input) { id } }', variables: { input } });
+    // A writer's token: an anonymous mutation would stop at 401 before its variables are read.
+    const { status, body } = await demo.gateway.query('web', { query: 'mutation($input: NewProduct_Input) { createProduct(input: $input) { id } }', variables: { input } }, await issuer.bearer());
     expect(status).toBe(400);
     expect(body.errors?.[0].message).toMatch(/^Variable "\$input" got invalid value/);
     expect(JSON.stringify(body)).not.toMatch(/did you mean|"EUR"|"name"/i);

@@ -36,6 +36,15 @@ describe('npm start (the README promise)', () => {
       const { status, body } = await postGraphql('http://127.0.0.1:4000/web/graphql', { query: '{ getCustomer(id: "2") { id name } }' });
       expect(status).toBe(200);
       expect(body).toEqual({ data: { getCustomer: { id: '2', name: 'Customer 2' } } });
+      // README "Try it with a token": the issuer is up with the demo, and its token opens mutations.
+      expect(output).toContain('loom: demo token issuer on http://127.0.0.1:4104');
+      expect(output).toContain('loom: demo IoT API key (x-api-key): ');
+      const mutation = { query: 'mutation { createProduct(input: { name: "Lamp", price: 12.5, currency: EUR }) { name } }' };
+      expect((await postGraphql('http://127.0.0.1:4000/web/graphql', mutation)).status).toBe(401);
+      const issued = await fetch('http://127.0.0.1:4104/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"ada","scope":"shop:write","plan":"pro"}' });
+      const { access_token: token } = (await issued.json()) as { access_token: string };
+      const created = await postGraphql('http://127.0.0.1:4000/web/graphql', mutation, { authorization: `Bearer ${token}` });
+      expect(created).toMatchObject({ status: 200, body: { data: { createProduct: { name: 'Lamp' } } } });
       const health = await fetch('http://127.0.0.1:4000/healthz');
       expect(await health.json()).toEqual({ status: 'ok' });
     } finally {

@@ -1,13 +1,20 @@
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { unauthenticated } from '../../core/errors';
+import { requestForbidden, unauthenticated } from '../../core/errors';
 import type { GatewayContext, RequestIdentity } from '../../core/context';
-import { PolicyOptionError, requireNonEmptyString, requireOneOf } from '../shared/option-checks';
+import { PolicyOptionError, requireNonEmptyString, requireOneOf, requireStringList } from '../shared/option-checks';
 import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verifier';
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
 
 export type AuthMode = 'required' | 'optional' | 'off';
+
+/** Operation types, as `OperationScopes` names them. */
+export type OperationKind = 'query' | 'mutation' | 'subscription';
+
+/** Scopes a caller needs to send any operation of a type: `{ mutation: ['shop:write'] }`; `[]` needs only a login. */
+export type OperationScopes = Partial<Record<OperationKind, string[]>>;
 
 export interface AuthOptions {
   /**
@@ -23,6 +30,14 @@ export interface AuthOptions {
   apiKey?: ApiKeyOptions;
   /** Scopes required per `Type` or `Type.field` of this BFF's schema: `{ 'Customer.email': ['pii:read'] }`. @default {} */
   fieldScopes?: FieldScopes;
+  /**
+   * Operation types only an authenticated caller with these scopes may send,
+   * whatever fields they select: an anonymous caller gets 401
+   * UNAUTHENTICATED, one lacking a scope 403 FORBIDDEN, both before execution
+   * (no upstream call). With `mode: 'optional'`, `{ mutation: ['shop:write'] }`
+   * serves queries to everyone and writes to logged-in writers only. @default {}
+   */
+  operationScopes?: OperationScopes;
   /** Name of the SDL directive that declares scopes: `@auth(requires: ["orders:read"])`. @default 'auth' */
   authDirective?: string;
   /** Identity sent to upstreams as request headers (gRPC metadata): name them in the source's `forwardHeaders` too. */
@@ -38,7 +53,27 @@ function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, '
   const authDirective = options.authDirective ?? 'auth';
   requireNonEmptyString('useAuth', 'authDirective', authDirective);
   if (options.forwardIdentity) validateForwardIdentity(options.forwardIdentity);
+  for (const [kind, scopes] of Object.entries(options.operationScopes ?? {})) {
+    requireOneOf('useAuth', 'operationScopes', kind, ['query', 'mutation', 'subscription'] as const);
+    requireStringList('useAuth', `operationScopes.${kind}`, scopes);
+  }
   return { mode, authDirective };
+}
+
+/** The refusal an operation gets from `operationScopes`, or undefined when the caller may send it. */
+function operationRefusal(args: ExecutionArgs, identity: RequestIdentity, operationScopes: OperationScopes): ExecutionResult | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) return undefined;
+  const kind = operation.operation;
+  // graphql-js's own answer, given here: generic-auth's field check (field scopes) throws on an operation whose root type is missing.
+  if (!args.schema.getRootType(kind)) return { data: null, errors: [new GraphQLError(`Schema is not configured to execute ${kind} operation.`, { nodes: operation })] };
+  const needed = operationScopes[kind];
+  if (!needed) return undefined;
+  if (identity.kind === 'anonymous') return { errors: [unauthenticated(`Authentication required for a ${kind}`)] };
+  const held = new Set(identity.scopes);
+  const missing = needed.filter((scope) => !held.has(scope));
+  if (missing.length === 0) return undefined;
+  return { errors: [requestForbidden(`A ${kind} requires scope(s): ${missing.join(', ')}`)] };
 }
 
 /**
@@ -51,6 +86,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
   const jwt = options.jwt && mode !== 'off' ? createJwtVerifier(options.jwt) : undefined;
   const apiKey = options.apiKey && mode !== 'off' ? createApiKeyVerifier(options.apiKey) : undefined;
   const fieldScopes = options.fieldScopes ?? {};
+  const operationScopes = options.operationScopes ?? {};
   const identities = new WeakMap<Request, RequestIdentity>();
 
   async function authenticate(request: Request, url: URL): Promise<RequestIdentity> {
@@ -70,6 +106,12 @@ export function useAuth(options: AuthOptions = {}): Plugin {
 
   const identityOf = (context: GatewayContext) => (context.request ? identities.get(context.request) : undefined);
 
+  // Checked as the operation executes, before the field scopes' check: put useAuth before the rate limit, and a refused operation is charged nothing.
+  const checkOperation = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: ExecutionResult) => void }) => {
+    const refusal = operationRefusal(args, identityOf(args.contextValue as GatewayContext) ?? ANONYMOUS, operationScopes);
+    if (refusal) setResultAndStopExecution(refusal);
+  };
+
   return {
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
@@ -77,6 +119,8 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     onPluginInit({ addPlugin }) {
       addPlugin(useFieldScopes({ fieldScopes, directiveName: authDirective, identityOf }));
     },
+    onExecute: checkOperation,
+    onSubscribe: checkOperation,
     async onRequestParse({ request, url }) {
       identities.set(request, mode === 'off' ? ANONYMOUS : await authenticate(request, url));
     },

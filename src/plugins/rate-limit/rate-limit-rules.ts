@@ -12,8 +12,13 @@ export interface RateLimitRule {
   /**
    * Whose bucket: `user` (identity subject, any credential), `apiKey` (API key
    * callers only), `plan` (one bucket per plan claim), `ip` (client address),
-   * `global` (one for the BFF) or a function of the context. A rule whose key
-   * is unknown for a request (`user` for an anonymous caller) does not apply.
+   * `global` (one for the BFF) or a function of the context.
+   * `user` and `apiKey` rules meter a caller they cannot name (anonymous, or a
+   * JWT without `sub`) by address instead (`ip:<address>`, or `ip:unknown`
+   * when there is none, e.g. an in-process request): an anonymous caller
+   * never escapes a per-user budget. An `apiKey` rule does not meter JWT
+   * callers (their `user` rules do). Other keys a request lacks (`plan`
+   * without a plan claim, `ip` without an address) skip the rule.
    */
   by: RateLimitKey | ((context: GatewayContext) => string | undefined);
   /** Units per window: query cost units, or calls of `field`. */
@@ -58,11 +63,21 @@ export function clientAddress(context: GatewayContext, trustForwardedFor: boolea
 
 function keyReader(by: RateLimitRule['by'], trustForwardedFor: boolean): (context: GatewayContext) => string | undefined {
   if (typeof by === 'function') return by;
+  // Never "no key": a per-user budget that skipped anonymous callers would be no budget at all for them.
+  const byAddress = (context: GatewayContext) => `ip:${clientAddress(context, trustForwardedFor) ?? 'unknown'}`;
   switch (by) {
     case 'user':
-      return ({ identity }) => (identity && identity.kind !== 'anonymous' && identity.subject ? `${identity.kind}:${identity.subject}` : undefined);
+      return (context) => {
+        const { identity } = context;
+        return identity && identity.kind !== 'anonymous' && identity.subject ? `${identity.kind}:${identity.subject}` : byAddress(context);
+      };
     case 'apiKey':
-      return ({ identity }) => (identity?.kind === 'apiKey' && identity.subject ? identity.subject : undefined);
+      // Prefixed like `user` keys, so no key id can share a bucket with an address.
+      return (context) => {
+        const { identity } = context;
+        if (identity?.kind === 'apiKey' && identity.subject) return `apiKey:${identity.subject}`;
+        return identity?.kind === 'jwt' && identity.subject ? undefined : byAddress(context);
+      };
     case 'plan':
       return ({ identity }) => identity?.plan;
     case 'ip':
