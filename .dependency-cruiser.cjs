@@ -3,7 +3,18 @@
  * below it, never one above (see README "Where things go"). `npm run lint:layers`
  * runs this in `npm test`; a back edge fails it.
  */
-const LAYERS = ['core', 'observability', 'upstream', 'handlers', 'compose', 'plugins', 'bff', 'config', 'server', 'cli'];
+const LAYERS = [
+  'core',
+  'observability',
+  'upstream',
+  'handlers',
+  'compose',
+  'plugins',
+  'bff',
+  'config',
+  'server',
+  'cli',
+];
 
 const upward = LAYERS.slice(0, -1).map((layer, index) => ({
   name: `no-upward-from-${layer}`,

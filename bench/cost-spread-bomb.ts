@@ -25,7 +25,8 @@ const WEB_MAX_COST = 5000;
 const spreads = (name: string) => Array.from({ length: WIDTH }, () => `...${name}`).join(' ');
 const BOMB = `{ ...F0 } fragment F0 on Query { ${spreads('F1')} } fragment F1 on Query { ${spreads('F2')} } fragment F2 on Query { ${spreads('F3')} } fragment F3 on Query { listProducts { id } }`;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const summary = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
   return `median ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`;
@@ -36,7 +37,15 @@ async function main() {
   const config = validateConfig(
     {
       port: 0,
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'bench-key' } }],
+      sources: [
+        {
+          name: 'catalog',
+          kind: 'openapi',
+          spec: './sources/catalog/openapi.yaml',
+          endpoint: backend.url,
+          headers: { 'x-api-key': 'bench-key' },
+        },
+      ],
       bffs: { web: './bff/web.ts' },
     },
     '<bench>',
@@ -57,14 +66,20 @@ async function main() {
       });
       const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
       answers.push(performance.now() - started);
-      codes = new Set([...codes, ...(body.errors ?? []).map((error) => `${response.status} ${error.extensions?.code}`)]);
+      codes = new Set([
+        ...codes,
+        ...(body.errors ?? []).map((error) => `${response.status} ${error.extensions?.code}`),
+      ]);
     }
     console.log(`web answers (${[...codes].join(', ')}): ${summary(answers)}`);
 
     const schema = gateway.bffs.get('web')!.schema;
     const document = parse(BOMB);
     const calculate = createQueryCostCalculator();
-    for (const [label, stopAbove] of [['full', Number.POSITIVE_INFINITY], [`stop above ${WEB_MAX_COST}`, WEB_MAX_COST]] as const) {
+    for (const [label, stopAbove] of [
+      ['full', Number.POSITIVE_INFINITY],
+      [`stop above ${WEB_MAX_COST}`, WEB_MAX_COST],
+    ] as const) {
       const times: number[] = [];
       let cost = 0;
       for (let round = 0; round < ROUNDS; round++) {

@@ -29,7 +29,18 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SERIAL = Number(process.env.SERIAL ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 1));
 /** The order scenarios run in: each compared pair side by side. */
-const RUN_ORDER = ['hive-1call', 'loom-1call', 'hive-nplus1', 'loom-orders-user', 'hive-batched', 'rest-user', 'loom-cache-hit', 'rest-orders', 'demo-grpc', 'demo-soap'];
+const RUN_ORDER = [
+  'hive-1call',
+  'loom-1call',
+  'hive-nplus1',
+  'loom-orders-user',
+  'hive-batched',
+  'rest-user',
+  'loom-cache-hit',
+  'rest-orders',
+  'demo-grpc',
+  'demo-soap',
+];
 const ENV = { NODE_ENV: 'production', LOOM_LOG_LEVEL: 'warn' };
 /** Loom runs as `npm start` runs it: with a larger young generation (fewer scavenges per request; see README). */
 const LOOM_NODE_FLAGS = ['--max-semi-space-size=32'];
@@ -59,7 +70,8 @@ async function backendStats(url: string): Promise<number> {
 async function loomUpstreamCalls(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let total = 0;
-  for (const line of text.split('\n')) if (line.startsWith('loom_upstream_requests_total')) total += Number(line.split(' ').pop());
+  for (const line of text.split('\n'))
+    if (line.startsWith('loom_upstream_requests_total')) total += Number(line.split(' ').pop());
   return total;
 }
 
@@ -94,7 +106,16 @@ async function runScenarios(scenarios: Scenario[], processes: Record<string, Ben
       await quiesce(scenario);
       const cpuMsPerRequest = ((cpuSeconds(pid) - cpuBefore) * 1000) / Math.max(1, result.total);
       const callsUnderLoad = ((await scenario.countCalls()) - callsBefore) / Math.max(1, result.total);
-      results.push({ ...scenario, ...result, serialP50: serial.p50, serialP99: serial.p99, callsPerRequest, callsUnderLoad, cpuMsPerRequest, rssMb: rssMb(pid) });
+      results.push({
+        ...scenario,
+        ...result,
+        serialP50: serial.p50,
+        serialP99: serial.p99,
+        callsPerRequest,
+        callsUnderLoad,
+        cpuMsPerRequest,
+        rssMb: rssMb(pid),
+      });
       console.log(`${Math.round(result.rps)} req/s`);
     } catch (error) {
       console.log(`FAILED: ${(error as Error).message}`);
@@ -115,27 +136,64 @@ async function main(): Promise<void> {
   const processes: Record<string, BenchProcess> = {};
   const backendPort = await freePort();
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  processes.backend = startProcess('peer-backend', process.execPath, ['backend/server.mjs'], { cwd: PEER, env: { BACKEND_PORT: String(backendPort) } }, OUT);
+  processes.backend = startProcess(
+    'peer-backend',
+    process.execPath,
+    ['backend/server.mjs'],
+    { cwd: PEER, env: { BACKEND_PORT: String(backendPort) } },
+    OUT,
+  );
   await waitForUrl(`${backendUrl}/__stats`, processes.backend);
 
   const loomPort = await freePort();
   const loomUrl = `http://127.0.0.1:${loomPort}`;
-  processes.loom = startProcess('loom-shop', process.execPath, [...LOOM_NODE_FLAGS, 'bin/loom.js', 'serve', '--config', 'bench/loom-shop.config.ts', '--port', String(loomPort)], { cwd: ROOT, env: { ...ENV, BENCH_BACKEND_URL: backendUrl } }, OUT);
+  processes.loom = startProcess(
+    'loom-shop',
+    process.execPath,
+    [...LOOM_NODE_FLAGS, 'bin/loom.js', 'serve', '--config', 'bench/loom-shop.config.ts', '--port', String(loomPort)],
+    { cwd: ROOT, env: { ...ENV, BENCH_BACKEND_URL: backendUrl } },
+    OUT,
+  );
   await waitForUrl(`${loomUrl}/readyz`, processes.loom);
 
   let hiveUrl: string | undefined;
   if (!process.env.SKIP_PEER) {
     ensurePeerInstalled();
-    execFileSync(resolve(PEER, 'node_modules/.bin/mesh-compose'), ['-o', resolve(OUT, 'supergraph.graphql')], { cwd: PEER, env: { ...process.env, BACKEND_URL: backendUrl }, stdio: 'ignore' });
+    execFileSync(resolve(PEER, 'node_modules/.bin/mesh-compose'), ['-o', resolve(OUT, 'supergraph.graphql')], {
+      cwd: PEER,
+      env: { ...process.env, BACKEND_URL: backendUrl },
+      stdio: 'ignore',
+    });
     const hivePort = await freePort();
     hiveUrl = `http://127.0.0.1:${hivePort}`;
-    processes.hive = startProcess('hive-gateway', resolve(PEER, 'node_modules/.bin/hive-gateway'), ['supergraph', resolve(OUT, 'supergraph.graphql'), '-c', 'gateway.config.ts', '--host', '127.0.0.1', '--port', String(hivePort)], { cwd: PEER, env: ENV }, OUT);
+    processes.hive = startProcess(
+      'hive-gateway',
+      resolve(PEER, 'node_modules/.bin/hive-gateway'),
+      [
+        'supergraph',
+        resolve(OUT, 'supergraph.graphql'),
+        '-c',
+        'gateway.config.ts',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(hivePort),
+      ],
+      { cwd: PEER, env: ENV },
+      OUT,
+    );
     await waitForUrl(`${hiveUrl}/healthcheck`, processes.hive);
   }
 
   // Loom's demo as `npm start` runs it (three sources, three BFFs): cold start to ready and RSS, then stopped.
   const coldPort = await freePort();
-  const cold = startProcess('loom-demo-cold-start', process.execPath, [...LOOM_NODE_FLAGS, 'bin/loom.js', 'serve', '--demo', '--port', String(coldPort)], { cwd: ROOT, env: ENV }, OUT);
+  const cold = startProcess(
+    'loom-demo-cold-start',
+    process.execPath,
+    [...LOOM_NODE_FLAGS, 'bin/loom.js', 'serve', '--demo', '--port', String(coldPort)],
+    { cwd: ROOT, env: ENV },
+    OUT,
+  );
   const demoReadyMs = await waitForUrl(`http://127.0.0.1:${coldPort}/readyz`, cold);
   const demoRssAtReadyMb = rssMb(cold.pid);
   await stopProcess(cold);
@@ -143,30 +201,125 @@ async function main(): Promise<void> {
   // The same sources behind a policy-free BFF for the gRPC and SOAP scenarios (the demo BFFs rate-limit).
   const demoPort = await freePort();
   const demoUrl = `http://127.0.0.1:${demoPort}`;
-  processes.demo = startProcess('loom-demo', process.execPath, [...LOOM_NODE_FLAGS, 'bin/loom.js', 'serve', '--demo', '--config', 'bench/loom-demo.config.ts', '--port', String(demoPort)], { cwd: ROOT, env: ENV }, OUT);
+  processes.demo = startProcess(
+    'loom-demo',
+    process.execPath,
+    [
+      ...LOOM_NODE_FLAGS,
+      'bin/loom.js',
+      'serve',
+      '--demo',
+      '--config',
+      'bench/loom-demo.config.ts',
+      '--port',
+      String(demoPort),
+    ],
+    { cwd: ROOT, env: ENV },
+    OUT,
+  );
   await waitForUrl(`${demoUrl}/readyz`, processes.demo);
 
-  const peerCalls = { countCalls: () => backendStats(backendUrl), resetCalls: async () => void (await fetch(`${backendUrl}/__stats/reset`, { method: 'POST' })) };
+  const peerCalls = {
+    countCalls: () => backendStats(backendUrl),
+    resetCalls: async () => void (await fetch(`${backendUrl}/__stats/reset`, { method: 'POST' })),
+  };
   const demoCalls = { countCalls: () => loomUpstreamCalls(demoUrl), resetCalls: async () => undefined };
   const ordersWithUser = '{ listOrders(limit: 20) { id total status user { id name email } } }';
   const scenarios: Scenario[] = [
-    { id: 'rest-user', label: 'REST direct  GET /users/1', server: 'backend', request: { url: `${backendUrl}/users/1` }, ...peerCalls },
-    { id: 'rest-orders', label: 'REST direct  GET /orders?limit=20', server: 'backend', request: { url: `${backendUrl}/orders?limit=20` }, ...peerCalls },
+    {
+      id: 'rest-user',
+      label: 'REST direct  GET /users/1',
+      server: 'backend',
+      request: { url: `${backendUrl}/users/1` },
+      ...peerCalls,
+    },
+    {
+      id: 'rest-orders',
+      label: 'REST direct  GET /orders?limit=20',
+      server: 'backend',
+      request: { url: `${backendUrl}/orders?limit=20` },
+      ...peerCalls,
+    },
     ...(hiveUrl
       ? ([
-          { id: 'hive-1call', label: 'Hive  getUser (1 call)', server: 'hive', baseline: 'rest-user', request: graphqlRequest(`${hiveUrl}/graphql`, '{ getUser(id: 1) { id name email } }'), ...peerCalls },
-          { id: 'hive-nplus1', label: 'Hive  20 orders + user (N+1)', server: 'hive', baseline: 'rest-orders', request: graphqlRequest(`${hiveUrl}/graphql`, ordersWithUser), ...peerCalls },
-          { id: 'hive-batched', label: 'Hive  20 orders + userBatched (hand-batched)', server: 'hive', baseline: 'rest-orders', request: graphqlRequest(`${hiveUrl}/graphql`, '{ listOrders(limit: 20) { id total status userBatched { id name email } } }'), ...peerCalls },
+          {
+            id: 'hive-1call',
+            label: 'Hive  getUser (1 call)',
+            server: 'hive',
+            baseline: 'rest-user',
+            request: graphqlRequest(`${hiveUrl}/graphql`, '{ getUser(id: 1) { id name email } }'),
+            ...peerCalls,
+          },
+          {
+            id: 'hive-nplus1',
+            label: 'Hive  20 orders + user (N+1)',
+            server: 'hive',
+            baseline: 'rest-orders',
+            request: graphqlRequest(`${hiveUrl}/graphql`, ordersWithUser),
+            ...peerCalls,
+          },
+          {
+            id: 'hive-batched',
+            label: 'Hive  20 orders + userBatched (hand-batched)',
+            server: 'hive',
+            baseline: 'rest-orders',
+            request: graphqlRequest(
+              `${hiveUrl}/graphql`,
+              '{ listOrders(limit: 20) { id total status userBatched { id name email } } }',
+            ),
+            ...peerCalls,
+          },
         ] satisfies Scenario[])
       : []),
-    { id: 'loom-1call', label: 'Loom  getUser (1 call)', server: 'loom', baseline: 'rest-user', request: graphqlRequest(`${loomUrl}/bench/graphql`, '{ getUser(id: 1) { id name email } }'), ...peerCalls },
-    { id: 'loom-orders-user', label: 'Loom  20 orders + user (auto-batched)', server: 'loom', baseline: 'rest-orders', request: graphqlRequest(`${loomUrl}/bench/graphql`, ordersWithUser), ...peerCalls },
-    { id: 'loom-cache-hit', label: 'Loom  getUser, response cache hit', server: 'loom', baseline: 'rest-user', request: graphqlRequest(`${loomUrl}/cached/graphql`, '{ getUser(id: 1) { id name email } }'), ...peerCalls },
-    { id: 'demo-grpc', label: 'Loom demo  gRPC listOrders (20)', server: 'demo', request: graphqlRequest(`${demoUrl}/bench/graphql`, process.env.BENCH_GRPC_QUERY ?? '{ listOrders(limit: 20) { id customerId status totalCents } }'), ...demoCalls },
-    { id: 'demo-soap', label: 'Loom demo  SOAP getInvoice', server: 'demo', request: graphqlRequest(`${demoUrl}/bench/graphql`, process.env.BENCH_SOAP_QUERY ?? '{ getInvoice(orderId: "o1") { invoiceId amount status dueAt } }'), ...demoCalls },
+    {
+      id: 'loom-1call',
+      label: 'Loom  getUser (1 call)',
+      server: 'loom',
+      baseline: 'rest-user',
+      request: graphqlRequest(`${loomUrl}/bench/graphql`, '{ getUser(id: 1) { id name email } }'),
+      ...peerCalls,
+    },
+    {
+      id: 'loom-orders-user',
+      label: 'Loom  20 orders + user (auto-batched)',
+      server: 'loom',
+      baseline: 'rest-orders',
+      request: graphqlRequest(`${loomUrl}/bench/graphql`, ordersWithUser),
+      ...peerCalls,
+    },
+    {
+      id: 'loom-cache-hit',
+      label: 'Loom  getUser, response cache hit',
+      server: 'loom',
+      baseline: 'rest-user',
+      request: graphqlRequest(`${loomUrl}/cached/graphql`, '{ getUser(id: 1) { id name email } }'),
+      ...peerCalls,
+    },
+    {
+      id: 'demo-grpc',
+      label: 'Loom demo  gRPC listOrders (20)',
+      server: 'demo',
+      request: graphqlRequest(
+        `${demoUrl}/bench/graphql`,
+        process.env.BENCH_GRPC_QUERY ?? '{ listOrders(limit: 20) { id customerId status totalCents } }',
+      ),
+      ...demoCalls,
+    },
+    {
+      id: 'demo-soap',
+      label: 'Loom demo  SOAP getInvoice',
+      server: 'demo',
+      request: graphqlRequest(
+        `${demoUrl}/bench/graphql`,
+        process.env.BENCH_SOAP_QUERY ?? '{ getInvoice(orderId: "o1") { invoiceId amount status dueAt } }',
+      ),
+      ...demoCalls,
+    },
   ];
   const wanted = process.env.SCENARIOS?.split(',');
-  const selected = scenarios.filter((candidate) => !wanted || wanted.includes(candidate.id)).sort((a, b) => RUN_ORDER.indexOf(a.id) - RUN_ORDER.indexOf(b.id));
+  const selected = scenarios
+    .filter((candidate) => !wanted || wanted.includes(candidate.id))
+    .sort((a, b) => RUN_ORDER.indexOf(a.id) - RUN_ORDER.indexOf(b.id));
   const rounds: ScenarioResult[][] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);

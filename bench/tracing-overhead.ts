@@ -60,11 +60,28 @@ async function startSink() {
 }
 
 /** autocannon as a child process (its own event loop), JSON summary back. */
-function autocannon(url: string, connections: number, seconds: number): Promise<{ rps: number; total: number; p50: number; p99: number; failures: number }> {
+function autocannon(
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<{ rps: number; total: number; p50: number; p99: number; failures: number }> {
   const args = [
     require.resolve('autocannon/autocannon.js'),
-    '--json', '--no-progress', '-c', String(connections), '-d', String(seconds),
-    '-m', 'POST', '-H', 'content-type=application/json', '-H', 'accept=application/json', '-b', JSON.stringify({ query: QUERY }), url,
+    '--json',
+    '--no-progress',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-H',
+    'accept=application/json',
+    '-b',
+    JSON.stringify({ query: QUERY }),
+    url,
   ];
   return new Promise((done, fail) => {
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
@@ -84,7 +101,12 @@ function autocannon(url: string, connections: number, seconds: number): Promise<
 async function measure(mode: Mode, sinkUrl: string, catalogUrl: string): Promise<Run[]> {
   const tracing = setupTracing(mode === 'on' ? { sampleRatio: 1, env: { LOOM_OTLP_ENDPOINT: sinkUrl } } : { env: {} });
   const config = validateConfig(
-    { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalogUrl }], bffs: { bench: './bench/bff/bench.ts' }, port: 0, production: true },
+    {
+      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalogUrl }],
+      bffs: { bench: './bench/bff/bench.ts' },
+      port: 0,
+      production: true,
+    },
     'bench',
     ROOT,
   );
@@ -93,15 +115,28 @@ async function measure(mode: Mode, sinkUrl: string, catalogUrl: string): Promise
   const url = `${server.url}/bench/graphql`; // no policies: the difference is tracing alone
   const runs: Run[] = [];
   try {
-    const probe = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const probe = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     const body = (await probe.json()) as { errors?: unknown };
-    if (probe.status !== 200 || body.errors) throw new Error(`probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 300)}`);
+    if (probe.status !== 200 || body.errors)
+      throw new Error(`probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 300)}`);
     await autocannon(url, CONNECTIONS, 3); // warm-up: JIT, keep-alive pools
     for (const connections of [1, CONNECTIONS]) {
       const cpuBefore = process.cpuUsage();
       const result = await autocannon(url, connections, DURATION);
       const cpu = process.cpuUsage(cpuBefore);
-      runs.push({ mode, connections, rps: result.rps, p50: result.p50, p99: result.p99, failures: result.failures, cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.total) });
+      runs.push({
+        mode,
+        connections,
+        rps: result.rps,
+        p50: result.p50,
+        p99: result.p99,
+        failures: result.failures,
+        cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.total),
+      });
     }
   } finally {
     await server.close();
@@ -147,17 +182,31 @@ async function main() {
     '',
     '| tracing | connections | req/s | p50 ms | p99 ms | CPU µs/req (gateway+catalog) | failures |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.mode} | ${row.connections} | ${row.rps} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpuMicrosPerRequest} | ${row.failures} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.mode} | ${row.connections} | ${row.rps} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpuMicrosPerRequest} | ${row.failures} |`,
+    ),
   ];
   for (const connections of [1, CONNECTIONS]) {
     const off = rows.find((row) => row.mode === 'off' && row.connections === connections)!;
     const on = rows.find((row) => row.mode === 'on' && row.connections === connections)!;
-    lines.push('', `c=${connections}: throughput ${(((on.rps - off.rps) / off.rps) * 100).toFixed(1)}%, CPU per request +${(((on.cpuMicrosPerRequest - off.cpuMicrosPerRequest) / off.cpuMicrosPerRequest) * 100).toFixed(1)}% with tracing on`);
+    lines.push(
+      '',
+      `c=${connections}: throughput ${(((on.rps - off.rps) / off.rps) * 100).toFixed(1)}%, CPU per request +${(((on.cpuMicrosPerRequest - off.cpuMicrosPerRequest) / off.cpuMicrosPerRequest) * 100).toFixed(1)}% with tracing on`,
+    );
   }
-  lines.push('', `spans received by the OTLP sink: ${sink.spans()}; load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(' ')} (other work on the machine skews absolute numbers)`);
+  lines.push(
+    '',
+    `spans received by the OTLP sink: ${sink.spans()}; load average at the end: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')} (other work on the machine skews absolute numbers)`,
+  );
   process.stdout.write(`\n${lines.join('\n')}\n`);
   mkdirSync(resolve(__dirname, 'out'), { recursive: true });
-  writeFileSync(resolve(__dirname, 'out/tracing-overhead.json'), JSON.stringify({ rows, runs, spansExported: sink.spans() }, null, 2));
+  writeFileSync(
+    resolve(__dirname, 'out/tracing-overhead.json'),
+    JSON.stringify({ rows, runs, spansExported: sink.spans() }, null, 2),
+  );
 }
 
 main().catch((error) => {

@@ -22,12 +22,31 @@ export default defineBff({
   graphiql: false,
   policies: [
     usePersistedOperations({ manifest: resolve(__dirname, 'iot.persisted.json'), persistedOnly: true }),
-    (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 8_192 }, safeErrors: { production: context.production } }),
-    (context) => useQueryLimits({ maxDepth: 5, maxAliases: 5, maxDirectives: 5, maxTokens: 300, maxBatchSize: 1, blockFieldSuggestions: context.production }),
+    (context) =>
+      useHttpHardening({
+        csrf: false,
+        cors: { origins: [] },
+        bodyLimit: { maxBytes: 8_192 },
+        safeErrors: { production: context.production },
+      }),
+    (context) =>
+      useQueryLimits({
+        maxDepth: 5,
+        maxAliases: 5,
+        maxDirectives: 5,
+        maxTokens: 300,
+        maxBatchSize: 1,
+        blockFieldSuggestions: context.production,
+      }),
     useCostLimit({ maxCost: 200 }),
     // Every device call carries its key in x-api-key: no key, no answer (401), queries included.
     // Before the rate limit, which keys on the identity this sets.
     useAuth({ mode: 'required', apiKey: { keys: [{ key: demoIotApiKey(), id: 'demo-device', plan: 'device' }] } }),
-    useRateLimit({ rules: [{ by: 'apiKey', budget: 1_000 }, { by: 'ip', budget: 5_000 }] }),
+    useRateLimit({
+      rules: [
+        { by: 'apiKey', budget: 1_000 },
+        { by: 'ip', budget: 5_000 },
+      ],
+    }),
   ],
 });

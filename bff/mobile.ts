@@ -39,13 +39,33 @@ export default defineBff({
   },
   policies: [
     // A native app: no cookies, so no CSRF header; no browser, so no CORS origins.
-    (context) => useHttpHardening({ csrf: false, cors: { origins: [] }, bodyLimit: { maxBytes: 50_000 }, safeErrors: { production: context.production } }),
-    (context) => useQueryLimits({ maxDepth: 8, maxAliases: 10, maxDirectives: 20, maxTokens: 1000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
+    (context) =>
+      useHttpHardening({
+        csrf: false,
+        cors: { origins: [] },
+        bodyLimit: { maxBytes: 50_000 },
+        safeErrors: { production: context.production },
+      }),
+    (context) =>
+      useQueryLimits({
+        maxDepth: 8,
+        maxAliases: 10,
+        maxDirectives: 20,
+        maxTokens: 1000,
+        maxBatchSize: 5,
+        blockFieldSuggestions: context.production,
+      }),
     useCostLimit({ maxCost: 2000, ...boundedLists }),
     // Anyone may read; writes need a shop:write token from the demo issuer (README: Try it with a token).
     // Before the rate limit: it keys on the identity this sets, and a refused write spends no budget.
     useAuth({ mode: 'optional', jwt: demoJwtOptions(), operationScopes: { mutation: [DEMO_WRITE_SCOPE] } }),
-    useRateLimit({ cost: boundedLists, rules: [{ by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } }, { by: 'ip', budget: 20_000 }] }),
+    useRateLimit({
+      cost: boundedLists,
+      rules: [
+        { by: 'user', budget: 10_000, budgetByPlan: { pro: 50_000 } },
+        { by: 'ip', budget: 20_000 },
+      ],
+    }),
     useResponseCache({ ttlMs: 30_000, ttlPerType: { Product: 60_000 }, privateScope: ['Customer'] }),
   ],
 });

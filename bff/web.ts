@@ -19,12 +19,32 @@ export default defineBff({
   introspection: true,
   graphiql: true,
   policies: [
-    (context) => useHttpHardening({ cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] }, bodyLimit: { maxBytes: 100_000 }, safeErrors: { production: context.production } }),
-    (context) => useQueryLimits({ maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5, blockFieldSuggestions: context.production }),
+    (context) =>
+      useHttpHardening({
+        cors: { origins: ['http://localhost:3000', 'http://127.0.0.1:3000'] },
+        bodyLimit: { maxBytes: 100_000 },
+        safeErrors: { production: context.production },
+      }),
+    (context) =>
+      useQueryLimits({
+        maxDepth: 10,
+        maxAliases: 15,
+        maxDirectives: 30,
+        maxTokens: 2000,
+        maxBatchSize: 5,
+        blockFieldSuggestions: context.production,
+      }),
     useCostLimit({ maxCost: 5000, ...cost }),
     // Anyone may read; writes need a shop:write token from the demo issuer (README: Try it with a token).
     // Before the rate limit: it keys on the identity this sets, and a refused write spends no budget.
     useAuth({ mode: 'optional', jwt: demoJwtOptions(), operationScopes: { mutation: [DEMO_WRITE_SCOPE] } }),
-    useRateLimit({ cost, rules: [{ by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } }, { by: 'ip', budget: 50_000 }, { by: 'user', field: 'Mutation.createProduct', budget: 5 }] }),
+    useRateLimit({
+      cost,
+      rules: [
+        { by: 'user', budget: 20_000, budgetByPlan: { pro: 100_000 } },
+        { by: 'ip', budget: 50_000 },
+        { by: 'user', field: 'Mutation.createProduct', budget: 5 },
+      ],
+    }),
   ],
 });

@@ -15,7 +15,8 @@ export interface BillingBackendOptions {
 }
 
 /** How an operation misbehaves until cleared. */
-export type BillingFault = 'malformed-xml' | 'not-xml' | 'http-500-html' | 'soap11-fault-500' | 'soap12-fault-500' | 'hang';
+export type BillingFault =
+  'malformed-xml' | 'not-xml' | 'http-500-html' | 'soap11-fault-500' | 'soap12-fault-500' | 'hang';
 
 export interface BillingBackend {
   /** The service URL (…/billing). */
@@ -75,13 +76,23 @@ const SOAP12_FAULT =
 const asXmlObject = (invoice: Invoice) => ({ attributes: { version: '2' }, ...invoice });
 
 /** The demo shop's SOAP billing service on `soap`'s server, described by sources/billing/billing.wsdl. */
-export async function startBillingBackend({ port = 0, host = '127.0.0.1' }: BillingBackendOptions = {}): Promise<BillingBackend> {
+export async function startBillingBackend({
+  port = 0,
+  host = '127.0.0.1',
+}: BillingBackendOptions = {}): Promise<BillingBackend> {
   const invoices = createInvoices();
   const calls = new CallCounter();
   const faults = new Map<string, BillingFault>();
   const lastHeaders = new Map<string, IncomingMessage['headers']>();
   const lastEnvelopes = new Map<string, string>();
-  const unknownInvoice = (what: string) => ({ Fault: { faultcode: 'soap:Client', faultstring: `Unknown invoice for ${what}`, detail: { code: 'INVOICE_NOT_FOUND', reference: what } }, statusCode: 500 });
+  const unknownInvoice = (what: string) => ({
+    Fault: {
+      faultcode: 'soap:Client',
+      faultstring: `Unknown invoice for ${what}`,
+      detail: { code: 'INVOICE_NOT_FOUND', reference: what },
+    },
+    statusCode: 500,
+  });
 
   const services = {
     BillingService: {
@@ -91,13 +102,23 @@ export async function startBillingBackend({ port = 0, host = '127.0.0.1' }: Bill
           if (!invoice) throw unknownInvoice(`order ${orderId}`);
           return { invoice: asXmlObject(invoice) };
         },
-        ListInvoices: ({ status }: { status?: string }) => ({ invoice: invoices.filter((invoice) => !status || invoice.status === status).map(asXmlObject) }),
+        ListInvoices: ({ status }: { status?: string }) => ({
+          invoice: invoices.filter((invoice) => !status || invoice.status === status).map(asXmlObject),
+        }),
         PayInvoice: ({ invoiceId, amount, paidAt }: { invoiceId: string; amount: string; paidAt: string }) => {
           const invoice = invoices.find((candidate) => candidate.invoiceId === invoiceId);
           if (!invoice) throw unknownInvoice(`id ${invoiceId}`);
           invoice.status = 'PAID';
           invoice.paid = true;
-          return { receipt: { receiptId: `rcpt-${invoiceId}`, invoiceId, amount: String(amount), paidAt: new Date(paidAt).toISOString(), status: 'PAID' } };
+          return {
+            receipt: {
+              receiptId: `rcpt-${invoiceId}`,
+              invoiceId,
+              amount: String(amount),
+              paidAt: new Date(paidAt).toISOString(),
+              status: 'PAID',
+            },
+          };
         },
       },
     },
@@ -108,7 +129,11 @@ export async function startBillingBackend({ port = 0, host = '127.0.0.1' }: Bill
   const soapServer = createServer();
   soap.listen(soapServer, { path: '/billing', services, xml: readFileSync(BILLING_WSDL, 'utf8') });
   const server: Server = createServer((req, res) => {
-    const action = String(req.headers.soapaction ?? '').replace(/"/g, '').split('/').pop() ?? '';
+    const action =
+      String(req.headers.soapaction ?? '')
+        .replace(/"/g, '')
+        .split('/')
+        .pop() ?? '';
     if (req.method === 'POST' && action) {
       calls.record(action);
       lastHeaders.set(action, req.headers);
@@ -117,11 +142,18 @@ export async function startBillingBackend({ port = 0, host = '127.0.0.1' }: Bill
       req.on('end', () => lastEnvelopes.set(action, Buffer.concat(chunks).toString('utf8')));
       const fault = faults.get(action);
       if (fault === 'hang') return;
-      if (fault === 'malformed-xml') return void res.writeHead(200, { 'content-type': 'text/xml' }).end('<soap:Envelope><soap:Body><broken></soap:Body>');
-      if (fault === 'not-xml') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"this":"is not xml"}');
-      if (fault === 'soap11-fault-500') return void res.writeHead(500, { 'content-type': 'text/xml' }).end(SOAP11_FAULT);
-      if (fault === 'soap12-fault-500') return void res.writeHead(500, { 'content-type': 'application/soap+xml' }).end(SOAP12_FAULT);
-      if (fault === 'http-500-html') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal error</body>');
+      if (fault === 'malformed-xml')
+        return void res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end('<soap:Envelope><soap:Body><broken></soap:Body>');
+      if (fault === 'not-xml')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"this":"is not xml"}');
+      if (fault === 'soap11-fault-500')
+        return void res.writeHead(500, { 'content-type': 'text/xml' }).end(SOAP11_FAULT);
+      if (fault === 'soap12-fault-500')
+        return void res.writeHead(500, { 'content-type': 'application/soap+xml' }).end(SOAP12_FAULT);
+      if (fault === 'http-500-html')
+        return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal error</body>');
     }
     soapServer.emit('request', req, res);
   });

@@ -21,7 +21,13 @@ const TIERS: Customer['tier'][] = ['standard', 'gold', 'platinum'];
 export function createCustomers(count = 50): Customer[] {
   return Array.from({ length: count }, (_, index) => {
     const id = String(index + 1);
-    return { id, name: `Customer ${id}`, email: `customer${id}@example.test`, tier: TIERS[index % 3], note: index % 5 === 0 ? 'vip' : null };
+    return {
+      id,
+      name: `Customer ${id}`,
+      email: `customer${id}@example.test`,
+      tier: TIERS[index % 3],
+      note: index % 5 === 0 ? 'vip' : null,
+    };
   });
 }
 
@@ -35,8 +41,14 @@ export function createProducts(count = 30): Product[] {
       price: Math.round((index + 1) * 9.99 * 100) / 100,
       currency: index % 4 === 0 ? 'USD' : 'EUR',
       tags: physical ? ['physical'] : ['digital', 'instant'],
-      delivery: physical ? { type: 'physical', weightGrams: 100 * (index + 1) } : { type: 'digital', downloadUrl: `https://downloads.example.test/${id}` },
-      ...(index % 3 === 0 ? { promotion: { percentOff: 10 } } : index % 3 === 1 ? { promotion: { amountOff: 2.5 } } : {}),
+      delivery: physical
+        ? { type: 'physical', weightGrams: 100 * (index + 1) }
+        : { type: 'digital', downloadUrl: `https://downloads.example.test/${id}` },
+      ...(index % 3 === 0
+        ? { promotion: { percentOff: 10 } }
+        : index % 3 === 1
+          ? { promotion: { amountOff: 2.5 } }
+          : {}),
     };
   });
 }

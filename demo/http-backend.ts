@@ -68,7 +68,9 @@ export function startHttpBackend(
     requestLines.push(`${req.method} ${req.url}`);
     if (requestLines.length > KEPT_REQUEST_LINES) requestLines.shift();
     const url = new URL(req.url ?? '/', `http://${host}`);
-    Promise.resolve(handler(req, res, url)).catch((error: Error) => sendJson(res, 500, { code: 'INTERNAL', message: error.message }));
+    Promise.resolve(handler(req, res, url)).catch((error: Error) =>
+      sendJson(res, 500, { code: 'INTERNAL', message: error.message }),
+    );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

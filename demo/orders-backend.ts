@@ -56,7 +56,9 @@ function createOrders(count = 30): OrderRecord[] {
       // above 2^53 on purpose: int64 must never be rounded
       totalCents: n === 1 ? '9007199254740993' : String(n * 1234),
       createdAt: { seconds: 1_767_225_600 + n * 3600, nanos: 500_000_000 },
-      ...(index % 2 === 0 ? { card: { last4: String(4000 + n).slice(-4), brand: 'visa' } } : { invoice: { invoiceId: `inv-${n}`, dueInDays: 30 } }),
+      ...(index % 2 === 0
+        ? { card: { last4: String(4000 + n).slice(-4), brand: 'visa' } }
+        : { invoice: { invoiceId: `inv-${n}`, dueInDays: 30 } }),
       attributes: { channel: index % 3 === 0 ? 'web' : 'mobile', gift: String(index % 5 === 0) },
       ...(index % 4 === 0 ? { note: { value: `note for o${n}` } } : {}),
       signature: Buffer.from(`sig-o${n}`),
@@ -67,30 +69,48 @@ function createOrders(count = 30): OrderRecord[] {
   });
 }
 
-type Handler = (call: grpc.ServerUnaryCall<any, any> | grpc.ServerWritableStream<any, any>, callback?: grpc.sendUnaryData<any>) => void;
+type Handler = (
+  call: grpc.ServerUnaryCall<any, any> | grpc.ServerWritableStream<any, any>,
+  callback?: grpc.sendUnaryData<any>,
+) => void;
 
 /** The demo shop's gRPC orders service on @grpc/grpc-js, described by sources/orders/orders.proto. */
-export async function startOrdersBackend({ port = 0, host = '127.0.0.1' }: OrdersBackendOptions = {}): Promise<OrdersBackend> {
+export async function startOrdersBackend({
+  port = 0,
+  host = '127.0.0.1',
+}: OrdersBackendOptions = {}): Promise<OrdersBackend> {
   const definition = loadSync(ORDERS_PROTO, { longs: String, enums: String, defaults: true, oneofs: true });
-  const service = (grpc.loadPackageDefinition(definition) as any).shop.orders.v1.OrderService.service as grpc.ServiceDefinition;
+  const service = (grpc.loadPackageDefinition(definition) as any).shop.orders.v1.OrderService
+    .service as grpc.ServiceDefinition;
   const orders = createOrders();
   const calls = new CallCounter();
   const faults = new Map<string, OrdersFault>();
   const lastMetadata = new Map<string, Record<string, unknown>>();
 
-  const unary = (name: string, answer: (request: any) => unknown): Handler => (call, callback) => {
-    calls.record(name);
-    lastMetadata.set(name, call.metadata.getMap());
-    const fault = faults.get(name);
-    if (fault === 'hang') return;
-    if (fault) return callback!({ code: fault.status, details: fault.message ?? `${name} failed on purpose` } as grpc.ServiceError, null);
-    try {
-      callback!(null, answer(call.request));
-    } catch (error) {
-      callback!(error as grpc.ServiceError, null);
-    }
-  };
-  const notFound = (what: string): grpc.ServiceError => Object.assign(new Error(what), { code: grpc.status.NOT_FOUND, details: what, metadata: new grpc.Metadata() }) as grpc.ServiceError;
+  const unary =
+    (name: string, answer: (request: any) => unknown): Handler =>
+    (call, callback) => {
+      calls.record(name);
+      lastMetadata.set(name, call.metadata.getMap());
+      const fault = faults.get(name);
+      if (fault === 'hang') return;
+      if (fault)
+        return callback!(
+          { code: fault.status, details: fault.message ?? `${name} failed on purpose` } as grpc.ServiceError,
+          null,
+        );
+      try {
+        callback!(null, answer(call.request));
+      } catch (error) {
+        callback!(error as grpc.ServiceError, null);
+      }
+    };
+  const notFound = (what: string): grpc.ServiceError =>
+    Object.assign(new Error(what), {
+      code: grpc.status.NOT_FOUND,
+      details: what,
+      metadata: new grpc.Metadata(),
+    }) as grpc.ServiceError;
 
   const handlers: Record<string, Handler> = {
     GetOrder: unary('GetOrder', (request: { id: string }) => {
@@ -99,25 +119,30 @@ export async function startOrdersBackend({ port = 0, host = '127.0.0.1' }: Order
       return order;
     }),
     ListOrders: unary('ListOrders', (request: { limit: number; status: string }) => ({
-      orders: orders.filter((order) => request.status === 'ORDER_STATUS_UNSPECIFIED' || order.status === request.status).slice(0, request.limit || 20),
+      orders: orders
+        .filter((order) => request.status === 'ORDER_STATUS_UNSPECIFIED' || order.status === request.status)
+        .slice(0, request.limit || 20),
     })),
     // Answers in reverse order on purpose: callers must match by key, not position.
     GetOrdersByIds: unary('GetOrdersByIds', (request: { ids: string[] }) => ({
       orders: orders.filter((order) => request.ids.includes(order.id)).reverse(),
     })),
-    CreateOrder: unary('CreateOrder', (request: Omit<OrderRecord, 'id' | 'status' | 'createdAt'> & { requestedAt?: OrderRecord['createdAt'] }) => {
-      const order: OrderRecord = {
-        ...request,
-        id: `o${orders.length + 1}`,
-        status: 'PENDING',
-        createdAt: request.requestedAt ?? { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
-        metadata: { fields: {} },
-        deliveryWindow: { seconds: 0, nanos: 0 },
-        signature: Buffer.alloc(0),
-      };
-      orders.push(order);
-      return order;
-    }),
+    CreateOrder: unary(
+      'CreateOrder',
+      (request: Omit<OrderRecord, 'id' | 'status' | 'createdAt'> & { requestedAt?: OrderRecord['createdAt'] }) => {
+        const order: OrderRecord = {
+          ...request,
+          id: `o${orders.length + 1}`,
+          status: 'PENDING',
+          createdAt: request.requestedAt ?? { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
+          metadata: { fields: {} },
+          deliveryWindow: { seconds: 0, nanos: 0 },
+          signature: Buffer.alloc(0),
+        };
+        orders.push(order);
+        return order;
+      },
+    ),
     WatchOrders: (call) => {
       calls.record('WatchOrders');
       const stream = call as grpc.ServerWritableStream<{ customerId: string }, unknown>;
@@ -125,8 +150,17 @@ export async function startOrdersBackend({ port = 0, host = '127.0.0.1' }: Order
       const fault = faults.get('WatchOrders');
       if (fault === 'hang') return;
       // grpc-js sends a status for an 'error' event; destroy() would leave the stream open without one.
-      if (fault) return void stream.emit('error', Object.assign(new Error(fault.message ?? 'failed'), { code: fault.status, details: fault.message ?? 'failed' }));
-      for (const order of orders.filter((candidate) => !stream.request.customerId || candidate.customerId === stream.request.customerId).slice(0, 3)) {
+      if (fault)
+        return void stream.emit(
+          'error',
+          Object.assign(new Error(fault.message ?? 'failed'), {
+            code: fault.status,
+            details: fault.message ?? 'failed',
+          }),
+        );
+      for (const order of orders
+        .filter((candidate) => !stream.request.customerId || candidate.customerId === stream.request.customerId)
+        .slice(0, 3)) {
         stream.write({ orderId: order.id, status: order.status, at: order.createdAt });
       }
       stream.end();
@@ -138,7 +172,9 @@ export async function startOrdersBackend({ port = 0, host = '127.0.0.1' }: Order
   const server = new grpc.Server();
   server.addService(service, handlers as unknown as grpc.UntypedServiceImplementation);
   const boundPort = await new Promise<number>((done, fail) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? fail(error) : done(bound))),
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? fail(error) : done(bound),
+    ),
   );
   return {
     url: `${host}:${boundPort}`,

@@ -26,7 +26,8 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv, unset = 0): number {
   const text = env[name];
   if (text === undefined || text === '') return unset;
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new Error(`${name} must be a port from 0 to 65535, got ${JSON.stringify(text)}`);
+  if (!(port >= 0 && port <= 65535))
+    throw new Error(`${name} must be a port from 0 to 65535, got ${JSON.stringify(text)}`);
   return port;
 }
 
@@ -58,7 +59,11 @@ export async function startDemoBackends(ports: DemoPorts = {}): Promise<DemoBack
   });
   // The README's port when it is free; another demo already there gets the next free one (the banner says which).
   const issuer = await startTokenIssuer({ port: ports.issuer ?? 0 })
-    .catch((error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' && ports.issuer === DEMO_ISSUER_PORT ? startTokenIssuer({ port: 0 }) : Promise.reject(error)))
+    .catch((error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' && ports.issuer === DEMO_ISSUER_PORT
+        ? startTokenIssuer({ port: 0 })
+        : Promise.reject(error),
+    )
     .catch(async (error: unknown) => {
       await Promise.all([catalog.close(), orders.close(), billing.close()]);
       throw error;

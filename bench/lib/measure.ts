@@ -40,11 +40,16 @@ export function rssMb(pid: number): number {
 
 /** Sends one request; throws unless it is a 200 without GraphQL errors. */
 export async function probe(request: BenchRequest): Promise<unknown> {
-  const response = await fetch(request.url, { method: request.method ?? 'GET', headers: request.headers, body: request.body });
+  const response = await fetch(request.url, {
+    method: request.method ?? 'GET',
+    headers: request.headers,
+    body: request.body,
+  });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`HTTP ${response.status} from ${request.url}: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { errors?: unknown };
-  if (body && typeof body === 'object' && 'errors' in body && body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  if (body && typeof body === 'object' && 'errors' in body && body.errors)
+    throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
   return body;
 }
 
@@ -54,10 +59,14 @@ export async function serialLatency(request: BenchRequest, count: number): Promi
   const one = () =>
     new Promise<number>((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const req = http.request(request.url, { method: request.method ?? 'GET', headers: request.headers, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
-      });
+      const req = http.request(
+        request.url,
+        { method: request.method ?? 'GET', headers: request.headers, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+        },
+      );
       req.on('error', reject);
       req.end(request.body);
     });

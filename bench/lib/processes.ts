@@ -25,11 +25,21 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a child process with its output in bench/out/<name>.log; every one is stopped by stopAll(). */
-export function startProcess(name: string, command: string, args: string[], options: { cwd: string; env?: Record<string, string> }, outDir: string): BenchProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+  outDir: string,
+): BenchProcess {
   mkdirSync(outDir, { recursive: true });
   const log = createWriteStream(join(outDir, `${name}.log`));
   const startedAt = process.hrtime.bigint();
-  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
@@ -42,7 +52,10 @@ export function startProcess(name: string, command: string, args: string[], opti
 export async function waitForUrl(url: string, owner: BenchProcess, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (owner.child.exitCode !== null) throw new Error(`${owner.name} exited (${owner.child.exitCode}) during start-up; see bench/out/${owner.name}.log`);
+    if (owner.child.exitCode !== null)
+      throw new Error(
+        `${owner.name} exited (${owner.child.exitCode}) during start-up; see bench/out/${owner.name}.log`,
+      );
     try {
       const response = await fetch(url);
       if (response.ok) return Number(process.hrtime.bigint() - owner.startedAt) / 1e6;

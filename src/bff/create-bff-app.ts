@@ -42,7 +42,16 @@ export interface CreateBffAppOptions {
 
 /** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
 function isWholeGraph(view: BffDefinition['view']): boolean {
-  return !view || Object.values(view).every((value) => value === undefined || (Array.isArray(value) ? value.length === 0 || (value.length === 1 && value[0] === '*') : typeof value === 'object' && Object.keys(value as object).length === 0));
+  return (
+    !view ||
+    Object.values(view).every(
+      (value) =>
+        value === undefined ||
+        (Array.isArray(value)
+          ? value.length === 0 || (value.length === 1 && value[0] === '*')
+          : typeof value === 'object' && Object.keys(value as object).length === 0),
+    )
+  );
 }
 
 function assemblePolicies(definition: BffDefinition, context: PolicyContext): Plugin[] {
@@ -53,7 +62,14 @@ function assemblePolicies(definition: BffDefinition, context: PolicyContext): Pl
 }
 
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
-export function createBffApp({ name, definition, gatewaySchema, policyContext, directRouter, compression }: CreateBffAppOptions): BffApp {
+export function createBffApp({
+  name,
+  definition,
+  gatewaySchema,
+  policyContext,
+  directRouter,
+  compression,
+}: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
   const schema = createBffView(gatewaySchema, definition.view, name);
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
@@ -90,7 +106,9 @@ export function createBffApp({ name, definition, gatewaySchema, policyContext, d
       // Last: it learns a replayable answer's headers after every policy has set them.
       replayForwarder,
       // After replay, which must learn the uncompressed answer it replays from the cache.
-      ...(compression ? [useCompression({ minBytes: compression.minBytes, encodings: [...compression.encodings] })] : []),
+      ...(compression
+        ? [useCompression({ minBytes: compression.minBytes, encodings: [...compression.encodings] })]
+        : []),
     ],
   });
   const keyHeaders = replayKeyHeaders(policies);

@@ -9,7 +9,10 @@ import { wrapView } from './view/wrap-view';
 import type { BffViewOptions } from './define-bff';
 
 function requirePatternList(bffName: string, option: string, value: unknown) {
-  if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== ''))) {
+  if (
+    value !== undefined &&
+    !(Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== ''))
+  ) {
     throw new ConfigError(`bff "${bffName}": view.${option} must be a list of glob patterns`);
   }
 }
@@ -21,7 +24,11 @@ function requirePatternList(bffName: string, option: string, value: unknown) {
  * renames and arguments below the root. Everything before the wrap rewrites
  * the schema and keeps the gateway's resolvers, so it costs nothing per request.
  */
-export function createBffView(gatewaySchema: GraphQLSchema, view: BffViewOptions = {}, bffName = 'view'): GraphQLSchema {
+export function createBffView(
+  gatewaySchema: GraphQLSchema,
+  view: BffViewOptions = {},
+  bffName = 'view',
+): GraphQLSchema {
   requirePatternList(bffName, 'include', view.include);
   requirePatternList(bffName, 'exclude', view.exclude);
   requirePatternList(bffName, 'listBoundArguments', view.listBoundArguments);
@@ -35,6 +42,9 @@ export function createBffView(gatewaySchema: GraphQLSchema, view: BffViewOptions
   }
   schema = wrapView(bffName, schema, { renames: view.renames ?? {}, nestedArguments: argumentSettings.nested });
   const errors = validateSchema(schema);
-  if (errors.length) throw new ConfigError(`bff "${bffName}": the view is not a valid schema: ${errors.map((error) => error.message).join('; ')}`);
+  if (errors.length)
+    throw new ConfigError(
+      `bff "${bffName}": the view is not a valid schema: ${errors.map((error) => error.message).join('; ')}`,
+    );
   return schema;
 }

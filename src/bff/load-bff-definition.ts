@@ -14,14 +14,24 @@ export function loadBffDefinition(name: string, file: string): BffDefinition {
     throw new ConfigError(`bff "${name}": ${file} must export a BFF definition (use defineBff)`);
   }
   const { policies, view, introspection, graphiql, subscriptions } = definition as BffDefinition;
-  if (policies !== undefined && !Array.isArray(policies)) throw new ConfigError(`bff "${name}": policies must be a list`);
-  for (const [option, value] of [['view', view], ['subscriptions', subscriptions]] as const) {
-    if (value !== undefined && (!value || typeof value !== 'object' || Array.isArray(value))) throw new ConfigError(`bff "${name}": ${option} must be an object`);
+  if (policies !== undefined && !Array.isArray(policies))
+    throw new ConfigError(`bff "${name}": policies must be a list`);
+  for (const [option, value] of [
+    ['view', view],
+    ['subscriptions', subscriptions],
+  ] as const) {
+    if (value !== undefined && (!value || typeof value !== 'object' || Array.isArray(value)))
+      throw new ConfigError(`bff "${name}": ${option} must be an object`);
   }
-  for (const [option, value] of [['introspection', introspection], ['graphiql', graphiql]] as const) {
-    if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`bff "${name}": ${option} must be true or false`);
+  for (const [option, value] of [
+    ['introspection', introspection],
+    ['graphiql', graphiql],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new ConfigError(`bff "${name}": ${option} must be true or false`);
   }
   // GraphiQL builds its explorer from introspection; without it the page is an empty editor.
-  if (graphiql === true && introspection === false) throw new ConfigError(`bff "${name}": graphiql needs introspection`);
+  if (graphiql === true && introspection === false)
+    throw new ConfigError(`bff "${name}": graphiql needs introspection`);
   return definition as BffDefinition;
 }

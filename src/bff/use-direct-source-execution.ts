@@ -14,7 +14,12 @@ import type { DirectSourceRouter } from '../compose/direct-source-router';
 /** Errors look as they do through delegation (path and extensions, no locations), whichever road a request took. */
 function withDelegatedErrorShape(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
-  return { ...result, errors: result.errors.map((error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions })) };
+  return {
+    ...result,
+    errors: result.errors.map(
+      (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
+    ),
+  };
 }
 
 export function useDirectSourceExecution(router: DirectSourceRouter): Plugin {

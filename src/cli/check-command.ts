@@ -19,7 +19,8 @@ const LABELS: Record<CriticalityLevel, string> = {
 };
 
 function operationName(document: DocumentNode): string | undefined {
-  for (const definition of document.definitions) if (definition.kind === 'OperationDefinition' && definition.name) return definition.name.value;
+  for (const definition of document.definitions)
+    if (definition.kind === 'OperationDefinition' && definition.name) return definition.name.value;
   return undefined;
 }
 
@@ -35,7 +36,10 @@ function brokenPersistedOperations(manifestFile: string, schema: GraphQLSchema):
       continue;
     }
     const errors = validate(schema, document);
-    if (errors.length) broken.push(`${operationName(document) ?? '(anonymous)'} ${id}: ${errors.map((error) => error.message).join('; ')}`);
+    if (errors.length)
+      broken.push(
+        `${operationName(document) ?? '(anonymous)'} ${id}: ${errors.map((error) => error.message).join('; ')}`,
+      );
   }
   return broken;
 }
@@ -49,10 +53,15 @@ async function checkBff(bff: ComposedBffSchema, io: CliIo): Promise<boolean> {
   const changes: Change[] = await diff(buildSchema(readFileSync(bff.snapshotFile, 'utf8')), buildSchema(bff.sdl));
   const breaking = changes.filter((change) => change.criticality.level === CriticalityLevel.Breaking);
   const broken = bff.persistedManifest ? brokenPersistedOperations(bff.persistedManifest, bff.schema) : [];
-  io.out(`${bff.name}: ${breaking.length} breaking, ${changes.length - breaking.length} safe or dangerous change(s) against ${displayPath(bff.snapshotFile)}\n`);
-  for (const change of changes) io.out(`  ${LABELS[change.criticality.level]} ${change.message}${change.path ? ` (${change.path})` : ''}\n`);
+  io.out(
+    `${bff.name}: ${breaking.length} breaking, ${changes.length - breaking.length} safe or dangerous change(s) against ${displayPath(bff.snapshotFile)}\n`,
+  );
+  for (const change of changes)
+    io.out(`  ${LABELS[change.criticality.level]} ${change.message}${change.path ? ` (${change.path})` : ''}\n`);
   if (bff.persistedManifest) {
-    io.out(`  persisted operations (${displayPath(bff.persistedManifest)}): ${broken.length === 0 ? 'all valid' : `${broken.length} would break`}\n`);
+    io.out(
+      `  persisted operations (${displayPath(bff.persistedManifest)}): ${broken.length === 0 ? 'all valid' : `${broken.length} would break`}\n`,
+    );
     for (const line of broken) io.out(`  BROKEN    persisted operation ${line}\n`);
   }
   return breaking.length === 0 && broken.length === 0;
@@ -65,7 +74,10 @@ async function checkBff(bff: ComposedBffSchema, io: CliIo): Promise<boolean> {
  */
 export async function runCheck({ configFile, io }: CheckCommandOptions): Promise<number> {
   const config = loadConfig(configFile);
-  const bffs = await composeBffSchemas(config, createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }));
+  const bffs = await composeBffSchemas(
+    config,
+    createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }),
+  );
   let ok = true;
   for (const bff of bffs) if (!(await checkBff(bff, io))) ok = false;
   io.out(ok ? 'loom check: no breaking changes\n' : 'loom check: breaking changes found\n');

@@ -12,7 +12,10 @@ export interface ComposeCommandOptions {
 /** `loom compose`: writes schema/<bff>.graphql (sorted, stable) for every BFF. */
 export async function runCompose({ configFile, io }: ComposeCommandOptions): Promise<number> {
   const config = loadConfig(configFile);
-  const bffs = await composeBffSchemas(config, createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }));
+  const bffs = await composeBffSchemas(
+    config,
+    createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }),
+  );
   mkdirSync(config.schemaDir, { recursive: true });
   for (const bff of bffs) {
     writeFileSync(bff.snapshotFile, bff.sdl);

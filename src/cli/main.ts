@@ -53,7 +53,8 @@ Exit codes: 0 ok, 1 error (bad config, breaking changes, cannot listen), 2 usage
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
+  if (!(port >= 0 && port <= 65535))
+    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
   return port;
 }
 
@@ -62,7 +63,6 @@ class UsageError extends Error {}
 function readVersion(): string {
   return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 }
-
 
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
@@ -102,19 +102,38 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     switch (command) {
       case 'serve': {
         const port = parsePort(values.port);
-        await loadCommand<typeof import('./serve-command')>('./serve-command').runServe({ configFile: values.config, port, demo: values.demo, io });
+        await loadCommand<typeof import('./serve-command')>('./serve-command').runServe({
+          configFile: values.config,
+          port,
+          demo: values.demo,
+          io,
+        });
         return undefined;
       }
       case 'compose':
-        return await loadCommand<typeof import('./compose-command')>('./compose-command').runCompose({ configFile: values.config, io });
+        return await loadCommand<typeof import('./compose-command')>('./compose-command').runCompose({
+          configFile: values.config,
+          io,
+        });
       case 'check':
-        return await loadCommand<typeof import('./check-command')>('./check-command').runCheck({ configFile: values.config, io });
+        return await loadCommand<typeof import('./check-command')>('./check-command').runCheck({
+          configFile: values.config,
+          io,
+        });
       case 'sources':
         if (positionals[1] !== 'add') {
           io.err(`loom: unknown command "sources ${positionals[1] ?? ''}"\n\n${HELP}`);
           return 2;
         }
-        return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({ configFile: values.config, name: positionals[2], openapi: values.openapi, proto: values.proto, wsdl: values.wsdl, endpoint: values.endpoint, io });
+        return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({
+          configFile: values.config,
+          name: positionals[2],
+          openapi: values.openapi,
+          proto: values.proto,
+          wsdl: values.wsdl,
+          endpoint: values.endpoint,
+          io,
+        });
       default:
         io.err(`loom: unknown command "${command}"\n\n${HELP}`);
         return 2;
@@ -122,7 +141,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (error) {
     if (error instanceof ConfigError) {
       // A config with several faults reports them all, one line each.
-      io.err(error.message.split('\n').map((line) => `loom: ${line}\n`).join(''));
+      io.err(
+        error.message
+          .split('\n')
+          .map((line) => `loom: ${line}\n`)
+          .join(''),
+      );
       return 1;
     }
     if (error instanceof StartupError) {

@@ -24,8 +24,9 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
     // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startDemoBackends, demoPortsFromEnv } = require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
+    const { startDemoBackends, demoPortsFromEnv } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
     const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
       throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
     });
@@ -35,7 +36,9 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     process.env.LOOM_ORDERS_URL ??= backends.orders.url;
     process.env.LOOM_BILLING_URL ??= backends.billing.url;
     process.env.LOOM_DEMO_JWKS_URL ??= backends.issuer.jwksUrl;
-    io.out(`loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`);
+    io.out(
+      `loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`,
+    );
     for (const line of backends.banner) io.out(`loom: ${line}\n`);
   }
   let server: RunningServer | undefined;
@@ -45,7 +48,11 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     shutdownTimeoutMs = config.shutdownTimeoutMs;
     const tracing = setupTracing(config.observability?.tracing);
     stops.push(() => tracing.shutdown()); // last: flushes spans after the server has stopped
-    if (tracing.recording) logger.info({ sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 }, 'tracing: exporting spans over OTLP/HTTP');
+    if (tracing.recording)
+      logger.info(
+        { sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 },
+        'tracing: exporting spans over OTLP/HTTP',
+      );
     const gateway = await createGateway({ config, logger });
     stops.unshift(() => gateway.close());
     server = await listen({ gateway }, port ?? config.port, config.host);
@@ -66,7 +73,12 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
 }
 
 /** SIGTERM/SIGINT: drain, run `stops` in order, exit 0 (1 if the deadline cut requests); a second signal exits at once. */
-function stopOnSignals(server: RunningServer, stops: ReadonlyArray<() => Promise<void>>, shutdownTimeoutMs: number, io: CliIo): void {
+function stopOnSignals(
+  server: RunningServer,
+  stops: ReadonlyArray<() => Promise<void>>,
+  shutdownTimeoutMs: number,
+  io: CliIo,
+): void {
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -78,7 +90,11 @@ function stopOnSignals(server: RunningServer, stops: ReadonlyArray<() => Promise
     const outcome = await server.drain(shutdownTimeoutMs);
     // Upstream pools, gRPC channels, Redis, the demo backends, then the span exporter.
     for (const stop of stops) await stop().catch(() => undefined);
-    io.err(outcome === 'drained' ? 'loom: stopped\n' : `loom: stopped after ${shutdownTimeoutMs} ms with requests still in flight\n`);
+    io.err(
+      outcome === 'drained'
+        ? 'loom: stopped\n'
+        : `loom: stopped after ${shutdownTimeoutMs} ms with requests still in flight\n`,
+    );
     process.exit(outcome === 'drained' ? 0 : 1);
   };
   process.on('SIGINT', shutdown);

@@ -20,8 +20,20 @@ export interface SourcesAddOptions {
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-function specOf({ openapi, proto, wsdl }: SourcesAddOptions): { kind: 'openapi' | 'grpc' | 'soap'; file: string; target: string } {
-  const given = [openapi && { kind: 'openapi' as const, file: openapi, target: `openapi${openapi.match(/\.(json|ya?ml)$/i)?.[0] ?? '.yaml'}` }, proto && { kind: 'grpc' as const, file: proto, target: basename(proto) }, wsdl && { kind: 'soap' as const, file: wsdl, target: basename(wsdl) }].filter(Boolean);
+function specOf({ openapi, proto, wsdl }: SourcesAddOptions): {
+  kind: 'openapi' | 'grpc' | 'soap';
+  file: string;
+  target: string;
+} {
+  const given = [
+    openapi && {
+      kind: 'openapi' as const,
+      file: openapi,
+      target: `openapi${openapi.match(/\.(json|ya?ml)$/i)?.[0] ?? '.yaml'}`,
+    },
+    proto && { kind: 'grpc' as const, file: proto, target: basename(proto) },
+    wsdl && { kind: 'soap' as const, file: wsdl, target: basename(wsdl) },
+  ].filter(Boolean);
   if (given.length !== 1) throw new ConfigError('sources add: give exactly one of --openapi, --proto or --wsdl');
   return given[0] as { kind: 'openapi' | 'grpc' | 'soap'; file: string; target: string };
 }
@@ -47,12 +59,23 @@ export async function runSourcesAdd(options: SourcesAddOptions): Promise<number>
   const configFile = resolve(cwd, options.configFile);
   if (!existsSync(configFile)) throw new ConfigError(`${options.configFile}: config file not found`);
   const configText = readFileSync(configFile, 'utf8');
-  if (new RegExp(`name:\\s*['"]${name}['"]`).test(configText)) throw new ConfigError(`sources add: ${options.configFile} already has a source "${name}"`);
+  if (new RegExp(`name:\\s*['"]${name}['"]`).test(configText))
+    throw new ConfigError(`sources add: ${options.configFile} already has a source "${name}"`);
   const anchor = /sources:\s*\[\s*\n/.exec(configText);
-  if (!anchor) throw new ConfigError(`sources add: cannot find the sources list in ${options.configFile}; add the source by hand`);
+  if (!anchor)
+    throw new ConfigError(`sources add: cannot find the sources list in ${options.configFile}; add the source by hand`);
 
-  const candidate = { name, kind, endpoint, ...(kind === 'openapi' ? { spec: specFile } : kind === 'grpc' ? { proto: specFile } : { wsdl: specFile }) } as SourceOptions;
-  const loaded = await loadSource(candidate, { configDir: dirname(specFile), logger: createSilentLogger(), metrics: new Registry() });
+  const candidate = {
+    name,
+    kind,
+    endpoint,
+    ...(kind === 'openapi' ? { spec: specFile } : kind === 'grpc' ? { proto: specFile } : { wsdl: specFile }),
+  } as SourceOptions;
+  const loaded = await loadSource(candidate, {
+    configDir: dirname(specFile),
+    logger: createSilentLogger(),
+    metrics: new Registry(),
+  });
   await loaded.close?.();
 
   const configDir = dirname(configFile);
@@ -61,8 +84,13 @@ export async function runSourcesAdd(options: SourcesAddOptions): Promise<number>
   copyFileSync(specFile, resolve(folder, target));
   const specPath = `./${relative(configDir, resolve(folder, target))}`;
   const insertAt = anchor.index + anchor[0].length;
-  writeFileSync(configFile, configText.slice(0, insertAt) + sourceEntry(name, kind, specPath, endpoint) + configText.slice(insertAt));
-  const fields = Object.keys(loaded.schema.getQueryType()?.getFields() ?? {}).length + Object.keys(loaded.schema.getMutationType()?.getFields() ?? {}).length;
+  writeFileSync(
+    configFile,
+    configText.slice(0, insertAt) + sourceEntry(name, kind, specPath, endpoint) + configText.slice(insertAt),
+  );
+  const fields =
+    Object.keys(loaded.schema.getQueryType()?.getFields() ?? {}).length +
+    Object.keys(loaded.schema.getMutationType()?.getFields() ?? {}).length;
   io.out(`loom: added ${kind} source "${name}" (${fields} root fields) from ${specPath} to ${options.configFile}\n`);
   return 0;
 }

@@ -1,4 +1,11 @@
-import { isEnumType, isInputObjectType, isScalarType, isSpecifiedScalarType, printType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
+  printType,
+  type GraphQLSchema,
+} from 'graphql';
 import { ConfigError } from '../core/errors';
 
 export interface NamedSchema {
@@ -12,7 +19,11 @@ export interface NamedSchema {
 const ROOT_OPERATIONS = ['Query', 'Mutation', 'Subscription'] as const;
 
 function rootTypeNames(schema: GraphQLSchema): Set<string> {
-  return new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => (type ? [type.name] : [])));
+  return new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
+      type ? [type.name] : [],
+    ),
+  );
 }
 
 /**
@@ -28,12 +39,19 @@ export function checkNamingConflicts(sources: readonly NamedSchema[]): void {
   for (const { name, schema, merge = {} } of sources) {
     const roots = rootTypeNames(schema);
     for (const operation of ROOT_OPERATIONS) {
-      const type = operation === 'Query' ? schema.getQueryType() : operation === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+      const type =
+        operation === 'Query'
+          ? schema.getQueryType()
+          : operation === 'Mutation'
+            ? schema.getMutationType()
+            : schema.getSubscriptionType();
       for (const field of Object.keys(type?.getFields() ?? {})) {
         const coordinate = `${operation}.${field}`;
         const owner = rootFieldOwner.get(coordinate);
         if (owner && owner !== name) {
-          throw new ConfigError(`sources "${owner}" and "${name}" both export root field ${coordinate}; add a rename rule (rename.rootFieldPrefix or rename.rootFields) to one of them`);
+          throw new ConfigError(
+            `sources "${owner}" and "${name}" both export root field ${coordinate}; add a rename rule (rename.rootFieldPrefix or rename.rootFields) to one of them`,
+          );
         }
         rootFieldOwner.set(coordinate, name);
       }
@@ -44,7 +62,8 @@ export function checkNamingConflicts(sources: readonly NamedSchema[]): void {
       const owner = typeOwner.get(type.name);
       if (owner && owner.source !== name) {
         const merged = owner.merged && type.name in merge;
-        const shareable = merged || isScalarType(type) || ((isEnumType(type) || isInputObjectType(type)) && owner.printed === printed);
+        const shareable =
+          merged || isScalarType(type) || ((isEnumType(type) || isInputObjectType(type)) && owner.printed === printed);
         if (!shareable) {
           throw new ConfigError(
             `sources "${owner.source}" and "${name}" both export type ${type.name}; add a rename rule (rename.typePrefix or rename.types) to one of them, or declare ${type.name} in both sources' merge to merge it`,

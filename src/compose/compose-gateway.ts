@@ -36,9 +36,14 @@ export interface ComposeOptions {
 }
 
 /** Loads every source in parallel; if one fails, the others are closed and the first error is thrown. */
-export async function loadSources(config: Pick<GraphConfig, 'sources' | 'configDir'>, { logger, metrics }: ComposeOptions): Promise<LoadedSource[]> {
+export async function loadSources(
+  config: Pick<GraphConfig, 'sources' | 'configDir'>,
+  { logger, metrics }: ComposeOptions,
+): Promise<LoadedSource[]> {
   const settled = await Promise.allSettled(
-    config.sources.map((source) => loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }), metrics })),
+    config.sources.map((source) =>
+      loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }), metrics }),
+    ),
   );
   const loaded = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -53,11 +58,20 @@ export async function loadSources(config: Pick<GraphConfig, 'sources' | 'configD
 export function toSubschema(source: LoadedSource, options?: SourceOptions): SubschemaConfig {
   // batch: false: every root field is its own executor call, so one upstream
   // call is one span, one metric and one retry/breaker decision.
-  return { name: source.name, schema: source.schema, executor: source.executor, batch: false, transforms: createRenameTransforms(options?.rename) };
+  return {
+    name: source.name,
+    schema: source.schema,
+    executor: source.executor,
+    batch: false,
+    transforms: createRenameTransforms(options?.rename),
+  };
 }
 
 /** Stitches loaded sources and the config's links into one schema; fails on unresolved naming conflicts. */
-export function stitchSources(config: Pick<GraphConfig, 'sources' | 'links'>, sources: readonly LoadedSource[]): { schema: GraphQLSchema; directRouter: DirectSourceRouter } {
+export function stitchSources(
+  config: Pick<GraphConfig, 'sources' | 'links'>,
+  sources: readonly LoadedSource[],
+): { schema: GraphQLSchema; directRouter: DirectSourceRouter } {
   const linkable: Array<LinkableSource & MergeableSource> = sources.map((source) => {
     const options = config.sources.find((candidate) => candidate.name === source.name);
     const subschema = new Subschema(toSubschema(source, options));
@@ -77,7 +91,9 @@ export function stitchSources(config: Pick<GraphConfig, 'sources' | 'links'>, so
   // source). GraphQL requires one, so a graph where no source has any gets a
   // single, documented field instead of failing.
   if (!linkable.some((source) => source.schema.getQueryType())) {
-    typeDefs.push('type Query { "GraphQL requires a Query type; no source of this gateway has a read operation." _noReadOperations: Boolean }');
+    typeDefs.push(
+      'type Query { "GraphQL requires a Query type; no source of this gateway has a read operation." _noReadOperations: Boolean }',
+    );
   }
   let schema: GraphQLSchema;
   try {

@@ -54,12 +54,18 @@ export interface LinkExtensions {
 
 const SOURCE_PREFIX = '$source.';
 
-function parseKeyArguments(where: string, args: Record<string, string>, rootField: GraphQLField<unknown, unknown>): KeyArgument[] {
+function parseKeyArguments(
+  where: string,
+  args: Record<string, string>,
+  rootField: GraphQLField<unknown, unknown>,
+): KeyArgument[] {
   return Object.entries(args).map(([argument, value]) => {
     if (!rootField.args.some((candidate) => candidate.name === argument)) {
       throw new ConfigError(`${where}: ${rootField.name} has no argument "${argument}"`);
     }
-    return value.startsWith(SOURCE_PREFIX) ? { argument, sourceField: value.slice(SOURCE_PREFIX.length) } : { argument, literal: value };
+    return value.startsWith(SOURCE_PREFIX)
+      ? { argument, sourceField: value.slice(SOURCE_PREFIX.length) }
+      : { argument, literal: value };
   });
 }
 
@@ -82,27 +88,48 @@ function parentFieldType(where: string, sources: readonly LinkableSource[], type
   throw new ConfigError(`${where}: no source has a type ${typeName}`);
 }
 
-function chooseBatch(where: string, link: LinkConfig, target: LinkableSource, rootField: GraphQLField<unknown, unknown>, keyArguments: readonly KeyArgument[]) {
+function chooseBatch(
+  where: string,
+  link: LinkConfig,
+  target: LinkableSource,
+  rootField: GraphQLField<unknown, unknown>,
+  keyArguments: readonly KeyArgument[],
+) {
   const mode = link.batch ?? 'auto';
   if (mode === 'off') return undefined;
-  if (link.batchWith) return { field: link.batchWith.field, keysArgument: link.batchWith.keysArgument, keyField: link.batchWith.keyField ?? 'id' };
+  if (link.batchWith)
+    return {
+      field: link.batchWith.field,
+      keysArgument: link.batchWith.keysArgument,
+      keyField: link.batchWith.keyField ?? 'id',
+    };
   const sourceKeys = keyArguments.filter((key) => key.sourceField);
   const entity = getNamedType(rootField.type).name;
   const candidates = [...findBatchEndpoints(target.schema), ...(target.renamed ? [] : target.batchEndpoints)];
-  const found = sourceKeys.length === 1 ? candidates.find((endpoint) => endpoint.typeName === entity && endpoint.keyField === sourceKeys[0].argument) ?? candidates.find((endpoint) => endpoint.typeName === entity) : undefined;
-  if (!found && mode === 'force') throw new ConfigError(`${where}: batch is 'force' but source "${target.name}" has no batch endpoint for ${entity} (set batchWith)`);
+  const found =
+    sourceKeys.length === 1
+      ? (candidates.find((endpoint) => endpoint.typeName === entity && endpoint.keyField === sourceKeys[0].argument) ??
+        candidates.find((endpoint) => endpoint.typeName === entity))
+      : undefined;
+  if (!found && mode === 'force')
+    throw new ConfigError(
+      `${where}: batch is 'force' but source "${target.name}" has no batch endpoint for ${entity} (set batchWith)`,
+    );
   return found && { field: found.batchField, keysArgument: found.keysArgument, keyField: found.keyField };
 }
 
 function planLink(link: LinkConfig, sources: readonly LinkableSource[]): PlannedLink {
   const where = `link ${link.field}`;
   const [typeName, fieldName, extra] = link.field.split('.');
-  if (!typeName || !fieldName || extra !== undefined) throw new ConfigError(`${where}: field must be written Type.field`);
+  if (!typeName || !fieldName || extra !== undefined)
+    throw new ConfigError(`${where}: field must be written Type.field`);
   const { target, rootField } = findTarget(where, sources, link.resolveWith);
   const keyArguments = parseKeyArguments(where, link.args, rootField);
   const sourceKeys = keyArguments.filter((key) => key.sourceField);
   if (sourceKeys.length === 0) throw new ConfigError(`${where}: args must read at least one $source.<field>`);
-  const isList = sourceKeys.length === 1 && isListType(getNullableType(parentFieldType(where, sources, typeName, sourceKeys[0].sourceField!)));
+  const isList =
+    sourceKeys.length === 1 &&
+    isListType(getNullableType(parentFieldType(where, sources, typeName, sourceKeys[0].sourceField!)));
   for (const key of sourceKeys.slice(1)) parentFieldType(where, sources, typeName, key.sourceField!);
   const batch = chooseBatch(where, link, target, rootField, keyArguments);
   return { typeName, fieldName, target, rootField, keyArguments, isList, batch };
@@ -134,7 +161,12 @@ function argsForKey(plan: PlannedLink, key: unknown): Record<string, unknown> {
 function createBatchedResolver(plan: PlannedLink) {
   const batch = plan.batch!;
   const entity = getNamedType(plan.rootField.type).name;
-  return (parent: Record<string, unknown>, _args: unknown, context: Record<string, unknown>, info: GraphQLResolveInfo) => {
+  return (
+    parent: Record<string, unknown>,
+    _args: unknown,
+    context: Record<string, unknown>,
+    info: GraphQLResolveInfo,
+  ) => {
     const key = readKey(parent, plan.keyArguments);
     const selectionSet = info.fieldNodes[0]?.selectionSet;
     return batchDelegateToSchema({
@@ -165,7 +197,12 @@ function selectionCacheKey(info: GraphQLResolveInfo): string {
 
 function createUnbatchedResolver(plan: PlannedLink) {
   const linkId = `${plan.typeName}.${plan.fieldName}`;
-  return (parent: Record<string, unknown>, _args: unknown, context: Record<string, unknown>, info: GraphQLResolveInfo) => {
+  return (
+    parent: Record<string, unknown>,
+    _args: unknown,
+    context: Record<string, unknown>,
+    info: GraphQLResolveInfo,
+  ) => {
     const key = readKey(parent, plan.keyArguments);
     if (key == null) return null;
     let loaders = unbatchedLoaders.get(context);
@@ -177,7 +214,14 @@ function createUnbatchedResolver(plan: PlannedLink) {
         (keys) =>
           Promise.all(
             keys.map((oneKey) =>
-              delegateToSchema({ schema: plan.target.subschema, operation: 'query' as never, fieldName: plan.rootField.name, args: argsForKey(plan, oneKey), context, info }),
+              delegateToSchema({
+                schema: plan.target.subschema,
+                operation: 'query' as never,
+                fieldName: plan.rootField.name,
+                args: argsForKey(plan, oneKey),
+                context,
+                info,
+              }),
             ),
           ),
         { cacheKeyFn: (oneKey) => JSON.stringify(oneKey) },
@@ -187,7 +231,10 @@ function createUnbatchedResolver(plan: PlannedLink) {
     const path = pathToArray(info.path);
     return Array.isArray(key)
       ? loader.loadMany(key).then((values) => values.map((value, index) => atOwnPath(value, [...path, index])))
-      : loader.load(key).then((value) => atOwnPath(value, path), (error: unknown) => Promise.reject(atOwnPath(error, path)));
+      : loader.load(key).then(
+          (value) => atOwnPath(value, path),
+          (error: unknown) => Promise.reject(atOwnPath(error, path)),
+        );
   };
 }
 

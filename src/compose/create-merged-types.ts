@@ -16,7 +16,8 @@ export interface MergeableSource {
 
 function keyArgumentOf(where: string, options: EntityMergeOptions, args: readonly { name: string }[]): string {
   const name = options.keyArgument ?? (args.length === 1 ? args[0].name : options.key);
-  if (!args.some((arg) => arg.name === name)) throw new ConfigError(`${where}: ${options.resolveWith} has no argument "${name}" (set keyArgument)`);
+  if (!args.some((arg) => arg.name === name))
+    throw new ConfigError(`${where}: ${options.resolveWith} has no argument "${name}" (set keyArgument)`);
   return name;
 }
 
@@ -24,7 +25,13 @@ function keyArgumentOf(where: string, options: EntityMergeOptions, args: readonl
  * Stitching's own batched merge resolver, except that the batch query also
  * selects the key field, so answers are matched by key, not by position.
  */
-function batchedMerge(source: string, typeName: string, keyField: string, fieldName: string, keysArgument: string): MergedTypeConfig {
+function batchedMerge(
+  source: string,
+  typeName: string,
+  keyField: string,
+  fieldName: string,
+  keysArgument: string,
+): MergedTypeConfig {
   const valuesFromResults = valuesByKey(source, typeName, keyField);
   return {
     selectionSet: `{ ${keyField} }`,
@@ -50,16 +57,26 @@ function mergedTypeConfig(source: MergeableSource, typeName: string, options: En
   const where = `source "${source.name}": merge.${typeName}`;
   const type = source.schema.getType(typeName);
   if (!isObjectType(type)) throw new ConfigError(`${where}: the source has no object type ${typeName}`);
-  if (!type.getFields()[options.key]) throw new ConfigError(`${where}: type ${typeName} has no key field "${options.key}"`);
+  if (!type.getFields()[options.key])
+    throw new ConfigError(`${where}: type ${typeName} has no key field "${options.key}"`);
   const rootField = source.schema.getQueryType()?.getFields()[options.resolveWith];
   if (!rootField || getNamedType(rootField.type).name !== typeName) {
     throw new ConfigError(`${where}: the source has no query field "${options.resolveWith}" returning ${typeName}`);
   }
   const keyArgument = keyArgumentOf(where, options, rootField.args);
-  if (isListType(getNullableType(rootField.type))) return batchedMerge(source.name, typeName, options.key, rootField.name, keyArgument);
-  const batch = options.batch !== 'off' && findBatchEndpoints(source.schema).find((endpoint) => endpoint.typeName === typeName && endpoint.keyField === options.key);
+  if (isListType(getNullableType(rootField.type)))
+    return batchedMerge(source.name, typeName, options.key, rootField.name, keyArgument);
+  const batch =
+    options.batch !== 'off' &&
+    findBatchEndpoints(source.schema).find(
+      (endpoint) => endpoint.typeName === typeName && endpoint.keyField === options.key,
+    );
   if (batch) return batchedMerge(source.name, typeName, options.key, batch.batchField, batch.keysArgument);
-  return { selectionSet: `{ ${options.key} }`, fieldName: rootField.name, args: (entity: Record<string, unknown>) => ({ [keyArgument]: entity[options.key] }) };
+  return {
+    selectionSet: `{ ${options.key} }`,
+    fieldName: rootField.name,
+    args: (entity: Record<string, unknown>) => ({ [keyArgument]: entity[options.key] }),
+  };
 }
 
 /**
@@ -71,6 +88,8 @@ export function applyMergedTypes(sources: readonly MergeableSource[]): void {
   for (const source of sources) {
     const entries = Object.entries(source.merge ?? {});
     if (entries.length === 0) continue;
-    source.subschema.merge = Object.fromEntries(entries.map(([typeName, options]) => [typeName, mergedTypeConfig(source, typeName, options)]));
+    source.subschema.merge = Object.fromEntries(
+      entries.map(([typeName, options]) => [typeName, mergedTypeConfig(source, typeName, options)]),
+    );
   }
 }

@@ -1,4 +1,16 @@
-import { isObjectType, isInterfaceType, Kind, OperationTypeNode, TypeInfo, visit, visitWithTypeInfo, getOperationAST, BREAK, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  OperationTypeNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  getOperationAST,
+  BREAK,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { LoadedSource } from '../handlers/types';
 
 /**
@@ -19,9 +31,18 @@ export interface DirectSourceRouterOptions {
   untransformed: readonly LoadedSource[];
 }
 
-function ownerOfRootField(sources: readonly LoadedSource[], operation: OperationTypeNode, field: string): LoadedSource | undefined {
+function ownerOfRootField(
+  sources: readonly LoadedSource[],
+  operation: OperationTypeNode,
+  field: string,
+): LoadedSource | undefined {
   const owners = sources.filter((source) => {
-    const root = operation === OperationTypeNode.QUERY ? source.schema.getQueryType() : operation === OperationTypeNode.MUTATION ? source.schema.getMutationType() : undefined;
+    const root =
+      operation === OperationTypeNode.QUERY
+        ? source.schema.getQueryType()
+        : operation === OperationTypeNode.MUTATION
+          ? source.schema.getMutationType()
+          : undefined;
     return root?.getFields()[field] !== undefined;
   });
   return owners.length === 1 ? owners[0] : undefined;
@@ -60,12 +81,20 @@ export function createDirectSourceRouter({ schema, untransformed }: DirectSource
   const cache = new WeakMap<DocumentNode, Map<string, LoadedSource | null>>();
   const plan = (document: DocumentNode, operationName?: string | null): LoadedSource | undefined => {
     const operation = getOperationAST(document, operationName);
-    if (!operation || (operation.operation !== OperationTypeNode.QUERY && operation.operation !== OperationTypeNode.MUTATION)) return undefined;
+    if (
+      !operation ||
+      (operation.operation !== OperationTypeNode.QUERY && operation.operation !== OperationTypeNode.MUTATION)
+    )
+      return undefined;
     const rootFields = operation.selectionSet.selections;
     if (rootFields.some((selection) => selection.kind !== Kind.FIELD)) return undefined;
     // One root field only: delegation makes one upstream call per root field,
     // and spans, metrics, retries and breakers count calls that way.
-    if (rootFields.filter((selection) => selection.kind === Kind.FIELD && selection.name.value !== '__typename').length !== 1) return undefined;
+    if (
+      rootFields.filter((selection) => selection.kind === Kind.FIELD && selection.name.value !== '__typename')
+        .length !== 1
+    )
+      return undefined;
     let owner: LoadedSource | undefined;
     for (const selection of rootFields) {
       if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') continue;

@@ -19,13 +19,21 @@ export function selectionWithKey(selectionSet: SelectionSetNode, keyField: strin
   return extended;
 }
 
-function matchResolved(source: string, typeName: string, keyField: string, results: readonly unknown[], keys: readonly unknown[]): unknown[] {
+function matchResolved(
+  source: string,
+  typeName: string,
+  keyField: string,
+  results: readonly unknown[],
+  keys: readonly unknown[],
+): unknown[] {
   const byKey = new Map<string, unknown>();
-  for (const result of results) if (result && typeof result === 'object') byKey.set(String((result as Record<string, unknown>)[keyField]), result);
+  for (const result of results)
+    if (result && typeof result === 'object') byKey.set(String((result as Record<string, unknown>)[keyField]), result);
   return keys.map((wanted) => byKey.get(String(wanted)) ?? missingKey(source, typeName, wanted));
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => !!value && typeof (value as PromiseLike<unknown>).then === 'function';
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  !!value && typeof (value as PromiseLike<unknown>).then === 'function';
 
 /**
  * batch-delegate's valuesFromResults: the entity whose `keyField` equals each

@@ -8,10 +8,20 @@ export function createRenameTransforms(rename: SourceRenameOptions | undefined):
   const transforms: Transform[] = [];
   const { typePrefix, types = {}, rootFieldPrefix, rootFields = {} } = rename;
   if (typePrefix || Object.keys(types).length > 0) {
-    transforms.push(new RenameTypes((name) => types[name] ?? (typePrefix ? `${typePrefix}${name}` : name), { renameBuiltins: false, renameScalars: false }));
+    transforms.push(
+      new RenameTypes((name) => types[name] ?? (typePrefix ? `${typePrefix}${name}` : name), {
+        renameBuiltins: false,
+        renameScalars: false,
+      }),
+    );
   }
   if (rootFieldPrefix || Object.keys(rootFields).length > 0) {
-    transforms.push(new RenameRootFields((operation, name) => rootFields[`${operation}.${name}`] ?? (rootFieldPrefix ? `${rootFieldPrefix}${name}` : name)));
+    transforms.push(
+      new RenameRootFields(
+        (operation, name) =>
+          rootFields[`${operation}.${name}`] ?? (rootFieldPrefix ? `${rootFieldPrefix}${name}` : name),
+      ),
+    );
   }
   return transforms;
 }

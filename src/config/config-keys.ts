@@ -6,7 +6,13 @@ import type { GrpcSourceOptions } from '../handlers/grpc/grpc-source-options';
 import type { SoapSourceOptions } from '../handlers/soap/soap-source-options';
 import type { GraphqlSourceOptions } from '../handlers/graphql/graphql-source-options';
 import type { LinkConfig } from '../compose/link-config';
-import type { CircuitBreakerOptions, OutlierDetectionOptions, RetryOptions, ShadowOptions, UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
+import type {
+  CircuitBreakerOptions,
+  OutlierDetectionOptions,
+  RetryOptions,
+  ShadowOptions,
+  UpstreamPolicyOptions,
+} from '../upstream/upstream-policy-options';
 import type { ObservabilityOptions, TracingConfig } from '../observability/observability-options';
 import type { AdminOptions, CompressionOptions, LoomConfig, RedisOptions } from './types';
 
@@ -39,7 +45,13 @@ const upstreamKeys = keysOf<UpstreamPolicyOptions>({
     budgetMinRetries: leaf,
     budgetWindowMs: leaf,
   }),
-  circuitBreaker: keysOf<CircuitBreakerOptions>({ failureRateThreshold: leaf, minimumCalls: leaf, windowMs: leaf, coolDownMs: leaf, halfOpenMaxCalls: leaf }),
+  circuitBreaker: keysOf<CircuitBreakerOptions>({
+    failureRateThreshold: leaf,
+    minimumCalls: leaf,
+    windowMs: leaf,
+    coolDownMs: leaf,
+    halfOpenMaxCalls: leaf,
+  }),
   outlierDetection: keysOf<OutlierDetectionOptions>({ consecutiveFailures: leaf, ejectionMs: leaf }),
   loadBalancing: leaf,
   backupEndpoint: leaf,
@@ -85,7 +97,11 @@ export const SOURCE_KEYS: Readonly<Record<SourceKind, Shape>> = {
     soapVersion: leaf,
     operations: leaf,
     auth: keysOf<NonNullable<SoapSourceOptions['auth']>>({
-      wsSecurity: keysOf<NonNullable<NonNullable<SoapSourceOptions['auth']>['wsSecurity']>>({ username: leaf, password: leaf, passwordType: leaf }),
+      wsSecurity: keysOf<NonNullable<NonNullable<SoapSourceOptions['auth']>['wsSecurity']>>({
+        username: leaf,
+        password: leaf,
+        passwordType: leaf,
+      }),
       basic: credentials,
     }),
   }),
@@ -110,7 +126,9 @@ export const TOP_LEVEL_KEYS = keysOf<LoomConfig>({
   host: leaf,
   production: leaf,
   schemaDir: leaf,
-  observability: keysOf<ObservabilityOptions>({ tracing: keysOf<TracingConfig>({ sampleRatio: leaf, serviceName: leaf }) }),
+  observability: keysOf<ObservabilityOptions>({
+    tracing: keysOf<TracingConfig>({ sampleRatio: leaf, serviceName: leaf }),
+  }),
   shutdownTimeoutMs: leaf,
   compression: keysOf<CompressionOptions>({ minBytes: leaf, encodings: leaf }),
   admin: keysOf<AdminOptions>({ port: leaf, host: leaf }),
@@ -147,7 +165,8 @@ function editDistance(a: string, b: string): number {
 /** The known key `key` was most likely meant to be, if one is close enough. */
 export function suggestKey(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
-  const closeEnough = (candidate: string) => editDistance(lower, candidate.toLowerCase()) <= Math.max(1, Math.floor(Math.max(key.length, candidate.length) / 3));
+  const closeEnough = (candidate: string) =>
+    editDistance(lower, candidate.toLowerCase()) <= Math.max(1, Math.floor(Math.max(key.length, candidate.length) / 3));
   let best: { key: string; distance: number } | undefined;
   for (const candidate of known) {
     const distance = editDistance(lower, candidate.toLowerCase());
@@ -158,7 +177,8 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
   return synonym && SYNONYMS[synonym];
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * One line per key of `value` that `shape` does not know, e.g.
@@ -168,9 +188,13 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
 export function findUnknownKeys(value: unknown, shape: Shape, path = ''): string[] {
   const at = (key: string) => (path ? `${path}.${key}` : key);
   if (shape.type === 'leaf') return [];
-  if (shape.type === 'list') return Array.isArray(value) ? value.flatMap((item, index) => findUnknownKeys(item, shape.item, `${path}[${index}]`)) : [];
+  if (shape.type === 'list')
+    return Array.isArray(value)
+      ? value.flatMap((item, index) => findUnknownKeys(item, shape.item, `${path}[${index}]`))
+      : [];
   if (!isPlainObject(value)) return [];
-  if (shape.type === 'record') return Object.entries(value).flatMap(([key, item]) => findUnknownKeys(item, shape.item, at(key)));
+  if (shape.type === 'record')
+    return Object.entries(value).flatMap(([key, item]) => findUnknownKeys(item, shape.item, at(key)));
   const known = Object.keys(shape.keys);
   return Object.entries(value).flatMap(([key, item]) => {
     const child = shape.keys[key];

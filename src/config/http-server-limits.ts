@@ -38,7 +38,13 @@ export function validateHttpServerLimits(file: string, raw: unknown): ResolvedHt
   }
   // node:http refuses a headers timeout longer than the request timeout.
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new ConfigError(`${file}: server.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed server.requestTimeoutMs (${limits.requestTimeoutMs})`);
+    throw new ConfigError(
+      `${file}: server.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed server.requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
   }
-  return Object.freeze({ headersTimeoutMs: limits.headersTimeoutMs, requestTimeoutMs: limits.requestTimeoutMs, maxConnections: limits.maxConnections });
+  return Object.freeze({
+    headersTimeoutMs: limits.headersTimeoutMs,
+    requestTimeoutMs: limits.requestTimeoutMs,
+    maxConnections: limits.maxConnections,
+  });
 }

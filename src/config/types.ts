@@ -71,7 +71,11 @@ export interface LoomConfig {
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
-export interface ResolvedConfig extends Readonly<Required<Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir' | 'shutdownTimeoutMs'>>> {
+export interface ResolvedConfig extends Readonly<
+  Required<
+    Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir' | 'shutdownTimeoutMs'>
+  >
+> {
   readonly redis?: Readonly<Required<RedisOptions>>;
   readonly observability?: ObservabilityOptions;
   readonly server: ResolvedHttpServerLimits;

@@ -15,7 +15,6 @@ const KNOWN_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const BFF_NAME = /^[a-z][a-z0-9-]*$/;
 
-
 function resolveLocation(configDir: string, location: string): string {
   return isUrl(location) || isAbsolute(location) ? location : resolve(configDir, location);
 }
@@ -44,7 +43,9 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   if (seen.has(source.name)) throw new ConfigError(`${named}: two sources have this name`);
   seen.add(source.name);
   if (!KNOWN_KINDS.includes(source.kind)) {
-    throw new ConfigError(`${named}: unknown kind ${JSON.stringify((source as { kind?: unknown }).kind)} (expected one of ${KNOWN_KINDS.join(', ')})`);
+    throw new ConfigError(
+      `${named}: unknown kind ${JSON.stringify((source as { kind?: unknown }).kind)} (expected one of ${KNOWN_KINDS.join(', ')})`,
+    );
   }
   const specFields = specFieldsOf(source);
   if (source.kind !== 'graphql' && specFields.some(([, value]) => typeof value !== 'string' || value === '')) {
@@ -57,15 +58,23 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
     }
   }
   if (source.kind === 'graphql' && !source.endpoint) throw new ConfigError(`${named}: endpoint is required`);
-  if (source.kind === 'grpc' && !(Array.isArray(source.endpoint) ? source.endpoint.length : source.endpoint)) throw new ConfigError(`${named}: endpoint is required`);
+  if (source.kind === 'grpc' && !(Array.isArray(source.endpoint) ? source.endpoint.length : source.endpoint))
+    throw new ConfigError(`${named}: endpoint is required`);
   validateEndpoints(named, source);
-  if (source.kind === 'grpc' && source.connectTimeoutMs !== undefined && !(Number.isFinite(source.connectTimeoutMs) && source.connectTimeoutMs > 0)) {
+  if (
+    source.kind === 'grpc' &&
+    source.connectTimeoutMs !== undefined &&
+    !(Number.isFinite(source.connectTimeoutMs) && source.connectTimeoutMs > 0)
+  ) {
     throw new ConfigError(`${named}: connectTimeoutMs must be a positive number`);
   }
   if (source.timeoutMs !== undefined && !(Number.isFinite(source.timeoutMs) && source.timeoutMs > 0)) {
     throw new ConfigError(`${named}: timeoutMs must be a positive number`);
   }
-  if (source.maxResponseBytes !== undefined && !(Number.isSafeInteger(source.maxResponseBytes) && source.maxResponseBytes > 0)) {
+  if (
+    source.maxResponseBytes !== undefined &&
+    !(Number.isSafeInteger(source.maxResponseBytes) && source.maxResponseBytes > 0)
+  ) {
     throw new ConfigError(`${named}: maxResponseBytes must be a positive integer (bytes)`);
   }
   validateUpstreamPolicyOptions(named, source.upstream, source.kind === 'grpc' ? 'address' : 'url');
@@ -127,8 +136,10 @@ function validateRedisOptions(file: string, raw: LoomConfig['redis']): Required<
   // Unset, or an empty environment variable (`redis: process.env.LOOM_REDIS_URL`): in memory.
   if (!raw) return undefined;
   const options: RedisOptions = typeof raw === 'string' ? { url: raw } : raw;
-  if (!options || typeof options !== 'object') throw new ConfigError(`${file}: redis must be a URL or an object with a url`);
-  if (typeof options.url !== 'string' || options.url === '') throw new ConfigError(`${file}: redis: url must be a non-empty string`);
+  if (!options || typeof options !== 'object')
+    throw new ConfigError(`${file}: redis must be a URL or an object with a url`);
+  if (typeof options.url !== 'string' || options.url === '')
+    throw new ConfigError(`${file}: redis: url must be a non-empty string`);
   const resolved = {
     url: options.url,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
@@ -137,7 +148,9 @@ function validateRedisOptions(file: string, raw: LoomConfig['redis']): Required<
   for (const name of ['commandTimeoutMs', 'readinessTimeoutMs'] as const) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < 1 || value > MAX_REDIS_TIMEOUT_MS) {
-      throw new ConfigError(`${file}: redis: ${name} must be an integer from 1 to ${MAX_REDIS_TIMEOUT_MS} (ms), got ${JSON.stringify(value)}`);
+      throw new ConfigError(
+        `${file}: redis: ${name} must be an integer from 1 to ${MAX_REDIS_TIMEOUT_MS} (ms), got ${JSON.stringify(value)}`,
+      );
     }
   }
   return resolved;
@@ -203,7 +216,8 @@ function validateBffs(file: string, configDir: string, raw: LoomConfig['bffs']):
 
 function validateCompression(file: string, raw: LoomConfig['compression']): ResolvedCompression | undefined {
   if (raw === undefined || raw === false) return undefined;
-  if (raw !== true && (typeof raw !== 'object' || raw === null)) throw new ConfigError(`${file}: compression must be true, false or an object`);
+  if (raw !== true && (typeof raw !== 'object' || raw === null))
+    throw new ConfigError(`${file}: compression must be true, false or an object`);
   try {
     return resolveCompression(raw === true ? {} : raw);
   } catch (error) {
@@ -214,11 +228,14 @@ function validateCompression(file: string, raw: LoomConfig['compression']): Reso
 function validateAdmin(file: string, config: LoomConfig): Required<AdminOptions> | undefined {
   const admin = config.admin;
   if (admin === undefined) return undefined;
-  if (typeof admin !== 'object' || admin === null) throw new ConfigError(`${file}: admin must be an object with a port`);
+  if (typeof admin !== 'object' || admin === null)
+    throw new ConfigError(`${file}: admin must be an object with a port`);
   const { port, host = '127.0.0.1' } = admin;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: admin.port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`${file}: admin.port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   if (typeof host !== 'string' || host === '') throw new ConfigError(`${file}: admin.host must be a non-empty string`);
-  if (port !== 0 && port === (config.port ?? 4000) && host === (config.host ?? '127.0.0.1')) throw new ConfigError(`${file}: admin.port must differ from port (${port})`);
+  if (port !== 0 && port === (config.port ?? 4000) && host === (config.host ?? '127.0.0.1'))
+    throw new ConfigError(`${file}: admin.port must differ from port (${port})`);
   return { port, host };
 }
 
@@ -226,9 +243,13 @@ function validateServeOptions(file: string, config: LoomConfig): void {
   const port = config.port ?? 4000;
   // String(): `Number(process.env.PORT)` of a typo is NaN, which JSON.stringify would print as null.
   const shown = typeof config.port === 'number' ? String(config.port) : JSON.stringify(config.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${file}: port must be an integer from 0 to 65535, got ${shown}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`${file}: port must be an integer from 0 to 65535, got ${shown}`);
   const shutdown = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  if (!Number.isInteger(shutdown) || shutdown < 0) throw new ConfigError(`${file}: shutdownTimeoutMs must be an integer >= 0 (ms), got ${JSON.stringify(config.shutdownTimeoutMs)}`);
+  if (!Number.isInteger(shutdown) || shutdown < 0)
+    throw new ConfigError(
+      `${file}: shutdownTimeoutMs must be an integer >= 0 (ms), got ${JSON.stringify(config.shutdownTimeoutMs)}`,
+    );
 }
 
 /**
@@ -237,13 +258,17 @@ function validateServeOptions(file: string, config: LoomConfig): void {
  * "did you mean". The result has absolute paths and is frozen.
  */
 export function validateConfig(raw: unknown, file: string, configDir: string): ResolvedConfig {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: the config must export an object (use defineConfig)`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError(`${file}: the config must export an object (use defineConfig)`);
   const config = raw as LoomConfig;
   const problems = unknownKeyProblems(file, config);
   const seen = new Set<string>();
   const sources = collect(problems, () => {
-    if (!Array.isArray(config.sources) || config.sources.length === 0) throw new ConfigError(`${file}: sources must be a non-empty list`);
-    const valid = config.sources.map((source) => collect(problems, () => validateSource(file, configDir, source, seen)));
+    if (!Array.isArray(config.sources) || config.sources.length === 0)
+      throw new ConfigError(`${file}: sources must be a non-empty list`);
+    const valid = config.sources.map((source) =>
+      collect(problems, () => validateSource(file, configDir, source, seen)),
+    );
     return valid.filter((source): source is SourceOptions => source !== undefined);
   });
   const bffs = collect(problems, () => validateBffs(file, configDir, config.bffs));

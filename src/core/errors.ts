@@ -66,7 +66,9 @@ export function createLoomError(code: LoomErrorCode, message: string, options: L
   // Error, which would hide our typed codes. The cause is for logs only.
   const { source, upstreamStatus, httpStatus, headers, extra } = options;
   const http: HttpExtension | undefined =
-    httpStatus !== undefined || headers ? { ...(httpStatus !== undefined && { status: httpStatus }), ...(headers && { headers }) } : undefined;
+    httpStatus !== undefined || headers
+      ? { ...(httpStatus !== undefined && { status: httpStatus }), ...(headers && { headers }) }
+      : undefined;
   return new GraphQLError(message, {
     extensions: {
       code,
@@ -90,7 +92,10 @@ export const upstreamHttpError = (source: string, upstreamStatus: number, body?:
   });
 
 export const upstreamTimeout = (source: string, timeoutMs: number) =>
-  createLoomError('UPSTREAM_TIMEOUT', `Source "${source}" did not answer within ${timeoutMs} ms`, { source, httpStatus: 504 });
+  createLoomError('UPSTREAM_TIMEOUT', `Source "${source}" did not answer within ${timeoutMs} ms`, {
+    source,
+    httpStatus: 504,
+  });
 
 export const upstreamUnavailable = (source: string, reason: string, cause?: unknown) =>
   createLoomError('UPSTREAM_UNAVAILABLE', `Source "${source}" is unavailable: ${reason}`, { source, cause });
@@ -103,16 +108,23 @@ export const upstreamBadResponse = (source: string, reason: string, upstreamStat
 
 /** The upstream answer grew past the source's `maxResponseBytes`; reading stopped there. */
 export const upstreamResponseTooLarge = (source: string, maxResponseBytes: number, upstreamStatus?: number) =>
-  createLoomError('UPSTREAM_RESPONSE_TOO_LARGE', `Source "${source}" sent a response larger than ${maxResponseBytes} bytes`, {
-    source,
-    upstreamStatus,
-    httpStatus: 502,
-    extra: { maxResponseBytes },
-  });
+  createLoomError(
+    'UPSTREAM_RESPONSE_TOO_LARGE',
+    `Source "${source}" sent a response larger than ${maxResponseBytes} bytes`,
+    {
+      source,
+      upstreamStatus,
+      httpStatus: 502,
+      extra: { maxResponseBytes },
+    },
+  );
 
 /** Loom could not build the upstream request (refused locally, nothing was sent): never the endpoint's fault. */
 export const upstreamRequestInvalid = (source: string, reason: string, cause?: unknown) =>
-  createLoomError('UPSTREAM_REQUEST_INVALID', `Loom could not build the request to source "${source}": ${reason}`, { source, cause });
+  createLoomError('UPSTREAM_REQUEST_INVALID', `Loom could not build the request to source "${source}": ${reason}`, {
+    source,
+    cause,
+  });
 
 /**
  * A value the caller sent that the gateway will not pass on (a path argument, a forwarded header,
@@ -130,7 +142,11 @@ export const persistedQueryNotFound = (message = 'PersistedQueryNotFound') =>
   createLoomError('PERSISTED_QUERY_NOT_FOUND', message, { httpStatus: 400 });
 
 export const introspectionDisabled = (fieldName: string, bffName: string) =>
-  createLoomError('INTROSPECTION_DISABLED', `Introspection is disabled on "${bffName}" (the query asked for ${fieldName})`, { httpStatus: 400 });
+  createLoomError(
+    'INTROSPECTION_DISABLED',
+    `Introspection is disabled on "${bffName}" (the query asked for ${fieldName})`,
+    { httpStatus: 400 },
+  );
 
 export const rateLimited = (retryAfterSeconds: number, extra: Record<string, unknown> = {}) =>
   createLoomError('RATE_LIMITED', `Rate limit exceeded; retry in ${retryAfterSeconds} s`, {
@@ -152,10 +168,14 @@ export const rateLimitUnavailable = (retryAfterSeconds = 1) =>
  * streams, not after a time.
  */
 export const subscriptionLimitExceeded = (maxPerClient: number) =>
-  createLoomError('SUBSCRIPTION_LIMIT_EXCEEDED', `Too many open subscriptions: at most ${maxPerClient} per client; close one first`, {
-    httpStatus: 429,
-    extra: { limit: maxPerClient },
-  });
+  createLoomError(
+    'SUBSCRIPTION_LIMIT_EXCEEDED',
+    `Too many open subscriptions: at most ${maxPerClient} per client; close one first`,
+    {
+      httpStatus: 429,
+      extra: { limit: maxPerClient },
+    },
+  );
 
 export const costLimitExceeded = (cost: number, maxCost: number) =>
   createLoomError('COST_LIMIT_EXCEEDED', `Query cost ${cost} exceeds the maximum of ${maxCost}`, {
@@ -165,7 +185,13 @@ export const costLimitExceeded = (cost: number, maxCost: number) =>
 
 /** A query-shape limit (depth, aliases, directives, tokens, batch size, fragment spreads) was exceeded: 400, before any upstream call. */
 export const queryLimitExceeded = (
-  code: 'DEPTH_LIMIT_EXCEEDED' | 'ALIAS_LIMIT_EXCEEDED' | 'DIRECTIVE_LIMIT_EXCEEDED' | 'TOKEN_LIMIT_EXCEEDED' | 'BATCH_LIMIT_EXCEEDED' | 'FRAGMENT_SPREAD_LIMIT_EXCEEDED',
+  code:
+    | 'DEPTH_LIMIT_EXCEEDED'
+    | 'ALIAS_LIMIT_EXCEEDED'
+    | 'DIRECTIVE_LIMIT_EXCEEDED'
+    | 'TOKEN_LIMIT_EXCEEDED'
+    | 'BATCH_LIMIT_EXCEEDED'
+    | 'FRAGMENT_SPREAD_LIMIT_EXCEEDED',
   message: string,
   limit: number,
 ) => createLoomError(code, message, { httpStatus: 400, extra: { limit } });
@@ -175,10 +201,16 @@ export const queryLimitExceeded = (
  * raised before any upstream call. `members` are argument paths (`card`, `requests.0.card`).
  */
 export const oneofConflict = (source: string, oneof: string, members: readonly string[]) =>
-  createLoomError('BAD_USER_INPUT', `Set at most one of ${members.join(', ')}: they are members of oneof ${oneof}`, { source, extra: { oneof, members: [...members] } });
+  createLoomError('BAD_USER_INPUT', `Set at most one of ${members.join(', ')}: they are members of oneof ${oneof}`, {
+    source,
+    extra: { oneof, members: [...members] },
+  });
 
 export const payloadTooLarge = (maxBytes: number) =>
-  createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, { httpStatus: 413, extra: { maxBytes } });
+  createLoomError('PAYLOAD_TOO_LARGE', `Request body exceeds the maximum of ${maxBytes} bytes`, {
+    httpStatus: 413,
+    extra: { maxBytes },
+  });
 
 export const badRequest = (message: string) => createLoomError('BAD_REQUEST', message, { httpStatus: 400 });
 
@@ -186,11 +218,17 @@ export const badRequest = (message: string) => createLoomError('BAD_REQUEST', me
 export const requestForbidden = (message: string) => createLoomError('FORBIDDEN', message, { httpStatus: 403 });
 
 export const missingKey = (source: string, typeName: string, key: unknown) =>
-  createLoomError('MISSING_KEY', `Source "${source}" returned no ${typeName} for key ${JSON.stringify(key)}`, { source, extra: { key } });
+  createLoomError('MISSING_KEY', `Source "${source}" returned no ${typeName} for key ${JSON.stringify(key)}`, {
+    source,
+    extra: { key },
+  });
 
 /** A gRPC status as a field error: `GRPC_NOT_FOUND`, `GRPC_UNAVAILABLE`, `GRPC_DEADLINE_EXCEEDED`, ... */
 export const grpcStatusError = (source: string, statusName: string, grpcCode: number, details: string) =>
-  createLoomError(`GRPC_${statusName}`, `Source "${source}" answered ${statusName}: ${details}`, { source, extra: { grpcCode } });
+  createLoomError(`GRPC_${statusName}`, `Source "${source}" answered ${statusName}: ${details}`, {
+    source,
+    extra: { grpcCode },
+  });
 
 export interface SoapFaultDetail {
   faultcode: string;
@@ -205,7 +243,11 @@ export const soapFault = (source: string, fault: SoapFaultDetail, upstreamStatus
   createLoomError('SOAP_FAULT', `${soapFaultMessage(source)}: ${fault.faultstring}`, {
     source,
     upstreamStatus,
-    extra: { faultcode: fault.faultcode, faultstring: fault.faultstring, ...(fault.detail !== undefined && { detail: fault.detail }) },
+    extra: {
+      faultcode: fault.faultcode,
+      faultstring: fault.faultstring,
+      ...(fault.detail !== undefined && { detail: fault.detail }),
+    },
   });
 
 /** Extensions of a SOAP fault written by the backend itself, not by Loom. */
@@ -217,7 +259,10 @@ const SOAP_FAULT_BACKEND_TEXT = ['faultstring', 'detail'];
  * table names, hosts), so only its code, faultcode, source and statuses stay.
  * Other errors come back as they are.
  */
-export function withoutBackendText(message: string, extensions: Record<string, unknown>): { message: string; extensions: Record<string, unknown> } {
+export function withoutBackendText(
+  message: string,
+  extensions: Record<string, unknown>,
+): { message: string; extensions: Record<string, unknown> } {
   if (extensions.code !== 'SOAP_FAULT' || typeof extensions.source !== 'string') return { message, extensions };
   const kept = { ...extensions };
   for (const key of SOAP_FAULT_BACKEND_TEXT) delete kept[key];

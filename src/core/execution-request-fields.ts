@@ -11,7 +11,11 @@ export interface RootField {
 
 /** The operation type of a delegated request (stitching sets it; the document is the fallback). */
 export function operationTypeOf(request: ExecutionRequest): OperationTypeNode {
-  return request.operationType ?? getOperationAST(request.document, request.operationName)?.operation ?? OperationTypeNode.QUERY;
+  return (
+    request.operationType ??
+    getOperationAST(request.document, request.operationName)?.operation ??
+    OperationTypeNode.QUERY
+  );
 }
 
 /** The root fields a delegated request selects (`__typename` excepted). */
@@ -19,7 +23,13 @@ export function rootFieldsOfRequest(request: ExecutionRequest): RootField[] {
   const operation = getOperationAST(request.document, request.operationName);
   return (operation?.selectionSet.selections ?? []).flatMap((selection) =>
     selection.kind === Kind.FIELD && selection.name.value !== '__typename'
-      ? [{ responseKey: selection.alias?.value ?? selection.name.value, fieldName: selection.name.value, node: selection }]
+      ? [
+          {
+            responseKey: selection.alias?.value ?? selection.name.value,
+            fieldName: selection.name.value,
+            node: selection,
+          },
+        ]
       : [],
   );
 }
@@ -34,7 +44,9 @@ export function failedResult(request: ExecutionRequest, error: GraphQLError): Ex
   if (fields.length === 0) return { errors: [error] };
   return {
     data: Object.fromEntries(fields.map((field) => [field.responseKey, null])),
-    errors: fields.map((field) => new GraphQLError(error.message, { path: [field.responseKey], extensions: error.extensions })),
+    errors: fields.map(
+      (field) => new GraphQLError(error.message, { path: [field.responseKey], extensions: error.extensions }),
+    ),
   };
 }
 

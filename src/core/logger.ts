@@ -36,12 +36,21 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-export function createLogger({ level = process.env.LOOM_LOG_LEVEL ?? 'info', pretty = false, destination }: LoggerOptions = {}): Logger {
+export function createLogger({
+  level = process.env.LOOM_LOG_LEVEL ?? 'info',
+  pretty = false,
+  destination,
+}: LoggerOptions = {}): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'loom' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', singleLine: true, ignore: 'pid,hostname,service' } } }),
+    ...(pretty && {
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'HH:MM:ss.l', singleLine: true, ignore: 'pid,hostname,service' },
+      },
+    }),
   };
   return !pretty && destination ? pino(options, destination) : pino(options);
 }

@@ -3,14 +3,22 @@ import type { UpstreamProtocol } from '../upstream/upstream-failure';
 import type { BaseSourceOptions, HandlerContext, SourceKind } from './types';
 
 /** The protocol each HTTP source kind speaks: which 5xx answers are answers, not endpoint failures. */
-const PROTOCOL_OF_KIND: Record<Exclude<SourceKind, 'grpc'>, UpstreamProtocol> = { openapi: 'rest', soap: 'soap', graphql: 'graphql' };
+const PROTOCOL_OF_KIND: Record<Exclude<SourceKind, 'grpc'>, UpstreamProtocol> = {
+  openapi: 'rest',
+  soap: 'soap',
+  graphql: 'graphql',
+};
 
 /**
  * The HTTP transport of one source (REST, SOAP, GraphQL), configured from its
  * options: endpoints (balanced, with backup), per-call timeout, answer size limit, upstream
  * policies, and the gateway's metrics and logger.
  */
-export function createSourceHttpClient(source: BaseSourceOptions & { kind: Exclude<SourceKind, 'grpc'> }, context: HandlerContext, fallbackEndpoint?: string): HttpClient {
+export function createSourceHttpClient(
+  source: BaseSourceOptions & { kind: Exclude<SourceKind, 'grpc'> },
+  context: HandlerContext,
+  fallbackEndpoint?: string,
+): HttpClient {
   return createHttpClient({
     source: source.name,
     protocol: PROTOCOL_OF_KIND[source.kind],

@@ -27,8 +27,17 @@ function returnsListOfObjects(field: GraphQLField<unknown, unknown>): GraphQLObj
 }
 
 /** A Query field returning one `typeName` and taking `keyField` as an argument: the single-entity lookup. */
-function findSingleField(fields: GraphQLField<unknown, unknown>[], typeName: string, keyField: string): string | undefined {
-  return fields.find((field) => getNamedType(field.type).name === typeName && !isListType(getNullableType(field.type)) && field.args.some((arg) => arg.name === keyField))?.name;
+function findSingleField(
+  fields: GraphQLField<unknown, unknown>[],
+  typeName: string,
+  keyField: string,
+): string | undefined {
+  return fields.find(
+    (field) =>
+      getNamedType(field.type).name === typeName &&
+      !isListType(getNullableType(field.type)) &&
+      field.args.some((arg) => arg.name === keyField),
+  )?.name;
 }
 
 /**
@@ -44,13 +53,21 @@ export function findBatchEndpoints(schema: GraphQLSchema): BatchEndpoint[] {
     const entity = returnsListOfObjects(field);
     if (!entity) continue;
     const keyArguments = field.args.filter(isListOfScalars);
-    const otherRequired = field.args.filter((arg) => !keyArguments.includes(arg) && getNullableType(arg.type) !== arg.type && arg.defaultValue === undefined);
+    const otherRequired = field.args.filter(
+      (arg) => !keyArguments.includes(arg) && getNullableType(arg.type) !== arg.type && arg.defaultValue === undefined,
+    );
     if (keyArguments.length !== 1 || otherRequired.length > 0) continue;
     const keysArgument = keyArguments[0].name;
     const entityFields = entity.getFields();
     const keyField = [singular(keysArgument), 'id'].find((candidate) => candidate in entityFields);
     if (!keyField) continue;
-    endpoints.push({ batchField: field.name, keysArgument, keyField, typeName: entity.name, singleField: findSingleField(fields, entity.name, keyField) });
+    endpoints.push({
+      batchField: field.name,
+      keysArgument,
+      keyField,
+      typeName: entity.name,
+      singleField: findSingleField(fields, entity.name, keyField),
+    });
   }
   return endpoints;
 }

@@ -16,14 +16,21 @@ export const isValidHeaderValue = (value: string) => !INVALID_HEADER_VALUE.test(
  * controls) is the caller's error, BAD_USER_INPUT before any upstream call:
  * left to undici it fails locally and would read as an endpoint failure.
  */
-export function forwardedHeaders(context: GatewayContext | undefined, names: readonly string[], requestId = true): Record<string, string> {
+export function forwardedHeaders(
+  context: GatewayContext | undefined,
+  names: readonly string[],
+  requestId = true,
+): Record<string, string> {
   const picked: Record<string, string> = {};
   const incoming = context?.request?.headers;
   if (incoming) {
     for (const name of names) {
       const value = incoming.get(name);
       if (value === null) continue;
-      if (!isValidHeaderValue(value)) throw badUserInput(`Header "${name}" cannot be forwarded: its value contains a control character`, { header: name });
+      if (!isValidHeaderValue(value))
+        throw badUserInput(`Header "${name}" cannot be forwarded: its value contains a control character`, {
+          header: name,
+        });
       picked[name] = value;
     }
   }

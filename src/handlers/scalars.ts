@@ -22,11 +22,13 @@ export const GraphQLDateTime = new GraphQLScalarType({
   description: 'An RFC 3339 date-time string (google.protobuf.Timestamp, xs:dateTime).',
   serialize: (value) => String(value),
   parseValue: (value) => {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new GraphQLError(`DateTime must be an RFC 3339 string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw new GraphQLError(`DateTime must be an RFC 3339 string, got ${JSON.stringify(value)}`);
     return value;
   },
   parseLiteral: (node) => {
-    if (node.kind !== Kind.STRING || Number.isNaN(Date.parse(node.value))) throw new GraphQLError('DateTime must be an RFC 3339 string');
+    if (node.kind !== Kind.STRING || Number.isNaN(Date.parse(node.value)))
+      throw new GraphQLError('DateTime must be an RFC 3339 string');
     return node.value;
   },
 });
@@ -37,11 +39,13 @@ export const GraphQLDuration = new GraphQLScalarType({
   description: 'A duration in seconds with an "s" suffix, e.g. "1.5s" (google.protobuf.Duration).',
   serialize: (value) => String(value),
   parseValue: (value) => {
-    if (typeof value !== 'string' || !/^-?\d+(\.\d{1,9})?s$/.test(value)) throw new GraphQLError(`Duration must look like "1.5s", got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || !/^-?\d+(\.\d{1,9})?s$/.test(value))
+      throw new GraphQLError(`Duration must look like "1.5s", got ${JSON.stringify(value)}`);
     return value;
   },
   parseLiteral: (node) => {
-    if (node.kind !== Kind.STRING || !/^-?\d+(\.\d{1,9})?s$/.test(node.value)) throw new GraphQLError('Duration must look like "1.5s"');
+    if (node.kind !== Kind.STRING || !/^-?\d+(\.\d{1,9})?s$/.test(node.value))
+      throw new GraphQLError('Duration must look like "1.5s"');
     return node.value;
   },
 });
@@ -65,7 +69,17 @@ function stringScalar(name: string, description: string, pattern: RegExp, exampl
 }
 
 /** xs:decimal as a decimal string: never rounded through a binary float. */
-export const GraphQLDecimal = stringScalar('Decimal', 'An exact decimal number, as a string (xs:decimal).', /^[-+]?(\d+(\.\d*)?|\.\d+)$/, '"12.50"');
+export const GraphQLDecimal = stringScalar(
+  'Decimal',
+  'An exact decimal number, as a string (xs:decimal).',
+  /^[-+]?(\d+(\.\d*)?|\.\d+)$/,
+  '"12.50"',
+);
 
 /** xs:date as YYYY-MM-DD (an optional time zone is kept). */
-export const GraphQLDate = stringScalar('Date', 'A calendar date, YYYY-MM-DD (xs:date).', /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/, '"2026-01-31"');
+export const GraphQLDate = stringScalar(
+  'Date',
+  'A calendar date, YYYY-MM-DD (xs:date).',
+  /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/,
+  '"2026-01-31"',
+);

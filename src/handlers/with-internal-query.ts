@@ -8,6 +8,9 @@ import { GraphQLBoolean, GraphQLObjectType, GraphQLSchema } from 'graphql';
  */
 export function withInternalQuery(schema: GraphQLSchema): GraphQLSchema {
   if (schema.getQueryType()) return schema;
-  const query = new GraphQLObjectType({ name: 'Query', fields: { _internal: { type: GraphQLBoolean, resolve: () => null } } });
+  const query = new GraphQLObjectType({
+    name: 'Query',
+    fields: { _internal: { type: GraphQLBoolean, resolve: () => null } },
+  });
   return new GraphQLSchema({ ...schema.toConfig(), query, types: undefined });
 }

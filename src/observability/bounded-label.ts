@@ -7,7 +7,8 @@ export const OVERFLOW_LABEL = 'other';
  * per BFF (or per source), never module-level.
  */
 export function createBoundedLabel(maxValues: number): (value: string) => string {
-  if (!Number.isInteger(maxValues) || maxValues < 1) throw new Error(`maxValues must be a positive integer, got ${maxValues}`);
+  if (!Number.isInteger(maxValues) || maxValues < 1)
+    throw new Error(`maxValues must be a positive integer, got ${maxValues}`);
   const seen = new Set<string>();
   return (value) => {
     if (seen.has(value)) return value;

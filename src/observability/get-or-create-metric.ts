@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration, type Registry } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+  type Registry,
+} from 'prom-client';
 
 /**
  * Several BFFs (and several engineers' plugins) share one registry, and
@@ -12,14 +20,25 @@ function existing<T>(registry: Registry, name: string, kind: new (...args: never
   return metric;
 }
 
-export function getOrCreateCounter<L extends string>(registry: Registry, config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
+export function getOrCreateCounter<L extends string>(
+  registry: Registry,
+  config: Omit<CounterConfiguration<L>, 'registers'>,
+): Counter<L> {
   return existing<Counter<L>>(registry, config.name, Counter) ?? new Counter<L>({ ...config, registers: [registry] });
 }
 
-export function getOrCreateHistogram<L extends string>(registry: Registry, config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
-  return existing<Histogram<L>>(registry, config.name, Histogram) ?? new Histogram<L>({ ...config, registers: [registry] });
+export function getOrCreateHistogram<L extends string>(
+  registry: Registry,
+  config: Omit<HistogramConfiguration<L>, 'registers'>,
+): Histogram<L> {
+  return (
+    existing<Histogram<L>>(registry, config.name, Histogram) ?? new Histogram<L>({ ...config, registers: [registry] })
+  );
 }
 
-export function getOrCreateGauge<L extends string>(registry: Registry, config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+export function getOrCreateGauge<L extends string>(
+  registry: Registry,
+  config: Omit<GaugeConfiguration<L>, 'registers'>,
+): Gauge<L> {
   return existing<Gauge<L>>(registry, config.name, Gauge) ?? new Gauge<L>({ ...config, registers: [registry] });
 }

@@ -1,7 +1,14 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { isAsyncIterable, type ExecutionRequest, type ExecutionResult, type Executor, type MaybeAsyncIterable, type MaybePromise } from '@graphql-tools/utils';
+import {
+  isAsyncIterable,
+  type ExecutionRequest,
+  type ExecutionResult,
+  type Executor,
+  type MaybeAsyncIterable,
+  type MaybePromise,
+} from '@graphql-tools/utils';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger';
 import { rootFieldsOfRequest } from '../core/execution-request-fields';
@@ -41,7 +48,11 @@ interface CallOutcome {
 
 /** Root fields the call asks for, e.g. `getCustomer` or `listProducts,getProduct`. */
 export function rootFieldsOf(request: ExecutionRequest): string {
-  return rootFieldsOfRequest(request).map((field) => field.fieldName).join(',') || 'unknown';
+  return (
+    rootFieldsOfRequest(request)
+      .map((field) => field.fieldName)
+      .join(',') || 'unknown'
+  );
 }
 
 function statusOf(errors: readonly UpstreamError[]): string {
@@ -72,7 +83,11 @@ function codeOf(error: UpstreamError): string {
  * span is active while the call runs, so transports inject its `traceparent`
  * and inner policies can add events (e.g. `retry`) to it.
  */
-export function instrumentExecutor(source: InstrumentedSource, executor: Executor, { metrics: registry, logger }: InstrumentationContext): Executor {
+export function instrumentExecutor(
+  source: InstrumentedSource,
+  executor: Executor,
+  { metrics: registry, logger }: InstrumentationContext,
+): Executor {
   const metrics = getUpstreamMetrics(registry);
   const duration = metrics.duration.labels({ source: source.name });
 
@@ -112,14 +127,19 @@ export function instrumentExecutor(source: InstrumentedSource, executor: Executo
     });
     const call: UpstreamCall = { span, startedAt: performance.now(), request, operation };
     const failed = (error: unknown): never => {
-      finish(call, outcomeOf({ errors: [error instanceof Error ? (error as GraphQLError) : new Error(String(error))] }));
+      finish(
+        call,
+        outcomeOf({ errors: [error instanceof Error ? (error as GraphQLError) : new Error(String(error))] }),
+      );
       throw error;
     };
     let result: MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>>;
     try {
       // A span that records nothing (no exporter, or not sampled) need not become the active one:
       // the caller's context already carries the same trace context to the transports.
-      result = span.isRecording() ? context.with(trace.setSpan(context.active(), span), () => executor<TReturn>(request)) : executor<TReturn>(request);
+      result = span.isRecording()
+        ? context.with(trace.setSpan(context.active(), span), () => executor<TReturn>(request))
+        : executor<TReturn>(request);
     } catch (error) {
       return failed(error);
     }

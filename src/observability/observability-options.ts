@@ -21,10 +21,13 @@ export function validateObservabilityOptions(file: string, raw: unknown): Observ
   if (!raw || typeof raw !== 'object') throw new ConfigError(`${file}: observability must be an object`);
   const { tracing } = raw as ObservabilityOptions;
   if (tracing === undefined) return {};
-  if (!tracing || typeof tracing !== 'object') throw new ConfigError(`${file}: observability.tracing must be an object`);
+  if (!tracing || typeof tracing !== 'object')
+    throw new ConfigError(`${file}: observability.tracing must be an object`);
   const { sampleRatio, serviceName } = tracing;
   if (sampleRatio !== undefined && !(typeof sampleRatio === 'number' && sampleRatio >= 0 && sampleRatio <= 1)) {
-    throw new ConfigError(`${file}: observability.tracing.sampleRatio must be a number from 0 to 1, got ${JSON.stringify(sampleRatio)}`);
+    throw new ConfigError(
+      `${file}: observability.tracing.sampleRatio must be a number from 0 to 1, got ${JSON.stringify(sampleRatio)}`,
+    );
   }
   if (serviceName !== undefined && (typeof serviceName !== 'string' || serviceName === '')) {
     throw new ConfigError(`${file}: observability.tracing.serviceName must be a non-empty string`);

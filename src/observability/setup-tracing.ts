@@ -35,7 +35,8 @@ export interface Tracing {
 /** The OTLP exporter (and its protobuf and HTTP stack) loads only when there is somewhere to export to. */
 function loadOtlpExporter(): typeof OtlpTraceExporterClass {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OtlpTraceExporterClass }).OTLPTraceExporter;
+  return (require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OtlpTraceExporterClass })
+    .OTLPTraceExporter;
 }
 
 function tracesUrl(base: string): string {
@@ -78,7 +79,10 @@ export function parseResourceAttributes(text: string | undefined): Record<string
  * else the attribute list's, else 'loom'. The environment wins over the config
  * because the operator deploying the process sets it.
  */
-export function tracingResourceAttributes(serviceName: string | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+export function tracingResourceAttributes(
+  serviceName: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
   const attributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   const name = env.OTEL_SERVICE_NAME || serviceName || attributes[ATTR_SERVICE_NAME] || 'loom';
   return { ...attributes, [ATTR_SERVICE_NAME]: name };
@@ -97,7 +101,9 @@ export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new Error(`sampleRatio must be from 0 to 1, got ${sampleRatio}`);
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
   const url = otlpTracesUrl(options);
   // OTEL_EXPORTER_OTLP_HEADERS and timeouts are still read by the exporter itself.
   const exporter = url ? new BatchSpanProcessor(new (loadOtlpExporter())({ url })) : undefined;

@@ -39,7 +39,8 @@ export function useRequestLog({ logger }: RequestLogOptions): Plugin {
           errorCodes: record.errorCodes,
           upstreamCalls: record.upstreamCalls,
           upstreamErrors: record.upstreamErrors,
-          ...(spanContext && trace.isSpanContextValid(spanContext) && { traceId: spanContext.traceId, spanId: spanContext.spanId }),
+          ...(spanContext &&
+            trace.isSpanContextValid(spanContext) && { traceId: spanContext.traceId, spanId: spanContext.spanId }),
           req: { method: request.method, path: url.pathname, headers: sanitizeHeaders(request.headers) },
         },
         'request',

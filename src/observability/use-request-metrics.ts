@@ -19,7 +19,12 @@ export interface RequestMetricsOptions {
  * names come from the parsed document (never the raw query) and are capped
  * per BFF so a client cannot blow up the label set.
  */
-export function useRequestMetrics({ bffName, registry, maxOperationNames = 50, maxErrorCodes = 50 }: RequestMetricsOptions): Plugin {
+export function useRequestMetrics({
+  bffName,
+  registry,
+  maxOperationNames = 50,
+  maxErrorCodes = 50,
+}: RequestMetricsOptions): Plugin {
   const metrics = getRequestMetrics(registry);
   const operationLabel = createBoundedLabel(maxOperationNames);
   const codeLabel = createBoundedLabel(maxErrorCodes);

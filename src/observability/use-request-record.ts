@@ -9,7 +9,11 @@ function isDocument(value: unknown): value is DocumentNode {
   return typeof value === 'object' && value !== null && (value as DocumentNode).kind === 'Document';
 }
 
-function noteOperation(record: RequestRecord | undefined, document: DocumentNode, operationName: string | null | undefined) {
+function noteOperation(
+  record: RequestRecord | undefined,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+) {
   if (!record || record.operationName !== undefined) return;
   const operation = getOperationAST(document, operationName);
   // Names come from the parsed document, so they are valid GraphQL names; the
@@ -59,7 +63,8 @@ export function useRequestRecord(): Plugin {
       // Rejections answered with a ready Response (endResponse) never reach
       // onResultProcess but are still GraphQL requests; GraphiQL pages and
       // CORS preflights are not.
-      if (!record.graphql) record.graphql = request.method !== 'OPTIONS' && !response.headers.get('content-type')?.includes('text/html');
+      if (!record.graphql)
+        record.graphql = request.method !== 'OPTIONS' && !response.headers.get('content-type')?.includes('text/html');
       record.status = response.status;
       record.durationMs = performance.now() - record.startedAt;
       try {

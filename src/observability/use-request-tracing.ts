@@ -1,5 +1,9 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { getRequestRecord } from './request-record';
@@ -21,7 +25,10 @@ function finishRequestSpan(span: Span, request: Request): void {
     if (record.operationType) span.setAttribute(SPAN_ATTRIBUTES.operationType, record.operationType);
     if (record.errorCodes.length > 0) {
       span.setAttribute(SPAN_ATTRIBUTES.errorCodes, [...new Set(record.errorCodes)]);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: `GraphQL errors: ${[...new Set(record.errorCodes)].join(', ')}` });
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: `GraphQL errors: ${[...new Set(record.errorCodes)].join(', ')}`,
+      });
     } else if ((record.status ?? 200) >= 500) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${record.status}` });
     }
@@ -53,7 +60,14 @@ export function useRequestTracing({ bffName }: RequestTracingOptions): Plugin {
         // Tracer looked up per request: tracing may be set up after the BFF is built.
         const span = getTracer().startSpan(
           `${request.method} ${path}`,
-          { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_URL_PATH]: path, [SPAN_ATTRIBUTES.bff]: bffName } },
+          {
+            kind: SpanKind.SERVER,
+            attributes: {
+              [ATTR_HTTP_REQUEST_METHOD]: request.method,
+              [ATTR_URL_PATH]: path,
+              [SPAN_ATTRIBUTES.bff]: bffName,
+            },
+          },
           parent,
         );
         if (!span.isRecording()) {

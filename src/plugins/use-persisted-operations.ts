@@ -40,7 +40,8 @@ interface RequestParams {
  */
 export function extractOperationId(params: RequestParams, request: Request): string | null {
   const persistedQuery = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
-  if (persistedQuery && typeof persistedQuery.sha256Hash === 'string') return normalizeOperationId(persistedQuery.sha256Hash);
+  if (persistedQuery && typeof persistedQuery.sha256Hash === 'string')
+    return normalizeOperationId(persistedQuery.sha256Hash);
   if (typeof params.documentId === 'string') return normalizeOperationId(params.documentId);
   if (request.method === 'GET') {
     const documentId = new URL(request.url).searchParams.get('documentId');
@@ -54,7 +55,8 @@ function requireOptions(options: PersistedOperationsOptions): void {
   if (typeof manifest !== 'string' && (!manifest || typeof manifest !== 'object')) {
     throw new ConfigError('usePersistedOperations: manifest must be a file path or an object of id -> document');
   }
-  if (persistedOnly !== undefined && typeof persistedOnly !== 'boolean') throw new ConfigError('usePersistedOperations: persistedOnly must be a boolean');
+  if (persistedOnly !== undefined && typeof persistedOnly !== 'boolean')
+    throw new ConfigError('usePersistedOperations: persistedOnly must be a boolean');
 }
 
 /**
@@ -65,27 +67,43 @@ function requireOptions(options: PersistedOperationsOptions): void {
 export function usePersistedOperations(options: PersistedOperationsOptions): Plugin {
   requireOptions(options);
   return withGatewayServices((context) => {
-    const file = typeof options.manifest === 'string' ? (isAbsolute(options.manifest) ? options.manifest : resolve(options.manifest)) : undefined;
+    const file =
+      typeof options.manifest === 'string'
+        ? isAbsolute(options.manifest)
+          ? options.manifest
+          : resolve(options.manifest)
+        : undefined;
     const manifest = file ? loadPersistedManifest(file) : (options.manifest as PersistedManifest);
     // Compiled against the schema as soon as the app has it (onSchemaChange runs while the app is built).
     let documents: Map<string, DocumentNode> | undefined;
     const compile: Plugin = {
       onSchemaChange({ schema }) {
-        documents = compilePersistedManifest({ where: `bff "${context.bffName}"${file ? ` (${file})` : ''}`, manifest, schema });
+        documents = compilePersistedManifest({
+          where: `bff "${context.bffName}"${file ? ` (${file})` : ''}`,
+          manifest,
+          schema,
+        });
       },
     };
     const persistedOnly = options.persistedOnly ?? false;
-    return [compile, useYogaPersistedOperations({
-      getPersistedOperation: (id) => documents?.get(id) ?? null,
-      allowArbitraryOperations: !persistedOnly,
-      extractPersistedOperationId: (params, request) => extractOperationId(params as RequestParams, request),
-      customErrors: {
-        notFound: () => persistedQueryNotFound(),
-        keyNotFound: () =>
-          persistedQueryNotFound('Send a persisted operation id (extensions.persistedQuery.sha256Hash or documentId) or a query'),
-        persistedQueryOnly: () =>
-          persistedQueryNotFound(`"${context.bffName}" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId`),
-      },
-    }) as Plugin];
+    return [
+      compile,
+      useYogaPersistedOperations({
+        getPersistedOperation: (id) => documents?.get(id) ?? null,
+        allowArbitraryOperations: !persistedOnly,
+        extractPersistedOperationId: (params, request) => extractOperationId(params as RequestParams, request),
+        customErrors: {
+          notFound: () => persistedQueryNotFound(),
+          keyNotFound: () =>
+            persistedQueryNotFound(
+              'Send a persisted operation id (extensions.persistedQuery.sha256Hash or documentId) or a query',
+            ),
+          persistedQueryOnly: () =>
+            persistedQueryNotFound(
+              `"${context.bffName}" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId`,
+            ),
+        },
+      }) as Plugin,
+    ];
   });
 }

@@ -37,7 +37,13 @@ const PRE_READ_BYTES = 1_048_576;
 
 /** A repeated public cache hit is answered here, before Yoga (see createResponseReplay). */
 function serveBff(app: BffApp, req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) {
-  if (app.replay) app.replay.handle(req, res, body, (serverContext) => void app.yoga.handle(req, res, serverContext as Record<string, unknown>));
+  if (app.replay)
+    app.replay.handle(
+      req,
+      res,
+      body,
+      (serverContext) => void app.yoga.handle(req, res, serverContext as Record<string, unknown>),
+    );
   else void app.yoga(req, res);
 }
 
@@ -85,22 +91,32 @@ function describeListenError(error: NodeJS.ErrnoException, host: string, port: n
 }
 
 /** A node:http listener that can stop at once or drain (see RunningServer). */
-function startServer(handle: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string, onDrain: () => void, limits: ResolvedHttpServerLimits): Promise<RunningServer> {
+function startServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  host: string,
+  onDrain: () => void,
+  limits: ResolvedHttpServerLimits,
+): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
   // A client that drips its headers or body is answered 408 and dropped: node's defaults (60 s, 300 s, swept every 30 s) held one for 321 s.
   const server = createServer(
-    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(limits) },
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: connectionsCheckingIntervalMs(limits),
+    },
     (req, res) => {
-    inFlight.add(res);
-    // A keep-alive connection may still send a request while draining: answer it, then hang up.
-    if (draining) res.setHeader('connection', 'close');
-    res.once('close', () => {
-      inFlight.delete(res);
-      // The connection this answer used is idle now (or closing): let it go.
-      if (draining) setImmediate(() => server.closeIdleConnections());
-    });
-    handle(req, res);
+      inFlight.add(res);
+      // A keep-alive connection may still send a request while draining: answer it, then hang up.
+      if (draining) res.setHeader('connection', 'close');
+      res.once('close', () => {
+        inFlight.delete(res);
+        // The connection this answer used is idle now (or closing): let it go.
+        if (draining) setImmediate(() => server.closeIdleConnections());
+      });
+      handle(req, res);
     },
   );
   server.maxConnections = limits.maxConnections;
@@ -141,12 +157,26 @@ function startServer(handle: (req: IncomingMessage, res: ServerResponse) => void
 }
 
 /** The client listener: every BFF, the portal, /healthz and /readyz (and /metrics when there is no admin port). */
-export function listen({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+export function listen(
+  { gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
   return startServer(createRequestListener(gateway), port, host, () => gateway.startDraining(), limits);
 }
 
 /** The admin listener (`admin.port`): /healthz, the detailed /readyz and /metrics. */
-export function listenAdmin({ gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+export function listenAdmin(
+  { gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
   const viaFetch = createServerAdapter((request: Request) => gateway.adminFetch(request));
-  return startServer((req, res) => void viaFetch(req, res), port, host, () => gateway.startDraining(), limits);
+  return startServer(
+    (req, res) => void viaFetch(req, res),
+    port,
+    host,
+    () => gateway.startDraining(),
+    limits,
+  );
 }

@@ -34,7 +34,12 @@ export async function describeReadiness(gateway: GatewayParts): Promise<Readines
   );
   const sources = gateway.composed.sources.map((source) => ({ name: source.name, kind: source.kind, loaded: true }));
   // Upstream endpoint health is information, not readiness: an open breaker must not pull every gateway instance.
-  return { ready: checks.every((check) => check.ok), sources, checks, upstreams: describeUpstreamHealth(gateway.metrics) };
+  return {
+    ready: checks.every((check) => check.ok),
+    sources,
+    checks,
+    upstreams: describeUpstreamHealth(gateway.metrics),
+  };
 }
 
 /**
@@ -51,22 +56,35 @@ export type Surface = 'all' | 'public' | 'admin';
  * tests in-process and any Fetch runtime; the node:http adapter
  * (create-http-server.ts) sits on top.
  */
-export function createGatewayFetch(gateway: GatewayParts, isDraining: () => boolean = () => false, surface: Surface = 'all'): (request: Request) => Promise<Response> {
+export function createGatewayFetch(
+  gateway: GatewayParts,
+  isDraining: () => boolean = () => false,
+  surface: Surface = 'all',
+): (request: Request) => Promise<Response> {
   const route = createRoutes(gateway, isDraining, surface);
   const { compression } = gateway.config;
   if (!compression) return route;
   // BFF answers are compressed by their Yoga app (useCompression), after response replay has seen them.
   return async (request) => {
     const response = await route(request);
-    return findBffApp(gateway.bffs, new URL(request.url).pathname) ? response : compressResponse(request, response, compression);
+    return findBffApp(gateway.bffs, new URL(request.url).pathname)
+      ? response
+      : compressResponse(request, response, compression);
   };
 }
 
 function notFound(gateway: GatewayParts, surface: Surface): Response {
-  return json(404, { error: 'not found', bffs: surface === 'admin' ? [] : [...gateway.bffs.values()].map((bff) => bff.endpoint) });
+  return json(404, {
+    error: 'not found',
+    bffs: surface === 'admin' ? [] : [...gateway.bffs.values()].map((bff) => bff.endpoint),
+  });
 }
 
-function createRoutes(gateway: GatewayParts, isDraining: () => boolean, surface: Surface): (request: Request) => Promise<Response> {
+function createRoutes(
+  gateway: GatewayParts,
+  isDraining: () => boolean,
+  surface: Surface,
+): (request: Request) => Promise<Response> {
   const clients = surface !== 'admin';
   const operators = surface !== 'public';
   return async (request) => {
@@ -80,8 +98,12 @@ function createRoutes(gateway: GatewayParts, isDraining: () => boolean, surface:
       const report = await describeReadiness(gateway);
       return json(report.ready ? 200 : 503, operators ? report : { ready: report.ready });
     }
-    if (pathname === '/metrics' && operators) return new Response(await gateway.metrics.metrics(), { headers: { 'content-type': gateway.metrics.contentType } });
-    if (pathname === '/' && clients) return new Response(renderPortal(gateway), { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    if (pathname === '/metrics' && operators)
+      return new Response(await gateway.metrics.metrics(), {
+        headers: { 'content-type': gateway.metrics.contentType },
+      });
+    if (pathname === '/' && clients)
+      return new Response(renderPortal(gateway), { headers: { 'content-type': 'text/html; charset=utf-8' } });
     return notFound(gateway, surface);
   };
 }

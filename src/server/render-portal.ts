@@ -1,15 +1,23 @@
 import type { GatewayParts } from './gateway-parts';
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
+  );
 
 /** The developer portal at `/`: every BFF, the sources behind it, and where to query it. */
 export function renderPortal(gateway: GatewayParts): string {
-  const sources = gateway.composed.sources.map((source) => `<li><b>${escapeHtml(source.name)}</b> (${source.kind})</li>`).join('');
+  const sources = gateway.composed.sources
+    .map((source) => `<li><b>${escapeHtml(source.name)}</b> (${source.kind})</li>`)
+    .join('');
   const bffs = [...gateway.bffs.values()]
     .map((bff) => {
       const typeCount = Object.keys(bff.schema.getTypeMap()).filter((name) => !name.startsWith('__')).length;
-      const rootFields = Object.keys(bff.schema.getQueryType()?.getFields() ?? {}).slice(0, 12).map(escapeHtml).join(', ');
+      const rootFields = Object.keys(bff.schema.getQueryType()?.getFields() ?? {})
+        .slice(0, 12)
+        .map(escapeHtml)
+        .join(', ');
       return `<li><a href="${bff.endpoint}">${bff.endpoint}</a> — ${escapeHtml(bff.definition.description ?? '')} <small>${typeCount} types; queries: ${rootFields}</small></li>`;
     })
     .join('');

@@ -4,7 +4,12 @@
  * retries of many clients so they do not hit a recovering backend in waves.
  * `random` is injectable so tests get exact values.
  */
-export function backoffDelayMs(retryIndex: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retryIndex: number,
+  baseDelayMs: number,
+  maxDelayMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** retryIndex);
   return Math.floor(random() * ceiling);
 }

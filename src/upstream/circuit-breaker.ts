@@ -31,7 +31,10 @@ export interface CircuitBreakerHooks {
  * `halfOpenMaxCalls` probes go through; a success closes the breaker with an
  * empty window, a failure opens it for another cool-down.
  */
-export function createCircuitBreaker(options: Required<CircuitBreakerOptions>, hooks: CircuitBreakerHooks = {}): CircuitBreaker {
+export function createCircuitBreaker(
+  options: Required<CircuitBreakerOptions>,
+  hooks: CircuitBreakerHooks = {},
+): CircuitBreaker {
   const now = hooks.now ?? Date.now;
   const window = createSlidingWindow(options.windowMs, now);
   let current: CircuitState = 'closed';

@@ -91,7 +91,15 @@ export interface EndpointCallerOptions {
  * attempt on the endpoint it is given and says what an outcome means.
  */
 export function createEndpointCaller(options: EndpointCallerOptions): EndpointCaller {
-  const { source, policy, timeoutMs, sleep = timerSleep, random = Math.random, now = Date.now, label = urlLabel } = options;
+  const {
+    source,
+    policy,
+    timeoutMs,
+    sleep = timerSleep,
+    random = Math.random,
+    now = Date.now,
+    label = urlLabel,
+  } = options;
   const metrics = options.metrics && getResilienceMetrics(options.metrics);
   const closing = new AbortController();
   const budget = createRetryBudget(policy.retry, now);
@@ -108,7 +116,10 @@ export function createEndpointCaller(options: EndpointCallerOptions): EndpointCa
     },
     onEjection: (endpoint) => {
       metrics?.ejections.inc({ source, endpoint: label(endpoint) });
-      options.logger?.warn({ source, endpoint: label(endpoint) }, 'upstream endpoint ejected after consecutive failures');
+      options.logger?.warn(
+        { source, endpoint: label(endpoint) },
+        'upstream endpoint ejected after consecutive failures',
+      );
     },
   });
   for (const endpoint of pool.endpoints) metrics?.circuitState.set({ source, endpoint: label(endpoint.url) }, 0);
@@ -153,12 +164,23 @@ export function createEndpointCaller(options: EndpointCallerOptions): EndpointCa
         throw result.error;
       }
       const safe = idempotent || verdict.notSent === true;
-      const mayRetry = verdict.retryable && !verdict.timedOut && safe && !closing.signal.aborted && retryIndex < policy.retry.maxRetries;
+      const mayRetry =
+        verdict.retryable &&
+        !verdict.timedOut &&
+        safe &&
+        !closing.signal.aborted &&
+        retryIndex < policy.retry.maxRetries;
       if (mayRetry && budget.tryAcquireRetry()) {
         metrics?.retries.inc({ source });
-        recordUpstreamRetry({ 'loom.retry.endpoint': label(endpoint.url), 'loom.retry.reason': verdict.reason ?? 'failure' });
+        recordUpstreamRetry({
+          'loom.retry.endpoint': label(endpoint.url),
+          'loom.retry.reason': verdict.reason ?? 'failure',
+        });
         if ('answer' in result) await attempt.discard?.(result.answer as Answer);
-        await sleep(backoffDelayMs(retryIndex, policy.retry.baseDelayMs, policy.retry.maxDelayMs, random), closing.signal);
+        await sleep(
+          backoffDelayMs(retryIndex, policy.retry.baseDelayMs, policy.retry.maxDelayMs, random),
+          closing.signal,
+        );
         continue;
       }
       if (mayRetry) metrics?.retriesDenied.inc({ source });
@@ -183,7 +205,10 @@ export function createEndpointCaller(options: EndpointCallerOptions): EndpointCa
   };
 
   const health = () => pool.health().map((entry) => ({ ...entry, endpoint: label(entry.endpoint) }));
-  const unregister = options.metrics && options.healthBoard !== false ? registerUpstreamHealth(options.metrics, source, health) : () => undefined;
+  const unregister =
+    options.metrics && options.healthBoard !== false
+      ? registerUpstreamHealth(options.metrics, source, health)
+      : () => undefined;
   return {
     call,
     lease,

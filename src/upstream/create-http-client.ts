@@ -1,16 +1,33 @@
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import type { Registry } from 'prom-client';
-import { upstreamBadResponse, upstreamRequestInvalid, upstreamResponseTooLarge, upstreamTimeout, upstreamUnavailable } from '../core/errors';
+import {
+  upstreamBadResponse,
+  upstreamRequestInvalid,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+  upstreamUnavailable,
+} from '../core/errors';
 import { injectTraceHeaders } from '../observability/inject-trace-headers';
 import type { Logger } from '../core/logger';
 import { timerSleep, type Sleep } from './backoff-delay';
 import type { EndpointHealth } from './endpoint-pool';
-import { createEndpointCaller, type AttemptVerdict, type EndpointAttempt, type EndpointCaller } from './create-endpoint-caller';
+import {
+  createEndpointCaller,
+  type AttemptVerdict,
+  type EndpointAttempt,
+  type EndpointCaller,
+} from './create-endpoint-caller';
 import { createShadowMirror, type ShadowMirror, type ShadowResult } from './shadow-traffic';
 import { classifyAttempt, isHttpParserError, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
-import { isUndiciTimeout, plainHeaders, readLimitedBody, RequestResponse, ResponseTooLargeError } from './request-as-response';
+import {
+  isUndiciTimeout,
+  plainHeaders,
+  readLimitedBody,
+  RequestResponse,
+  ResponseTooLargeError,
+} from './request-as-response';
 
 export interface HttpClientOptions {
   /** Source name, for errors, metrics and logs. */
@@ -84,7 +101,8 @@ export function requestTargetOf(url: string): string {
 /** The configured base `url` lies under, and the rest of it. */
 function splitOnBase(url: string, bases: readonly string[]): { base: string; rest: string } | undefined {
   for (const base of bases) {
-    if (url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`)) return { base, rest: url.slice(base.length) };
+    if (url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))
+      return { base, rest: url.slice(base.length) };
   }
   return undefined;
 }
@@ -100,10 +118,20 @@ function splitOnBase(url: string, bases: readonly string[]): { base: string; res
  * (upstream-failure.ts) and shadowing of HTTP requests.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { source, protocol = 'http', timeoutMs = 10_000, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, sleep = timerSleep, random = Math.random, now = Date.now } = options;
+  const {
+    source,
+    protocol = 'http',
+    timeoutMs = 10_000,
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+    sleep = timerSleep,
+    random = Math.random,
+    now = Date.now,
+  } = options;
   const policy = resolveUpstreamPolicy(`source "${source}"`, options.upstream);
   const maxConnections = options.maxConnections ?? policy.maxConnections;
-  const bases = (Array.isArray(options.endpoints) ? options.endpoints : options.endpoints ? [options.endpoints] : []).map(trimSlash) as string[];
+  const bases = (
+    Array.isArray(options.endpoints) ? options.endpoints : options.endpoints ? [options.endpoints] : []
+  ).map(trimSlash) as string[];
   const metrics = options.metrics && getResilienceMetrics(options.metrics);
   const agent = new Agent({ connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
   const closing = new AbortController();
@@ -112,7 +140,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // Backup URLs are swapped in for a base like the endpoints: no trailing slash either.
   const callerPolicy = { ...policy, backupEndpoint: policy.backupEndpoint && trimSlash(policy.backupEndpoint) };
   const createCaller = (endpoints: string[], healthBoard: boolean) =>
-    createEndpointCaller({ source, endpoints, policy: healthBoard ? callerPolicy : { ...callerPolicy, backupEndpoint: undefined }, timeoutMs, metrics: options.metrics, logger: options.logger, label: endpointLabel, healthBoard, sleep, random, now });
+    createEndpointCaller({
+      source,
+      endpoints,
+      policy: healthBoard ? callerPolicy : { ...callerPolicy, backupEndpoint: undefined },
+      timeoutMs,
+      metrics: options.metrics,
+      logger: options.logger,
+      label: endpointLabel,
+      healthBoard,
+      sleep,
+      random,
+      now,
+    });
   const mainCaller = bases.length ? createCaller(bases, true) : undefined;
   // URLs outside the configured endpoints (e.g. a spec's own servers) get a one-endpoint caller per origin, off the health board.
   const originCallers = new Map<string, EndpointCaller>();
@@ -130,12 +170,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     createShadowMirror({
       shadow: policy.shadow,
       random,
-      fetch: (url, init) => undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher: agent }) as unknown as Promise<Response>,
+      fetch: (url, init) =>
+        undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher: agent }) as unknown as Promise<Response>,
       onResult: (result) => {
         metrics?.shadowRequests.inc({ source, result: result.result });
         if (result.result === 'mismatch') {
           metrics?.shadowMismatches.inc({ source });
-          options.logger?.warn({ source, differences: result.differences, primaryStatus: result.primary?.status, shadowStatus: result.shadow?.status }, 'shadow answer differs from primary');
+          options.logger?.warn(
+            {
+              source,
+              differences: result.differences,
+              primaryStatus: result.primary?.status,
+              shadowStatus: result.shadow?.status,
+            },
+            'shadow answer differs from primary',
+          );
         }
         options.onShadowResult?.(result);
       },
@@ -176,8 +225,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const response = new RequestResponse(data.statusCode, data.headers, body) as unknown as Response;
       return { response, status, outcome: classifyAttempt({ status: data.statusCode, protocol, body }) };
     } catch (error) {
-      if (error instanceof ResponseTooLargeError) return { error, status, outcome: { kind: 'too-large' } as AttemptOutcome };
-      return { error, status, outcome: classifyAttempt({ error, timedOut: timedOut || isUndiciTimeout(error), midBody: status !== undefined }) };
+      if (error instanceof ResponseTooLargeError)
+        return { error, status, outcome: { kind: 'too-large' } as AttemptOutcome };
+      return {
+        error,
+        status,
+        outcome: classifyAttempt({
+          error,
+          timedOut: timedOut || isUndiciTimeout(error),
+          midBody: status !== undefined,
+        }),
+      };
     } finally {
       clearTimeout(timer);
       init.signal?.removeEventListener('abort', abortFromCaller);
@@ -188,10 +246,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const errorFor = (outcome: AttemptOutcome, error: unknown, limitMs: number, status: number | undefined) => {
     if (outcome.kind === 'timeout') return upstreamTimeout(source, limitMs);
     if (outcome.kind === 'too-large') return upstreamResponseTooLarge(source, maxResponseBytes, status);
-    if (outcome.kind === 'local') return upstreamRequestInvalid(source, (error as Error)?.message ?? outcome.code, error);
-    if (outcome.kind === 'network' && outcome.midBody) return upstreamBadResponse(source, 'the connection broke while the body was read', status);
-    if (outcome.kind === 'network' && isHttpParserError(outcome.code)) return upstreamBadResponse(source, 'the answer is not valid HTTP', status);
-    const reason = outcome.kind === 'network' && outcome.code ? outcome.code : ((error as Error)?.message ?? 'request failed');
+    if (outcome.kind === 'local')
+      return upstreamRequestInvalid(source, (error as Error)?.message ?? outcome.code, error);
+    if (outcome.kind === 'network' && outcome.midBody)
+      return upstreamBadResponse(source, 'the connection broke while the body was read', status);
+    if (outcome.kind === 'network' && isHttpParserError(outcome.code))
+      return upstreamBadResponse(source, 'the answer is not valid HTTP', status);
+    const reason =
+      outcome.kind === 'network' && outcome.code ? outcome.code : ((error as Error)?.message ?? 'request failed');
     return upstreamUnavailable(source, reason, error);
   };
 
@@ -203,7 +265,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       case 'http-failure':
         return { failed: true, retryable: outcome.retryable, reason: String(outcome.status) };
       case 'network':
-        return { failed: true, retryable: outcome.retryable, notSent: outcome.notSent, reason: outcome.code ?? 'network' };
+        return {
+          failed: true,
+          retryable: outcome.retryable,
+          notSent: outcome.notSent,
+          reason: outcome.code ?? 'network',
+        };
       case 'timeout':
         return { failed: true, retryable: false, timedOut: true };
       case 'too-large':
@@ -230,7 +297,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw error;
       },
       classifyAnswer: (response) => verdictOf(outcomes.get(response) ?? { kind: 'ok' }),
-      classifyError: (error) => verdictOf((error instanceof Object && outcomes.get(error)) || { kind: 'network', code: undefined, retryable: false, notSent: false }) ?? { failed: false, retryable: false },
+      classifyError: (error) =>
+        verdictOf(
+          (error instanceof Object && outcomes.get(error)) || {
+            kind: 'network',
+            code: undefined,
+            retryable: false,
+            notSent: false,
+          },
+        ) ?? { failed: false, retryable: false },
     };
   };
 

@@ -60,7 +60,12 @@ export function createEndpointPool(options: EndpointPoolOptions): EndpointPool {
   const makeEndpoint = (url: string, backup: boolean): UpstreamEndpoint => ({
     url,
     backup,
-    breaker: options.circuitBreaker && createCircuitBreaker(options.circuitBreaker, { now, onStateChange: (state) => options.onCircuitStateChange?.(url, state) }),
+    breaker:
+      options.circuitBreaker &&
+      createCircuitBreaker(options.circuitBreaker, {
+        now,
+        onStateChange: (state) => options.onCircuitStateChange?.(url, state),
+      }),
     outstanding: 0,
     consecutiveFailures: 0,
     ejectedUntil: 0,

@@ -9,7 +9,11 @@ import type { AttemptVerdict } from './create-endpoint-caller';
  * is the backend's answer to this request, like an HTTP 4xx: counting it would
  * let one client's bad ids take a healthy endpoint out of the pool.
  */
-export const GRPC_ENDPOINT_FAILURES: ReadonlySet<number> = new Set([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.RESOURCE_EXHAUSTED]);
+export const GRPC_ENDPOINT_FAILURES: ReadonlySet<number> = new Set([
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+]);
 
 /** The numeric gRPC status of a grpc-js error, or undefined for anything else (e.g. a request that failed to serialize). */
 export function grpcStatusOf(error: unknown): number | undefined {

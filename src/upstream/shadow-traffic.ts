@@ -25,11 +25,21 @@ export function compareShadowAnswers(primary: ShadowAnswer, shadow: ShadowAnswer
   return { result: differences.length ? 'mismatch' : 'match', differences, primary, shadow };
 }
 
-export const hashBody = (body: ArrayBuffer | string) => createHash('sha256').update(typeof body === 'string' ? body : Buffer.from(body)).digest('hex');
+export const hashBody = (body: ArrayBuffer | string) =>
+  createHash('sha256')
+    .update(typeof body === 'string' ? body : Buffer.from(body))
+    .digest('hex');
 
 /** Bodies that can be sent twice (a stream cannot be mirrored without buffering it first). */
 export function isReplayableBody(body: RequestInit['body']): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body)
+  );
 }
 
 export interface ShadowMirror {
@@ -75,16 +85,28 @@ export interface ShadowComparerOptions {
   onResult: (result: ShadowResult) => void;
 }
 
-export function createShadowComparer({ shadow, random = Math.random, onResult }: ShadowComparerOptions): ShadowComparer {
+export function createShadowComparer({
+  shadow,
+  random = Math.random,
+  onResult,
+}: ShadowComparerOptions): ShadowComparer {
   const inFlight = new Set<Promise<void>>();
   const closing = new AbortController();
 
-  const run = async (send: (signal: AbortSignal) => Promise<ShadowAnswer>, primary: Promise<ShadowAnswer | undefined>) => {
+  const run = async (
+    send: (signal: AbortSignal) => Promise<ShadowAnswer>,
+    primary: Promise<ShadowAnswer | undefined>,
+  ) => {
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(shadow.timeoutMs)]);
     const [mine, theirs] = await Promise.allSettled([primary, send(signal)]);
     if (mine.status === 'rejected' || !mine.value) return; // the primary failed: nothing to compare
     if (theirs.status === 'rejected') {
-      onResult({ result: 'error', differences: [], primary: mine.value, error: (theirs.reason as Error)?.message ?? String(theirs.reason) });
+      onResult({
+        result: 'error',
+        differences: [],
+        primary: mine.value,
+        error: (theirs.reason as Error)?.message ?? String(theirs.reason),
+      });
       return;
     }
     onResult(compareShadowAnswers(mine.value, theirs.value));
@@ -106,7 +128,12 @@ export function createShadowComparer({ shadow, random = Math.random, onResult }:
 }
 
 /** Shadowing for fetch-style transports (the HTTP client), over the shared comparer. */
-export function createShadowMirror({ shadow, fetch, random = Math.random, onResult }: ShadowMirrorOptions): ShadowMirror {
+export function createShadowMirror({
+  shadow,
+  fetch,
+  random = Math.random,
+  onResult,
+}: ShadowMirrorOptions): ShadowMirror {
   const comparer = createShadowComparer({ shadow, random, onResult });
   return {
     mirror(url, init, primary) {

@@ -122,7 +122,9 @@ export type AttemptOutcome =
  * when our own timer fired, `midBody` when it broke after the headers).
  */
 export function classifyAttempt(
-  result: { status: number; protocol?: UpstreamProtocol; body?: Buffer } | { error: unknown; timedOut: boolean; midBody?: boolean },
+  result:
+    | { status: number; protocol?: UpstreamProtocol; body?: Buffer }
+    | { error: unknown; timedOut: boolean; midBody?: boolean },
 ): AttemptOutcome {
   if ('status' in result) {
     if (!isFailureAnswer(result.protocol ?? 'http', result.status, result.body)) return { kind: 'ok' };

@@ -25,5 +25,8 @@ export function registerUpstreamHealth(registry: Registry, source: string, read:
 
 /** Every registered source's endpoints: breaker state, ejection, calls in flight. */
 export function describeUpstreamHealth(registry: Registry): SourceUpstreamHealth[] {
-  return [...(boards.get(registry) ?? new Map<string, () => EndpointHealth[]>())].map(([source, read]) => ({ source, endpoints: read() }));
+  return [...(boards.get(registry) ?? new Map<string, () => EndpointHealth[]>())].map(([source, read]) => ({
+    source,
+    endpoints: read(),
+  }));
 }

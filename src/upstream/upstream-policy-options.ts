@@ -102,7 +102,9 @@ export interface UpstreamPolicyOptions {
   fallbacks?: Record<string, FallbackOption>;
 }
 
-export interface ResolvedRetryOptions extends Required<Omit<RetryOptions, 'idempotentMethods' | 'idempotentOperations'>> {
+export interface ResolvedRetryOptions extends Required<
+  Omit<RetryOptions, 'idempotentMethods' | 'idempotentOperations'>
+> {
   idempotentMethods: ReadonlySet<string>;
   idempotentOperations: ReadonlySet<string>;
 }
@@ -144,7 +146,8 @@ const DEFAULT_OUTLIER: Required<OutlierDetectionOptions> = { consecutiveFailures
 
 const isUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/[^/]/i.test(value);
 /** A gRPC target as `@grpc/grpc-js` dials it: `host:port`, optionally `grpc://host:port`. */
-const isAddress = (value: unknown): value is string => typeof value === 'string' && /^(grpc:\/\/)?[^\s/]+:\d+$/i.test(value);
+const isAddress = (value: unknown): value is string =>
+  typeof value === 'string' && /^(grpc:\/\/)?[^\s/]+:\d+$/i.test(value);
 
 /** How a source's endpoints are written: base URLs (REST, SOAP, GraphQL) or gRPC addresses. */
 export type EndpointForm = 'url' | 'address';
@@ -161,7 +164,8 @@ function check(where: string, condition: boolean, message: string): void {
 const isCount = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) >= 0);
 const isPositive = (value: unknown) => value === undefined || (Number.isFinite(value) && (value as number) > 0);
 const isDelay = (value: unknown) => value === undefined || (Number.isFinite(value) && (value as number) >= 0);
-const isShare = (value: unknown) => value === undefined || (Number.isFinite(value) && (value as number) >= 0 && (value as number) <= 1);
+const isShare = (value: unknown) =>
+  value === undefined || (Number.isFinite(value) && (value as number) >= 0 && (value as number) <= 1);
 
 function validateRetry(where: string, retry: RetryOptions): void {
   check(where, isCount(retry.maxRetries), 'retry.maxRetries must be an integer >= 0');
@@ -172,50 +176,98 @@ function validateRetry(where: string, retry: RetryOptions): void {
   check(where, isPositive(retry.budgetWindowMs), 'retry.budgetWindowMs must be a positive number');
   for (const list of ['idempotentMethods', 'idempotentOperations'] as const) {
     const value = retry[list];
-    check(where, value === undefined || (Array.isArray(value) && value.every((item) => typeof item === 'string')), `retry.${list} must be a list of strings`);
+    check(
+      where,
+      value === undefined || (Array.isArray(value) && value.every((item) => typeof item === 'string')),
+      `retry.${list} must be a list of strings`,
+    );
   }
 }
 
 function validateBreaker(where: string, breaker: CircuitBreakerOptions): void {
   const rate = breaker.failureRateThreshold;
-  check(where, rate === undefined || (Number.isFinite(rate) && rate > 0 && rate <= 1), 'circuitBreaker.failureRateThreshold must be in (0, 1]');
-  check(where, isCount(breaker.minimumCalls) && breaker.minimumCalls !== 0, 'circuitBreaker.minimumCalls must be an integer >= 1');
+  check(
+    where,
+    rate === undefined || (Number.isFinite(rate) && rate > 0 && rate <= 1),
+    'circuitBreaker.failureRateThreshold must be in (0, 1]',
+  );
+  check(
+    where,
+    isCount(breaker.minimumCalls) && breaker.minimumCalls !== 0,
+    'circuitBreaker.minimumCalls must be an integer >= 1',
+  );
   check(where, isPositive(breaker.windowMs), 'circuitBreaker.windowMs must be a positive number');
   check(where, isDelay(breaker.coolDownMs), 'circuitBreaker.coolDownMs must be a number >= 0');
-  check(where, isCount(breaker.halfOpenMaxCalls) && breaker.halfOpenMaxCalls !== 0, 'circuitBreaker.halfOpenMaxCalls must be an integer >= 1');
+  check(
+    where,
+    isCount(breaker.halfOpenMaxCalls) && breaker.halfOpenMaxCalls !== 0,
+    'circuitBreaker.halfOpenMaxCalls must be an integer >= 1',
+  );
 }
 
 function validateFallbacks(where: string, fallbacks: Record<string, FallbackOption>): void {
   check(where, typeof fallbacks === 'object' && fallbacks !== null, 'fallbacks must be an object');
   for (const [coordinate, fallback] of Object.entries(fallbacks)) {
-    check(where, /^(Query|Mutation)\.[_A-Za-z][_0-9A-Za-z]*$/.test(coordinate), `fallbacks: "${coordinate}" must look like Query.fieldName`);
+    check(
+      where,
+      /^(Query|Mutation)\.[_A-Za-z][_0-9A-Za-z]*$/.test(coordinate),
+      `fallbacks: "${coordinate}" must look like Query.fieldName`,
+    );
     const kind = (fallback as { kind?: unknown } | undefined)?.kind;
-    check(where, kind === 'null' || kind === 'static' || kind === 'last-good', `fallbacks["${coordinate}"].kind must be null, static or last-good`);
+    check(
+      where,
+      kind === 'null' || kind === 'static' || kind === 'last-good',
+      `fallbacks["${coordinate}"].kind must be null, static or last-good`,
+    );
   }
 }
 
 /** Throws a ConfigError naming the source and the bad option; `where` is e.g. `mesh.config.ts: source "catalog"`. */
-export function validateUpstreamPolicyOptions(where: string, options: UpstreamPolicyOptions | undefined, endpointForm: EndpointForm = 'url'): void {
+export function validateUpstreamPolicyOptions(
+  where: string,
+  options: UpstreamPolicyOptions | undefined,
+  endpointForm: EndpointForm = 'url',
+): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: upstream must be an object`);
   if (options.retry) validateRetry(where, options.retry);
   if (options.circuitBreaker) validateBreaker(where, options.circuitBreaker);
   if (options.outlierDetection) {
-    check(where, isCount(options.outlierDetection.consecutiveFailures) && options.outlierDetection.consecutiveFailures !== 0, 'outlierDetection.consecutiveFailures must be an integer >= 1');
+    check(
+      where,
+      isCount(options.outlierDetection.consecutiveFailures) && options.outlierDetection.consecutiveFailures !== 0,
+      'outlierDetection.consecutiveFailures must be an integer >= 1',
+    );
     check(where, isDelay(options.outlierDetection.ejectionMs), 'outlierDetection.ejectionMs must be a number >= 0');
   }
   const balancing = options.loadBalancing;
-  check(where, balancing === undefined || balancing === 'round-robin' || balancing === 'least-outstanding', 'loadBalancing must be round-robin or least-outstanding');
+  check(
+    where,
+    balancing === undefined || balancing === 'round-robin' || balancing === 'least-outstanding',
+    'loadBalancing must be round-robin or least-outstanding',
+  );
   const endpointCheck = ENDPOINT_CHECKS[endpointForm];
-  check(where, options.backupEndpoint === undefined || endpointCheck.test(options.backupEndpoint), `backupEndpoint must be ${endpointCheck.what}`);
+  check(
+    where,
+    options.backupEndpoint === undefined || endpointCheck.test(options.backupEndpoint),
+    `backupEndpoint must be ${endpointCheck.what}`,
+  );
   if (options.shadow !== undefined) {
     check(where, endpointCheck.test(options.shadow?.endpoint), `shadow.endpoint must be ${endpointCheck.what}`);
     check(where, isShare(options.shadow.ratio), 'shadow.ratio must be between 0 and 1');
     check(where, isPositive(options.shadow.timeoutMs), 'shadow.timeoutMs must be a positive number');
   }
-  check(where, isCount(options.maxConnections) && options.maxConnections !== 0, 'maxConnections must be an integer >= 1');
+  check(
+    where,
+    isCount(options.maxConnections) && options.maxConnections !== 0,
+    'maxConnections must be an integer >= 1',
+  );
   for (const [field, timeoutMs] of Object.entries(options.operationTimeoutsMs ?? {})) {
-    check(where, isPositive(timeoutMs) && timeoutMs !== undefined, `operationTimeoutsMs.${field} must be a positive number`);
+    check(
+      where,
+      isPositive(timeoutMs) && timeoutMs !== undefined,
+      `operationTimeoutsMs.${field} must be a positive number`,
+    );
   }
   check(where, isPositive(options.requestDeadlineMs), 'requestDeadlineMs must be a positive number');
   if (options.fallbacks !== undefined) validateFallbacks(where, options.fallbacks);
@@ -228,20 +280,30 @@ function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefin
 }
 
 /** Validates, then fills every default in. */
-export function resolveUpstreamPolicy(where: string, options: UpstreamPolicyOptions = {}, endpointForm: EndpointForm = 'url'): ResolvedUpstreamPolicy {
+export function resolveUpstreamPolicy(
+  where: string,
+  options: UpstreamPolicyOptions = {},
+  endpointForm: EndpointForm = 'url',
+): ResolvedUpstreamPolicy {
   validateUpstreamPolicyOptions(where, options, endpointForm);
   const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
   return {
     retry: {
       ...withDefaults(DEFAULT_RETRY, retry as Partial<ResolvedRetryOptions>),
-      idempotentMethods: new Set((retry.idempotentMethods ?? [...DEFAULT_RETRY.idempotentMethods]).map((method) => method.toUpperCase())),
+      idempotentMethods: new Set(
+        (retry.idempotentMethods ?? [...DEFAULT_RETRY.idempotentMethods]).map((method) => method.toUpperCase()),
+      ),
       idempotentOperations: new Set(retry.idempotentOperations ?? []),
     },
-    circuitBreaker: options.circuitBreaker === false ? undefined : withDefaults(DEFAULT_BREAKER, options.circuitBreaker),
-    outlierDetection: options.outlierDetection === false ? undefined : withDefaults(DEFAULT_OUTLIER, options.outlierDetection),
+    circuitBreaker:
+      options.circuitBreaker === false ? undefined : withDefaults(DEFAULT_BREAKER, options.circuitBreaker),
+    outlierDetection:
+      options.outlierDetection === false ? undefined : withDefaults(DEFAULT_OUTLIER, options.outlierDetection),
     loadBalancing: options.loadBalancing ?? 'round-robin',
     backupEndpoint: options.backupEndpoint,
-    shadow: options.shadow && withDefaults({ endpoint: options.shadow.endpoint, ratio: 1, timeoutMs: 10_000 }, options.shadow),
+    shadow:
+      options.shadow &&
+      withDefaults({ endpoint: options.shadow.endpoint, ratio: 1, timeoutMs: 10_000 }, options.shadow),
     maxConnections: options.maxConnections ?? 64,
     operationTimeoutsMs: options.operationTimeoutsMs ?? {},
     requestDeadlineMs: options.requestDeadlineMs,

@@ -30,7 +30,11 @@ function requestDeadlineAt(request: ExecutionRequest, deadlineMs: number, now: (
 }
 
 /** The tighter of the operation timeout and the request deadline, with the limit it came from. */
-export function callDeadline(request: ExecutionRequest, options: CallDeadlineOptions, now: () => number): Pick<UpstreamCallContext, 'deadlineAt' | 'deadlineMs'> {
+export function callDeadline(
+  request: ExecutionRequest,
+  options: CallDeadlineOptions,
+  now: () => number,
+): Pick<UpstreamCallContext, 'deadlineAt' | 'deadlineMs'> {
   let deadlineAt: number | undefined;
   let deadlineMs: number | undefined;
   for (const field of rootFieldsOfRequest(request)) {

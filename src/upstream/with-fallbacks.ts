@@ -4,7 +4,12 @@ import { coordinateOf, failedResult, rootFieldsOfRequest, type RootField } from 
 import type { FallbackOption } from './upstream-policy-options';
 
 /** Codes that mean "the source is down": only these are replaced by a fallback (a 404 or a validation error is not). */
-export const FALLBACK_CODES: ReadonlySet<string> = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'GRPC_UNAVAILABLE', 'GRPC_DEADLINE_EXCEEDED']);
+export const FALLBACK_CODES: ReadonlySet<string> = new Set([
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'GRPC_UNAVAILABLE',
+  'GRPC_DEADLINE_EXCEEDED',
+]);
 
 export interface FallbackOptions {
   fallbacks: Readonly<Record<string, FallbackOption>>;
@@ -15,7 +20,8 @@ export interface FallbackOptions {
 
 type AnyError = GraphQLError | GraphQLFormattedError;
 
-const lastGoodKey = (field: RootField, request: ExecutionRequest) => `${print(field.node)}\n${JSON.stringify(request.variables ?? {})}`;
+const lastGoodKey = (field: RootField, request: ExecutionRequest) =>
+  `${print(field.node)}\n${JSON.stringify(request.variables ?? {})}`;
 const isDownError = (error: AnyError) => FALLBACK_CODES.has(String(error.extensions?.code ?? ''));
 
 /**
@@ -56,13 +62,15 @@ export function withFallbacks(executor: Executor, options: FallbackOptions): Exe
       const own = errors.filter((error) => error.path?.[0] === field.responseKey);
       const key = lastGoodKey(field, request);
       if (own.length === 0) {
-        if (fallback.kind === 'last-good' && data[field.responseKey] != null) remember(key, structuredClone(data[field.responseKey]));
+        if (fallback.kind === 'last-good' && data[field.responseKey] != null)
+          remember(key, structuredClone(data[field.responseKey]));
         continue;
       }
       if (!own.every(isDownError)) continue;
       if (fallback.kind === 'last-good' && !lastGood.has(key)) continue; // nothing good seen yet: keep the error
       // A copy every time: stitching annotates result objects, and config values are frozen.
-      const value = fallback.kind === 'static' ? fallback.value : fallback.kind === 'last-good' ? lastGood.get(key) : null;
+      const value =
+        fallback.kind === 'static' ? fallback.value : fallback.kind === 'last-good' ? lastGood.get(key) : null;
       data[field.responseKey] = structuredClone(value);
       errors = errors.filter((error) => !own.includes(error));
       options.onFallback?.(coordinate);

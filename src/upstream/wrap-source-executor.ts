@@ -15,7 +15,11 @@ import type { UpstreamContext, UpstreamSource } from './upstream-source';
  * RPC (GraphQL, SOAP, gRPC) then go by the operation type (queries are reads);
  * for REST the HTTP client decides by method (undefined here).
  */
-export function idempotencyOf(kind: SourceKind, policy: ResolvedUpstreamPolicy, request: ExecutionRequest): boolean | undefined {
+export function idempotencyOf(
+  kind: SourceKind,
+  policy: ResolvedUpstreamPolicy,
+  request: ExecutionRequest,
+): boolean | undefined {
   if (policy.retry.retryNonIdempotent) return true;
   const fields = rootFieldsOfRequest(request);
   if (fields.length > 0 && fields.every((field) => policy.retry.idempotentOperations.has(field.fieldName))) return true;
@@ -37,7 +41,11 @@ export function idempotencyOf(kind: SourceKind, policy: ResolvedUpstreamPolicy, 
  * deadline and idempotency to those clients through the upstream call context.
  */
 export function wrapSourceExecutor(source: UpstreamSource, executor: Executor, context: UpstreamContext): Executor {
-  const policy = resolveUpstreamPolicy(`source "${source.name}"`, source.upstream, source.kind === 'grpc' ? 'address' : 'url');
+  const policy = resolveUpstreamPolicy(
+    `source "${source.name}"`,
+    source.upstream,
+    source.kind === 'grpc' ? 'address' : 'url',
+  );
   const bounded = withCallDeadline(executor, {
     source: source.name,
     operationTimeoutsMs: policy.operationTimeoutsMs,

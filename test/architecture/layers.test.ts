@@ -22,7 +22,10 @@ async function cruise(cwd: string): Promise<{ code: number; output: string }> {
 /** A throwaway tree with a tsconfig, so the rules run on files that are not Loom's. */
 async function plantTree(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-layers-'));
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }),
+  );
   for (const [file, text] of Object.entries(files)) {
     await mkdir(join(dir, file, '..'), { recursive: true });
     await writeFile(join(dir, file), text);
@@ -32,10 +35,30 @@ async function plantTree(files: Record<string, string>): Promise<string> {
 
 describe('one-way layers', () => {
   it.each([
-    ['upstream -> config', 'src/upstream/client.ts', "import type { Config } from '../config/types';\nexport type C = Config;\n", 'no-upward-from-upstream'],
-    ['plugins -> bff', 'src/plugins/use-x.ts', "import { defineBff } from '../bff/define-bff';\nexport const x = defineBff;\n", 'no-upward-from-plugins'],
-    ['observability -> upstream', 'src/observability/trace.ts', "import { pool } from '../upstream/pool';\nexport const p = pool;\n", 'observability-imports-only-core'],
-    ['handlers -> demo', 'src/handlers/h.ts', "import { start } from '../../demo/start';\nexport const s = start;\n", 'no-demo-in-src'],
+    [
+      'upstream -> config',
+      'src/upstream/client.ts',
+      "import type { Config } from '../config/types';\nexport type C = Config;\n",
+      'no-upward-from-upstream',
+    ],
+    [
+      'plugins -> bff',
+      'src/plugins/use-x.ts',
+      "import { defineBff } from '../bff/define-bff';\nexport const x = defineBff;\n",
+      'no-upward-from-plugins',
+    ],
+    [
+      'observability -> upstream',
+      'src/observability/trace.ts',
+      "import { pool } from '../upstream/pool';\nexport const p = pool;\n",
+      'observability-imports-only-core',
+    ],
+    [
+      'handlers -> demo',
+      'src/handlers/h.ts',
+      "import { start } from '../../demo/start';\nexport const s = start;\n",
+      'no-demo-in-src',
+    ],
   ])('fails on a planted back edge: %s', async (_edge, file, text, rule) => {
     const dir = await plantTree({
       [file]: text,

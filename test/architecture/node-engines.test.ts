@@ -8,7 +8,7 @@ const parse = (text: string): Version => {
   const [major = 0, minor = 0, patch = 0] = text.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : 0));
   return [major, minor, patch];
 };
-const atLeast = (a: Version, b: Version) => a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] >= b[2];
+const atLeast = (a: Version, b: Version) => (a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] >= b[2]);
 
 /** Whether every Node version from `minimum` up satisfies `range` (only the open-ended `>=` alternatives can). */
 function admitsEverythingFrom(range: string, minimum: Version): boolean {

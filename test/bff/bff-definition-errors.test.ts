@@ -33,12 +33,17 @@ describe('a bad BFF file fails start-up with one clear line', () => {
   });
 
   it.each([
-    ["export default { view: { hiddenArguments: { 'Query.getCustomer.tenant': 'a' } } };", 'bff "web": view.hiddenArguments "Query.getCustomer.tenant": the gateway schema has no such argument'],
+    [
+      "export default { view: { hiddenArguments: { 'Query.getCustomer.tenant': 'a' } } };",
+      'bff "web": view.hiddenArguments "Query.getCustomer.tenant": the gateway schema has no such argument',
+    ],
     ["export default { view: { include: 'Query.*' } };", 'bff "web": view.include must be a list of glob patterns'],
     ["export default { view: { exclude: ['Query.*'] } };", 'bff "web": the view hides every Query field'],
   ])('a view error stops the gateway: %s', async (source, message) => {
     const start = startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: 'http://127.0.0.1:9' }],
+      sources: [
+        { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: 'http://127.0.0.1:9' },
+      ],
       bffs: { web: bffFile(source) },
     });
     await expect(start).rejects.toThrow(ConfigError);

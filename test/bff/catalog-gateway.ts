@@ -6,8 +6,17 @@ export const API_KEY = 'bff-test-key';
 export type CatalogGateway = CatalogUnderTest;
 
 /** The demo catalog backend and a gateway over it serving the given BFF files (paths relative to the repo root). */
-export function startCatalogGateway(bffs: Record<string, string>, options: { production?: boolean; socket?: boolean } = {}): Promise<CatalogGateway> {
-  return startCatalogUnderTest({ bffs, apiKey: API_KEY, forwardHeaders: ['x-request-source'], production: options.production ?? false, socket: options.socket ?? false });
+export function startCatalogGateway(
+  bffs: Record<string, string>,
+  options: { production?: boolean; socket?: boolean } = {},
+): Promise<CatalogGateway> {
+  return startCatalogUnderTest({
+    bffs,
+    apiKey: API_KEY,
+    forwardHeaders: ['x-request-source'],
+    production: options.production ?? false,
+    socket: options.socket ?? false,
+  });
 }
 
 /** The three demo BFF files. */

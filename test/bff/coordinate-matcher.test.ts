@@ -5,11 +5,18 @@ const rootTypeNames = ['Query', 'Mutation'];
 describe('createCoordinateMatcher', () => {
   it('keeps everything without patterns', () => {
     const matcher = createCoordinateMatcher({ rootTypeNames });
-    expect([matcher.keepsType('Customer'), matcher.keepsField('Customer', 'note'), matcher.keepsField('Mutation', 'createProduct')]).toEqual([true, true, true]);
+    expect([
+      matcher.keepsType('Customer'),
+      matcher.keepsField('Customer', 'note'),
+      matcher.keepsField('Mutation', 'createProduct'),
+    ]).toEqual([true, true, true]);
   });
 
   it('excludes types and fields by glob, braces included', () => {
-    const matcher = createCoordinateMatcher({ exclude: ['*.note', 'Mutation.{create,delete}Product*', 'Internal*'], rootTypeNames });
+    const matcher = createCoordinateMatcher({
+      exclude: ['*.note', 'Mutation.{create,delete}Product*', 'Internal*'],
+      rootTypeNames,
+    });
     expect(matcher.keepsField('Customer', 'note')).toBe(false);
     expect(matcher.keepsField('Order', 'note')).toBe(false);
     expect(matcher.keepsField('Customer', 'notes')).toBe(true);
@@ -31,7 +38,11 @@ describe('createCoordinateMatcher', () => {
   });
 
   it('include type patterns narrow types; exclude wins over include', () => {
-    const matcher = createCoordinateMatcher({ include: ['Product*', 'Customer'], exclude: ['ProductSecret', 'Customer.email'], rootTypeNames });
+    const matcher = createCoordinateMatcher({
+      include: ['Product*', 'Customer'],
+      exclude: ['ProductSecret', 'Customer.email'],
+      rootTypeNames,
+    });
     expect(matcher.keepsType('ProductList')).toBe(true);
     expect(matcher.keepsType('ProductSecret')).toBe(false);
     expect(matcher.keepsType('Order')).toBe(false);

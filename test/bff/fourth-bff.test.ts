@@ -36,8 +36,12 @@ describe('a BFF added by dropping a file', () => {
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
   it('finds <name>.ts files only, sorted', () => {
-    for (const name of ['web.ts', 'partner.ts', 'iot.persisted.json', 'Draft.ts', 'types.d.ts', 'notes.md']) writeFileSync(join(directory, name), PARTNER);
-    expect(discoverBffFiles(directory)).toEqual({ partner: join(directory, 'partner.ts'), web: join(directory, 'web.ts') });
+    for (const name of ['web.ts', 'partner.ts', 'iot.persisted.json', 'Draft.ts', 'types.d.ts', 'notes.md'])
+      writeFileSync(join(directory, name), PARTNER);
+    expect(discoverBffFiles(directory)).toEqual({
+      partner: join(directory, 'partner.ts'),
+      web: join(directory, 'web.ts'),
+    });
     expect(() => discoverBffFiles(join(directory, 'missing'))).toThrow(ConfigError);
   });
 
@@ -50,12 +54,20 @@ describe('a BFF added by dropping a file', () => {
     const demo = await startCatalogGateway({ ...DEMO_BFFS, ...discoverBffFiles(directory) });
     try {
       expect(createBffViewSpy).toHaveBeenCalledTimes(4);
-      const { status, body } = await demo.gateway.query('partner', { query: '{ item(id: "p2") { __typename id amount } listProducts(limit: 1) { name } }' });
+      const { status, body } = await demo.gateway.query('partner', {
+        query: '{ item(id: "p2") { __typename id amount } listProducts(limit: 1) { name } }',
+      });
       expect(status).toBe(200);
       // The hidden tag argument is fixed to "digital": p1 is physical, p2 digital.
-      expect(body).toEqual({ data: { item: { __typename: 'Item', id: 'p2', amount: 19.98 }, listProducts: [{ name: 'Product 2' }] } });
+      expect(body).toEqual({
+        data: { item: { __typename: 'Item', id: 'p2', amount: 19.98 }, listProducts: [{ name: 'Product 2' }] },
+      });
       expect(demo.backend.calls.snapshot()).toEqual({ getProduct: 1, listProducts: 1 });
-      for (const query of ['{ getCustomer(id: "1") { id } }', '{ listProducts(tag: "physical") { name } }', '{ getProduct(id: "p1") { id } }']) {
+      for (const query of [
+        '{ getCustomer(id: "1") { id } }',
+        '{ listProducts(tag: "physical") { name } }',
+        '{ getProduct(id: "p1") { id } }',
+      ]) {
         const refused = await demo.gateway.query('partner', { query });
         expect(refused.status).toBe(400);
         expect(refused.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -66,7 +78,10 @@ describe('a BFF added by dropping a file', () => {
       for (const app of demo.gateway.gateway.bffs.values()) expect(app.yoga.getEnveloped({}).schema).toBe(app.schema);
       const unknown = await demo.gateway.query('kiosk', { query: '{ __typename }' });
       expect(unknown.status).toBe(404);
-      expect(unknown.body).toEqual({ error: 'not found', bffs: ['/web/graphql', '/mobile/graphql', '/iot/graphql', '/partner/graphql'] });
+      expect(unknown.body).toEqual({
+        error: 'not found',
+        bffs: ['/web/graphql', '/mobile/graphql', '/iot/graphql', '/partner/graphql'],
+      });
     } finally {
       await demo.close();
     }

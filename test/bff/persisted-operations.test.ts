@@ -4,8 +4,12 @@ import { ConfigError } from '../../src/core/errors';
 import { startTestGateway, REPO_ROOT } from '../helpers/test-gateway';
 import { IOT_KEY, startCatalogGateway, type CatalogGateway } from './catalog-gateway';
 
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'bff/iot.persisted.json'), 'utf8')) as Record<string, string>;
-const idOf = (operationName: string) => Object.keys(manifest).find((id) => manifest[id].startsWith(`query ${operationName}`))!;
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'bff/iot.persisted.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const idOf = (operationName: string) =>
+  Object.keys(manifest).find((id) => manifest[id].startsWith(`query ${operationName}`))!;
 const PRODUCT_PRICE = idOf('ProductPrice');
 const PRODUCT_PRICES = idOf('ProductPrices');
 const UNKNOWN = 'f'.repeat(64);
@@ -23,7 +27,9 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
   beforeEach(() => demo.backend.calls.reset());
 
   const get = async (bff: string, params: Record<string, string>) => {
-    const response = await demo.gateway.fetch(`/${bff}/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json', ...(bff === 'iot' && IOT_KEY) } });
+    const response = await demo.gateway.fetch(`/${bff}/graphql?${new URLSearchParams(params)}`, {
+      headers: { accept: 'application/json', ...(bff === 'iot' && IOT_KEY) },
+    });
     return { status: response.status, body: await response.json() };
   };
 
@@ -38,7 +44,11 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
 
   it('runs a known operation sent as documentId, bare or sha256:-prefixed, with variables', async () => {
     for (const documentId of [PRODUCT_PRICE, `sha256:${PRODUCT_PRICE}`]) {
-      const { status, body } = await demo.gateway.query('iot', { documentId, variables: { id: 'p2' } } as never, IOT_KEY);
+      const { status, body } = await demo.gateway.query(
+        'iot',
+        { documentId, variables: { id: 'p2' } } as never,
+        IOT_KEY,
+      );
       expect(status).toBe(200);
       expect(body).toEqual({ data: { getProduct: { id: 'p2', price: 19.98, currency: 'EUR' } } });
     }
@@ -46,7 +56,10 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
   });
 
   it('accepts both formats on GET', async () => {
-    const viaApollo = await get('iot', { extensions: JSON.stringify(apollo(PRODUCT_PRICE)), variables: JSON.stringify({ id: 'p1' }) });
+    const viaApollo = await get('iot', {
+      extensions: JSON.stringify(apollo(PRODUCT_PRICE)),
+      variables: JSON.stringify({ id: 'p1' }),
+    });
     const viaDocumentId = await get('iot', { documentId: PRODUCT_PRICE, variables: JSON.stringify({ id: 'p1' }) });
     for (const { status, body } of [viaApollo, viaDocumentId]) {
       expect(status).toBe(200);
@@ -57,9 +70,21 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
   it.each([
     ['an unknown Apollo hash', { extensions: apollo(UNKNOWN) }, 'PersistedQueryNotFound'],
     ['an unknown documentId', { documentId: UNKNOWN }, 'PersistedQueryNotFound'],
-    ['a raw query', { query: '{ getProduct(id: "p1") { id } }' }, '"iot" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId'],
-    ['a raw query registering a known hash (APQ)', { query: manifest[PRODUCT_PRICES], extensions: apollo(PRODUCT_PRICES) }, '"iot" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId'],
-    ['neither query nor id', {}, 'Send a persisted operation id (extensions.persistedQuery.sha256Hash or documentId) or a query'],
+    [
+      'a raw query',
+      { query: '{ getProduct(id: "p1") { id } }' },
+      '"iot" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId',
+    ],
+    [
+      'a raw query registering a known hash (APQ)',
+      { query: manifest[PRODUCT_PRICES], extensions: apollo(PRODUCT_PRICES) },
+      '"iot" accepts persisted operations only: send extensions.persistedQuery.sha256Hash or documentId',
+    ],
+    [
+      'neither query nor id',
+      {},
+      'Send a persisted operation id (extensions.persistedQuery.sha256Hash or documentId) or a query',
+    ],
   ])('iot refuses %s with PERSISTED_QUERY_NOT_FOUND / 400 and no upstream call', async (_name, request, message) => {
     const { status, body } = await demo.gateway.query('iot', request as never, IOT_KEY);
     expect(status).toBe(400);
@@ -87,7 +112,9 @@ describe('persisted operations: iot (persisted-only) and an allowlist-optional B
 describe('persisted operations are checked against their BFF at start-up', () => {
   const start = (file: string) =>
     startTestGateway({
-      sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: 'http://127.0.0.1:9' }],
+      sources: [
+        { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: 'http://127.0.0.1:9' },
+      ],
       bffs: { guarded: file },
     });
 

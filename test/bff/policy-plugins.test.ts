@@ -11,7 +11,9 @@ import { createSilentLogger } from '../../src/core/logger';
 
 const schema = makeExecutableSchema({
   typeDefs: 'type Query { hello(name: String): String secret: String }',
-  resolvers: { Query: { hello: (_root: unknown, { name }: { name?: string }) => `hi ${name ?? 'there'}`, secret: () => 's' } },
+  resolvers: {
+    Query: { hello: (_root: unknown, { name }: { name?: string }) => `hi ${name ?? 'there'}`, secret: () => 's' },
+  },
 });
 const context: PolicyContext = {
   bffName: 'tiny',
@@ -45,7 +47,15 @@ describe('useIntrospectionPolicy', () => {
     const rejected = await post(off, { query: '{ t: __type(name: "Query") { name } }' });
     expect(rejected).toEqual({
       status: 400,
-      body: { errors: [{ message: 'Introspection is disabled on "tiny" (the query asked for __type)', locations: [{ line: 1, column: 3 }], extensions: { code: 'INTROSPECTION_DISABLED' } }] },
+      body: {
+        errors: [
+          {
+            message: 'Introspection is disabled on "tiny" (the query asked for __type)',
+            locations: [{ line: 1, column: 3 }],
+            extensions: { code: 'INTROSPECTION_DISABLED' },
+          },
+        ],
+      },
     });
     const typo = await post(off, { query: '{ helo }' });
     expect(typo.body.errors[0].message).toBe('Cannot query field "helo" on type "Query".');
@@ -53,14 +63,24 @@ describe('useIntrospectionPolicy', () => {
 
   it('on: answers introspection and keeps suggestions', async () => {
     const on = [useIntrospectionPolicy({ bffName: 'tiny', introspection: true })];
-    expect((await post(on, { query: '{ __type(name: "Query") { name } }' })).body).toEqual({ data: { __type: { name: 'Query' } } });
-    expect((await post(on, { query: '{ helo }' })).body.errors[0].message).toBe('Cannot query field "helo" on type "Query". Did you mean "hello"?');
+    expect((await post(on, { query: '{ __type(name: "Query") { name } }' })).body).toEqual({
+      data: { __type: { name: 'Query' } },
+    });
+    expect((await post(on, { query: '{ helo }' })).body.errors[0].message).toBe(
+      'Cannot query field "helo" on type "Query". Did you mean "hello"?',
+    );
   });
 
   it('strips every graphql-js suggestion form', () => {
-    expect(stripSuggestions('Unknown argument "nme" on field "Query.hello". Did you mean "name"?')).toBe('Unknown argument "nme" on field "Query.hello".');
-    expect(stripSuggestions('Value "GOL" does not exist in "Tier" enum. Did you mean the enum value "GOLD"?')).toBe('Value "GOL" does not exist in "Tier" enum.');
-    expect(stripSuggestions('Cannot query field "a" on type "Q". Did you mean "b", "c", or "d"?')).toBe('Cannot query field "a" on type "Q".');
+    expect(stripSuggestions('Unknown argument "nme" on field "Query.hello". Did you mean "name"?')).toBe(
+      'Unknown argument "nme" on field "Query.hello".',
+    );
+    expect(stripSuggestions('Value "GOL" does not exist in "Tier" enum. Did you mean the enum value "GOLD"?')).toBe(
+      'Value "GOL" does not exist in "Tier" enum.',
+    );
+    expect(stripSuggestions('Cannot query field "a" on type "Q". Did you mean "b", "c", or "d"?')).toBe(
+      'Cannot query field "a" on type "Q".',
+    );
   });
 });
 
@@ -71,7 +91,12 @@ describe('usePersistedOperations', () => {
 
   it('persisted-only: runs a known id with variables and refuses a raw query', async () => {
     const plugin = usePersistedOperations({ manifest: { [HELLO_ID]: HELLO }, persistedOnly: true });
-    expect(await post([useGatewayServices(context), plugin], { extensions: { persistedQuery: { version: 1, sha256Hash: HELLO_ID } }, variables: { name: 'Ada' } })).toEqual({
+    expect(
+      await post([useGatewayServices(context), plugin], {
+        extensions: { persistedQuery: { version: 1, sha256Hash: HELLO_ID } },
+        variables: { name: 'Ada' },
+      }),
+    ).toEqual({
       status: 200,
       body: { data: { hello: 'hi Ada' } },
     });
@@ -82,10 +107,19 @@ describe('usePersistedOperations', () => {
 
   it('rejects bad options and bad manifests when the BFF starts', () => {
     expect(() => usePersistedOperations({ manifest: 42 as never })).toThrow(ConfigError);
-    expect(() => usePersistedOperations({ manifest: {}, persistedOnly: 'yes' as never })).toThrow('persistedOnly must be a boolean');
-    const start = (plugin: Plugin) => () => createYoga({ schema, plugins: [useGatewayServices(context), plugin], logging: false });
-    expect(start(usePersistedOperations({ manifest: '/nonexistent/ops.json' }))).toThrow(/^\/nonexistent\/ops\.json: cannot read the persisted operations manifest/);
-    expect(start(usePersistedOperations({ manifest: { broken: '{ hello' } }))).toThrow('bff "tiny": persisted operation broken: Syntax Error');
-    expect(start(usePersistedOperations({ manifest: { empty: '' } }))).toThrow('bff "tiny": persisted operation empty: the document must be a non-empty string');
+    expect(() => usePersistedOperations({ manifest: {}, persistedOnly: 'yes' as never })).toThrow(
+      'persistedOnly must be a boolean',
+    );
+    const start = (plugin: Plugin) => () =>
+      createYoga({ schema, plugins: [useGatewayServices(context), plugin], logging: false });
+    expect(start(usePersistedOperations({ manifest: '/nonexistent/ops.json' }))).toThrow(
+      /^\/nonexistent\/ops\.json: cannot read the persisted operations manifest/,
+    );
+    expect(start(usePersistedOperations({ manifest: { broken: '{ hello' } }))).toThrow(
+      'bff "tiny": persisted operation broken: Syntax Error',
+    );
+    expect(start(usePersistedOperations({ manifest: { empty: '' } }))).toThrow(
+      'bff "tiny": persisted operation empty: the document must be a non-empty string',
+    );
   });
 });

@@ -4,9 +4,21 @@ import { createBffView } from '../../src/bff/create-bff-view';
 import { ConfigError } from '../../src/core/errors';
 
 const typeDefs = /* GraphQL */ `
-  interface Node { id: ID! secret: String }
-  type User implements Node { id: ID! secret: String name: String note: String }
-  type Robot implements Node { id: ID! secret: String model: String }
+  interface Node {
+    id: ID!
+    secret: String
+  }
+  type User implements Node {
+    id: ID!
+    secret: String
+    name: String
+    note: String
+  }
+  type Robot implements Node {
+    id: ID!
+    secret: String
+    model: String
+  }
   union SearchResult = User | Robot
   type Query {
     user(id: ID!): User
@@ -15,7 +27,10 @@ const typeDefs = /* GraphQL */ `
     search(text: String!, tenant: String!): [SearchResult]
     node(id: ID!): Node
   }
-  type Mutation { deleteUser(id: ID!): Boolean renameUser(id: ID!, name: String!): User }
+  type Mutation {
+    deleteUser(id: ID!): Boolean
+    renameUser(id: ID!, name: String!): User
+  }
 `;
 
 const seen: Array<Record<string, unknown>> = [];
@@ -89,7 +104,10 @@ describe('createBffView filters', () => {
 
   it('answers a value of a hidden type with FORBIDDEN and without naming the type', async () => {
     const view = createBffView(gateway, { exclude: ['Robot'] });
-    const result = await run(view, '{ node(id: "r1") { __typename id } search(text: "x", tenant: "t") { __typename } }');
+    const result = await run(
+      view,
+      '{ node(id: "r1") { __typename id } search(text: "x", tenant: "t") { __typename } }',
+    );
     expect(result.data).toEqual({ node: null, search: [{ __typename: 'User' }, null] });
     expect(result.errors?.map((error) => error.extensions.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     expect(JSON.stringify(result)).not.toContain('Robot');
@@ -122,9 +140,18 @@ describe('createBffView arguments', () => {
 
   it.each([
     [{ hiddenArguments: { 'Node.id.x': 1 } }, 'bff "t": view.hiddenArguments "Node.id.x": Node is not an object type'],
-    [{ hiddenArguments: { 'Query.search': 1 } }, 'bff "t": view.hiddenArguments "Query.search": expected Type.field.argument'],
-    [{ hiddenArguments: { 'Query.search.nope': 1 } }, 'bff "t": view.hiddenArguments "Query.search.nope": the gateway schema has no such argument'],
-    [{ argumentDefaults: { 'Query.users.first': 'ten' } }, 'bff "t": view.argumentDefaults "Query.users.first": Invalid value "ten": Int cannot represent non-integer value: "ten"'],
+    [
+      { hiddenArguments: { 'Query.search': 1 } },
+      'bff "t": view.hiddenArguments "Query.search": expected Type.field.argument',
+    ],
+    [
+      { hiddenArguments: { 'Query.search.nope': 1 } },
+      'bff "t": view.hiddenArguments "Query.search.nope": the gateway schema has no such argument',
+    ],
+    [
+      { argumentDefaults: { 'Query.users.first': 'ten' } },
+      'bff "t": view.argumentDefaults "Query.users.first": Invalid value "ten": Int cannot represent non-integer value: "ten"',
+    ],
     [{ include: ['Mutation.*'] }, 'bff "t": the view hides every Query field'],
     [{ exclude: 'User.secret' }, 'bff "t": view.exclude must be a list of glob patterns'],
     [{ renames: { Nope: 'Other' } }, 'bff "t": view.renames "Nope": the view has no such type or field'],
@@ -138,8 +165,13 @@ describe('createBffView arguments', () => {
 
 describe('createBffView renames', () => {
   it('renames types, root fields and object fields, and __typename follows', async () => {
-    const view = createBffView(gateway, { renames: { User: 'Person', 'Query.user': 'person', 'User.name': 'fullName' } });
-    const result = await run(view, '{ person(id: "u1") { __typename fullName } node(id: "u1") { ... on Person { fullName } } }');
+    const view = createBffView(gateway, {
+      renames: { User: 'Person', 'Query.user': 'person', 'User.name': 'fullName' },
+    });
+    const result = await run(
+      view,
+      '{ person(id: "u1") { __typename fullName } node(id: "u1") { ... on Person { fullName } } }',
+    );
     expect(result).toEqual({ data: { person: { __typename: 'Person', fullName: 'Ann' }, node: { fullName: 'Ann' } } });
     expect(view.getType('User')).toBeUndefined();
   });

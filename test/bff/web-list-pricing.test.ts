@@ -16,7 +16,9 @@ describe('web BFF: list sizes the specs do not declare', () => {
   });
 
   it('prices listCustomers at its 50 customers and listProducts at its declared default of 20', async () => {
-    const { status, headers, body } = await demo.gateway.query('web', { query: '{ listCustomers { id } listProducts { id } }' });
+    const { status, headers, body } = await demo.gateway.query('web', {
+      query: '{ listCustomers { id } listProducts { id } }',
+    });
     expect(status).toBe(200);
     expect(body.data?.listCustomers).toHaveLength(50);
     expect(body.data?.listProducts).toHaveLength(20);

@@ -35,7 +35,11 @@ const RATING_STARS = 'query RatingStars($id: ID!) { ratingForOrder(orderId: $id)
  * showing the whole graph, and that BFF's persisted operations manifest.
  * Each test edits the SDL between `compose` and `check`.
  */
-function createConfigDir(): { dir: string; sdl: string; run(command: string): Promise<{ code: number | undefined; io: Captured }> } {
+function createConfigDir(): {
+  dir: string;
+  sdl: string;
+  run(command: string): Promise<{ code: number | undefined; io: Captured }>;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'loom-cli-'));
   const sdl = join(dir, 'ratings.graphql');
   copyFileSync(RATINGS_SDL, sdl);
@@ -44,7 +48,10 @@ function createConfigDir(): { dir: string; sdl: string; run(command: string): Pr
     `module.exports = { sources: [{ name: 'ratings', kind: 'graphql', endpoint: 'http://127.0.0.1:1/graphql', sdl: './ratings.graphql' }], bffs: { web: './web.js' } };\n`,
   );
   writeFileSync(join(dir, 'web.js'), 'module.exports = { introspection: true, policies: [] };\n');
-  writeFileSync(join(dir, 'web.persisted.json'), JSON.stringify({ [sha256Hex(RATING_BY_ORDER)]: RATING_BY_ORDER, [sha256Hex(RATING_STARS)]: RATING_STARS }));
+  writeFileSync(
+    join(dir, 'web.persisted.json'),
+    JSON.stringify({ [sha256Hex(RATING_BY_ORDER)]: RATING_BY_ORDER, [sha256Hex(RATING_STARS)]: RATING_STARS }),
+  );
   return {
     dir,
     sdl,
@@ -96,7 +103,9 @@ describe('loom compose and loom check', () => {
     const { code, io } = await run('check');
     expect(code).toBe(1);
     expect(io.stdout).toMatch(/BREAKING .*'comment'.*removed.*'OrderRating'.*\(OrderRating\.comment\)/);
-    expect(io.stdout).toContain(`BROKEN    persisted operation RatingComment ${sha256Hex(RATING_BY_ORDER)}: Cannot query field "comment" on type "OrderRating".`);
+    expect(io.stdout).toContain(
+      `BROKEN    persisted operation RatingComment ${sha256Hex(RATING_BY_ORDER)}: Cannot query field "comment" on type "OrderRating".`,
+    );
     expect(io.stdout).not.toContain('RatingStars');
     expect(io.stdout).toContain('loom check: breaking changes found');
   });
@@ -104,7 +113,10 @@ describe('loom compose and loom check', () => {
   it('check exits 0 on an added field and lists it as safe', async () => {
     const { sdl, run } = setup();
     await run('compose');
-    writeFileSync(sdl, readFileSync(sdl, 'utf8').replace('  comment: String\n', '  comment: String\n  reviewer: String\n'));
+    writeFileSync(
+      sdl,
+      readFileSync(sdl, 'utf8').replace('  comment: String\n', '  comment: String\n  reviewer: String\n'),
+    );
     const { code, io } = await run('check');
     expect(io.stdout).toMatch(/SAFE {6}.*'reviewer'.*added.*'OrderRating'.*\(OrderRating\.reviewer\)/);
     expect(io.stdout).toContain('loom check: no breaking changes');
@@ -113,9 +125,15 @@ describe('loom compose and loom check', () => {
 
   it('check exits 1 on a nullable argument made non-null', async () => {
     const { sdl, run } = setup();
-    writeFileSync(sdl, readFileSync(sdl, 'utf8').replace('brokenRating: OrderRating', 'brokenRating(reason: String): OrderRating'));
+    writeFileSync(
+      sdl,
+      readFileSync(sdl, 'utf8').replace('brokenRating: OrderRating', 'brokenRating(reason: String): OrderRating'),
+    );
     await run('compose');
-    writeFileSync(sdl, readFileSync(sdl, 'utf8').replace('brokenRating(reason: String)', 'brokenRating(reason: String!)'));
+    writeFileSync(
+      sdl,
+      readFileSync(sdl, 'utf8').replace('brokenRating(reason: String)', 'brokenRating(reason: String!)'),
+    );
     const { code, io } = await run('check');
     expect(code).toBe(1);
     expect(io.stdout).toMatch(/BREAKING .*'reason'.*'String' to 'String!'.*\(Query\.brokenRating\.reason\)/);

@@ -11,6 +11,12 @@ describe('the committed schema snapshots', () => {
     expect(code).toBe(0);
     expect(out).not.toMatch(/BREAKING/);
     // the only thing on stderr is the load warning for the demo's client-streaming method
-    expect(err.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).msg)).toEqual([expect.stringContaining('ImportOrders is client-streaming: skipped')]);
+    expect(
+      err
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).msg),
+    ).toEqual([expect.stringContaining('ImportOrders is client-streaming: skipped')]);
   }, 30_000);
 });

@@ -17,7 +17,10 @@ async function run(args: string[]): Promise<{ code: number | undefined; out: str
 
 /** Runs bin/loom.js to the end. */
 function runProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/loom.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, LOOM_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, ['bin/loom.js', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -33,7 +36,11 @@ describe('a bad --port is one line, before anything loads', () => {
     ['80.5', 'loom: --port must be an integer from 0 to 65535, got "80.5"\n'],
   ])('--port %s', async (port, expected) => {
     // The config does not exist: the port is checked first, so its error wins.
-    expect(await run(['serve', '--config', '/nonexistent/loom.config.ts', `--port=${port}`])).toEqual({ code: 2, out: '', err: expected });
+    expect(await run(['serve', '--config', '/nonexistent/loom.config.ts', `--port=${port}`])).toEqual({
+      code: 2,
+      out: '',
+      err: expected,
+    });
   });
 });
 
@@ -45,10 +52,21 @@ describe('a port in use (a real process)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loom-port-'));
     writeFileSync(join(dir, 'bff.ts'), 'export default { policies: [] };\n');
     const spec = JSON.stringify(join(REPO_ROOT, 'test/fixtures/ratelimit/items/openapi.yaml'));
-    writeFileSync(join(dir, 'loom.config.ts'), `export default { sources: [{ name: 'items', kind: 'openapi', spec: ${spec}, endpoint: 'http://127.0.0.1:1' }], bffs: { web: './bff.ts' } };\n`);
+    writeFileSync(
+      join(dir, 'loom.config.ts'),
+      `export default { sources: [{ name: 'items', kind: 'openapi', spec: ${spec}, endpoint: 'http://127.0.0.1:1' }], bffs: { web: './bff.ts' } };\n`,
+    );
     try {
-      const { code, stderr } = await runProcess(['serve', '--config', join(dir, 'loom.config.ts'), '--port', String(port)]);
-      expect(stderr).toBe(`loom: cannot listen on 127.0.0.1:${port}: the port is in use by another process (EADDRINUSE)\n`);
+      const { code, stderr } = await runProcess([
+        'serve',
+        '--config',
+        join(dir, 'loom.config.ts'),
+        '--port',
+        String(port),
+      ]);
+      expect(stderr).toBe(
+        `loom: cannot listen on 127.0.0.1:${port}: the port is in use by another process (EADDRINUSE)\n`,
+      );
       expect(code).toBe(1);
     } finally {
       blocker.close();
@@ -64,9 +82,15 @@ describe('--version and --help', () => {
 
   it('lists every environment variable the code reads', async () => {
     const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+      readdirSync(dir).flatMap((name) =>
+        statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+      );
     const read = new Set<string>();
-    for (const file of [...files(join(REPO_ROOT, 'src')), join(REPO_ROOT, 'mesh.config.ts'), join(REPO_ROOT, 'demo/start-demo-backends.ts')]) {
+    for (const file of [
+      ...files(join(REPO_ROOT, 'src')),
+      join(REPO_ROOT, 'mesh.config.ts'),
+      join(REPO_ROOT, 'demo/start-demo-backends.ts'),
+    ]) {
       const text = readFileSync(file, 'utf8');
       for (const [, name] of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) read.add(name!);
       for (const [, name] of text.matchAll(/'((?:LOOM|OTEL)_[A-Z0-9_]+)'/g)) read.add(name!);
@@ -97,8 +121,15 @@ describe('demo backends take free ports', () => {
   });
 
   it('reads fixed ports from the environment', () => {
-    expect(demoPortsFromEnv({ LOOM_DEMO_CATALOG_PORT: '4101', LOOM_DEMO_ORDERS_PORT: '' })).toEqual({ catalog: 4101, orders: 0, billing: 0, issuer: 4104 });
+    expect(demoPortsFromEnv({ LOOM_DEMO_CATALOG_PORT: '4101', LOOM_DEMO_ORDERS_PORT: '' })).toEqual({
+      catalog: 4101,
+      orders: 0,
+      billing: 0,
+      issuer: 4104,
+    });
     expect(demoPortsFromEnv({ LOOM_DEMO_ISSUER_PORT: '0' }).issuer).toBe(0);
-    expect(() => demoPortsFromEnv({ LOOM_DEMO_BILLING_PORT: 'x' })).toThrow('LOOM_DEMO_BILLING_PORT must be a port from 0 to 65535, got "x"');
+    expect(() => demoPortsFromEnv({ LOOM_DEMO_BILLING_PORT: 'x' })).toThrow(
+      'LOOM_DEMO_BILLING_PORT must be a port from 0 to 65535, got "x"',
+    );
   });
 });

@@ -13,7 +13,12 @@ describe('operations one source answers alone skip delegation', () => {
   beforeAll(async () => {
     catalog = await startCatalogBackend();
     orders = await startOrdersTestBackend();
-    gateway = await startLinkedGateway(catalog, orders, [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } }], { rootFieldPrefix: 'shop_' });
+    gateway = await startLinkedGateway(
+      catalog,
+      orders,
+      [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } }],
+      { rootFieldPrefix: 'shop_' },
+    );
   });
   afterAll(async () => {
     await gateway?.close();
@@ -24,14 +29,21 @@ describe('operations one source answers alone skip delegation', () => {
 
   it.each([
     ['one root field of an untransformed source', '{ getCustomer(id: "1") { id name } }', 'catalog'],
-    ['fragments and __typename', '{ listProducts(limit: 1) { __typename ...P } } fragment P on Product { id delivery { ... on PhysicalDelivery { weightGrams } } }', 'catalog'],
+    [
+      'fragments and __typename',
+      '{ listProducts(limit: 1) { __typename ...P } } fragment P on Product { id delivery { ... on PhysicalDelivery { weightGrams } } }',
+      'catalog',
+    ],
     ['a mutation', 'mutation { createProduct(input: { name: "x", price: 1, currency: EUR }) { id } }', 'catalog'],
   ])('routes %s directly', (_case, query, source) => {
     expect(routeOf(query)).toBe(source);
   });
 
   it.each([
-    ['two root fields (one upstream call each, as delegation counts them)', '{ a: getCustomer(id: "1") { id } b: getCustomer(id: "2") { id } }'],
+    [
+      'two root fields (one upstream call each, as delegation counts them)',
+      '{ a: getCustomer(id: "1") { id } b: getCustomer(id: "2") { id } }',
+    ],
     ['a renamed source', '{ shop_listOrders(limit: 1) { id } }'],
     ['a link field', '{ shop_listOrders(limit: 1) { customer { id } } }'],
     ['an introspection-only operation', '{ __typename }'],
@@ -49,7 +61,12 @@ describe('operations one source answers alone skip delegation', () => {
     expect(direct.body.errors?.[0]).toEqual({
       message: 'Source "catalog" answered HTTP 404',
       path: ['getCustomer'],
-      extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, upstream: { body: { code: 'NOT_FOUND', message: 'customer 999 not found' } } },
+      extensions: {
+        code: 'UPSTREAM_HTTP_ERROR',
+        source: 'catalog',
+        upstreamStatus: 404,
+        upstream: { body: { code: 'NOT_FOUND', message: 'customer 999 not found' } },
+      },
     });
     const ok = await gateway.query('web', { query: '{ getCustomer(id: "3") { id name tier } }' });
     expect(ok.body).toEqual({ data: { getCustomer: { id: '3', name: 'Customer 3', tier: 'platinum' } } });

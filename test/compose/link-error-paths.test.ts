@@ -34,7 +34,8 @@ describe('errors on linked fields carry the path of the failing item', () => {
       ['listOrders', 2, 'customer'],
       ['listOrders', 4, 'customer'],
     ]);
-    for (const error of body.errors ?? []) expect(error.extensions).toMatchObject({ source: 'catalog', upstreamStatus: 404 });
+    for (const error of body.errors ?? [])
+      expect(error.extensions).toMatchObject({ source: 'catalog', upstreamStatus: 404 });
     expect(calls).toEqual({ getCustomer: 5 });
   });
 
@@ -43,10 +44,22 @@ describe('errors on linked fields carry the path of the failing item', () => {
       [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } }],
       '{ listOrders(limit: 5) { id customer { id } } }',
     );
-    expect(body.data?.listOrders.map((order: { customer: unknown }) => order.customer)).toEqual([{ id: '1' }, { id: '2' }, null, { id: '4' }, null]);
+    expect(body.data?.listOrders.map((order: { customer: unknown }) => order.customer)).toEqual([
+      { id: '1' },
+      { id: '2' },
+      null,
+      { id: '4' },
+      null,
+    ]);
     expect(body.errors).toEqual([
-      expect.objectContaining({ path: ['listOrders', 2, 'customer'], extensions: expect.objectContaining({ code: 'MISSING_KEY', key: 'unknown-3' }) }),
-      expect.objectContaining({ path: ['listOrders', 4, 'customer'], extensions: expect.objectContaining({ code: 'MISSING_KEY', key: 'unknown-5' }) }),
+      expect.objectContaining({
+        path: ['listOrders', 2, 'customer'],
+        extensions: expect.objectContaining({ code: 'MISSING_KEY', key: 'unknown-3' }),
+      }),
+      expect.objectContaining({
+        path: ['listOrders', 4, 'customer'],
+        extensions: expect.objectContaining({ code: 'MISSING_KEY', key: 'unknown-5' }),
+      }),
     ]);
     expect(calls).toEqual({ listCustomers: 1 });
   });

@@ -11,7 +11,8 @@ const LINKS: LinkConfig[] = [
   { field: 'Order.stock', resolveWith: 'getStock', args: { region: '$source.region', sku: '$source.sku' } },
 ];
 
-const startLinkedGateway = (catalog: CatalogBackend, orders: RunningBackend, links: LinkConfig[] = LINKS) => startGatewayWithLinks(catalog, orders, links);
+const startLinkedGateway = (catalog: CatalogBackend, orders: RunningBackend, links: LinkConfig[] = LINKS) =>
+  startGatewayWithLinks(catalog, orders, links);
 
 describe('links across sources', () => {
   let catalog: CatalogBackend;
@@ -50,21 +51,34 @@ describe('links across sources', () => {
   it('resolves a list link with no batch endpoint with one call per distinct key, concurrently and deduplicated', async () => {
     const { body } = await gateway.query('web', { query: '{ listOrders(limit: 20) { id products { id name } } }' });
     expect(body.errors).toBeUndefined();
-    expect(body.data?.listOrders[0].products).toEqual([{ id: 'p1', name: 'Product 1' }, { id: 'p2', name: 'Product 2' }]);
+    expect(body.data?.listOrders[0].products).toEqual([
+      { id: 'p1', name: 'Product 1' },
+      { id: 'p2', name: 'Product 2' },
+    ]);
     // 40 product references over 5 distinct ids
     expect(catalog.calls.snapshot()).toEqual({ getProduct: 5 });
   });
 
   it('resolves a composite key (region + sku), one call per distinct pair', async () => {
-    const { body } = await gateway.query('web', { query: '{ listOrders(limit: 20) { region sku stock { region sku quantity } } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ listOrders(limit: 20) { region sku stock { region sku quantity } } }',
+    });
     expect(body.errors).toBeUndefined();
-    expect(body.data?.listOrders[0]).toEqual({ region: 'eu', sku: 'sku0', stock: { region: 'eu', sku: 'sku0', quantity: 20 } });
+    expect(body.data?.listOrders[0]).toEqual({
+      region: 'eu',
+      sku: 'sku0',
+      stock: { region: 'eu', sku: 'sku0', quantity: 20 },
+    });
     expect(orders.calls.count('getStock')).toBe(6);
   });
 
   it('needs no key field in the client selection and keeps aliases', async () => {
-    const { body } = await gateway.query('web', { query: '{ listOrders(limit: 2) { buyer: customer { label: name } } }' });
-    expect(body).toEqual({ data: { listOrders: [{ buyer: { label: 'Customer 1' } }, { buyer: { label: 'Customer 2' } }] } });
+    const { body } = await gateway.query('web', {
+      query: '{ listOrders(limit: 2) { buyer: customer { label: name } } }',
+    });
+    expect(body).toEqual({
+      data: { listOrders: [{ buyer: { label: 'Customer 1' } }, { buyer: { label: 'Customer 2' } }] },
+    });
   });
 });
 
@@ -82,7 +96,10 @@ describe('links with missing keys and forced modes', () => {
         { id: 'o4', customer: { id: '4' } },
       ]);
       expect(body.errors).toEqual([
-        expect.objectContaining({ path: ['listOrders', 2, 'customer'], extensions: { code: 'MISSING_KEY', source: 'catalog', key: '999' } }),
+        expect.objectContaining({
+          path: ['listOrders', 2, 'customer'],
+          extensions: { code: 'MISSING_KEY', source: 'catalog', key: '999' },
+        }),
       ]);
       expect(catalog.calls.snapshot()).toEqual({ listCustomers: 1 });
     } finally {
@@ -94,7 +111,9 @@ describe('links with missing keys and forced modes', () => {
   it("with batch: 'off' makes one call per distinct key instead", async () => {
     const catalog = await startCatalogBackend();
     const orders = await startOrdersTestBackend();
-    const gateway = await startLinkedGateway(catalog, orders, [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' }, batch: 'off' }]);
+    const gateway = await startLinkedGateway(catalog, orders, [
+      { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' }, batch: 'off' },
+    ]);
     try {
       const { body } = await gateway.query('web', { query: '{ listOrders(limit: 20) { customer { id } } }' });
       expect(body.errors).toBeUndefined();
@@ -110,18 +129,34 @@ describe('links with missing keys and forced modes', () => {
     const orders = await startOrdersTestBackend();
     try {
       await expect(
-        startLinkedGateway(catalog, orders, [{ field: 'Order.products', resolveWith: 'getProduct', args: { id: '$source.productIds' }, batch: 'force' }]),
-      ).rejects.toThrow(`link Order.products: batch is 'force' but source "catalog" has no batch endpoint for Product (set batchWith)`);
+        startLinkedGateway(catalog, orders, [
+          { field: 'Order.products', resolveWith: 'getProduct', args: { id: '$source.productIds' }, batch: 'force' },
+        ]),
+      ).rejects.toThrow(
+        `link Order.products: batch is 'force' but source "catalog" has no batch endpoint for Product (set batchWith)`,
+      );
     } finally {
       await Promise.all([catalog.close(), orders.close()]);
     }
   });
 
   it.each([
-    [{ field: 'Order', resolveWith: 'getCustomer', args: { id: '$source.customerId' } }, 'link Order: field must be written Type.field'],
-    [{ field: 'Order.customer', resolveWith: 'getNobody', args: { id: '$source.customerId' } }, 'link Order.customer: no source has a query field "getNobody"'],
-    [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { nope: '$source.customerId' } }, 'link Order.customer: getCustomer has no argument "nope"'],
-    [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.buyer' } }, 'link Order.customer: type Order has no field "buyer"'],
+    [
+      { field: 'Order', resolveWith: 'getCustomer', args: { id: '$source.customerId' } },
+      'link Order: field must be written Type.field',
+    ],
+    [
+      { field: 'Order.customer', resolveWith: 'getNobody', args: { id: '$source.customerId' } },
+      'link Order.customer: no source has a query field "getNobody"',
+    ],
+    [
+      { field: 'Order.customer', resolveWith: 'getCustomer', args: { nope: '$source.customerId' } },
+      'link Order.customer: getCustomer has no argument "nope"',
+    ],
+    [
+      { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.buyer' } },
+      'link Order.customer: type Order has no field "buyer"',
+    ],
   ])('rejects a bad link at start-up: %j', async (link, message) => {
     const catalog = await startCatalogBackend();
     const orders = await startOrdersTestBackend();

@@ -14,17 +14,33 @@ describe('naming conflicts between sources', () => {
     await Promise.all([catalog?.close(), orders?.close()]);
   });
 
-  const catalogSource = (name: string, rename?: object) => ({ name, kind: 'openapi' as const, spec: './sources/catalog/openapi.yaml', endpoint: catalog.url, ...(rename && { rename }) });
+  const catalogSource = (name: string, rename?: object) => ({
+    name,
+    kind: 'openapi' as const,
+    spec: './sources/catalog/openapi.yaml',
+    endpoint: catalog.url,
+    ...(rename && { rename }),
+  });
 
   it('fails composition when two sources export the same root field, naming both and the way out', async () => {
-    await expect(startTestGateway({ sources: [catalogSource('catalog'), catalogSource('legacy')], bffs: { web: './test/fixtures/bff/open.ts' } })).rejects.toThrow(
+    await expect(
+      startTestGateway({
+        sources: [catalogSource('catalog'), catalogSource('legacy')],
+        bffs: { web: './test/fixtures/bff/open.ts' },
+      }),
+    ).rejects.toThrow(
       'sources "catalog" and "legacy" both export root field Query.listProducts; add a rename rule (rename.rootFieldPrefix or rename.rootFields) to one of them',
     );
   });
 
   it('fails composition when only the types clash', async () => {
     const rootsRenamed = catalogSource('legacy', { rootFieldPrefix: 'legacy_' });
-    await expect(startTestGateway({ sources: [catalogSource('catalog'), rootsRenamed], bffs: { web: './test/fixtures/bff/open.ts' } })).rejects.toThrow(
+    await expect(
+      startTestGateway({
+        sources: [catalogSource('catalog'), rootsRenamed],
+        bffs: { web: './test/fixtures/bff/open.ts' },
+      }),
+    ).rejects.toThrow(
       /^sources "catalog" and "legacy" both export type (Customer|Product|PhysicalDelivery|DigitalDelivery|PercentOff|AmountOff|Delivery|query_listProducts_items_promotion); add a rename rule \(rename\.typePrefix or rename\.types\) to one of them, or declare \1 in both sources' merge to merge it$/,
     );
   });
@@ -42,7 +58,8 @@ describe('naming conflicts between sources', () => {
     try {
       catalog.calls.reset();
       const { body } = await gateway.query('web', {
-        query: '{ legacy_getCustomer(id: "2") { __typename name } getCustomer(id: "2") { __typename name } listOrders(limit: 10) { legacyCustomer { __typename id } } }',
+        query:
+          '{ legacy_getCustomer(id: "2") { __typename name } getCustomer(id: "2") { __typename name } listOrders(limit: 10) { legacyCustomer { __typename id } } }',
       });
       expect(body.errors).toBeUndefined();
       expect(body.data?.legacy_getCustomer).toEqual({ __typename: 'LegacyCustomer', name: 'Customer 2' });

@@ -13,7 +13,13 @@ describe('type merging: the catalog and a renamed GraphQL CRM both describe Cust
   let gateway: TestGateway;
 
   const sources = (crmMerge: boolean): SourceOptions[] => [
-    { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url, merge: { Customer: { key: 'id', resolveWith: 'getCustomer' } } },
+    {
+      name: 'catalog',
+      kind: 'openapi',
+      spec: './sources/catalog/openapi.yaml',
+      endpoint: catalog.url,
+      merge: { Customer: { key: 'id', resolveWith: 'getCustomer' } },
+    },
     { name: 'orders', kind: 'openapi', spec: './test/fixtures/compose/orders-openapi.yaml', endpoint: orders.url },
     {
       name: 'crm',
@@ -44,10 +50,18 @@ describe('type merging: the catalog and a renamed GraphQL CRM both describe Cust
   });
 
   it('resolves a list of orders with customer fields from both sources in one call per source', async () => {
-    const { body } = await gateway.query('web', { query: '{ listOrders(limit: 8) { id customer { id name loyaltyPoints segment } } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ listOrders(limit: 8) { id customer { id name loyaltyPoints segment } } }',
+    });
     expect(body.errors).toBeUndefined();
-    expect(body.data?.listOrders[0]).toEqual({ id: 'o1', customer: { id: '1', name: 'Customer 1', loyaltyPoints: 100, segment: 'gold' } });
-    expect(body.data?.listOrders[3]).toEqual({ id: 'o4', customer: { id: '4', name: 'Customer 4', loyaltyPoints: 400, segment: 'silver' } });
+    expect(body.data?.listOrders[0]).toEqual({
+      id: 'o1',
+      customer: { id: '1', name: 'Customer 1', loyaltyPoints: 100, segment: 'gold' },
+    });
+    expect(body.data?.listOrders[3]).toEqual({
+      id: 'o4',
+      customer: { id: '4', name: 'Customer 4', loyaltyPoints: 400, segment: 'silver' },
+    });
     expect(body.data?.listOrders[7].customer.loyaltyPoints).toBe(800);
     expect(orders.calls.count()).toBe(1);
     expect(catalog.calls.snapshot()).toEqual({ listCustomers: 1 });
@@ -56,20 +70,30 @@ describe('type merging: the catalog and a renamed GraphQL CRM both describe Cust
   });
 
   it('answers null with MISSING_KEY for the merged fields of an entity one source does not know', async () => {
-    const { body } = await gateway.query('web', { query: '{ listOrders(limit: 10) { customer { id name loyaltyPoints } } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ listOrders(limit: 10) { customer { id name loyaltyPoints } } }',
+    });
     expect(body.data?.listOrders[8]).toEqual({ customer: { id: '9', name: 'Customer 9', loyaltyPoints: null } });
     expect(body.data?.listOrders[7]).toEqual({ customer: { id: '8', name: 'Customer 8', loyaltyPoints: 800 } });
     expect(body.data?.listOrders[9]).toEqual({ customer: { id: '10', name: 'Customer 10', loyaltyPoints: null } });
-    expect(body.data?.listOrders.filter((order: { customer: { loyaltyPoints: number | null } }) => order.customer.loyaltyPoints === null)).toHaveLength(2);
+    expect(
+      body.data?.listOrders.filter(
+        (order: { customer: { loyaltyPoints: number | null } }) => order.customer.loyaltyPoints === null,
+      ),
+    ).toHaveLength(2);
     // Only the two unknown keys are reported. (The error path is the batch's first parent: graphql-tools
     // relocates merged-type errors with the path of the first caller of a batched link.)
-    const reported = new Set(body.errors?.map((error) => `${error.extensions?.code} ${error.extensions?.source} ${error.extensions?.key}`));
+    const reported = new Set(
+      body.errors?.map((error) => `${error.extensions?.code} ${error.extensions?.source} ${error.extensions?.key}`),
+    );
     expect([...reported].sort()).toEqual(['MISSING_KEY crm 10', 'MISSING_KEY crm 9']);
   });
 
   it('merges the other way too: from the renamed CRM root field to catalog fields', async () => {
     const { body } = await gateway.query('web', { query: '{ crm_client(id: "3") { id loyaltyPoints name tier } }' });
-    expect(body).toEqual({ data: { crm_client: { id: '3', loyaltyPoints: 300, name: 'Customer 3', tier: expect.any(String) } } });
+    expect(body).toEqual({
+      data: { crm_client: { id: '3', loyaltyPoints: 300, name: 'Customer 3', tier: expect.any(String) } },
+    });
     expect(crm.calls.snapshot()).toEqual({ client: 1 });
     expect(catalog.calls.snapshot()).toEqual({ listCustomers: 1 });
   });
@@ -82,13 +106,17 @@ describe('type merging: the catalog and a renamed GraphQL CRM both describe Cust
   });
 
   it('fails composition when only one side declares the merge', async () => {
-    await expect(startTestGateway({ sources: sources(false), bffs: { web: './test/fixtures/bff/open.ts' } })).rejects.toThrow(
+    await expect(
+      startTestGateway({ sources: sources(false), bffs: { web: './test/fixtures/bff/open.ts' } }),
+    ).rejects.toThrow(
       `sources "catalog" and "crm" both export type Customer; add a rename rule (rename.typePrefix or rename.types) to one of them, or declare Customer in both sources' merge to merge it`,
     );
   });
 
   it('fails composition when a merge names a lookup the source does not have', async () => {
-    const broken = sources(true).map((source) => (source.name === 'crm' ? { ...source, merge: { Customer: { key: 'id', resolveWith: 'client' } } } : source));
+    const broken = sources(true).map((source) =>
+      source.name === 'crm' ? { ...source, merge: { Customer: { key: 'id', resolveWith: 'client' } } } : source,
+    );
     await expect(startTestGateway({ sources: broken, bffs: { web: './test/fixtures/bff/open.ts' } })).rejects.toThrow(
       'source "crm": merge.Customer: the source has no query field "client" returning Customer',
     );

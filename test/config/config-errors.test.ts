@@ -25,23 +25,30 @@ const catalogSpec = join(REPO_ROOT, 'sources/catalog/openapi.yaml');
 
 describe('bad config stops start-up with one line naming the source and the fault', () => {
   it('reports a missing spec file', async () => {
-    const file = writeProject(`export default { sources: [{ name: 'catalog', kind: 'openapi', spec: './nope.yaml' }], bffs: { web: './bff.ts' } };`);
+    const file = writeProject(
+      `export default { sources: [{ name: 'catalog', kind: 'openapi', spec: './nope.yaml' }], bffs: { web: './bff.ts' } };`,
+    );
     const { code, err } = await serveExpectingFailure(file);
     expect(code).toBe(1);
     expect(err).toMatch(/^loom: .*loom\.config\.ts: source "catalog": spec file \.\/nope\.yaml not found\n$/);
   });
 
   it('reports an unknown kind', async () => {
-    const file = writeProject(`export default { sources: [{ name: 'ledger', kind: 'corba', spec: 'x' }], bffs: { web: './bff.ts' } };`);
+    const file = writeProject(
+      `export default { sources: [{ name: 'ledger', kind: 'corba', spec: 'x' }], bffs: { web: './bff.ts' } };`,
+    );
     const { code, err } = await serveExpectingFailure(file);
     expect(code).toBe(1);
     expect(err).toMatch(/source "ledger": unknown kind "corba" \(expected one of openapi, grpc, soap, graphql\)\n$/);
   });
 
   it('reports invalid YAML in a spec', async () => {
-    const file = writeProject(`export default { sources: [{ name: 'catalog', kind: 'openapi', spec: './broken.yaml' }], bffs: { web: './bff.ts' } };`, {
-      'broken.yaml': 'openapi: 3.0.0\npaths: {\n  /x: [unclosed\n',
-    });
+    const file = writeProject(
+      `export default { sources: [{ name: 'catalog', kind: 'openapi', spec: './broken.yaml' }], bffs: { web: './bff.ts' } };`,
+      {
+        'broken.yaml': 'openapi: 3.0.0\npaths: {\n  /x: [unclosed\n',
+      },
+    );
     const { code, err } = await serveExpectingFailure(file);
     expect(code).toBe(1);
     expect(err).toMatch(/^loom: source "catalog": cannot load OpenAPI spec .*broken\.yaml: .+\n$/);
@@ -49,16 +56,23 @@ describe('bad config stops start-up with one line naming the source and the faul
   });
 
   it('reports a spec URL nobody answers', async () => {
-    const file = writeProject(`export default { sources: [{ name: 'catalog', kind: 'openapi', spec: 'http://127.0.0.1:9/openapi.yaml' }], bffs: { web: './bff.ts' } };`);
+    const file = writeProject(
+      `export default { sources: [{ name: 'catalog', kind: 'openapi', spec: 'http://127.0.0.1:9/openapi.yaml' }], bffs: { web: './bff.ts' } };`,
+    );
     const { code, err } = await serveExpectingFailure(file);
     expect(code).toBe(1);
-    expect(err).toMatch(/^loom: source "catalog": cannot load OpenAPI spec http:\/\/127\.0\.0\.1:9\/openapi\.yaml: .+\n$/);
+    expect(err).toMatch(
+      /^loom: source "catalog": cannot load OpenAPI spec http:\/\/127\.0\.0\.1:9\/openapi\.yaml: .+\n$/,
+    );
   });
 
   it('reports a file that is not an OpenAPI document', async () => {
-    const file = writeProject(`export default { sources: [{ name: 'catalog', kind: 'openapi', spec: './list.yaml' }], bffs: { web: './bff.ts' } };`, {
-      'list.yaml': '- just\n- a list\n',
-    });
+    const file = writeProject(
+      `export default { sources: [{ name: 'catalog', kind: 'openapi', spec: './list.yaml' }], bffs: { web: './bff.ts' } };`,
+      {
+        'list.yaml': '- just\n- a list\n',
+      },
+    );
     const { err } = await serveExpectingFailure(file);
     expect(err).toContain('source "catalog": cannot load OpenAPI spec');
     expect(err).toContain('not an OpenAPI document');
@@ -69,7 +83,9 @@ describe('bad config stops start-up with one line naming the source and the faul
       `export default { sources: [{ name: 'a', kind: 'openapi', spec: ${JSON.stringify(catalogSpec)} }, { name: 'a', kind: 'openapi', spec: ${JSON.stringify(catalogSpec)} }], bffs: { web: './bff.ts' } };`,
     );
     expect((await serveExpectingFailure(twice)).err).toContain('source "a": two sources have this name');
-    const noBff = writeProject(`export default { sources: [{ name: 'a', kind: 'openapi', spec: ${JSON.stringify(catalogSpec)} }], bffs: { web: './missing.ts' } };`);
+    const noBff = writeProject(
+      `export default { sources: [{ name: 'a', kind: 'openapi', spec: ${JSON.stringify(catalogSpec)} }], bffs: { web: './missing.ts' } };`,
+    );
     expect((await serveExpectingFailure(noBff)).err).toContain('bff "web": file ./missing.ts not found');
     const missing = await serveExpectingFailure('/nonexistent/loom.config.ts');
     expect(missing).toEqual({ code: 1, err: 'loom: /nonexistent/loom.config.ts: config file not found\n' });

@@ -12,7 +12,11 @@ describe('config: redis options', () => {
   it('takes a URL or options, with deadlines of 100 ms per operation and 500 ms per readiness probe by default', () => {
     expect(validate(undefined).redis).toBeUndefined();
     expect(validate('').redis).toBeUndefined();
-    expect(validate('redis://127.0.0.1:6379').redis).toEqual({ url: 'redis://127.0.0.1:6379', commandTimeoutMs: 100, readinessTimeoutMs: 500 });
+    expect(validate('redis://127.0.0.1:6379').redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      commandTimeoutMs: 100,
+      readinessTimeoutMs: 500,
+    });
     expect(validate({ url: 'redis://10.0.0.1:6379', commandTimeoutMs: 50, readinessTimeoutMs: 2000 }).redis).toEqual({
       url: 'redis://10.0.0.1:6379',
       commandTimeoutMs: 50,
@@ -21,10 +25,22 @@ describe('config: redis options', () => {
   });
 
   it.each([
-    [{ url: 'redis://127.0.0.1:6379', commandTimeoutMs: 0 }, 'loom.config.ts: redis: commandTimeoutMs must be an integer from 1 to 60000 (ms), got 0'],
-    [{ url: 'redis://127.0.0.1:6379', commandTimeoutMs: 2.5 }, 'loom.config.ts: redis: commandTimeoutMs must be an integer from 1 to 60000 (ms), got 2.5'],
-    [{ url: 'redis://127.0.0.1:6379', readinessTimeoutMs: Infinity }, 'loom.config.ts: redis: readinessTimeoutMs must be an integer from 1 to 60000 (ms), got null'],
-    [{ url: 'redis://127.0.0.1:6379', readinessTimeoutMs: '500' }, 'loom.config.ts: redis: readinessTimeoutMs must be an integer from 1 to 60000 (ms), got "500"'],
+    [
+      { url: 'redis://127.0.0.1:6379', commandTimeoutMs: 0 },
+      'loom.config.ts: redis: commandTimeoutMs must be an integer from 1 to 60000 (ms), got 0',
+    ],
+    [
+      { url: 'redis://127.0.0.1:6379', commandTimeoutMs: 2.5 },
+      'loom.config.ts: redis: commandTimeoutMs must be an integer from 1 to 60000 (ms), got 2.5',
+    ],
+    [
+      { url: 'redis://127.0.0.1:6379', readinessTimeoutMs: Infinity },
+      'loom.config.ts: redis: readinessTimeoutMs must be an integer from 1 to 60000 (ms), got null',
+    ],
+    [
+      { url: 'redis://127.0.0.1:6379', readinessTimeoutMs: '500' },
+      'loom.config.ts: redis: readinessTimeoutMs must be an integer from 1 to 60000 (ms), got "500"',
+    ],
     [{ commandTimeoutMs: 100 }, 'loom.config.ts: redis: url must be a non-empty string'],
     [42, 'loom.config.ts: redis must be a URL or an object with a url'],
   ])('refuses %j', (redis, message) => {

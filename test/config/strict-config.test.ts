@@ -23,9 +23,9 @@ function faultsOf(config: unknown): string[] {
 
 describe('unknown keys fail at load with the path and a hint', () => {
   it('names a typo in a source and suggests the key', () => {
-    expect(faultsOf({ sources: [{ name: 'catalog', kind: 'openapi', spec, endpiont: 'http://127.0.0.1:1' }], bffs })).toEqual([
-      'loom.config.ts: source "catalog": unknown key "endpiont" (did you mean "endpoint"?)',
-    ]);
+    expect(
+      faultsOf({ sources: [{ name: 'catalog', kind: 'openapi', spec, endpiont: 'http://127.0.0.1:1' }], bffs }),
+    ).toEqual(['loom.config.ts: source "catalog": unknown key "endpiont" (did you mean "endpoint"?)']);
   });
 
   it('matches a wrong case, a top-level key and a nested upstream key', () => {
@@ -42,18 +42,31 @@ describe('unknown keys fail at load with the path and a hint', () => {
   });
 
   it('lists the known keys when nothing is close', () => {
-    expect(faultsOf({ sources: [{ name: 'catalog', kind: 'openapi', spec }], bffs, redis: { url: 'redis://x', zzzz: 1 } })).toEqual([
-      'loom.config.ts: unknown key "redis.zzzz" (known keys: url, commandTimeoutMs, readinessTimeoutMs)',
-    ]);
+    expect(
+      faultsOf({ sources: [{ name: 'catalog', kind: 'openapi', spec }], bffs, redis: { url: 'redis://x', zzzz: 1 } }),
+    ).toEqual(['loom.config.ts: unknown key "redis.zzzz" (known keys: url, commandTimeoutMs, readinessTimeoutMs)']);
   });
 
   it('checks links, merge rules and kind-specific options', () => {
     const config = {
       sources: [
-        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: '127.0.0.1:50051', tls: { cert: 'a', keyy: 'b' } },
-        { name: 'catalog', kind: 'openapi', spec, merge: { Customer: { key: 'id', resolveWith: 'getCustomer', batched: 'off' } } },
+        {
+          name: 'orders',
+          kind: 'grpc',
+          proto: './sources/orders/orders.proto',
+          endpoint: '127.0.0.1:50051',
+          tls: { cert: 'a', keyy: 'b' },
+        },
+        {
+          name: 'catalog',
+          kind: 'openapi',
+          spec,
+          merge: { Customer: { key: 'id', resolveWith: 'getCustomer', batched: 'off' } },
+        },
       ],
-      links: [{ field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' }, batchwith: {} }],
+      links: [
+        { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' }, batchwith: {} },
+      ],
       bffs,
     };
     expect(faultsOf(config)).toEqual([
@@ -71,10 +84,30 @@ describe('unknown keys fail at load with the path and a hint', () => {
 
 describe('endpoints are parsed at load', () => {
   it.each([
-    ['openapi', 'not a url', { spec }, 'loom.config.ts: source "s": endpoint "not a url" is not a URL (e.g. http://127.0.0.1:8080)'],
-    ['openapi', 'ftp://host/x', { spec }, 'loom.config.ts: source "s": endpoint "ftp://host/x" must be an http(s) URL, not ftp:'],
-    ['grpc', 'http://127.0.0.1:4102', { proto: './sources/orders/orders.proto' }, 'loom.config.ts: source "s": endpoint "http://127.0.0.1:4102" must be host:port (e.g. 127.0.0.1:50051)'],
-    ['grpc', '127.0.0.1:99999', { proto: './sources/orders/orders.proto' }, 'loom.config.ts: source "s": endpoint "127.0.0.1:99999" must be host:port (e.g. 127.0.0.1:50051)'],
+    [
+      'openapi',
+      'not a url',
+      { spec },
+      'loom.config.ts: source "s": endpoint "not a url" is not a URL (e.g. http://127.0.0.1:8080)',
+    ],
+    [
+      'openapi',
+      'ftp://host/x',
+      { spec },
+      'loom.config.ts: source "s": endpoint "ftp://host/x" must be an http(s) URL, not ftp:',
+    ],
+    [
+      'grpc',
+      'http://127.0.0.1:4102',
+      { proto: './sources/orders/orders.proto' },
+      'loom.config.ts: source "s": endpoint "http://127.0.0.1:4102" must be host:port (e.g. 127.0.0.1:50051)',
+    ],
+    [
+      'grpc',
+      '127.0.0.1:99999',
+      { proto: './sources/orders/orders.proto' },
+      'loom.config.ts: source "s": endpoint "127.0.0.1:99999" must be host:port (e.g. 127.0.0.1:50051)',
+    ],
   ])('%s endpoint %s', (kind, endpoint, fields, expected) => {
     expect(faultsOf({ sources: [{ name: 's', kind, ...fields, endpoint }], bffs })).toEqual([expected]);
   });
@@ -92,12 +125,18 @@ describe('endpoints are parsed at load', () => {
       'loom.config.ts',
       REPO_ROOT,
     );
-    expect(config.sources.map((source) => source.endpoint)).toEqual([['http://127.0.0.1:1', 'https://example.com/api'], 'grpc://[::1]:4102', 'orders.internal:443']);
+    expect(config.sources.map((source) => source.endpoint)).toEqual([
+      ['http://127.0.0.1:1', 'https://example.com/api'],
+      'grpc://[::1]:4102',
+      'orders.internal:443',
+    ]);
     expect(config.shutdownTimeoutMs).toBe(25_000);
   });
 
   it('names a port that is not a number as written', () => {
-    expect(faultsOf({ sources: [{ name: 'a', kind: 'openapi', spec }], bffs, port: Number('abc') })).toEqual(['loom.config.ts: port must be an integer from 0 to 65535, got NaN']);
+    expect(faultsOf({ sources: [{ name: 'a', kind: 'openapi', spec }], bffs, port: Number('abc') })).toEqual([
+      'loom.config.ts: port must be an integer from 0 to 65535, got NaN',
+    ]);
   });
 });
 

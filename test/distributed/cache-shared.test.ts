@@ -24,14 +24,20 @@ describe('response cache shared by two gateway instances through Redis', () => {
     expect(served.headers.get('x-loom-cache')).toBe('HIT');
     expect(served.body).toEqual(written.body);
     expect(backend.calls.count('getItem')).toBe(1);
-    expect(await first.gateway.metrics.getSingleMetricAsString('loom_cache_misses_total')).toContain(`loom_cache_misses_total{bff="${bff}"} 1`);
-    expect(await second.gateway.metrics.getSingleMetricAsString('loom_cache_hits_total')).toContain(`loom_cache_hits_total{bff="${bff}"} 1`);
+    expect(await first.gateway.metrics.getSingleMetricAsString('loom_cache_misses_total')).toContain(
+      `loom_cache_misses_total{bff="${bff}"} 1`,
+    );
+    expect(await second.gateway.metrics.getSingleMetricAsString('loom_cache_hits_total')).toContain(
+      `loom_cache_hits_total{bff="${bff}"} 1`,
+    );
 
     // Item 2 is cached too and must survive a mutation of item 1.
     await first.query(bff, getItem('2'));
     expect((await second.query(bff, getItem('2'))).headers.get('x-loom-cache')).toBe('HIT');
 
-    const mutation = await second.query(bff, { query: 'mutation { updateItem(id: "1", input: { name: "Renamed" }) { id name } }' });
+    const mutation = await second.query(bff, {
+      query: 'mutation { updateItem(id: "1", input: { name: "Renamed" }) { id name } }',
+    });
     expect(mutation.body).toEqual({ data: { updateItem: { id: '1', name: 'Renamed' } } });
 
     const afterMutation = await first.query(bff, getItem('1'));
@@ -84,7 +90,9 @@ describe('response replay on two gateway instances sharing Redis', () => {
     await second.query(bff, getItem('1'));
     const replayed = await second.query(bff, getItem('1'));
     expect(replayed.headers.get('x-loom-cache')).toBe('HIT');
-    expect(await second.gateway.metrics.getSingleMetricAsString('loom_cache_replays_total')).toContain(`loom_cache_replays_total{bff="${bff}"} 1`);
+    expect(await second.gateway.metrics.getSingleMetricAsString('loom_cache_replays_total')).toContain(
+      `loom_cache_replays_total{bff="${bff}"} 1`,
+    );
 
     await first.query(bff, { query: 'mutation { updateItem(id: "1", input: { name: "Renamed" }) { id name } }' });
     const fresh = await second.query(bff, getItem('1'));

@@ -18,7 +18,9 @@ describe('cost-based rate limit shared by two gateway instances through Redis', 
     const { bff, backend, first, second } = setup;
     const user = { 'x-test-user': 'concurrent' };
     const responses = await Promise.all(
-      Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? first : second).query(bff, { query: GET_ITEM }, user)),
+      Array.from({ length: 30 }, (_, index) =>
+        (index % 2 === 0 ? first : second).query(bff, { query: GET_ITEM }, user),
+      ),
     );
     const accepted = responses.filter((response) => response.status === 200);
     const refused = responses.filter((response) => response.status === 429);
@@ -29,12 +31,20 @@ describe('cost-based rate limit shared by two gateway instances through Redis', 
     for (const response of refused) {
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors).toHaveLength(1);
-      expect(response.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'user', cost: 3, limit: 20, remaining: 2 });
+      expect(response.body.errors?.[0].extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        rule: 'user',
+        cost: 3,
+        limit: 20,
+        remaining: 2,
+      });
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(response.headers.get('ratelimit-remaining')).toBe('2');
     }
     // Every accepted answer saw a different remaining budget: the six charges were serialized.
-    expect(accepted.map((response) => response.headers.get('ratelimit-remaining')).sort()).toEqual(['14', '17', '2', '5', '8', '11'].sort());
+    expect(accepted.map((response) => response.headers.get('ratelimit-remaining')).sort()).toEqual(
+      ['14', '17', '2', '5', '8', '11'].sort(),
+    );
   });
 
   it('keeps each user in its own bucket on both instances', async () => {

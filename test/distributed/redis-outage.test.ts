@@ -10,7 +10,8 @@ const GET_ITEM = { query: '{ getItem(id: "1") { id name } }' };
 const user = { 'x-test-user': 'outage' };
 
 /** Resolves on the connection's next event of that name; errors while reconnecting are expected and ignored. */
-const nextEvent = (connection: Redis, event: 'close' | 'ready') => new Promise<void>((resolve) => connection.once(event, () => resolve()));
+const nextEvent = (connection: Redis, event: 'close' | 'ready') =>
+  new Promise<void>((resolve) => connection.once(event, () => resolve()));
 
 async function readyz(gateway: TestGateway) {
   const response = await gateway.fetch(`/readyz`);
@@ -81,7 +82,9 @@ describe('Redis going away mid-test and coming back (own redis-server)', () => {
     expect(failClosed.status).toBe(503);
     expect(failClosed.headers.get('retry-after')).toBe('1');
     expect(failClosed.body).toEqual({
-      errors: [{ message: 'Rate limiting is unavailable; request refused', extensions: { code: 'RATE_LIMIT_UNAVAILABLE' } }],
+      errors: [
+        { message: 'Rate limiting is unavailable; request refused', extensions: { code: 'RATE_LIMIT_UNAVAILABLE' } },
+      ],
     });
     expect(backend.calls.count('getItem')).toBe(1);
 

@@ -82,7 +82,9 @@ describe('a frozen Redis (SIGSTOP) costs each request its command deadline, then
     expect(failClosed.status).toBe(503);
     expect(failClosed.headers.get('retry-after')).toBe('1');
     expect(failClosed.body).toEqual({
-      errors: [{ message: 'Rate limiting is unavailable; request refused', extensions: { code: 'RATE_LIMIT_UNAVAILABLE' } }],
+      errors: [
+        { message: 'Rate limiting is unavailable; request refused', extensions: { code: 'RATE_LIMIT_UNAVAILABLE' } },
+      ],
     });
     expect(backend.calls.count('getItem')).toBe(1);
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { serveYoga, type GraphqlBackend } from '../fixtures/compose/serve-yoga';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
-const SDL = 'type Query { note(id: ID!): Note }\ntype Mutation { addNote(text: String!): Note! }\ntype Note { id: ID! text: String! }\n';
+const SDL =
+  'type Query { note(id: ID!): Note }\ntype Mutation { addNote(text: String!): Note! }\ntype Note { id: ID! text: String! }\n';
 const BFF = './test/fixtures/bff/open.ts';
 
 describe('a GraphQL source: mutations, forwarded headers, upstream HTTP failures', () => {
@@ -17,11 +18,27 @@ describe('a GraphQL source: mutations, forwarded headers, upstream HTTP failures
   beforeAll(async () => {
     seen = [];
     notes = await serveYoga(SDL, (calls) => ({
-      Query: { note: (_root: unknown, { id }: { id: string }, context: { request: Request }) => (calls.record('note'), seen.push(Object.fromEntries(context.request.headers)), { id, text: `note ${id}` }) },
-      Mutation: { addNote: (_root: unknown, { text }: { text: string }) => (calls.record('addNote'), { id: 'n1', text }) },
+      Query: {
+        note: (_root: unknown, { id }: { id: string }, context: { request: Request }) => (
+          calls.record('note'),
+          seen.push(Object.fromEntries(context.request.headers)),
+          { id, text: `note ${id}` }
+        ),
+      },
+      Mutation: {
+        addNote: (_root: unknown, { text }: { text: string }) => (calls.record('addNote'), { id: 'n1', text }),
+      },
     }));
     gateway = await startTestGateway({
-      sources: [{ name: 'notes', kind: 'graphql', endpoint: notes.url, headers: { 'x-api-key': 'static-key' }, forwardHeaders: ['x-tenant'] }],
+      sources: [
+        {
+          name: 'notes',
+          kind: 'graphql',
+          endpoint: notes.url,
+          headers: { 'x-api-key': 'static-key' },
+          forwardHeaders: ['x-tenant'],
+        },
+      ],
       bffs: { web: BFF },
     });
   });
@@ -39,7 +56,11 @@ describe('a GraphQL source: mutations, forwarded headers, upstream HTTP failures
 
   it('adds the static headers and forwards only the listed client headers', async () => {
     seen.length = 0;
-    const { body } = await gateway.query('web', { query: '{ note(id: "7") { text } }' }, { 'x-tenant': 'acme', 'x-secret': 'nope' });
+    const { body } = await gateway.query(
+      'web',
+      { query: '{ note(id: "7") { text } }' },
+      { 'x-tenant': 'acme', 'x-secret': 'nope' },
+    );
     expect(body).toEqual({ data: { note: { text: 'note 7' } } });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ 'x-api-key': 'static-key', 'x-tenant': 'acme' });
@@ -65,7 +86,10 @@ describe('a GraphQL source whose endpoint answers without GraphQL JSON', () => {
     const sdl = join(dir, 'notes.graphql');
     writeFileSync(sdl, SDL);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    gateway = await startTestGateway({ sources: [{ name: 'notes', kind: 'graphql', endpoint: url, sdl }], bffs: { web: BFF } });
+    gateway = await startTestGateway({
+      sources: [{ name: 'notes', kind: 'graphql', endpoint: url, sdl }],
+      bffs: { web: BFF },
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -78,13 +102,22 @@ describe('a GraphQL source whose endpoint answers without GraphQL JSON', () => {
     hits = 0;
     const { body } = await gateway.query('web', { query: '{ note(id: "1") { text } }' });
     expect(body.data).toEqual({ note: null });
-    expect(body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.source, error.extensions?.upstreamStatus])).toEqual([[['note'], 'UPSTREAM_HTTP_ERROR', 'notes', 502]]);
+    expect(
+      body.errors?.map((error) => [
+        error.path,
+        error.extensions?.code,
+        error.extensions?.source,
+        error.extensions?.upstreamStatus,
+      ]),
+    ).toEqual([[['note'], 'UPSTREAM_HTTP_ERROR', 'notes', 502]]);
     expect(hits).toBeGreaterThan(0);
   });
 
   it('puts the error on every root field that needed the failed call, aliases included', async () => {
     answer = { status: 502, body: 'bad gateway' };
-    const { body } = await gateway.query('web', { query: '{ first: note(id: "1") { text } second: note(id: "2") { text } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ first: note(id: "1") { text } second: note(id: "2") { text } }',
+    });
     expect(body.data).toEqual({ first: null, second: null });
     expect(body.errors?.map((error) => error.path).sort()).toEqual([['first'], ['second']]);
   });
@@ -93,6 +126,8 @@ describe('a GraphQL source whose endpoint answers without GraphQL JSON', () => {
     answer = { status: 200, body: '<html>oops</html>' };
     const { body } = await gateway.query('web', { query: '{ note(id: "1") { text } }' });
     expect(body.data).toEqual({ note: null });
-    expect(body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.source])).toEqual([[['note'], 'UPSTREAM_BAD_RESPONSE', 'notes']]);
+    expect(body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.source])).toEqual([
+      [['note'], 'UPSTREAM_BAD_RESPONSE', 'notes'],
+    ]);
   });
 });

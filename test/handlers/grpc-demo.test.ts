@@ -3,7 +3,8 @@ import { startCatalogBackend, type CatalogBackend } from '../../demo/catalog-bac
 import { startOrdersBackend, type OrdersBackend } from '../../demo/orders-backend';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
-const ORDER_FIELDS = 'id customerId productIds status totalCents createdAt paymentCase card { last4 brand } invoice { invoiceId dueInDays } attributes { key value } note signature metadata deliveryWindow discount';
+const ORDER_FIELDS =
+  'id customerId productIds status totalCents createdAt paymentCase card { last4 brand } invoice { invoiceId dueInDays } attributes { key value } note signature metadata deliveryWindow discount';
 
 describe('gRPC source against the demo orders backend', () => {
   let orders: OrdersBackend;
@@ -16,7 +17,16 @@ describe('gRPC source against the demo orders backend', () => {
     gateway = await startTestGateway({
       sources: [
         { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url },
-        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 3000, headers: { 'x-team': 'loom' }, forwardHeaders: ['authorization'], methods: { WatchOrders: 'query' } },
+        {
+          name: 'orders',
+          kind: 'grpc',
+          proto: './sources/orders/orders.proto',
+          endpoint: orders.url,
+          timeoutMs: 3000,
+          headers: { 'x-team': 'loom' },
+          forwardHeaders: ['authorization'],
+          methods: { WatchOrders: 'query' },
+        },
       ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
@@ -45,7 +55,10 @@ describe('gRPC source against the demo orders backend', () => {
           paymentCase: 'card',
           card: { last4: '4001', brand: 'visa' },
           invoice: null,
-          attributes: [{ key: 'channel', value: 'web' }, { key: 'gift', value: 'true' }],
+          attributes: [
+            { key: 'channel', value: 'web' },
+            { key: 'gift', value: 'true' },
+          ],
           note: 'note for o1',
           signature: Buffer.from('sig-o1').toString('base64'),
           metadata: { source: 'demo', priority: 0 },
@@ -58,13 +71,25 @@ describe('gRPC source against the demo orders backend', () => {
   });
 
   it('answers absent wrappers, optionals and the other oneof member as null', async () => {
-    const { body } = await gateway.query('web', { query: '{ getOrder(id: "o2") { note discount paymentCase card { brand } invoice { invoiceId dueInDays } } }' });
-    expect(body.data?.getOrder).toEqual({ note: null, discount: null, paymentCase: 'invoice', card: null, invoice: { invoiceId: 'inv-2', dueInDays: 30 } });
+    const { body } = await gateway.query('web', {
+      query: '{ getOrder(id: "o2") { note discount paymentCase card { brand } invoice { invoiceId dueInDays } } }',
+    });
+    expect(body.data?.getOrder).toEqual({
+      note: null,
+      discount: null,
+      paymentCase: 'invoice',
+      card: null,
+      invoice: { invoiceId: 'inv-2', dueInDays: 30 },
+    });
   });
 
   it('unwraps a response that only wraps a repeated field, and takes enum arguments', async () => {
     const { body } = await gateway.query('web', { query: '{ listOrders(limit: 3, status: SHIPPED) { id status } }' });
-    expect(body.data?.listOrders).toEqual([{ id: 'o3', status: 'SHIPPED' }, { id: 'o7', status: 'SHIPPED' }, { id: 'o11', status: 'SHIPPED' }]);
+    expect(body.data?.listOrders).toEqual([
+      { id: 'o3', status: 'SHIPPED' },
+      { id: 'o7', status: 'SHIPPED' },
+      { id: 'o11', status: 'SHIPPED' },
+    ]);
   });
 
   it('sends inputs both ways: int64 string, Timestamp, oneof member, map entries', async () => {
@@ -86,7 +111,11 @@ describe('gRPC source against the demo orders backend', () => {
   });
 
   it('sends static headers, forwarded client headers and the trace context as metadata', async () => {
-    await gateway.query('web', { query: '{ getOrder(id: "o1") { id } }' }, { authorization: 'Bearer abc', 'x-other': 'no' });
+    await gateway.query(
+      'web',
+      { query: '{ getOrder(id: "o1") { id } }' },
+      { authorization: 'Bearer abc', 'x-other': 'no' },
+    );
     const metadata = orders.lastMetadata.get('GetOrder');
     expect(metadata?.['x-team']).toBe('loom');
     expect(metadata?.authorization).toBe('Bearer abc');
@@ -94,18 +123,30 @@ describe('gRPC source against the demo orders backend', () => {
   });
 
   it('turns a gRPC status into GRPC_<STATUS> on that field and keeps the rest', async () => {
-    const { body } = await gateway.query('web', { query: '{ missing: getOrder(id: "nope") { id } ok: getOrder(id: "o2") { id } getCustomer(id: "1") { name } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ missing: getOrder(id: "nope") { id } ok: getOrder(id: "o2") { id } getCustomer(id: "1") { name } }',
+    });
     expect(body.data).toEqual({ missing: null, ok: { id: 'o2' }, getCustomer: { name: 'Customer 1' } });
     expect(body.errors).toEqual([
-      { message: 'Source "orders" answered NOT_FOUND: order nope not found', path: ['missing'], extensions: { code: 'GRPC_NOT_FOUND', source: 'orders', grpcCode: 5 } },
+      {
+        message: 'Source "orders" answered NOT_FOUND: order nope not found',
+        path: ['missing'],
+        extensions: { code: 'GRPC_NOT_FOUND', source: 'orders', grpcCode: 5 },
+      },
     ]);
   });
 
   it('answers GRPC_DEADLINE_EXCEEDED when the method outlives the source timeout', async () => {
     orders.faults.set('GetOrder', 'hang');
-    const { body } = await gateway.query('web', { query: '{ getOrder(id: "o1") { id } getCustomer(id: "2") { name } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ getOrder(id: "o1") { id } getCustomer(id: "2") { name } }',
+    });
     expect(body.data).toEqual({ getOrder: null, getCustomer: { name: 'Customer 2' } });
-    expect(body.errors?.[0].extensions).toMatchObject({ code: 'GRPC_DEADLINE_EXCEEDED', source: 'orders', grpcCode: grpc.status.DEADLINE_EXCEEDED });
+    expect(body.errors?.[0].extensions).toMatchObject({
+      code: 'GRPC_DEADLINE_EXCEEDED',
+      source: 'orders',
+      grpcCode: grpc.status.DEADLINE_EXCEEDED,
+    });
   });
 
   it('collects a server stream into a list on Query', async () => {
@@ -140,13 +181,23 @@ describe('gRPC source against the demo orders backend', () => {
       "OrderService.ImportOrders is client-streaming: skipped (map it with methods: { 'OrderService.ImportOrders': 'mutation' })",
     ]);
     const mapped = await startTestGateway({
-      sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, methods: { 'OrderService.ImportOrders': 'mutation', Ping: 'query' } }],
+      sources: [
+        {
+          name: 'orders',
+          kind: 'grpc',
+          proto: './sources/orders/orders.proto',
+          endpoint: orders.url,
+          methods: { 'OrderService.ImportOrders': 'mutation', Ping: 'query' },
+        },
+      ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
     try {
       const { body } = await mapped.query('web', { query: '{ ping { message } } ' });
       expect(body).toEqual({ data: { ping: { message: 'pong' } } });
-      const imported = await mapped.query('web', { query: 'mutation { importOrders(requests: [{ customerId: "1" }]) { id } }' });
+      const imported = await mapped.query('web', {
+        query: 'mutation { importOrders(requests: [{ customerId: "1" }]) { id } }',
+      });
       expect(imported.body).toEqual({ data: { importOrders: [[]] } });
     } finally {
       await mapped.close();
@@ -168,7 +219,9 @@ describe('gRPC source with its server down', () => {
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
     try {
-      const { status, body } = await gateway.query('web', { query: '{ getOrder(id: "o1") { id } getCustomer(id: "1") { name } }' });
+      const { status, body } = await gateway.query('web', {
+        query: '{ getOrder(id: "o1") { id } getCustomer(id: "1") { name } }',
+      });
       expect(status).toBe(200);
       expect(body.data).toEqual({ getOrder: null, getCustomer: { name: 'Customer 1' } });
       expect(body.errors?.[0].extensions).toMatchObject({ code: 'GRPC_UNAVAILABLE', source: 'orders' });

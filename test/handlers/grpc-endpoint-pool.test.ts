@@ -19,7 +19,16 @@ async function withGateway(options: GatewayOptions, run: (gateway: TestGateway) 
   const logger = options.logs && createLogger({ level: 'warn', destination: options.logs.stream });
   const gateway = await startTestGateway(
     {
-      sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: options.endpoint, timeoutMs: 3000, upstream: options.upstream }],
+      sources: [
+        {
+          name: 'orders',
+          kind: 'grpc',
+          proto: './sources/orders/orders.proto',
+          endpoint: options.endpoint,
+          timeoutMs: 3000,
+          upstream: options.upstream,
+        },
+      ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     },
     undefined,
@@ -55,7 +64,9 @@ describe('a gRPC source with several endpoints', () => {
   it('balances calls round-robin over both endpoints', async () => {
     await withGateway({ endpoint: [first.url, second.url] }, async (gateway) => {
       for (let call = 0; call < 10; call++) {
-        expect((await gateway.query('web', GET_ORDER)).body).toEqual({ data: { getOrder: { id: 'o1', status: 'PENDING' } } });
+        expect((await gateway.query('web', GET_ORDER)).body).toEqual({
+          data: { getOrder: { id: 'o1', status: 'PENDING' } },
+        });
       }
       expect([first.calls.count('GetOrder'), second.calls.count('GetOrder')]).toEqual([5, 5]);
     });
@@ -72,11 +83,17 @@ describe('a gRPC source with several endpoints', () => {
     await withGateway({ endpoint: [first.url, second.url], upstream, logs }, async (gateway) => {
       for (let call = 0; call < 10; call++) {
         // Queries are idempotent: a call that hits the failing endpoint is retried on the other one.
-        expect((await gateway.query('web', GET_ORDER)).body).toEqual({ data: { getOrder: { id: 'o1', status: 'PENDING' } } });
+        expect((await gateway.query('web', GET_ORDER)).body).toEqual({
+          data: { getOrder: { id: 'o1', status: 'PENDING' } },
+        });
       }
       expect(first.calls.count('GetOrder')).toBe(2);
       expect(second.calls.count('GetOrder')).toBe(10);
-      expect(await logs.next('upstream circuit breaker changed state')).toMatchObject({ source: 'orders', endpoint: first.url, state: 'open' });
+      expect(await logs.next('upstream circuit breaker changed state')).toMatchObject({
+        source: 'orders',
+        endpoint: first.url,
+        state: 'open',
+      });
       expect(await readiness(gateway)).toEqual([
         {
           source: 'orders',
@@ -98,7 +115,10 @@ describe('a gRPC source with several endpoints', () => {
     const gone = await startOrdersBackend();
     const goneUrl = gone.url;
     await gone.close();
-    const upstream: UpstreamPolicyOptions = { retry: { baseDelayMs: 0 }, circuitBreaker: { minimumCalls: 2, coolDownMs: 60_000 } };
+    const upstream: UpstreamPolicyOptions = {
+      retry: { baseDelayMs: 0 },
+      circuitBreaker: { minimumCalls: 2, coolDownMs: 60_000 },
+    };
     await withGateway({ endpoint: [goneUrl, second.url], upstream }, async (gateway) => {
       for (let call = 0; call < 6; call++) {
         expect((await gateway.query('web', GET_ORDER)).body.errors).toBeUndefined();
@@ -114,15 +134,23 @@ describe('a gRPC source with several endpoints', () => {
 
   it('a mutation is not retried on another endpoint: the UNAVAILABLE answer stands', async () => {
     first.faults.set('CreateOrder', { status: grpc.status.UNAVAILABLE });
-    await withGateway({ endpoint: [first.url, second.url], upstream: { retry: { baseDelayMs: 0 } } }, async (gateway) => {
-      const { body } = await gateway.query('web', { query: 'mutation { createOrder(customerId: "1", productIds: ["p1"]) { id } }' });
-      expect(body.errors?.[0].extensions).toMatchObject({ code: 'GRPC_UNAVAILABLE', source: 'orders' });
-      expect([first.calls.count('CreateOrder'), second.calls.count('CreateOrder')]).toEqual([1, 0]);
-    });
+    await withGateway(
+      { endpoint: [first.url, second.url], upstream: { retry: { baseDelayMs: 0 } } },
+      async (gateway) => {
+        const { body } = await gateway.query('web', {
+          query: 'mutation { createOrder(customerId: "1", productIds: ["p1"]) { id } }',
+        });
+        expect(body.errors?.[0].extensions).toMatchObject({ code: 'GRPC_UNAVAILABLE', source: 'orders' });
+        expect([first.calls.count('CreateOrder'), second.calls.count('CreateOrder')]).toEqual([1, 0]);
+      },
+    );
   });
 
   it('never counts answers: 100 NOT_FOUND in a row leave every breaker closed and no endpoint ejected', async () => {
-    const upstream: UpstreamPolicyOptions = { circuitBreaker: { minimumCalls: 2, failureRateThreshold: 0.1 }, outlierDetection: { consecutiveFailures: 1 } };
+    const upstream: UpstreamPolicyOptions = {
+      circuitBreaker: { minimumCalls: 2, failureRateThreshold: 0.1 },
+      outlierDetection: { consecutiveFailures: 1 },
+    };
     await withGateway({ endpoint: [first.url, second.url], upstream }, async (gateway) => {
       for (let call = 0; call < 100; call++) {
         const { body } = await gateway.query('web', GET_MISSING);

@@ -10,7 +10,10 @@ const GRPC = join(FIXTURES, 'grpc');
 const context = { configDir: REPO_ROOT, logger: createSilentLogger(), metrics: new Registry() };
 
 async function load(protos: string[], includeDirs = [GRPC]): Promise<LoadedSource> {
-  return grpcHandler.load({ name: 'fixture', kind: 'grpc', proto: protos, includeDirs, endpoint: '127.0.0.1:1' }, context);
+  return grpcHandler.load(
+    { name: 'fixture', kind: 'grpc', proto: protos, includeDirs, endpoint: '127.0.0.1:1' },
+    context,
+  );
 }
 
 async function withSource<T>(protos: string[], use: (source: LoadedSource) => T): Promise<T> {
@@ -23,22 +26,42 @@ async function withSource<T>(protos: string[], use: (source: LoadedSource) => T)
 }
 
 describe('real-world protos (test/fixtures/real/grpc)', () => {
-  const ENTRY_POINTS = ['helloworld.proto', 'route_guide.proto', 'health.proto', 'channelz.proto', 'examples/internal/proto/examplepb/echo_service.proto'];
+  const ENTRY_POINTS = [
+    'helloworld.proto',
+    'route_guide.proto',
+    'health.proto',
+    'channelz.proto',
+    'examples/internal/proto/examplepb/echo_service.proto',
+  ];
 
   it.each(ENTRY_POINTS)('%s loads into a valid schema', async (entry) => {
     await withSource([join(GRPC, entry)], (source) => {
       // A proto with no query method has no Query type of its own (the gateway's comes from other sources).
-      expect(validateSchema(source.schema).map((error) => error.message).filter((message) => message !== 'Query root type must be provided.')).toEqual([]);
-      expect(Object.keys(source.schema.getQueryType()?.getFields() ?? {}).length + Object.keys(source.schema.getMutationType()?.getFields() ?? {}).length).toBeGreaterThan(0);
+      expect(
+        validateSchema(source.schema)
+          .map((error) => error.message)
+          .filter((message) => message !== 'Query root type must be provided.'),
+      ).toEqual([]);
+      expect(
+        Object.keys(source.schema.getQueryType()?.getFields() ?? {}).length +
+          Object.keys(source.schema.getMutationType()?.getFields() ?? {}).length,
+      ).toBeGreaterThan(0);
     });
   });
 
   it('loads all five entry points together in one schema', async () => {
-    await withSource(ENTRY_POINTS.map((entry) => join(GRPC, entry)), (source) => {
-      expect(validateSchema(source.schema)).toEqual([]);
-      expect(Object.keys(source.schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['getFeature', 'check', 'getTopChannels']));
-      expect(Object.keys(source.schema.getSubscriptionType()!.getFields())).toEqual(expect.arrayContaining(['listFeatures', 'watch', 'sayHelloStreamReply']));
-    });
+    await withSource(
+      ENTRY_POINTS.map((entry) => join(GRPC, entry)),
+      (source) => {
+        expect(validateSchema(source.schema)).toEqual([]);
+        expect(Object.keys(source.schema.getQueryType()!.getFields())).toEqual(
+          expect.arrayContaining(['getFeature', 'check', 'getTopChannels']),
+        );
+        expect(Object.keys(source.schema.getSubscriptionType()!.getFields())).toEqual(
+          expect.arrayContaining(['listFeatures', 'watch', 'sayHelloStreamReply']),
+        );
+      },
+    );
   });
 
   it('maps helloworld: unary SayHello to a mutation, the server stream to a subscription only (no Query, no placeholder)', async () => {
@@ -79,12 +102,19 @@ describe('real-world protos (test/fixtures/real/grpc)', () => {
     await withSource([join(GRPC, 'examples/internal/proto/examplepb/echo_service.proto')], (source) => {
       const names = Object.keys(source.schema.getTypeMap());
       expect(names).toEqual(expect.arrayContaining(['SimpleMessage']));
-      expect(names.filter((name) => name.endsWith('StatusInput') || name.endsWith('_Status'))).toEqual(expect.arrayContaining(['grpc_gateway_examples_internal_proto_sub_StatusInput', 'grpc_gateway_examples_internal_proto_sub2_Status']));
+      expect(names.filter((name) => name.endsWith('StatusInput') || name.endsWith('_Status'))).toEqual(
+        expect.arrayContaining([
+          'grpc_gateway_examples_internal_proto_sub_StatusInput',
+          'grpc_gateway_examples_internal_proto_sub2_Status',
+        ]),
+      );
     });
   });
 
   it('fails with one line naming the source when a proto does not parse', async () => {
-    await expect(load([join(REPO_ROOT, 'test/fixtures/openapi-split/api.yaml')])).rejects.toThrow(/^source "fixture": cannot load proto .*api\.yaml: /);
+    await expect(load([join(REPO_ROOT, 'test/fixtures/openapi-split/api.yaml')])).rejects.toThrow(
+      /^source "fixture": cannot load proto .*api\.yaml: /,
+    );
   });
 });
 
@@ -92,7 +122,15 @@ describe('demo orders proto', () => {
   it('generates the same SDL every time (snapshot)', async () => {
     await withSource([join(REPO_ROOT, 'sources/orders/orders.proto')], (source) => {
       expect(printSchema(source.schema)).toMatchSnapshot();
-      expect(source.batchEndpoints).toEqual([{ batchField: 'getOrdersByIds', keysArgument: 'ids', keyField: 'id', typeName: 'Order', singleField: 'getOrder' }]);
+      expect(source.batchEndpoints).toEqual([
+        {
+          batchField: 'getOrdersByIds',
+          keysArgument: 'ids',
+          keyField: 'id',
+          typeName: 'Order',
+          singleField: 'getOrder',
+        },
+      ]);
     });
   });
 });

@@ -9,7 +9,9 @@ describe('gRPC oneof members as inputs', () => {
   beforeAll(async () => {
     orders = await startOrdersBackend();
     gateway = await startTestGateway({
-      sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 3000 }],
+      sources: [
+        { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, timeoutMs: 3000 },
+      ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
   });
@@ -28,7 +30,12 @@ describe('gRPC oneof members as inputs', () => {
       {
         message: 'Set at most one of card, invoice: they are members of oneof CreateOrderRequest.payment',
         path: ['createOrder'],
-        extensions: { code: 'BAD_USER_INPUT', source: 'orders', oneof: 'CreateOrderRequest.payment', members: ['card', 'invoice'] },
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          source: 'orders',
+          oneof: 'CreateOrderRequest.payment',
+          members: ['card', 'invoice'],
+        },
       },
     ]);
     expect(orders.calls.count('CreateOrder')).toBe(0);

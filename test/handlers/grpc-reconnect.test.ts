@@ -33,19 +33,19 @@ describe('a gRPC source whose endpoint accepts TCP but never speaks HTTP/2, then
     logs = captureLogs();
     gateway = await startTestGateway(
       {
-      sources: [
-        {
-          name: 'orders',
-          kind: 'grpc',
-          proto: './sources/orders/orders.proto',
-          endpoint: proxy.address,
-          timeoutMs: 300,
-          connectTimeoutMs: 500,
-          // The channel alone must recover: no breaker to wait out, no retries to count.
-          upstream: { circuitBreaker: false, retry: false },
-        },
-      ],
-      bffs: { web: './test/fixtures/bff/open.ts' },
+        sources: [
+          {
+            name: 'orders',
+            kind: 'grpc',
+            proto: './sources/orders/orders.proto',
+            endpoint: proxy.address,
+            timeoutMs: 300,
+            connectTimeoutMs: 500,
+            // The channel alone must recover: no breaker to wait out, no retries to count.
+            upstream: { circuitBreaker: false, retry: false },
+          },
+        ],
+        bffs: { web: './test/fixtures/bff/open.ts' },
       },
       REPO_ROOT,
       createLogger({ level: 'warn', destination: logs.stream }),
@@ -72,7 +72,11 @@ describe('a gRPC source whose endpoint accepts TCP but never speaks HTTP/2, then
     expect(codes.has('GRPC_DEADLINE_EXCEEDED')).toBe(true);
     expect(orders.calls.count('GetOrder')).toBe(0);
     expect(proxy.accepted.blackhole).toBeGreaterThanOrEqual(1);
-    expect(await logs.next('grpc channel stuck connecting; replaced by a new one')).toMatchObject({ level: 40, source: 'orders', endpoint: proxy.address });
+    expect(await logs.next('grpc channel stuck connecting; replaced by a new one')).toMatchObject({
+      level: 40,
+      source: 'orders',
+      endpoint: proxy.address,
+    });
 
     proxy.mode = 'forward';
     const { last } = await firstSuccess(gateway, 5);
@@ -86,10 +90,16 @@ describe('a gRPC source whose endpoint accepts TCP but never speaks HTTP/2, then
 });
 
 it('refuses a gRPC connectTimeoutMs that is not a positive number', () => {
-  const source = { name: 'orders', kind: 'grpc' as const, proto: './sources/orders/orders.proto', endpoint: '127.0.0.1:1', connectTimeoutMs: 0 };
-  expect(() => validateConfig({ sources: [source], bffs: { web: './test/fixtures/bff/open.ts' } }, 'loom.config.ts', REPO_ROOT)).toThrow(
-    'loom.config.ts: source "orders": connectTimeoutMs must be a positive number',
-  );
+  const source = {
+    name: 'orders',
+    kind: 'grpc' as const,
+    proto: './sources/orders/orders.proto',
+    endpoint: '127.0.0.1:1',
+    connectTimeoutMs: 0,
+  };
+  expect(() =>
+    validateConfig({ sources: [source], bffs: { web: './test/fixtures/bff/open.ts' } }, 'loom.config.ts', REPO_ROOT),
+  ).toThrow('loom.config.ts: source "orders": connectTimeoutMs must be a positive number');
 });
 
 describe('two gRPC endpoints, one stuck connecting, then healed', () => {
@@ -129,16 +139,20 @@ describe('two gRPC endpoints, one stuck connecting, then healed', () => {
     await Promise.all([stuck?.close(), healthy?.close()]);
   });
 
-  it('replaces only the stuck endpoint\'s channel; the other endpoint serves throughout, and the healed one serves again', async () => {
+  it("replaces only the stuck endpoint's channel; the other endpoint serves throughout, and the healed one serves again", async () => {
     const answers = [];
     for (let call = 0; call < 4; call += 1) answers.push((await gateway.query('web', GET_ORDER)).body);
     // Round-robin: calls 1 and 3 went to the stuck endpoint, 2 and 4 to the healthy one.
     expect(answers.filter((body) => body.errors === undefined)).toHaveLength(2);
     expect(healthy.calls.count('GetOrder')).toBe(2);
-    expect(await logs.next('grpc channel stuck connecting; replaced by a new one')).toMatchObject({ source: 'orders', endpoint: proxy.address });
+    expect(await logs.next('grpc channel stuck connecting; replaced by a new one')).toMatchObject({
+      source: 'orders',
+      endpoint: proxy.address,
+    });
 
     proxy.mode = 'forward';
-    for (let call = 0; call < 8 && stuck.calls.count('GetOrder') === 0; call += 1) await gateway.query('web', GET_ORDER);
+    for (let call = 0; call < 8 && stuck.calls.count('GetOrder') === 0; call += 1)
+      await gateway.query('web', GET_ORDER);
     expect(stuck.calls.count('GetOrder')).toBe(1);
     const next = [await gateway.query('web', GET_ORDER), await gateway.query('web', GET_ORDER)];
     expect(next.map((answer) => answer.body)).toEqual([

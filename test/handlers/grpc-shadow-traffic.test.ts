@@ -57,7 +57,8 @@ describe('shadowing a gRPC source', () => {
       onShadowResult,
     });
     try {
-      for (let call = 0; call < 20; call++) expect(await client.unary(getOrder, { id: 'o1' }, undefined)).toMatchObject({ id: 'o1' });
+      for (let call = 0; call < 20; call++)
+        expect(await client.unary(getOrder, { id: 'o1' }, undefined)).toMatchObject({ id: 'o1' });
       const results = await all;
       expect(results.map((result) => result.result)).toEqual(['match', 'match', 'match', 'match', 'match']);
       expect(primary.calls.count('GetOrder')).toBe(20);
@@ -86,7 +87,12 @@ describe('shadowing a gRPC source', () => {
       shadow.faults.set('GetOrder', 'hang');
       expect(await client.unary(getOrder, { id: 'o2' }, undefined)).toMatchObject({ id: 'o2' });
       const [differs, hung] = await all;
-      expect(differs).toMatchObject({ result: 'mismatch', differences: ['status', 'body'], primary: { status: grpc.status.OK }, shadow: { status: grpc.status.NOT_FOUND } });
+      expect(differs).toMatchObject({
+        result: 'mismatch',
+        differences: ['status', 'body'],
+        primary: { status: grpc.status.OK },
+        shadow: { status: grpc.status.NOT_FOUND },
+      });
       expect(hung).toMatchObject({ result: 'error', primary: { status: grpc.status.OK } });
     } finally {
       await client.close();
@@ -98,7 +104,15 @@ describe('shadowing a gRPC source', () => {
     const logs = captureLogs();
     const gateway = await startTestGateway(
       {
-        sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: [primary.url], upstream: { shadow: { endpoint: shadow.url, ratio: 1 } } }],
+        sources: [
+          {
+            name: 'orders',
+            kind: 'grpc',
+            proto: './sources/orders/orders.proto',
+            endpoint: [primary.url],
+            upstream: { shadow: { endpoint: shadow.url, ratio: 1 } },
+          },
+        ],
         bffs: { web: './test/fixtures/bff/open.ts' },
       },
       undefined,
@@ -107,7 +121,11 @@ describe('shadowing a gRPC source', () => {
     try {
       const { body } = await gateway.query('web', { query: '{ getOrder(id: "o1") { id status } }' });
       expect(body).toEqual({ data: { getOrder: { id: 'o1', status: 'PENDING' } } });
-      expect(await logs.next('shadow answer differs from primary')).toMatchObject({ source: 'orders', primaryStatus: 0, shadowStatus: grpc.status.NOT_FOUND });
+      expect(await logs.next('shadow answer differs from primary')).toMatchObject({
+        source: 'orders',
+        primaryStatus: 0,
+        shadowStatus: grpc.status.NOT_FOUND,
+      });
       expect(shadow.calls.count('GetOrder')).toBe(1);
       const metrics = await (await gateway.fetch('/metrics')).text();
       expect(metrics).toContain('loom_upstream_shadow_requests_total{source="orders",result="mismatch"} 1');

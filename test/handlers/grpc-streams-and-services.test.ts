@@ -28,7 +28,10 @@ describe('gRPC: endless streams, service selection, no placeholder fields', () =
     });
   }
 
-  const rootFields = async (gateway: Awaited<ReturnType<typeof gatewayWith>>, root: 'queryType' | 'mutationType' | 'subscriptionType') => {
+  const rootFields = async (
+    gateway: Awaited<ReturnType<typeof gatewayWith>>,
+    root: 'queryType' | 'mutationType' | 'subscriptionType',
+  ) => {
     const { body } = await gateway.query('web', { query: `{ __schema { ${root} { fields { name } } } }` });
     return (body.data?.__schema[root]?.fields ?? []).map((field: { name: string }) => field.name).sort();
   };

@@ -12,7 +12,10 @@ import { FIXTURES, REPO_ROOT, startTestGateway } from '../helpers/test-gateway';
 const CONSTRUCTS = './test/fixtures/openapi-31/constructs.yaml';
 
 const load = (spec: string) =>
-  openApiHandler.load({ name: 'fixture', kind: 'openapi', spec, endpoint: 'http://127.0.0.1:9' }, { configDir: REPO_ROOT, logger: createSilentLogger(), metrics: new Registry() });
+  openApiHandler.load(
+    { name: 'fixture', kind: 'openapi', spec, endpoint: 'http://127.0.0.1:9' },
+    { configDir: REPO_ROOT, logger: createSilentLogger(), metrics: new Registry() },
+  );
 
 describe('OpenAPI 3.1 constructs against a real backend', () => {
   let backend: RunningBackend;
@@ -21,10 +24,22 @@ describe('OpenAPI 3.1 constructs against a real backend', () => {
 
   beforeAll(async () => {
     catalog = await startCatalogBackend();
-    backend = await startHttpBackend(async (req, res) => {
-      received = JSON.parse(await readBody(req));
-      sendJson(res, 200, { settings: { theme: 'dark' }, nickname: null, n: null, color: 'red', shade: 'green', tint: null });
-    }, {}, new CallCounter(), new Map());
+    backend = await startHttpBackend(
+      async (req, res) => {
+        received = JSON.parse(await readBody(req));
+        sendJson(res, 200, {
+          settings: { theme: 'dark' },
+          nickname: null,
+          n: null,
+          color: 'red',
+          shade: 'green',
+          tint: null,
+        });
+      },
+      {},
+      new CallCounter(),
+      new Map(),
+    );
   });
   afterAll(async () => {
     await Promise.all([backend?.close(), catalog?.close()]);
@@ -35,7 +50,11 @@ describe('OpenAPI 3.1 constructs against a real backend', () => {
     try {
       expect(validateSchema(source.schema)).toEqual([]);
       expect(() => printSchema(source.schema)).not.toThrow();
-      expect(source.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/\.settings: default \{\} cannot be expressed in GraphQL; dropped/)]));
+      expect(source.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/\.settings: default \{\} cannot be expressed in GraphQL; dropped/),
+        ]),
+      );
     } finally {
       await source.close?.();
     }
@@ -52,8 +71,22 @@ describe('OpenAPI 3.1 constructs against a real backend', () => {
     try {
       const introspection = await gateway.query('web', { query: '{ __schema { types { name } } }' });
       expect(introspection.body.errors).toBeUndefined();
-      const { body } = await gateway.query('web', { query: 'mutation { createThing(input: { nickname: "x", settings: { a: 1 } }) { settings nickname n color shade tint } }' });
-      expect(body).toEqual({ data: { createThing: { settings: { theme: 'dark' }, nickname: null, n: null, color: 'red', shade: 'green', tint: null } } });
+      const { body } = await gateway.query('web', {
+        query:
+          'mutation { createThing(input: { nickname: "x", settings: { a: 1 } }) { settings nickname n color shade tint } }',
+      });
+      expect(body).toEqual({
+        data: {
+          createThing: {
+            settings: { theme: 'dark' },
+            nickname: null,
+            n: null,
+            color: 'red',
+            shade: 'green',
+            tint: null,
+          },
+        },
+      });
       // tags keeps its printable default ([]); settings' default {} was dropped, and the client's value is sent as is.
       expect(received).toEqual({ nickname: 'x', settings: { a: 1 }, tags: [] });
     } finally {
@@ -89,7 +122,9 @@ describe('public OpenAPI 3.1 specs (test/fixtures/real/openapi)', () => {
     const source = await load(join(FIXTURES, 'openapi', file));
     try {
       expect(validateSchema(source.schema)).toEqual([]);
-      const fields = Object.keys(source.schema.getQueryType()?.getFields() ?? {}).length + Object.keys(source.schema.getMutationType()?.getFields() ?? {}).length;
+      const fields =
+        Object.keys(source.schema.getQueryType()?.getFields() ?? {}).length +
+        Object.keys(source.schema.getMutationType()?.getFields() ?? {}).length;
       expect(fields).toBe(operations);
     } finally {
       await source.close?.();
@@ -97,12 +132,19 @@ describe('public OpenAPI 3.1 specs (test/fixtures/real/openapi)', () => {
     const gateway = await startTestGateway({
       sources: [
         { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url },
-        { name: 'public', kind: 'openapi', spec: `./test/fixtures/real/openapi/${file}`, endpoint: 'http://127.0.0.1:9' },
+        {
+          name: 'public',
+          kind: 'openapi',
+          spec: `./test/fixtures/real/openapi/${file}`,
+          endpoint: 'http://127.0.0.1:9',
+        },
       ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
     try {
-      const { body } = await gateway.query('web', { query: '{ __schema { queryType { name } types { name } } getCustomer(id: "1") { name } }' });
+      const { body } = await gateway.query('web', {
+        query: '{ __schema { queryType { name } types { name } } getCustomer(id: "1") { name } }',
+      });
       expect(body.errors).toBeUndefined();
       expect(body.data?.getCustomer).toEqual({ name: 'Customer 1' });
     } finally {

@@ -23,7 +23,9 @@ describe('OpenAPI source against the demo catalog backend', () => {
   it('answers a query with path params, enums and one upstream call', async () => {
     const { status, body } = await gateway.query('web', { query: '{ getCustomer(id: "3") { id name email tier } }' });
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { getCustomer: { id: '3', name: 'Customer 3', email: 'customer3@example.test', tier: 'platinum' } } });
+    expect(body).toEqual({
+      data: { getCustomer: { id: '3', name: 'Customer 3', email: 'customer3@example.test', tier: 'platinum' } },
+    });
     expect(backend.calls.count('getCustomer')).toBe(1);
   });
 
@@ -35,9 +37,30 @@ describe('OpenAPI source against the demo catalog backend', () => {
     });
     expect(body.errors).toBeUndefined();
     expect(body.data?.listProducts).toEqual([
-      { id: 'p1', price: 9.99, currency: 'USD', tags: ['physical'], delivery: { __typename: 'PhysicalDelivery', weightGrams: 100 }, promotion: { __typename: 'PercentOff', percentOff: 10 } },
-      { id: 'p2', price: 19.98, currency: 'EUR', tags: ['digital', 'instant'], delivery: { __typename: 'DigitalDelivery', downloadUrl: 'https://downloads.example.test/p2' }, promotion: { __typename: 'AmountOff', amountOff: 2.5 } },
-      { id: 'p3', price: 29.97, currency: 'EUR', tags: ['physical'], delivery: { __typename: 'PhysicalDelivery', weightGrams: 300 }, promotion: null },
+      {
+        id: 'p1',
+        price: 9.99,
+        currency: 'USD',
+        tags: ['physical'],
+        delivery: { __typename: 'PhysicalDelivery', weightGrams: 100 },
+        promotion: { __typename: 'PercentOff', percentOff: 10 },
+      },
+      {
+        id: 'p2',
+        price: 19.98,
+        currency: 'EUR',
+        tags: ['digital', 'instant'],
+        delivery: { __typename: 'DigitalDelivery', downloadUrl: 'https://downloads.example.test/p2' },
+        promotion: { __typename: 'AmountOff', amountOff: 2.5 },
+      },
+      {
+        id: 'p3',
+        price: 29.97,
+        currency: 'EUR',
+        tags: ['physical'],
+        delivery: { __typename: 'PhysicalDelivery', weightGrams: 300 },
+        promotion: null,
+      },
     ]);
   });
 
@@ -52,43 +75,68 @@ describe('OpenAPI source against the demo catalog backend', () => {
   });
 
   it('forwards configured client headers and no others', async () => {
-    await gateway.query('web', { query: '{ getCustomer(id: "1") { id } }' }, { 'x-request-source': 'mobile-app', 'x-secret': 'nope' });
+    await gateway.query(
+      'web',
+      { query: '{ getCustomer(id: "1") { id } }' },
+      { 'x-request-source': 'mobile-app', 'x-secret': 'nope' },
+    );
     const headers = backend.lastHeaders.get('getCustomer');
     expect(headers?.['x-request-source']).toBe('mobile-app');
     expect(headers?.['x-secret']).toBeUndefined();
   });
 
   it('turns a 404 into UPSTREAM_HTTP_ERROR on that field and keeps the rest', async () => {
-    const { status, body } = await gateway.query('web', { query: '{ ok: getCustomer(id: "1") { id } missing: getCustomer(id: "999") { id } }' });
+    const { status, body } = await gateway.query('web', {
+      query: '{ ok: getCustomer(id: "1") { id } missing: getCustomer(id: "999") { id } }',
+    });
     expect(status).toBe(200);
     expect(body.data).toEqual({ ok: { id: '1' }, missing: null });
     expect(body.errors).toEqual([
       {
         message: 'Source "catalog" answered HTTP 404',
         path: ['missing'],
-        extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, upstream: { body: { code: 'NOT_FOUND', message: 'customer 999 not found' } } },
+        extensions: {
+          code: 'UPSTREAM_HTTP_ERROR',
+          source: 'catalog',
+          upstreamStatus: 404,
+          upstream: { body: { code: 'NOT_FOUND', message: 'customer 999 not found' } },
+        },
       },
     ]);
   });
 
   it('turns a 500 into UPSTREAM_HTTP_ERROR with the status', async () => {
     backend.faults.set('getCustomer', 'http-500');
-    const { body } = await gateway.query('web', { query: '{ getCustomer(id: "1") { id } listProducts(limit: 1) { id } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ getCustomer(id: "1") { id } listProducts(limit: 1) { id } }',
+    });
     expect(body.data).toEqual({ getCustomer: null, listProducts: [{ id: 'p1' }] });
-    expect(body.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 500 });
+    expect(body.errors?.[0].extensions).toMatchObject({
+      code: 'UPSTREAM_HTTP_ERROR',
+      source: 'catalog',
+      upstreamStatus: 500,
+    });
   });
 
   it('turns a garbage 200 body into UPSTREAM_BAD_RESPONSE without leaking the upstream URL', async () => {
     backend.faults.set('getCustomer', 'garbage');
-    const { body } = await gateway.query('web', { query: '{ getCustomer(id: "1") { id } listProducts(limit: 1) { id } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ getCustomer(id: "1") { id } listProducts(limit: 1) { id } }',
+    });
     expect(body.data).toEqual({ getCustomer: null, listProducts: [{ id: 'p1' }] });
-    expect(body.errors?.[0].extensions).toEqual({ code: 'UPSTREAM_BAD_RESPONSE', source: 'catalog', upstreamStatus: 200 });
+    expect(body.errors?.[0].extensions).toEqual({
+      code: 'UPSTREAM_BAD_RESPONSE',
+      source: 'catalog',
+      upstreamStatus: 200,
+    });
     expect(JSON.stringify(body)).not.toContain(backend.url);
   });
 
   it('turns a reset connection into UPSTREAM_UNAVAILABLE', async () => {
     backend.faults.set('getCustomer', 'reset');
-    const { body } = await gateway.query('web', { query: '{ getCustomer(id: "1") { id } listProducts(limit: 1) { id } }' });
+    const { body } = await gateway.query('web', {
+      query: '{ getCustomer(id: "1") { id } listProducts(limit: 1) { id } }',
+    });
     expect(body.data).toEqual({ getCustomer: null, listProducts: [{ id: 'p1' }] });
     expect(body.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'catalog' });
   });

@@ -27,7 +27,14 @@ describe('OpenAPI oneOf with a discriminator against a real backend', () => {
       new Map(),
     );
     gateway = await startTestGateway({
-      sources: [{ name: 'pets', kind: 'openapi', spec: './test/fixtures/openapi-31/pets-discriminator.yaml', endpoint: backend.url }],
+      sources: [
+        {
+          name: 'pets',
+          kind: 'openapi',
+          spec: './test/fixtures/openapi-31/pets-discriminator.yaml',
+          endpoint: backend.url,
+        },
+      ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
   });
@@ -38,7 +45,9 @@ describe('OpenAPI oneOf with a discriminator against a real backend', () => {
 
   it('selects the discriminator property in every branch of one query (no FieldsConflict)', async () => {
     const selection = '{ __typename ... on Cat { kind name lives } ... on Dog { kind name goodBoy } }';
-    const { body } = await gateway.query('web', { query: `{ cat: getPet(id: "1") ${selection} dog: getPet(id: "2") ${selection} }` });
+    const { body } = await gateway.query('web', {
+      query: `{ cat: getPet(id: "1") ${selection} dog: getPet(id: "2") ${selection} }`,
+    });
     expect(body).toEqual({
       data: {
         cat: { __typename: 'Cat', kind: 'cat', name: 'Tom', lives: 9 },
@@ -49,9 +58,11 @@ describe('OpenAPI oneOf with a discriminator against a real backend', () => {
 
   it('gives the discriminator property one type across branches', async () => {
     const { body } = await gateway.query('web', {
-      query: '{ cat: __type(name: "Cat") { fields { name type { name ofType { name } } } } dog: __type(name: "Dog") { fields { name type { name ofType { name } } } } }',
+      query:
+        '{ cat: __type(name: "Cat") { fields { name type { name ofType { name } } } } dog: __type(name: "Dog") { fields { name type { name ofType { name } } } } }',
     });
-    const kindType = (type: 'cat' | 'dog') => body.data?.[type].fields.find((field: { name: string }) => field.name === 'kind').type;
+    const kindType = (type: 'cat' | 'dog') =>
+      body.data?.[type].fields.find((field: { name: string }) => field.name === 'kind').type;
     expect(kindType('cat')).toEqual(kindType('dog'));
   });
 });
@@ -59,11 +70,18 @@ describe('OpenAPI oneOf with a discriminator against a real backend', () => {
 describe('discriminated oneOf in a real public spec', () => {
   it('ory-kratos continueWith: the `action` discriminator merges across branches', async () => {
     const source = await openApiHandler.load(
-      { name: 'kratos', kind: 'openapi', spec: join(FIXTURES, 'openapi/ory-kratos.json'), endpoint: 'http://127.0.0.1:9' },
+      {
+        name: 'kratos',
+        kind: 'openapi',
+        spec: join(FIXTURES, 'openapi/ory-kratos.json'),
+        endpoint: 'http://127.0.0.1:9',
+      },
       { configDir: REPO_ROOT, logger: createSilentLogger(), metrics: new Registry() },
     );
     try {
-      const fragment = parse('fragment next on continueWith { ... on continueWithVerificationUi { action } ... on continueWithSetOrySessionToken { action } ... on continueWithRedirectBrowserTo { action } }');
+      const fragment = parse(
+        'fragment next on continueWith { ... on continueWithVerificationUi { action } ... on continueWithSetOrySessionToken { action } ... on continueWithRedirectBrowserTo { action } }',
+      );
       expect(validate(source.schema, fragment, [OverlappingFieldsCanBeMergedRule])).toEqual([]);
     } finally {
       await source.close?.();

@@ -48,7 +48,10 @@ describe('real-world OpenAPI specs (test/fixtures/real/openapi)', () => {
     try {
       const pet = source.schema.getType('Pet');
       expect(isInterfaceType(pet) || isUnionType(pet)).toBe(true);
-      const possible = source.schema.getPossibleTypes(pet as never).map((type) => type.name).sort();
+      const possible = source.schema
+        .getPossibleTypes(pet as never)
+        .map((type) => type.name)
+        .sort();
       expect(possible).toEqual(expect.arrayContaining(['Cat', 'Dog', 'HoneyBee']));
     } finally {
       await source.close?.();
@@ -67,12 +70,21 @@ describe('real-world OpenAPI specs (test/fixtures/real/openapi)', () => {
   it('executes a petstore operation against a real backend speaking that spec', async () => {
     const server: Server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify([{ id: 7, name: 'Rex', status: req.url?.includes('status=sold') ? 'sold' : 'available', photoUrls: [] }]));
+      res.end(
+        JSON.stringify([
+          { id: 7, name: 'Rex', status: req.url?.includes('status=sold') ? 'sold' : 'available', photoUrls: [] },
+        ]),
+      );
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const source = await load(join(FIXTURES, 'openapi', 'swagger-petstore-3.yaml'), `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const source = await load(
+      join(FIXTURES, 'openapi', 'swagger-petstore-3.yaml'),
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    );
     try {
-      const result = await source.executor({ document: parse('{ findPetsByStatus(status: sold) { id name status } }') });
+      const result = await source.executor({
+        document: parse('{ findPetsByStatus(status: sold) { id name status } }'),
+      });
       expect(result).toEqual({ data: { findPetsByStatus: [{ id: 7, name: 'Rex', status: 'sold' }] } });
     } finally {
       await source.close?.();

@@ -52,7 +52,9 @@ describe('OpenAPI path parameters are encoded as one segment', () => {
     // No product has such an id: the catalog answers 404 and no customer route ran.
     expect(body.data).toEqual({ getProduct: null });
     expect(body.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_HTTP_ERROR', upstreamStatus: 404 });
-    expect(backend.calls.count('getCustomer') + backend.calls.count('listCustomers') + backend.calls.count('listProducts')).toBe(0);
+    expect(
+      backend.calls.count('getCustomer') + backend.calls.count('listCustomers') + backend.calls.count('listProducts'),
+    ).toBe(0);
   });
 
   it('refuses an empty id, which would collapse into the collection route, as BAD_USER_INPUT', async () => {
@@ -75,7 +77,9 @@ describe('encodePathSegment and requestTargetOf', () => {
     expect(encodePathSegment('...')).toBe('...');
     expect(encodePathSegment('..')).toBe('%2E%2E');
     expect(encodePathSegment('.')).toBe('%2E');
-    expect(encodePathSegment("a/b?c#d%e f!'()*+,;=:@&$")).toBe('a%2Fb%3Fc%23d%25e%20f%21%27%28%29%2A%2B%2C%3B%3D%3A%40%26%24');
+    expect(encodePathSegment("a/b?c#d%e f!'()*+,;=:@&$")).toBe(
+      'a%2Fb%3Fc%23d%25e%20f%21%27%28%29%2A%2B%2C%3B%3D%3A%40%26%24',
+    );
     expect(encodePathSegment('日本')).toBe('%E6%97%A5%E6%9C%AC');
   });
 

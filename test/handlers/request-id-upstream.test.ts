@@ -11,16 +11,38 @@ describe('x-request-id on upstream calls', () => {
   let billing: BillingBackend;
 
   beforeAll(async () => {
-    [catalog, orders, billing] = await Promise.all([startCatalogBackend(), startOrdersBackend(), startBillingBackend()]);
+    [catalog, orders, billing] = await Promise.all([
+      startCatalogBackend(),
+      startOrdersBackend(),
+      startBillingBackend(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([catalog?.close(), orders?.close(), billing?.close()]);
   });
 
   const sources = (propagateRequestId?: boolean): SourceOptions[] => [
-    { name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalog.url, ...(propagateRequestId !== undefined && { propagateRequestId }) },
-    { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, ...(propagateRequestId !== undefined && { propagateRequestId }) },
-    { name: 'billing', kind: 'soap', wsdl: './sources/billing/billing.wsdl', endpoint: `${billing.url}`, ...(propagateRequestId !== undefined && { propagateRequestId }) },
+    {
+      name: 'catalog',
+      kind: 'openapi',
+      spec: './sources/catalog/openapi.yaml',
+      endpoint: catalog.url,
+      ...(propagateRequestId !== undefined && { propagateRequestId }),
+    },
+    {
+      name: 'orders',
+      kind: 'grpc',
+      proto: './sources/orders/orders.proto',
+      endpoint: orders.url,
+      ...(propagateRequestId !== undefined && { propagateRequestId }),
+    },
+    {
+      name: 'billing',
+      kind: 'soap',
+      wsdl: './sources/billing/billing.wsdl',
+      endpoint: `${billing.url}`,
+      ...(propagateRequestId !== undefined && { propagateRequestId }),
+    },
   ];
   const QUERY = '{ getCustomer(id: "1") { id } getOrder(id: "o1") { id } getInvoice(orderId: "o1") { invoiceId } }';
 

@@ -12,18 +12,32 @@ import { FIXTURES, REPO_ROOT } from '../helpers/test-gateway';
 const SOAP = join(FIXTURES, 'soap');
 const context = { configDir: REPO_ROOT, logger: createSilentLogger(), metrics: new Registry() };
 
-async function withSource<T>(wsdl: string, use: (source: LoadedSource, sdl: string) => T, options: { soapVersion?: '1.1' | '1.2' } = {}): Promise<T> {
-  const source = await soapHandler.load({ name: 'fixture', kind: 'soap', wsdl, endpoint: 'http://127.0.0.1:9/soap', ...options }, context);
+async function withSource<T>(
+  wsdl: string,
+  use: (source: LoadedSource, sdl: string) => T,
+  options: { soapVersion?: '1.1' | '1.2' } = {},
+): Promise<T> {
+  const source = await soapHandler.load(
+    { name: 'fixture', kind: 'soap', wsdl, endpoint: 'http://127.0.0.1:9/soap', ...options },
+    context,
+  );
   try {
     // A WSDL with no read operation has no Query type of its own (the gateway's comes from other sources).
-    expect(validateSchema(source.schema).map((error) => error.message).filter((message) => message !== 'Query root type must be provided.')).toEqual([]);
+    expect(
+      validateSchema(source.schema)
+        .map((error) => error.message)
+        .filter((message) => message !== 'Query root type must be provided.'),
+    ).toEqual([]);
     return use(source, printSchema(source.schema));
   } finally {
     await source.close?.();
   }
 }
 
-const rootFields = (source: LoadedSource) => [...Object.keys(source.schema.getQueryType()?.getFields() ?? {}), ...Object.keys(source.schema.getMutationType()?.getFields() ?? {})];
+const rootFields = (source: LoadedSource) => [
+  ...Object.keys(source.schema.getQueryType()?.getFields() ?? {}),
+  ...Object.keys(source.schema.getMutationType()?.getFields() ?? {}),
+];
 
 describe('real-world WSDLs (test/fixtures/real/soap)', () => {
   it('calculator.wsdl: 4 document/literal operations, wrappers unwrapped to Int', async () => {
@@ -34,13 +48,17 @@ describe('real-world WSDLs (test/fixtures/real/soap)', () => {
   });
 
   it('calculator.wsdl: the SOAP 1.2 binding can be chosen instead', async () => {
-    await withSource(join(SOAP, 'calculator.wsdl'), (source) => expect(rootFields(source)).toContain('add'), { soapVersion: '1.2' });
+    await withSource(join(SOAP, 'calculator.wsdl'), (source) => expect(rootFields(source)).toContain('add'), {
+      soapVersion: '1.2',
+    });
   });
 
   it('country-info.wsdl: 21 operations, read-like ones on Query, ArrayOf… types as lists, unprefixed default namespace', async () => {
     await withSource(join(SOAP, 'country-info.wsdl'), (source, sdl) => {
       expect(rootFields(source)).toHaveLength(21);
-      expect(Object.keys(source.schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['listOfContinentsByName', 'listOfCountryNamesByCode']));
+      expect(Object.keys(source.schema.getQueryType()!.getFields())).toEqual(
+        expect.arrayContaining(['listOfContinentsByName', 'listOfCountryNamesByCode']),
+      );
       expect(sdl).toContain('listOfContinentsByName: [TContinent]');
       expect(sdl).toMatch(/type TCountryInfo \{[^}]*Languages: ArrayOftLanguage!/s);
       expect(sdl).toMatch(/type ArrayOftLanguage \{\s*tLanguage: \[TLanguage\]/);
@@ -71,7 +89,9 @@ describe('real-world WSDLs (test/fixtures/real/soap)', () => {
   });
 
   it('fails with one line naming the source for a file that is not a WSDL', async () => {
-    await expect(soapHandler.load({ name: 'fixture', kind: 'soap', wsdl: join(SOAP, 'CyberSourceTransaction_1.26.xsd') }, context)).rejects.toThrow(
+    await expect(
+      soapHandler.load({ name: 'fixture', kind: 'soap', wsdl: join(SOAP, 'CyberSourceTransaction_1.26.xsd') }, context),
+    ).rejects.toThrow(
       /^source "fixture": cannot load WSDL .*CyberSourceTransaction_1\.26\.xsd: .*is not a WSDL 1\.1 document \(root element <schema>\)$/,
     );
   });
@@ -81,7 +101,8 @@ describe('WSDL locations', () => {
   it('loads a WSDL and its relative XSD import from an http URL', async () => {
     const server = createServer((req, res) => {
       const name = (req.url ?? '/').replace(/^\//, '');
-      if (!['CyberSourceTransaction_1.26.wsdl', 'CyberSourceTransaction_1.26.xsd'].includes(name)) return void res.writeHead(404).end();
+      if (!['CyberSourceTransaction_1.26.wsdl', 'CyberSourceTransaction_1.26.xsd'].includes(name))
+        return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'text/xml' }).end(readFileSync(join(SOAP, name)));
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

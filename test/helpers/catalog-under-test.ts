@@ -26,11 +26,33 @@ export interface CatalogUnderTestOptions {
 }
 
 /** The demo catalog backend and a gateway in front of it, both on 127.0.0.1:0. */
-export async function startCatalogUnderTest({ bffs = { web: './test/fixtures/bff/open.ts' }, apiKey = 'test-key', logger, upstream, forwardHeaders, production = false, socket = false }: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
+export async function startCatalogUnderTest({
+  bffs = { web: './test/fixtures/bff/open.ts' },
+  apiKey = 'test-key',
+  logger,
+  upstream,
+  forwardHeaders,
+  production = false,
+  socket = false,
+}: CatalogUnderTestOptions = {}): Promise<CatalogUnderTest> {
   const backend = await startCatalogBackend({ apiKey });
   try {
     const gateway = await startTestGateway(
-      { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': apiKey }, upstream, forwardHeaders }], bffs, production },
+      {
+        sources: [
+          {
+            name: 'catalog',
+            kind: 'openapi',
+            spec: './sources/catalog/openapi.yaml',
+            endpoint: backend.url,
+            headers: { 'x-api-key': apiKey },
+            upstream,
+            forwardHeaders,
+          },
+        ],
+        bffs,
+        production,
+      },
       REPO_ROOT,
       { logger, socket },
     );

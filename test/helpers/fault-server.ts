@@ -52,11 +52,17 @@ export async function startFaultServer(initial: FaultServer['fault'] = { kind: '
     switch (fault.kind) {
       case 'json': {
         const body = JSON.stringify(fault.body ?? { ok: true });
-        res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.writeHead(fault.status ?? 200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        });
         return void res.end(body);
       }
       case 'raw':
-        res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html', 'content-length': Buffer.byteLength(fault.body) });
+        res.writeHead(fault.status ?? 200, {
+          'content-type': fault.contentType ?? 'text/html',
+          'content-length': Buffer.byteLength(fault.body),
+        });
         return void res.end(fault.body);
       case 'drip': {
         res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
@@ -67,7 +73,10 @@ export async function startFaultServer(initial: FaultServer['fault'] = { kind: '
       case 'drip-headers': {
         const socket = res.socket!;
         socket.write('HTTP/1.1 200 OK\r\nx-slow: ');
-        const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write('a')), fault.intervalMs);
+        const timer = setInterval(
+          () => (socket.destroyed ? clearInterval(timer) : socket.write('a')),
+          fault.intervalMs,
+        );
         return void timers.add(timer);
       }
       case 'huge':

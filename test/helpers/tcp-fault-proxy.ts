@@ -73,7 +73,9 @@ export async function startTcpFaultProxy(target: string, mode: TcpProxyMode = 'f
     mode,
     accepted,
     waitForConnections: (waitedMode, count) =>
-      accepted[waitedMode] >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ mode: waitedMode, count, resolve })),
+      accepted[waitedMode] >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ mode: waitedMode, count, resolve })),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -47,10 +47,19 @@ export interface GraphqlResponse {
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
-export async function postGraphql(url: string, body: GraphqlBody, headers: Record<string, string> = {}, fetchFn: Fetch = fetch): Promise<GraphqlResponse> {
+export async function postGraphql(
+  url: string,
+  body: GraphqlBody,
+  headers: Record<string, string> = {},
+  fetchFn: Fetch = fetch,
+): Promise<GraphqlResponse> {
   const response = await fetchFn(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -68,8 +77,15 @@ export async function postGraphql(url: string, body: GraphqlBody, headers: Recor
  * Requests go to `gateway.fetch` in-process unless `socket` asks for a real
  * listener on 127.0.0.1:0. A Logger as third argument lets a test capture logs.
  */
-export async function startTestGateway(config: Omit<LoomConfig, 'port'>, configDir = REPO_ROOT, loggerOrOptions?: Logger | TestGatewayOptions): Promise<TestGateway> {
-  const options: TestGatewayOptions = loggerOrOptions && typeof (loggerOrOptions as Logger).child === 'function' ? { logger: loggerOrOptions as Logger } : ((loggerOrOptions as TestGatewayOptions | undefined) ?? {});
+export async function startTestGateway(
+  config: Omit<LoomConfig, 'port'>,
+  configDir = REPO_ROOT,
+  loggerOrOptions?: Logger | TestGatewayOptions,
+): Promise<TestGateway> {
+  const options: TestGatewayOptions =
+    loggerOrOptions && typeof (loggerOrOptions as Logger).child === 'function'
+      ? { logger: loggerOrOptions as Logger }
+      : ((loggerOrOptions as TestGatewayOptions | undefined) ?? {});
   const resolved = validateConfig({ ...config, port: 0 }, '<test>', configDir);
   const gateway = await createGateway({ config: resolved, logger: options.logger });
   const server = options.socket ? await listen({ gateway }, 0) : undefined;

@@ -11,7 +11,10 @@ describe('what the request metrics and logs count', () => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    setup = await startCatalogUnderTest({ bffs: { web: './test/observability/fixtures/reject-bff.ts' }, logger: createLogger({ level: 'info', destination: logs.stream }) });
+    setup = await startCatalogUnderTest({
+      bffs: { web: './test/observability/fixtures/reject-bff.ts' },
+      logger: createLogger({ level: 'info', destination: logs.stream }),
+    });
     ({ gateway } = setup);
   });
   afterAll(() => setup?.close());
@@ -19,7 +22,12 @@ describe('what the request metrics and logs count', () => {
   it('counts a request a policy answered early with a ready Response, with its status', async () => {
     const { status } = await gateway.query('web', { query: 'query Rejected { __typename }' }, { 'x-reject': '1' });
     expect(status).toBe(429);
-    expect(await logs.next('request')).toMatchObject({ level: 40, status: 429, operation: 'unknown', upstreamCalls: 0 });
+    expect(await logs.next('request')).toMatchObject({
+      level: 40,
+      status: 429,
+      operation: 'unknown',
+      upstreamCalls: 0,
+    });
     const samples = await scrape(gateway);
     expect(valueOf(samples, 'loom_requests_total', { bff: 'web', operation: 'unknown', status: '429' })).toBe(1);
   });
@@ -29,7 +37,10 @@ describe('what the request metrics and logs count', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     await page.text();
-    const preflight = await gateway.fetch(`/web/graphql`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' } });
+    const preflight = await gateway.fetch(`/web/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' },
+    });
     await preflight.text();
     // A counted request afterwards: its log line is the next one, so the two above logged nothing at info.
     await gateway.query('web', { query: 'query After { __typename }' });

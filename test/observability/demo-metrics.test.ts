@@ -20,19 +20,23 @@ describe('/metrics of the demo BFFs: every area in one registry', () => {
     const { status } = await setup.gateway.query('web', { query: 'query Products { listProducts(limit: 2) { id } }' });
     expect(status).toBe(200);
     const families = await metricFamilies(setup.gateway);
-    expect(Object.fromEntries([
-      'loom_requests_total',
-      'loom_request_duration_seconds',
-      'loom_request_errors_total',
-      'loom_upstream_requests_total',
-      'loom_upstream_request_duration_seconds',
-      'loom_upstream_errors_total',
-      'loom_cache_hits_total',
-      'loom_cache_misses_total',
-      'loom_rate_limit_rejections_total',
-      'loom_upstream_circuit_state',
-      'process_cpu_user_seconds_total',
-    ].map((name) => [name, families.get(name)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        [
+          'loom_requests_total',
+          'loom_request_duration_seconds',
+          'loom_request_errors_total',
+          'loom_upstream_requests_total',
+          'loom_upstream_request_duration_seconds',
+          'loom_upstream_errors_total',
+          'loom_cache_hits_total',
+          'loom_cache_misses_total',
+          'loom_rate_limit_rejections_total',
+          'loom_upstream_circuit_state',
+          'process_cpu_user_seconds_total',
+        ].map((name) => [name, families.get(name)]),
+      ),
+    ).toEqual({
       loom_requests_total: 'counter',
       loom_request_duration_seconds: 'histogram',
       loom_request_errors_total: 'counter',

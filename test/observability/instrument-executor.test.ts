@@ -15,7 +15,11 @@ import { parsePrometheusText, valueOf } from './prometheus-text';
 /** Test executors return concrete results; Executor is generic in its result type. */
 const executorOf = (fn: (request: ExecutionRequest) => unknown): Executor => fn as Executor;
 
-const request = (query: string, context: Record<string, unknown> = {}): ExecutionRequest => ({ document: parse(query), operationType: 'query' as never, context });
+const request = (query: string, context: Record<string, unknown> = {}): ExecutionRequest => ({
+  document: parse(query),
+  operationType: 'query' as never,
+  context,
+});
 
 describe('instrumentExecutor (one span and metrics per upstream call)', () => {
   let collector: SpanCollector;
@@ -38,23 +42,41 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
       recordUpstreamRetry({ attempt: 1 });
       return { data: { getOrder: { id: '1' } } };
     });
-    const result = await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, { metrics: registry })(request('{ __typename getOrder(id: "1") { id } listOrders { id } }'));
+    const result = await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, { metrics: registry })(
+      request('{ __typename getOrder(id: "1") { id } listOrders { id } }'),
+    );
     expect(result).toEqual({ data: { getOrder: { id: '1' } } });
     const [span] = collector.spans();
     expect(span.name).toBe('upstream orders');
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.spanContext().spanId).toBe(activeInside);
-    expect(span.attributes).toMatchObject({ 'loom.source': 'orders', 'loom.source.kind': 'grpc', 'loom.upstream.operation': 'getOrder,listOrders', 'loom.upstream.status': 'ok' });
+    expect(span.attributes).toMatchObject({
+      'loom.source': 'orders',
+      'loom.source.kind': 'grpc',
+      'loom.upstream.operation': 'getOrder,listOrders',
+      'loom.upstream.status': 'ok',
+    });
     expect(span.events.map((event) => [event.name, event.attributes])).toEqual([['retry', { attempt: 1 }]]);
-    expect(valueOf(await samplesOf(registry), 'loom_upstream_requests_total', { source: 'orders', status: 'ok' })).toBe(1);
+    expect(valueOf(await samplesOf(registry), 'loom_upstream_requests_total', { source: 'orders', status: 'ok' })).toBe(
+      1,
+    );
   });
 
   it('takes the gRPC status from a GRPC_* error code', async () => {
     const registry = new Registry();
-    const inner = executorOf(async () => ({ data: null, errors: [createLoomError('GRPC_UNAVAILABLE', 'Source "orders" is unavailable', { source: 'orders' })] }));
-    await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, { metrics: registry })(request('{ getOrder(id: "1") { id } }'));
+    const inner = executorOf(async () => ({
+      data: null,
+      errors: [createLoomError('GRPC_UNAVAILABLE', 'Source "orders" is unavailable', { source: 'orders' })],
+    }));
+    await instrumentExecutor({ name: 'orders', kind: 'grpc' }, inner, { metrics: registry })(
+      request('{ getOrder(id: "1") { id } }'),
+    );
     const [span] = collector.spans();
-    expect(span.attributes).toMatchObject({ 'loom.upstream.status': 'UNAVAILABLE', 'rpc.grpc.status_code': 'UNAVAILABLE', 'loom.error_codes': ['GRPC_UNAVAILABLE'] });
+    expect(span.attributes).toMatchObject({
+      'loom.upstream.status': 'UNAVAILABLE',
+      'rpc.grpc.status_code': 'UNAVAILABLE',
+      'loom.error_codes': ['GRPC_UNAVAILABLE'],
+    });
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Source "orders" is unavailable' });
     const samples = await samplesOf(registry);
     expect(valueOf(samples, 'loom_upstream_requests_total', { source: 'orders', status: 'UNAVAILABLE' })).toBe(1);
@@ -65,21 +87,40 @@ describe('instrumentExecutor (one span and metrics per upstream call)', () => {
     const registry = new Registry();
     const timeout = upstreamTimeout('billing', 50);
     const inner = executorOf(() => Promise.reject(timeout));
-    await expect(instrumentExecutor({ name: 'billing', kind: 'soap' }, inner, { metrics: registry })(request('{ getInvoice { id } }'))).rejects.toBe(timeout);
+    await expect(
+      instrumentExecutor({ name: 'billing', kind: 'soap' }, inner, { metrics: registry })(
+        request('{ getInvoice { id } }'),
+      ),
+    ).rejects.toBe(timeout);
     const [span] = collector.spans();
     expect(span.attributes['loom.upstream.status']).toBe('error');
-    expect(span.events[0].attributes).toMatchObject({ 'exception.type': 'UPSTREAM_TIMEOUT', 'exception.message': 'Source "billing" did not answer within 50 ms' });
-    expect(valueOf(await samplesOf(registry), 'loom_upstream_errors_total', { source: 'billing', code: 'UPSTREAM_TIMEOUT' })).toBe(1);
+    expect(span.events[0].attributes).toMatchObject({
+      'exception.type': 'UPSTREAM_TIMEOUT',
+      'exception.message': 'Source "billing" did not answer within 50 ms',
+    });
+    expect(
+      valueOf(await samplesOf(registry), 'loom_upstream_errors_total', { source: 'billing', code: 'UPSTREAM_TIMEOUT' }),
+    ).toBe(1);
   });
 
   it('handles a synchronous executor and a synchronous throw', () => {
     const registry = new Registry();
-    expect(instrumentExecutor({ name: 'sync', kind: 'graphql' }, executorOf(() => ({ data: { a: 1 } })), { metrics: registry })(request('{ a }'))).toEqual({ data: { a: 1 } });
+    expect(
+      instrumentExecutor(
+        { name: 'sync', kind: 'graphql' },
+        executorOf(() => ({ data: { a: 1 } })),
+        { metrics: registry },
+      )(request('{ a }')),
+    ).toEqual({ data: { a: 1 } });
     const boom = new Error('boom');
     expect(() =>
-      instrumentExecutor({ name: 'sync', kind: 'graphql' }, () => {
-        throw boom;
-      }, { metrics: registry })(request('{ a }')),
+      instrumentExecutor(
+        { name: 'sync', kind: 'graphql' },
+        () => {
+          throw boom;
+        },
+        { metrics: registry },
+      )(request('{ a }')),
     ).toThrow(boom);
     expect(collector.spans().map((span) => span.attributes['loom.upstream.status'])).toEqual(['ok', 'error']);
   });
@@ -105,16 +146,23 @@ describe('metric helpers', () => {
 });
 
 describe('observability config', () => {
-  const base = { sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml' }], bffs: { web: './test/fixtures/bff/open.ts' } };
+  const base = {
+    sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml' }],
+    bffs: { web: './test/fixtures/bff/open.ts' },
+  };
 
   it('keeps a valid tracing block', () => {
-    const config = validateConfig({ ...base, observability: { tracing: { sampleRatio: 0.25 } } }, 'mesh.config.ts', REPO_ROOT);
+    const config = validateConfig(
+      { ...base, observability: { tracing: { sampleRatio: 0.25 } } },
+      'mesh.config.ts',
+      REPO_ROOT,
+    );
     expect(config.observability).toEqual({ tracing: { sampleRatio: 0.25, serviceName: undefined } });
   });
 
   it('rejects a sample ratio outside 0..1 with the file and the field', () => {
-    expect(() => validateConfig({ ...base, observability: { tracing: { sampleRatio: 2 } } }, 'mesh.config.ts', REPO_ROOT)).toThrow(
-      'mesh.config.ts: observability.tracing.sampleRatio must be a number from 0 to 1, got 2',
-    );
+    expect(() =>
+      validateConfig({ ...base, observability: { tracing: { sampleRatio: 2 } } }, 'mesh.config.ts', REPO_ROOT),
+    ).toThrow('mesh.config.ts: observability.tracing.sampleRatio must be a number from 0 to 1, got 2');
   });
 });

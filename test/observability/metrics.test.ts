@@ -11,9 +11,12 @@ describe('GET /metrics after known traffic', () => {
 
   beforeAll(async () => {
     // Two BFFs on one registry: every metric is get-or-create, nothing registers twice.
-    setup = await startCatalogUnderTest({ bffs: { web: './test/fixtures/bff/open.ts', mobile: './test/fixtures/bff/open.ts' } });
+    setup = await startCatalogUnderTest({
+      bffs: { web: './test/fixtures/bff/open.ts', mobile: './test/fixtures/bff/open.ts' },
+    });
     ({ backend, gateway } = setup);
-    for (let index = 0; index < 3; index++) await gateway.query('web', { query: 'query GetOne { getCustomer(id: "1") { id } }' });
+    for (let index = 0; index < 3; index++)
+      await gateway.query('web', { query: 'query GetOne { getCustomer(id: "1") { id } }' });
     await gateway.query('web', { query: 'query Missing { getCustomer(id: "999") { id } }' });
     await gateway.query('web', { query: '{ listProducts(limit: 1) { id } getProduct(id: "p1") { id } }' });
     await gateway.query('web', { query: 'query Broken { getCustomer(id: "1") { nope } }' });
@@ -28,20 +31,34 @@ describe('GET /metrics after known traffic', () => {
     expect(valueOf(samples, 'loom_requests_total', { bff: 'web', operation: 'anonymous', status: '200' })).toBe(1);
     expect(valueOf(samples, 'loom_requests_total', { bff: 'web', operation: 'Broken', status: '400' })).toBe(1);
     expect(valueOf(samples, 'loom_requests_total', { bff: 'mobile', operation: 'GetOne', status: '200' })).toBe(1);
-    const total = samples.filter((sample) => sample.name === 'loom_requests_total').reduce((sum, sample) => sum + sample.value, 0);
+    const total = samples
+      .filter((sample) => sample.name === 'loom_requests_total')
+      .reduce((sum, sample) => sum + sample.value, 0);
     expect(total).toBe(7);
   });
 
   it('has a latency histogram per BFF and operation', () => {
     expect(valueOf(samples, 'loom_request_duration_seconds_count', { bff: 'web', operation: 'GetOne' })).toBe(3);
-    expect(valueOf(samples, 'loom_request_duration_seconds_bucket', { bff: 'web', operation: 'GetOne', le: '+Inf' })).toBe(3);
-    expect(valueOf(samples, 'loom_request_duration_seconds_sum', { bff: 'web', operation: 'GetOne' })).toBeGreaterThan(0);
+    expect(
+      valueOf(samples, 'loom_request_duration_seconds_bucket', { bff: 'web', operation: 'GetOne', le: '+Inf' }),
+    ).toBe(3);
+    expect(valueOf(samples, 'loom_request_duration_seconds_sum', { bff: 'web', operation: 'GetOne' })).toBeGreaterThan(
+      0,
+    );
     expect(valueOf(samples, 'loom_requests_in_flight', { bff: 'web' })).toBe(0);
   });
 
   it('counts errors by code', () => {
-    expect(valueOf(samples, 'loom_request_errors_total', { bff: 'web', operation: 'Missing', code: 'UPSTREAM_HTTP_ERROR' })).toBe(1);
-    expect(valueOf(samples, 'loom_request_errors_total', { bff: 'web', operation: 'Broken', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(
+      valueOf(samples, 'loom_request_errors_total', { bff: 'web', operation: 'Missing', code: 'UPSTREAM_HTTP_ERROR' }),
+    ).toBe(1);
+    expect(
+      valueOf(samples, 'loom_request_errors_total', {
+        bff: 'web',
+        operation: 'Broken',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      }),
+    ).toBe(1);
     expect(samples.filter((sample) => sample.name === 'loom_request_errors_total')).toHaveLength(2);
   });
 

@@ -18,7 +18,11 @@ async function startCollector() {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -56,13 +60,25 @@ describe('OTLP/HTTP export from loom serve', () => {
   it('exports the request span tree to LOOM_OTLP_ENDPOINT/v1/traces with the configured service name, flushed on SIGTERM', async () => {
     const collector = await startCollector();
     const backend = await startCatalogBackend();
-    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', 'test/observability/fixtures/otlp.config.ts', '--port', '0'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TEST_CATALOG_URL: backend.url, LOOM_OTLP_ENDPOINT: collector.url, LOOM_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/loom.js', 'serve', '--config', 'test/observability/fixtures/otlp.config.ts', '--port', '0'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          TEST_CATALOG_URL: backend.url,
+          LOOM_OTLP_ENDPOINT: collector.url,
+          LOOM_LOG_LEVEL: 'warn',
+          OTEL_EXPORTER_OTLP_ENDPOINT: '',
+        },
+      },
+    );
     try {
       const url = await waitForReady(child);
-      const { body } = await postGraphql(`${url}/web/graphql`, { query: 'query Exported { getCustomer(id: "1") { id } }' });
+      const { body } = await postGraphql(`${url}/web/graphql`, {
+        query: 'query Exported { getCustomer(id: "1") { id } }',
+      });
       expect(body).toEqual({ data: { getCustomer: { id: '1' } } });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -82,17 +98,41 @@ describe('OTLP/HTTP export from loom serve', () => {
       }>;
     };
     const [resourceSpans] = exported.resourceSpans;
-    expect(resourceSpans.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'loom-otlp-test' } });
+    expect(resourceSpans.resource.attributes).toContainEqual({
+      key: 'service.name',
+      value: { stringValue: 'loom-otlp-test' },
+    });
     const spans = resourceSpans.scopeSpans.flatMap((scope) => scope.spans);
-    expect(spans.map((span) => span.name).sort()).toEqual(['POST /web/graphql', 'graphql.execute', 'graphql.parse', 'graphql.validate', 'upstream catalog']);
+    expect(spans.map((span) => span.name).sort()).toEqual([
+      'POST /web/graphql',
+      'graphql.execute',
+      'graphql.parse',
+      'graphql.validate',
+      'upstream catalog',
+    ]);
     expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
   }, 60_000);
 
   it('takes the endpoint from LOOM_OTLP_ENDPOINT, then the standard OTEL variables, else exports nothing', () => {
-    expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' } })).toBe('http://collector:4318/v1/traces');
-    expect(otlpTracesUrl({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' } })).toBe('http://collector:4318/custom');
-    expect(otlpTracesUrl({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } })).toBe('http://collector:4318/v1/traces');
-    expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: 'http://collector:4318/v1/traces' } })).toBe('http://collector:4318/v1/traces');
+    expect(
+      otlpTracesUrl({
+        env: { LOOM_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' },
+      }),
+    ).toBe('http://collector:4318/v1/traces');
+    expect(
+      otlpTracesUrl({
+        env: {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318',
+        },
+      }),
+    ).toBe('http://collector:4318/custom');
+    expect(otlpTracesUrl({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } })).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: 'http://collector:4318/v1/traces' } })).toBe(
+      'http://collector:4318/v1/traces',
+    );
     expect(otlpTracesUrl({ env: { LOOM_OTLP_ENDPOINT: '' } })).toBeUndefined();
   });
 

@@ -25,7 +25,9 @@ export function parsePrometheusText(text: string): Sample[] {
 /** Value of the one sample with this name and exactly these labels (0 when absent). */
 export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const wanted = JSON.stringify(Object.entries(labels).sort());
-  const found = samples.filter((sample) => sample.name === name && JSON.stringify(Object.entries(sample.labels).sort()) === wanted);
+  const found = samples.filter(
+    (sample) => sample.name === name && JSON.stringify(Object.entries(sample.labels).sort()) === wanted,
+  );
   if (found.length > 1) throw new Error(`${name} ${wanted}: ${found.length} samples`);
   return found[0]?.value ?? 0;
 }

@@ -10,13 +10,18 @@ describe('request logs: one JSON line per request, secrets redacted', () => {
 
   beforeAll(async () => {
     logs = captureLogs();
-    setup = await startCatalogUnderTest({ apiKey: 'catalog-secret-key', logger: createLogger({ level: 'info', destination: logs.stream }) });
+    setup = await startCatalogUnderTest({
+      apiKey: 'catalog-secret-key',
+      logger: createLogger({ level: 'info', destination: logs.stream }),
+    });
     ({ gateway } = setup);
   });
   afterAll(() => setup?.close());
 
   it('logs request id, BFF, operation, status, duration, error codes and upstream call count', async () => {
-    const { headers } = await gateway.query('web', { query: 'query Shop { getCustomer(id: "1") { id } listProducts(limit: 2) { id } }' });
+    const { headers } = await gateway.query('web', {
+      query: 'query Shop { getCustomer(id: "1") { id } listProducts(limit: 2) { id } }',
+    });
     const line = await logs.next('request');
     expect(line).toMatchObject({
       level: 30,
@@ -41,7 +46,14 @@ describe('request logs: one JSON line per request, secrets redacted', () => {
     await gateway.query('web', { query: '{ ok: getCustomer(id: "1") { id } missing: getCustomer(id: "999") { id } }' });
     const failure = await logs.next('upstream call failed');
     const line = await logs.next('request');
-    expect(line).toMatchObject({ level: 40, operation: 'anonymous', status: 200, errorCodes: ['UPSTREAM_HTTP_ERROR'], upstreamCalls: 2, upstreamErrors: 1 });
+    expect(line).toMatchObject({
+      level: 40,
+      operation: 'anonymous',
+      status: 200,
+      errorCodes: ['UPSTREAM_HTTP_ERROR'],
+      upstreamCalls: 2,
+      upstreamErrors: 1,
+    });
     expect(failure).toMatchObject({
       level: 40,
       source: 'catalog',
@@ -57,7 +69,11 @@ describe('request logs: one JSON line per request, secrets redacted', () => {
     const kept = await gateway.query('web', { query: '{ __typename }' }, { 'x-request-id': 'req-42.a:b' });
     expect(kept.headers.get('x-request-id')).toBe('req-42.a:b');
     expect((await logs.next('request')).reqId).toBe('req-42.a:b');
-    const replaced = await gateway.query('web', { query: '{ __typename }' }, { 'x-request-id': 'bad id\u00e9'.repeat(3) });
+    const replaced = await gateway.query(
+      'web',
+      { query: '{ __typename }' },
+      { 'x-request-id': 'bad id\u00e9'.repeat(3) },
+    );
     const line = await logs.next('request');
     expect(line.reqId).toMatch(/^[0-9a-f-]{36}$/);
     expect(replaced.headers.get('x-request-id')).toBe(line.reqId);
@@ -86,7 +102,14 @@ describe('request logs: one JSON line per request, secrets redacted', () => {
       'x-loom-token': '[redacted]',
       'x-request-source': 'mobile-app',
     });
-    for (const secret of ['eyJ-very-secret-jwt', 'cHJveHk6c2VjcmV0', 'cookie-secret-value', 'client-api-key-secret', 'custom-token-secret', 'catalog-secret-key']) {
+    for (const secret of [
+      'eyJ-very-secret-jwt',
+      'cHJveHk6c2VjcmV0',
+      'cookie-secret-value',
+      'client-api-key-secret',
+      'custom-token-secret',
+      'catalog-secret-key',
+    ]) {
       expect(logs.text()).not.toContain(secret);
     }
   });
@@ -121,7 +144,10 @@ describe('createLogger', () => {
   it('redacts nested secrets any logger call might carry', () => {
     const logs = captureLogs();
     createLogger({ level: 'info', destination: logs.stream }).info(
-      { req: { headers: { authorization: 'Bearer abc-secret' } }, source: { apiKey: 'key-secret', token: 'tok-secret' } },
+      {
+        req: { headers: { authorization: 'Bearer abc-secret' } },
+        source: { apiKey: 'key-secret', token: 'tok-secret' },
+      },
       'upstream call',
     );
     const text = logs.text();

@@ -36,11 +36,16 @@ describe('tracing across REST, gRPC and SOAP sources', () => {
       { query: '{ getCustomer(id: "1") { id } getOrder(id: "o1") { id } getInvoice(orderId: "o1") { invoiceId } }' },
       { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
     );
-    expect(body).toEqual({ data: { getCustomer: { id: '1' }, getOrder: { id: 'o1' }, getInvoice: { invoiceId: 'inv-1' } } });
+    expect(body).toEqual({
+      data: { getCustomer: { id: '1' }, getOrder: { id: 'o1' }, getInvoice: { invoiceId: 'inv-1' } },
+    });
     const root = await collector.waitFor((span) => span.name === 'POST /web/graphql');
     expect(root.spanContext().traceId).toBe(TRACE_ID);
     const upstream = Object.fromEntries(
-      ['catalog', 'orders', 'billing'].map((source) => [source, collector.spans().find((span) => span.name === `upstream ${source}`)]),
+      ['catalog', 'orders', 'billing'].map((source) => [
+        source,
+        collector.spans().find((span) => span.name === `upstream ${source}`),
+      ]),
     );
     const byId = new Map(collector.spans().map((span) => [span.spanContext().spanId, span]));
     for (const span of Object.values(upstream)) {
@@ -54,8 +59,14 @@ describe('tracing across REST, gRPC and SOAP sources', () => {
     expect(backends.catalog.lastHeaders.get('getCustomer')?.traceparent).toMatch(TRACEPARENT);
     expect(String(backends.orders.lastMetadata.get('GetOrder')?.traceparent)).toMatch(TRACEPARENT);
     expect(backends.billing.lastHeaders.get('GetInvoice')?.traceparent).toMatch(TRACEPARENT);
-    expect(backends.catalog.lastHeaders.get('getCustomer')?.traceparent).toContain(upstream.catalog!.spanContext().spanId);
-    expect(String(backends.orders.lastMetadata.get('GetOrder')?.traceparent)).toContain(upstream.orders!.spanContext().spanId);
-    expect(backends.billing.lastHeaders.get('GetInvoice')?.traceparent).toContain(upstream.billing!.spanContext().spanId);
+    expect(backends.catalog.lastHeaders.get('getCustomer')?.traceparent).toContain(
+      upstream.catalog!.spanContext().spanId,
+    );
+    expect(String(backends.orders.lastMetadata.get('GetOrder')?.traceparent)).toContain(
+      upstream.orders!.spanContext().spanId,
+    );
+    expect(backends.billing.lastHeaders.get('GetInvoice')?.traceparent).toContain(
+      upstream.billing!.spanContext().spanId,
+    );
   });
 });

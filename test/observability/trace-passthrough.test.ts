@@ -28,7 +28,11 @@ describe('tracing with no exporter configured', () => {
 
   it('records nothing but passes the caller trace context through to the upstream and into the log line', async () => {
     expect(tracing.recording).toBe(false);
-    await gateway.query('web', { query: '{ getCustomer(id: "1") { id } }' }, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, tracestate: 'vendor=abc' });
+    await gateway.query(
+      'web',
+      { query: '{ getCustomer(id: "1") { id } }' },
+      { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, tracestate: 'vendor=abc' },
+    );
     const headers = backend.lastHeaders.get('getCustomer');
     expect(headers?.traceparent).toBe(`00-${TRACE_ID}-${CALLER_SPAN_ID}-01`);
     expect(headers?.tracestate).toBe('vendor=abc');

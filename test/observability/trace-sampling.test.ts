@@ -28,17 +28,30 @@ describe('tracing with sampleRatio 0', () => {
     const header = backend.lastHeaders.get('getCustomer')?.traceparent;
     expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     // A later sampled request's spans arrive after anything the first one could have produced.
-    await gateway.query('web', { query: '{ listProducts(limit: 1) { id } }' }, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` });
+    await gateway.query(
+      'web',
+      { query: '{ listProducts(limit: 1) { id } }' },
+      { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+    );
     await collector.waitFor((span) => span.name === 'POST /web/graphql');
     expect(new Set(collector.spans().map((span) => span.spanContext().traceId))).toEqual(new Set([TRACE_ID]));
   });
 
   it('follows a caller that sampled the trace', async () => {
     collector.reset();
-    await gateway.query('web', { query: '{ getCustomer(id: "2") { id } }' }, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` });
+    await gateway.query(
+      'web',
+      { query: '{ getCustomer(id: "2") { id } }' },
+      { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+    );
     const root = await collector.waitFor((span) => span.name === 'POST /web/graphql');
     expect(root.spanContext().traceId).toBe(TRACE_ID);
-    expect(collector.spans().map((span) => span.name).sort()).toEqual(['POST /web/graphql', 'graphql.execute', 'graphql.parse', 'graphql.validate', 'upstream catalog']);
+    expect(
+      collector
+        .spans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['POST /web/graphql', 'graphql.execute', 'graphql.parse', 'graphql.validate', 'upstream catalog']);
     expect(backend.lastHeaders.get('getCustomer')?.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
   });
 });

@@ -60,21 +60,38 @@ describe('tracing: span tree of a request through the gateway to the REST catalo
     const execute = spans.find((span) => span.name === 'graphql.execute')!;
     const upstream = spans.filter((span) => span.name === 'upstream catalog');
     expect(upstream).toHaveLength(2);
-    expect(upstream.map((span) => parentOf(span))).toEqual([execute.spanContext().spanId, execute.spanContext().spanId]);
-    expect(upstream.map((span) => span.attributes['loom.upstream.operation']).sort()).toEqual(['getCustomer', 'listProducts']);
+    expect(upstream.map((span) => parentOf(span))).toEqual([
+      execute.spanContext().spanId,
+      execute.spanContext().spanId,
+    ]);
+    expect(upstream.map((span) => span.attributes['loom.upstream.operation']).sort()).toEqual([
+      'getCustomer',
+      'listProducts',
+    ]);
     for (const span of upstream) {
       expect(span.kind).toBe(SpanKind.CLIENT);
-      expect(span.attributes).toMatchObject({ 'loom.source': 'catalog', 'loom.source.kind': 'openapi', 'loom.upstream.status': 'ok', 'graphql.operation.type': 'query' });
+      expect(span.attributes).toMatchObject({
+        'loom.source': 'catalog',
+        'loom.source.kind': 'openapi',
+        'loom.upstream.status': 'ok',
+        'graphql.operation.type': 'query',
+      });
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
     }
     expect(backend.calls.count()).toBe(2);
   });
 
   it('sends the upstream span as traceparent to the real catalog backend', async () => {
-    await gateway.query('web', { query: '{ getCustomer(id: "2") { id } }' }, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` });
+    await gateway.query(
+      'web',
+      { query: '{ getCustomer(id: "2") { id } }' },
+      { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+    );
     await requestSpan();
     const upstream = collector.spans().find((span) => span.name === 'upstream catalog')!;
-    expect(backend.lastHeaders.get('getCustomer')?.traceparent).toBe(`00-${TRACE_ID}-${upstream.spanContext().spanId}-01`);
+    expect(backend.lastHeaders.get('getCustomer')?.traceparent).toBe(
+      `00-${TRACE_ID}-${upstream.spanContext().spanId}-01`,
+    );
   });
 
   it('starts a new sampled trace when the client sends none', async () => {
@@ -84,7 +101,9 @@ describe('tracing: span tree of a request through the gateway to the REST catalo
     expect(root.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(root.spanContext().traceId).not.toBe(TRACE_ID);
     const upstream = collector.spans().find((span) => span.name === 'upstream catalog')!;
-    expect(backend.lastHeaders.get('getCustomer')?.traceparent).toBe(`00-${root.spanContext().traceId}-${upstream.spanContext().spanId}-01`);
+    expect(backend.lastHeaders.get('getCustomer')?.traceparent).toBe(
+      `00-${root.spanContext().traceId}-${upstream.spanContext().spanId}-01`,
+    );
   });
 
   it('records the upstream HTTP status and error on the upstream span and the error code on the request span', async () => {
@@ -92,9 +111,15 @@ describe('tracing: span tree of a request through the gateway to the REST catalo
     expect(body.errors?.[0].extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
     const root = await requestSpan();
     const upstream = collector.spans().find((span) => span.name === 'upstream catalog')!;
-    expect(upstream.attributes).toMatchObject({ 'loom.upstream.status': '404', 'http.response.status_code': 404, 'loom.error_codes': ['UPSTREAM_HTTP_ERROR'] });
+    expect(upstream.attributes).toMatchObject({
+      'loom.upstream.status': '404',
+      'http.response.status_code': 404,
+      'loom.error_codes': ['UPSTREAM_HTTP_ERROR'],
+    });
     expect(upstream.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Source "catalog" answered HTTP 404' });
-    expect(upstream.events.map((event) => [event.name, event.attributes?.['exception.type']])).toEqual([['exception', 'UPSTREAM_HTTP_ERROR']]);
+    expect(upstream.events.map((event) => [event.name, event.attributes?.['exception.type']])).toEqual([
+      ['exception', 'UPSTREAM_HTTP_ERROR'],
+    ]);
     const execute = collector.spans().find((span) => span.name === 'graphql.execute')!;
     expect(execute.status.code).toBe(SpanStatusCode.ERROR);
     expect(root.attributes['loom.error_codes']).toEqual(['UPSTREAM_HTTP_ERROR']);

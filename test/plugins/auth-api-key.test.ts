@@ -28,7 +28,9 @@ describe('useAuth with API keys', () => {
 
   it('reads the key from a custom header or a query parameter when configured', async () => {
     const app = createTestApp([useAuth({ apiKey: { keys: KEYS, header: 'X-Client-Key', queryParam: 'api_key' } })]);
-    expect((await app.post({ query: '{ whoami }' }, { 'x-client-key': 'key-free-0123456789abcdef' })).body.data.whoami).toBe('apiKey:client-free:free');
+    expect(
+      (await app.post({ query: '{ whoami }' }, { 'x-client-key': 'key-free-0123456789abcdef' })).body.data.whoami,
+    ).toBe('apiKey:client-free:free');
     const response = await app.request({
       path: `/graphql?api_key=key-free-0123456789abcdef&query=${encodeURIComponent('{ whoami }')}`,
       method: 'GET',
@@ -42,7 +44,10 @@ describe('useAuth with API keys', () => {
 
   it('ignores the query parameter unless configured', async () => {
     const app = createTestApp([useAuth({ apiKey: { keys: KEYS } })]);
-    const response = await app.request({ path: `/graphql?api_key=key-free-0123456789abcdef&query=${encodeURIComponent('{ hello }')}`, method: 'GET' });
+    const response = await app.request({
+      path: `/graphql?api_key=key-free-0123456789abcdef&query=${encodeURIComponent('{ hello }')}`,
+      method: 'GET',
+    });
     expect(response.status).toBe(401);
   });
 
@@ -59,8 +64,12 @@ describe('useAuth with API keys', () => {
         },
       }),
     ]);
-    expect((await app.post({ query: '{ whoami }' }, { 'x-api-key': 'db-key-0123456789' })).body.data.whoami).toBe('apiKey:from-db:enterprise');
-    expect((await app.post({ query: '{ whoami }' }, { 'x-api-key': 'key-pro-0123456789abcdef' })).body.data.whoami).toBe('apiKey:client-pro:pro');
+    expect((await app.post({ query: '{ whoami }' }, { 'x-api-key': 'db-key-0123456789' })).body.data.whoami).toBe(
+      'apiKey:from-db:enterprise',
+    );
+    expect(
+      (await app.post({ query: '{ whoami }' }, { 'x-api-key': 'key-pro-0123456789abcdef' })).body.data.whoami,
+    ).toBe('apiKey:client-pro:pro');
     expect((await app.post({ query: '{ whoami }' }, { 'x-api-key': 'nope-nope-nope-nope' })).status).toBe(401);
     expect(looked).toEqual(['db-key-0123456789', 'nope-nope-nope-nope']);
   });
@@ -69,12 +78,23 @@ describe('useAuth with API keys', () => {
     const app = createTestApp([useAuth({ jwt: { secret: 'x'.repeat(32) }, apiKey: { keys: KEYS } })]);
     expect((await app.post({ query: '{ whoami }' }, { 'x-api-key': 'key-free-0123456789abcdef' })).status).toBe(200);
     // A bad bearer token is not rescued by a good key: the presented credential is the one judged.
-    expect((await app.post({ query: '{ whoami }' }, { authorization: 'Bearer bad', 'x-api-key': 'key-free-0123456789abcdef' })).status).toBe(401);
+    expect(
+      (
+        await app.post(
+          { query: '{ whoami }' },
+          { authorization: 'Bearer bad', 'x-api-key': 'key-free-0123456789abcdef' },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('fails at start-up on bad key lists', () => {
     expect(() => useAuth({ apiKey: {} })).toThrow('useAuth apiKey: give keys, lookup, or both');
-    expect(() => useAuth({ apiKey: { keys: [{ key: 'short', id: 'a' }] } })).toThrow('keys[0] ("a") is shorter than 16 characters');
-    expect(() => useAuth({ apiKey: { keys: [KEYS[0], { ...KEYS[0], id: 'dup' }] } })).toThrow('keys[1] ("dup") repeats another key');
+    expect(() => useAuth({ apiKey: { keys: [{ key: 'short', id: 'a' }] } })).toThrow(
+      'keys[0] ("a") is shorter than 16 characters',
+    );
+    expect(() => useAuth({ apiKey: { keys: [KEYS[0], { ...KEYS[0], id: 'dup' }] } })).toThrow(
+      'keys[1] ("dup") repeats another key',
+    );
   });
 });

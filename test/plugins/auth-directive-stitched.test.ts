@@ -26,7 +26,11 @@ describe('@auth directive through stitching and a BFF view', () => {
       },
     },
   });
-  const schema = createBffView(stitchSchemas({ subschemas: [{ schema: source }] }), { exclude: ['Query.nothing'] }, 'stitched');
+  const schema = createBffView(
+    stitchSchemas({ subschemas: [{ schema: source }] }),
+    { exclude: ['Query.nothing'] },
+    'stitched',
+  );
   const keys = [
     { key: 'key-orders-0123456789', id: 'reader', scopes: ['orders:read'] },
     { key: 'key-billing-0123456789', id: 'billing', scopes: ['orders:read', 'billing:read'] },
@@ -48,7 +52,9 @@ describe('@auth directive through stitching and a BFF view', () => {
     const { status, body } = await post('{ status orders { id } }');
     expect(status).toBe(200);
     expect(body.data).toEqual({ status: 'ok', orders: null });
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['orders'], extensions: { code: 'FORBIDDEN', requiredScopes: ['orders:read'] } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['orders'], extensions: { code: 'FORBIDDEN', requiredScopes: ['orders:read'] } }),
+    ]);
     expect(upstreamCalls).toEqual(['status']);
   });
 
@@ -59,6 +65,8 @@ describe('@auth directive through stitching and a BFF view', () => {
   });
 
   it('serves everything to a caller with every scope', async () => {
-    expect((await post('{ orders { id total } }', 'key-billing-0123456789')).body).toEqual({ data: { orders: [{ id: 'o1', total: 9.5 }] } });
+    expect((await post('{ orders { id total } }', 'key-billing-0123456789')).body).toEqual({
+      data: { orders: [{ id: 'o1', total: 9.5 }] },
+    });
   });
 });

@@ -5,7 +5,12 @@ import { startCatalogUnderTest, type CatalogUnderTest } from '../helpers/catalog
 import { TEST_API_KEY, TEST_JWT_SECRET } from './fixtures/auth-bff';
 
 const token = (claims: Record<string, unknown>) =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-42').setIssuer('https://idp.test').setExpirationTime('2m').sign(new TextEncoder().encode(TEST_JWT_SECRET));
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('user-42')
+    .setIssuer('https://idp.test')
+    .setExpirationTime('2m')
+    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 
 describe('useAuth in a real gateway with the demo catalog', () => {
   let catalog: CatalogUnderTest;
@@ -13,7 +18,10 @@ describe('useAuth in a real gateway with the demo catalog', () => {
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    catalog = await startCatalogUnderTest({ bffs: { web: './test/plugins/fixtures/auth-bff.ts' }, forwardHeaders: ['x-loom-subject', 'x-loom-plan', 'x-loom-tenant'] });
+    catalog = await startCatalogUnderTest({
+      bffs: { web: './test/plugins/fixtures/auth-bff.ts' },
+      forwardHeaders: ['x-loom-subject', 'x-loom-plan', 'x-loom-tenant'],
+    });
     ({ backend, gateway } = catalog);
   });
   afterAll(async () => {
@@ -22,7 +30,11 @@ describe('useAuth in a real gateway with the demo catalog', () => {
   beforeEach(() => backend.calls.reset());
 
   it('answers 401 UNAUTHENTICATED without calling the backend when credentials are missing or wrong', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { 'x-api-key': 'wrong-key-0123456789' }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer nope' },
+      { 'x-api-key': 'wrong-key-0123456789' },
+    ];
     for (const headers of attempts) {
       const { status, body } = await gateway.query('web', { query: '{ getCustomer(id: "1") { id } }' }, headers);
       expect(status).toBe(401);
@@ -47,7 +59,11 @@ describe('useAuth in a real gateway with the demo catalog', () => {
   });
 
   it('strips client-sent identity headers for identities without that part', async () => {
-    await gateway.query('web', { query: '{ getCustomer(id: "2") { id } }' }, { 'x-api-key': TEST_API_KEY, 'x-loom-tenant': 'evil' });
+    await gateway.query(
+      'web',
+      { query: '{ getCustomer(id: "2") { id } }' },
+      { 'x-api-key': TEST_API_KEY, 'x-loom-tenant': 'evil' },
+    );
     const headers = backend.lastHeaders.get('getCustomer');
     expect(headers?.['x-loom-subject']).toBe('partner-7');
     expect(headers?.['x-loom-plan']).toBe('partner');
@@ -55,7 +71,11 @@ describe('useAuth in a real gateway with the demo catalog', () => {
   });
 
   it('nulls a field the caller lacks the scope for and serves the rest of the stitched result', async () => {
-    const { status, body } = await gateway.query('web', { query: '{ getCustomer(id: "3") { id name email } }' }, { 'x-api-key': TEST_API_KEY });
+    const { status, body } = await gateway.query(
+      'web',
+      { query: '{ getCustomer(id: "3") { id name email } }' },
+      { 'x-api-key': TEST_API_KEY },
+    );
     expect(status).toBe(200);
     expect(body.data).toEqual({ getCustomer: { id: '3', name: 'Customer 3', email: null } });
     expect(body.errors).toHaveLength(1);

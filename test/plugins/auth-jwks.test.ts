@@ -43,7 +43,15 @@ describe('useAuth with a JWKS served over HTTP, cached and rotated', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
     // Cooldown 0: an unknown kid refetches at once, which is what rotation needs in a test.
-    app = createTestApp([useAuth({ jwt: { jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, issuer: 'https://idp.test', jwksCooldownMs: 0 } })]);
+    app = createTestApp([
+      useAuth({
+        jwt: {
+          jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+          issuer: 'https://idp.test',
+          jwksCooldownMs: 0,
+        },
+      }),
+    ]);
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -67,12 +75,17 @@ describe('useAuth with a JWKS served over HTTP, cached and rotated', () => {
     expect(fetches).toBe(2);
     const retired = await app.post({ query: '{ whoami }' }, { authorization: `Bearer ${await sign(keyA)}` });
     expect(retired.status).toBe(401);
-    expect(retired.body.errors).toEqual([{ message: 'Invalid token: no matching key', extensions: { code: 'UNAUTHENTICATED' } }]);
+    expect(retired.body.errors).toEqual([
+      { message: 'Invalid token: no matching key', extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
   });
 
   it('refuses a token signed by a key that was never published', async () => {
     const stranger = await createSigningKey('key-b', 'ES256');
-    const { status, body } = await app.post({ query: '{ whoami }' }, { authorization: `Bearer ${await sign(stranger)}` });
+    const { status, body } = await app.post(
+      { query: '{ whoami }' },
+      { authorization: `Bearer ${await sign(stranger)}` },
+    );
     expect(status).toBe(401);
     expect(body.errors[0].message).toBe('Invalid token: signature does not verify');
   });
@@ -85,6 +98,9 @@ describe('useAuth with a JWKS served over HTTP, cached and rotated', () => {
     const orphan = createTestApp([useAuth({ jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks` } })]);
     const { status, body } = await orphan.post({ query: '{ hello }' }, { authorization: `Bearer ${await sign(keyA)}` });
     expect(status).toBe(401);
-    expect(body.errors[0]).toEqual({ message: 'Invalid token: signing keys unavailable', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(body.errors[0]).toEqual({
+      message: 'Invalid token: signing keys unavailable',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 });

@@ -9,7 +9,8 @@ const P1_BODY = { data: { getProduct: { id: 'p1', name: expect.any(String) } } }
 describe('response replay: repeated public cache hits answered before the request pipeline', () => {
   let catalog: CatalogUnderTest;
   const url = (bff: string) => `${catalog.gateway.url}/${bff}/graphql`;
-  const post = (bff: string, query: string, headers: Record<string, string> = {}) => postGraphql(url(bff), { query }, headers);
+  const post = (bff: string, query: string, headers: Record<string, string> = {}) =>
+    postGraphql(url(bff), { query }, headers);
   const metric = async (line: string) => {
     const text = await (await fetch(`${catalog.gateway.url}/metrics`)).text();
     const found = text.split('\n').find((candidate) => candidate.startsWith(`${line} `));
@@ -55,7 +56,8 @@ describe('response replay: repeated public cache hits answered before the reques
   });
 
   it('replays GET requests too, keyed by their URL', async () => {
-    const get = (query: string) => fetch(`${url('cached')}?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
+    const get = (query: string) =>
+      fetch(`${url('cached')}?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
     await get(P1);
     const replayed = await get(P1);
     expect(await replayed.json()).toEqual(P1_BODY);
@@ -124,7 +126,9 @@ describe('response replay: repeated public cache hits answered before the reques
   it('with replay-safe hardening: keys on Origin, replays small bodies, and still refuses a large chunked body with 413', async () => {
     const fromA = await post('hardened', P1, { origin: 'http://a.test' });
     expect(fromA.headers.get('access-control-allow-origin')).toBe('http://a.test');
-    expect((await post('hardened', P1, { origin: 'http://a.test' })).headers.get('access-control-allow-origin')).toBe('http://a.test');
+    expect((await post('hardened', P1, { origin: 'http://a.test' })).headers.get('access-control-allow-origin')).toBe(
+      'http://a.test',
+    );
     expect(await replays('hardened')).toBe(1);
     const fromB = await post('hardened', P1, { origin: 'http://b.test' });
     expect(fromB.headers.get('access-control-allow-origin')).toBe('http://b.test');
@@ -138,11 +142,15 @@ describe('response replay: repeated public cache hits answered before the reques
 
     // A chunked body past the 30 000-byte limit: what replay read goes back to the stream and the body limit refuses it.
     const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(url('hardened'), { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        url('hardened'),
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.write(JSON.stringify({ query: P1 }).slice(0, -1));
       req.write(`, "pad": "${'x'.repeat(40_000)}"}`);

@@ -11,12 +11,17 @@ const ME = '{ me { id plan } }';
 const alice = { 'x-test-user': 'alice', 'x-test-plan': 'pro' };
 const bob = { 'x-test-user': 'bob', 'x-test-plan': 'free' };
 
-const cacheApp = (options: ResponseCacheOptions = {}, metrics = new Registry()) => createTinyApp({ policies: [useResponseCache(options)], metrics });
+const cacheApp = (options: ResponseCacheOptions = {}, metrics = new Registry()) =>
+  createTinyApp({ policies: [useResponseCache(options)], metrics });
 
 /** The in-memory cache, recording the TTL of every write. */
 function ttlRecordingCache(ttls: number[]): Cache {
   const inner = createInMemoryCache();
-  return { get: inner.get, invalidate: inner.invalidate, set: (id, data, entities, ttl) => (ttls.push(ttl), inner.set(id, data, entities, ttl)) };
+  return {
+    get: inner.get,
+    invalidate: inner.invalidate,
+    set: (id, data, entities, ttl) => (ttls.push(ttl), inner.set(id, data, entities, ttl)),
+  };
 }
 
 describe('useResponseCache (in memory)', () => {
@@ -33,8 +38,12 @@ describe('useResponseCache (in memory)', () => {
     expect(app.calls.get('product')).toBe(1);
     // Other variables or documents are other entries.
     expect((await app.post(PRODUCT_P2)).headers.get('x-loom-cache')).toBe('MISS');
-    expect(await metrics.getSingleMetricAsString('loom_cache_hits_total')).toContain('loom_cache_hits_total{bff="web"} 1');
-    expect(await metrics.getSingleMetricAsString('loom_cache_misses_total')).toContain('loom_cache_misses_total{bff="web"} 2');
+    expect(await metrics.getSingleMetricAsString('loom_cache_hits_total')).toContain(
+      'loom_cache_hits_total{bff="web"} 1',
+    );
+    expect(await metrics.getSingleMetricAsString('loom_cache_misses_total')).toContain(
+      'loom_cache_misses_total{bff="web"} 2',
+    );
   });
 
   it('never caches a result with errors', async () => {
@@ -94,7 +103,12 @@ describe('useResponseCache (in memory)', () => {
 
   it('applies the TTL of each type and field, the shortest winning, and 0 means never', async () => {
     const ttls: number[] = [];
-    const app = cacheApp({ cache: ttlRecordingCache(ttls), ttlMs: 30_000, ttlPerType: { Me: 0 }, ttlPerField: { 'Query.products': 5_000 } });
+    const app = cacheApp({
+      cache: ttlRecordingCache(ttls),
+      ttlMs: 30_000,
+      ttlPerType: { Me: 0 },
+      ttlPerField: { 'Query.products': 5_000 },
+    });
     await app.post(PRODUCT_P1);
     await app.post('{ products(first: 1) { id } }');
     await app.post('{ products(first: 1) { id } product(id: "p2") { id } }');
@@ -133,7 +147,9 @@ describe('useResponseCache (in memory)', () => {
   });
 
   it('still charges the rate limit on a cache hit when placed after it', async () => {
-    const app = createTinyApp({ policies: [useRateLimit({ rules: [{ by: 'global', budget: 10 }] }), useResponseCache()] });
+    const app = createTinyApp({
+      policies: [useRateLimit({ rules: [{ by: 'global', budget: 10 }] }), useResponseCache()],
+    });
     expect((await app.post(PRODUCT_P1)).headers.get('ratelimit-remaining')).toBe('7');
     const hit = await app.post(PRODUCT_P1);
     expect(hit.headers.get('x-loom-cache')).toBe('HIT');
@@ -160,14 +176,24 @@ describe('useResponseCache (in memory)', () => {
 
   it('checks its options at start-up', () => {
     expect(() => useResponseCache({ ttlMs: 0 })).toThrow('useResponseCache: ttlMs must be a positive integer, got 0');
-    expect(() => useResponseCache({ ttlPerField: { products: 5 } })).toThrow('ttlPerField key "products" must be a Type.field coordinate');
-    expect(() => useResponseCache({ ttlPerType: { Product: -1 } })).toThrow('ttlPerType.Product must be a non-negative integer (ms), got -1');
-    expect(() => useResponseCache({ privateScope: ['Query.me.id'] })).toThrow('privateScope entry "Query.me.id" must be a type or Type.field');
+    expect(() => useResponseCache({ ttlPerField: { products: 5 } })).toThrow(
+      'ttlPerField key "products" must be a Type.field coordinate',
+    );
+    expect(() => useResponseCache({ ttlPerType: { Product: -1 } })).toThrow(
+      'ttlPerType.Product must be a non-negative integer (ms), got -1',
+    );
+    expect(() => useResponseCache({ privateScope: ['Query.me.id'] })).toThrow(
+      'privateScope entry "Query.me.id" must be a type or Type.field',
+    );
     expect(() => useResponseCache({ header: '' })).toThrow('header must be a non-empty string');
   });
 
   it('refuses at start-up a type or field this BFF does not have', () => {
-    expect(() => cacheApp({ privateScope: ['Customer'] })).toThrow('useResponseCache: privateScope: type "Customer" is not in this BFF\'s schema');
-    expect(() => cacheApp({ ttlPerField: { 'Query.customers': 5 } })).toThrow('ttlPerField: field "Query.customers" is not in this BFF\'s schema');
+    expect(() => cacheApp({ privateScope: ['Customer'] })).toThrow(
+      'useResponseCache: privateScope: type "Customer" is not in this BFF\'s schema',
+    );
+    expect(() => cacheApp({ ttlPerField: { 'Query.customers': 5 } })).toThrow(
+      'ttlPerField: field "Query.customers" is not in this BFF\'s schema',
+    );
   });
 });

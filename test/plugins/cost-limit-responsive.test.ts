@@ -33,6 +33,8 @@ describe('cost limit under a fragment-spread bomb (real gateway)', () => {
     }
     expect(demo.backend.calls.count()).toBe(0);
     // Normal traffic is served afterwards.
-    expect((await demo.gateway.query('priced', { query: '{ listProducts(limit: 2) { id } }' })).body).toEqual({ data: { listProducts: [{ id: 'p1' }, { id: 'p2' }] } });
+    expect((await demo.gateway.query('priced', { query: '{ listProducts(limit: 2) { id } }' })).body).toEqual({
+      data: { listProducts: [{ id: 'p1' }, { id: 'p2' }] },
+    });
   });
 });

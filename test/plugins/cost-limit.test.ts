@@ -14,7 +14,10 @@ describe('useCostLimit', () => {
   const app = createTestApp([useCostLimit({ maxCost: 50, defaultListSize: 10, fieldCosts: { 'Query.secret': 40 } })]);
 
   it('serves an operation at the limit', async () => {
-    const { status, body } = await app.post({ query: 'query($n: Int) { customers(first: $n) { id } }', variables: { n: 49 } });
+    const { status, body } = await app.post({
+      query: 'query($n: Int) { customers(first: $n) { id } }',
+      variables: { n: 49 },
+    });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.customers).toHaveLength(49);
@@ -22,9 +25,19 @@ describe('useCostLimit', () => {
 
   it('refuses one over the limit with the computed cost, before any resolver', async () => {
     const before = app.calls();
-    const { status, body } = await app.post({ query: 'query($n: Int) { customers(first: $n) { id } }', variables: { n: 50 } });
+    const { status, body } = await app.post({
+      query: 'query($n: Int) { customers(first: $n) { id } }',
+      variables: { n: 50 },
+    });
     expect(status).toBe(400);
-    expect(body).toEqual({ errors: [{ message: 'Query cost 51 exceeds the maximum of 50', extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 51, maxCost: 50 } }] });
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Query cost 51 exceeds the maximum of 50',
+          extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 51, maxCost: 50 },
+        },
+      ],
+    });
     expect(app.calls()).toBe(before);
   });
 
@@ -36,7 +49,10 @@ describe('useCostLimit', () => {
   });
 
   it('applies per-field overrides', async () => {
-    const { body } = await app.post({ query: '{ secret hello a: hello b: hello c: hello d: hello e: hello f: hello g: hello h: hello i: hello j: hello }' });
+    const { body } = await app.post({
+      query:
+        '{ secret hello a: hello b: hello c: hello d: hello e: hello f: hello g: hello h: hello i: hello j: hello }',
+    });
     expect(body.errors[0].extensions).toEqual({ code: 'COST_LIMIT_EXCEEDED', cost: 51, maxCost: 50 });
   });
 
@@ -55,27 +71,55 @@ describe('useCostLimit', () => {
     const { status, body } = await app.post({ query });
     expect(status).toBe(400);
     // Counting stops at the limit: the cost reported is the count when it was passed.
-    expect(body).toEqual({ errors: [{ message: expect.stringMatching(/^Query cost \d+ exceeds the maximum of 50$/), extensions: { code: 'COST_LIMIT_EXCEEDED', cost: expect.any(Number), maxCost: 50 } }] });
+    expect(body).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/^Query cost \d+ exceeds the maximum of 50$/),
+          extensions: { code: 'COST_LIMIT_EXCEEDED', cost: expect.any(Number), maxCost: 50 },
+        },
+      ],
+    });
     expect(body.errors[0].extensions.cost).toBeGreaterThan(50);
     expect(app.calls()).toBe(before);
   });
 
   it.each([
-    ['a negative size', 'query($n: Int) { customers(first: $n) { id } }', { n: -5 }, 'Query.customers(first:) must be a non-negative list size, got -5'],
-    ['a negative nested size', '{ customers(first: 1) { friends(first: -1) { id } } }', {}, 'Customer.friends(first:) must be a non-negative list size, got -1'],
-    ['an absurd size', '{ customers(first: 2000000) { id } }', {}, 'Query.customers(first:) asks for 2000000 items; the most allowed is 100000'],
+    [
+      'a negative size',
+      'query($n: Int) { customers(first: $n) { id } }',
+      { n: -5 },
+      'Query.customers(first:) must be a non-negative list size, got -5',
+    ],
+    [
+      'a negative nested size',
+      '{ customers(first: 1) { friends(first: -1) { id } } }',
+      {},
+      'Customer.friends(first:) must be a non-negative list size, got -1',
+    ],
+    [
+      'an absurd size',
+      '{ customers(first: 2000000) { id } }',
+      {},
+      'Query.customers(first:) asks for 2000000 items; the most allowed is 100000',
+    ],
   ])('refuses %s with BAD_USER_INPUT instead of pricing it as nothing', async (_name, query, variables, message) => {
     const before = app.calls();
     const { status, body } = await app.post({ query, variables });
     expect(status).toBe(400);
-    expect(body).toEqual({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argument: message.split(' ')[0] } }] });
+    expect(body).toEqual({
+      errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argument: message.split(' ')[0] } }],
+    });
     expect(app.calls()).toBe(before);
   });
 
   it('requires and caps the bound of a bounded list when configured (mobile)', async () => {
     const bounded = createTestApp([useCostLimit({ maxCost: 1000, requireListSize: true, maxListSize: 20 })]);
     expect((await bounded.post({ query: '{ customers(first: 20) { id } }' })).status).toBe(200);
-    for (const query of ['{ customers { id } }', '{ customers(first: null) { id } }', '{ customers(first: 21) { id } }']) {
+    for (const query of [
+      '{ customers { id } }',
+      '{ customers(first: null) { id } }',
+      '{ customers(first: 21) { id } }',
+    ]) {
       const { status, body } = await bounded.post({ query });
       expect(status).toBe(400);
       expect(body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'Query.customers(first:)' });
@@ -83,7 +127,15 @@ describe('useCostLimit', () => {
   });
 
   it('clamps out-of-range sizes when configured, and runs with the clamped arguments', async () => {
-    const clamping = createTestApp([useCostLimit({ maxCost: 1000, requireListSize: true, maxListSize: 20, defaultListSize: 3, outOfRangeListSize: 'clamp' })]);
+    const clamping = createTestApp([
+      useCostLimit({
+        maxCost: 1000,
+        requireListSize: true,
+        maxListSize: 20,
+        defaultListSize: 3,
+        outOfRangeListSize: 'clamp',
+      }),
+    ]);
     const sizes = async (query: string, variables: Record<string, unknown> = {}) => {
       const { status, body } = await clamping.post({ query, variables });
       expect(status).toBe(200);
@@ -105,11 +157,16 @@ describe('useCostLimit', () => {
     const spy = jest.spyOn(costFunction, 'createQueryCostCalculator').mockImplementation((options) => {
       const calculate = original(options);
       const price = (...args: Parameters<typeof calculate.price>) => (walks++, calculate.price(...args));
-      return Object.assign((...args: Parameters<typeof calculate>) => price(...args).cost, { price, optionsKey: calculate.optionsKey });
+      return Object.assign((...args: Parameters<typeof calculate>) => price(...args).cost, {
+        price,
+        optionsKey: calculate.optionsKey,
+      });
     });
     try {
       const store = createMemoryRateLimitStore();
-      const tiny = createTinyApp({ policies: [useCostLimit({ maxCost: 10 }), useRateLimit({ rules: [{ by: 'global', budget: 100 }], store })] });
+      const tiny = createTinyApp({
+        policies: [useCostLimit({ maxCost: 10 }), useRateLimit({ rules: [{ by: 'global', budget: 100 }], store })],
+      });
       const served = await tiny.post('{ products(first: 2) { id } }');
       expect(served.status).toBe(200);
       expect(served.headers.get('ratelimit-remaining')).toBe('97');
@@ -124,8 +181,14 @@ describe('useCostLimit', () => {
 
   it('fails at start-up on bad options', () => {
     expect(() => useCostLimit({ maxCost: -1 })).toThrow('useCostLimit: maxCost must be a positive integer, got -1');
-    expect(() => useCostLimit({ fieldCosts: { nope: 1 } })).toThrow('useCostLimit: query cost: fieldCosts key "nope" is not a Type.field coordinate');
-    expect(() => useCostLimit({ outOfRangeListSize: 'drop' as 'clamp' })).toThrow('useCostLimit: query cost: outOfRangeListSize must be reject or clamp, got "drop"');
-    expect(() => useCostLimit({ maxListSize: -1 })).toThrow('useCostLimit: query cost: maxListSize must be a non-negative number, got -1');
+    expect(() => useCostLimit({ fieldCosts: { nope: 1 } })).toThrow(
+      'useCostLimit: query cost: fieldCosts key "nope" is not a Type.field coordinate',
+    );
+    expect(() => useCostLimit({ outOfRangeListSize: 'drop' as 'clamp' })).toThrow(
+      'useCostLimit: query cost: outOfRangeListSize must be reject or clamp, got "drop"',
+    );
+    expect(() => useCostLimit({ maxListSize: -1 })).toThrow(
+      'useCostLimit: query cost: maxListSize must be a non-negative number, got -1',
+    );
   });
 });

@@ -26,7 +26,14 @@ describe('useBodyLimit', () => {
   it('refuses a body over the limit by Content-Length with 413, before reading it', async () => {
     const { status, body } = await app.post({ query: `{ hello } # ${'x'.repeat(2000)}` });
     expect(status).toBe(413);
-    expect(body).toEqual({ errors: [{ message: 'Request body exceeds the maximum of 1024 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: 1024 } }] });
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Request body exceeds the maximum of 1024 bytes',
+          extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: 1024 },
+        },
+      ],
+    });
     expect(app.calls()).toBe(1);
   });
 
@@ -55,14 +62,28 @@ describe('useBodyLimit', () => {
   });
 
   it('refuses invalid UTF-8 with 400 BAD_REQUEST instead of decoding it lossily', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"query":"{ hello }","variables":{"a":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}}')]);
-    const response = await app.request({ method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes });
+    const bytes = Buffer.concat([
+      Buffer.from('{"query":"{ hello }","variables":{"a":"'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}}'),
+    ]);
+    const response = await app.request({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('refuses a forged Content-Length', async () => {
-    const response = await app.request({ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '10, 10' }, body: '{"query":"{ hello }"}' });
+    const response = await app.request({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '10, 10' },
+      body: '{"query":"{ hello }"}',
+    });
     expect(response.status).toBe(400);
   });
 

@@ -6,9 +6,14 @@ import { createTestApp } from './plugin-test-app';
 const _typed: Plugin[] = [useCorsPolicy({ origins: [] }), useCsrfGuard()];
 
 describe('useCorsPolicy', () => {
-  const app = createTestApp([useCorsPolicy({ origins: ['https://shop.example.com', 'http://localhost:3000'], credentials: true })]);
+  const app = createTestApp([
+    useCorsPolicy({ origins: ['https://shop.example.com', 'http://localhost:3000'], credentials: true }),
+  ]);
   const preflight = (origin: string) =>
-    app.request({ method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    app.request({
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
 
   it('answers a preflight from a listed origin with that origin only', async () => {
     const response = await preflight('https://shop.example.com');
@@ -16,7 +21,9 @@ describe('useCorsPolicy', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, authorization, x-api-key, x-graphql-csrf');
+    expect(response.headers.get('access-control-allow-headers')).toBe(
+      'content-type, authorization, x-api-key, x-graphql-csrf',
+    );
     expect(response.headers.get('vary')).toBe('Origin');
   });
 
@@ -36,8 +43,12 @@ describe('useCorsPolicy', () => {
   });
 
   it('fails at start-up on a wildcard or malformed origin', () => {
-    expect(() => useCorsPolicy({ origins: ['*'] })).toThrow('useCorsPolicy: list origins explicitly; "*" is not allowed');
-    expect(() => useCorsPolicy({ origins: ['https://shop.example.com/'] })).toThrow('must be scheme://host[:port] without a path or trailing slash');
+    expect(() => useCorsPolicy({ origins: ['*'] })).toThrow(
+      'useCorsPolicy: list origins explicitly; "*" is not allowed',
+    );
+    expect(() => useCorsPolicy({ origins: ['https://shop.example.com/'] })).toThrow(
+      'must be scheme://host[:port] without a path or trailing slash',
+    );
     expect(() => useCorsPolicy({ origins: ['shop'] })).toThrow('origin "shop" is not a URL');
   });
 });
@@ -53,8 +64,16 @@ describe('useCsrfGuard', () => {
     const path = `/graphql?query=${encodeURIComponent('{ hello }')}`;
     const refused = await app.request({ method: 'GET', path, headers: { accept: 'application/json' } });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ errors: [{ message: 'Required CSRF header missing: send one of x-graphql-csrf', extensions: { code: 'FORBIDDEN' } }] });
-    const served = await app.request({ method: 'GET', path, headers: { accept: 'application/json', 'x-graphql-csrf': '1' } });
+    expect(await refused.json()).toEqual({
+      errors: [
+        { message: 'Required CSRF header missing: send one of x-graphql-csrf', extensions: { code: 'FORBIDDEN' } },
+      ],
+    });
+    const served = await app.request({
+      method: 'GET',
+      path,
+      headers: { accept: 'application/json', 'x-graphql-csrf': '1' },
+    });
     expect(served.status).toBe(200);
     expect(await served.json()).toEqual({ data: { hello: 'world' } });
   });

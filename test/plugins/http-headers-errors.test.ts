@@ -34,17 +34,30 @@ describe('useSafeErrors', () => {
     expect(status).toBe(200);
     expect(body.data).toEqual({ hello: 'world', leak: null, crash: null });
     expect(body.errors).toEqual([
-      { message: 'Source "catalog" failed at [url]', locations: [{ line: 1, column: 9 }], path: ['leak'], extensions: { code: 'UPSTREAM_HTTP_ERROR', detail: { url: '[url]' } } },
-      { message: 'Unexpected error.', locations: [{ line: 1, column: 14 }], path: ['crash'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      {
+        message: 'Source "catalog" failed at [url]',
+        locations: [{ line: 1, column: 9 }],
+        path: ['leak'],
+        extensions: { code: 'UPSTREAM_HTTP_ERROR', detail: { url: '[url]' } },
+      },
+      {
+        message: 'Unexpected error.',
+        locations: [{ line: 1, column: 14 }],
+        path: ['crash'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      },
     ]);
     const text = JSON.stringify(body);
-    for (const secret of ['hunter2', 'abc123', 't0k', '10.0.0.7', 'catalog.internal', 'stack']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2', 'abc123', 't0k', '10.0.0.7', 'catalog.internal', 'stack'])
+      expect(text).not.toContain(secret);
   });
 
   it('outside production: URLs stay for debugging, credentials in them do not', async () => {
     const app = createTestApp([useSafeErrors({ production: false })]);
     const { body } = await app.post({ query: '{ leak }' });
-    expect(body.errors[0].message).toBe('Source "catalog" failed at https://[redacted]@catalog.internal:8443/v1/items?api_key=[redacted]');
+    expect(body.errors[0].message).toBe(
+      'Source "catalog" failed at https://[redacted]@catalog.internal:8443/v1/items?api_key=[redacted]',
+    );
     expect(body.errors[0].extensions.detail).toEqual({ url: 'http://10.0.0.7:9000/items?token=[redacted]' });
   });
 
@@ -58,14 +71,26 @@ describe('useSafeErrors', () => {
 
 describe('scrubText and scrubError in production', () => {
   it.each([
-    ['Deadline exceeded after 0.302s,LB pick: 0.001s,remote_addr=127.0.0.1:4822', 'Deadline exceeded after 0.302s,LB pick: 0.001s,remote_addr=[address]'],
-    ['No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:4812. Resolution note: ', 'No connection established. Last error: Error: connect ECONNREFUSED [address]. Resolution note: '],
+    [
+      'Deadline exceeded after 0.302s,LB pick: 0.001s,remote_addr=127.0.0.1:4822',
+      'Deadline exceeded after 0.302s,LB pick: 0.001s,remote_addr=[address]',
+    ],
+    [
+      'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:4812. Resolution note: ',
+      'No connection established. Last error: Error: connect ECONNREFUSED [address]. Resolution note: ',
+    ],
     ['connect ECONNREFUSED ::1:50051', 'connect ECONNREFUSED [address]'],
     ['peer [::ffff:10.0.0.7]:443 and fe80:0:0:0:0:0:0:1 hung up', 'peer [address] and [address] hung up'],
     ['getaddrinfo ENOTFOUND orders.svc.cluster.local:50051 (10.1.2.3)', 'getaddrinfo ENOTFOUND [address] ([address])'],
     ['connect ECONNREFUSED localhost:4000', 'connect ECONNREFUSED [address]'],
-    ['Variable "$s" got invalid value "PAI"; Value "PAI" does not exist in "Status" enum. Did you mean the enum value "PAID"?', 'Variable "$s" got invalid value "PAI"; Value "PAI" does not exist in "Status" enum.'],
-    ['Field "nme" is not defined by type "NewProduct". Did you mean "name"?', 'Field "nme" is not defined by type "NewProduct".'],
+    [
+      'Variable "$s" got invalid value "PAI"; Value "PAI" does not exist in "Status" enum. Did you mean the enum value "PAID"?',
+      'Variable "$s" got invalid value "PAI"; Value "PAI" does not exist in "Status" enum.',
+    ],
+    [
+      'Field "nme" is not defined by type "NewProduct". Did you mean "name"?',
+      'Field "nme" is not defined by type "NewProduct".',
+    ],
   ])('masks %j', (text, expected) => {
     expect(scrubText(text, true)).toBe(expected);
   });
@@ -82,15 +107,38 @@ describe('scrubText and scrubError in production', () => {
   });
 
   it('keeps a SOAP fault code, faultcode, source and status but not the backend fault string or detail', () => {
-    const fault = soapFault('billing', { faultcode: 'soap:Server', faultstring: 'ORA-00942 at db7.billing.internal:1521', detail: { trace: 'at com.acme.Ledger' } }, 500);
+    const fault = soapFault(
+      'billing',
+      {
+        faultcode: 'soap:Server',
+        faultstring: 'ORA-00942 at db7.billing.internal:1521',
+        detail: { trace: 'at com.acme.Ledger' },
+      },
+      500,
+    );
     const scrubbed = scrubError(fault, true);
     expect(scrubbed.message).toBe('Source "billing" answered a SOAP fault');
-    expect(scrubbed.extensions).toEqual({ code: 'SOAP_FAULT', source: 'billing', upstreamStatus: 500, faultcode: 'soap:Server' });
-    expect(scrubError(fault, false).extensions).toMatchObject({ faultstring: 'ORA-00942 at db7.billing.internal:1521', detail: { trace: 'at com.acme.Ledger' } });
+    expect(scrubbed.extensions).toEqual({
+      code: 'SOAP_FAULT',
+      source: 'billing',
+      upstreamStatus: 500,
+      faultcode: 'soap:Server',
+    });
+    expect(scrubError(fault, false).extensions).toMatchObject({
+      faultstring: 'ORA-00942 at db7.billing.internal:1521',
+      detail: { trace: 'at com.acme.Ledger' },
+    });
   });
 
   it('leaves errors of other codes their extensions', () => {
-    const error = new GraphQLError('Source "catalog" answered HTTP 404', { extensions: { code: 'UPSTREAM_HTTP_ERROR', source: 'catalog', upstreamStatus: 404, detail: { message: 'no such product' } } });
+    const error = new GraphQLError('Source "catalog" answered HTTP 404', {
+      extensions: {
+        code: 'UPSTREAM_HTTP_ERROR',
+        source: 'catalog',
+        upstreamStatus: 404,
+        detail: { message: 'no such product' },
+      },
+    });
     expect(scrubError(error, true).extensions).toEqual(error.extensions);
   });
 });

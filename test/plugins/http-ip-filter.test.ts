@@ -13,27 +13,36 @@ const from = (remoteAddress: string, headers: Record<string, string> = {}) => ({
 });
 
 describe('useIpFilter', () => {
-  const app = createTestApp([useIpFilter({ allow: ['10.0.0.0/8', '2001:db8::/32', '127.0.0.1'], deny: ['10.6.6.0/24'] })]);
+  const app = createTestApp([
+    useIpFilter({ allow: ['10.0.0.0/8', '2001:db8::/32', '127.0.0.1'], deny: ['10.6.6.0/24'] }),
+  ]);
 
   it.each(['10.1.2.3', '::ffff:10.1.2.3', '2001:db8::1', '127.0.0.1'])('serves %s (allowed)', async (address) => {
     const response = await app.request(from(address));
     expect(response.status).toBe(200);
   });
 
-  it.each(['192.168.1.1', '10.6.6.6', '2001:db9::1', '::ffff:10.6.6.1'])('refuses %s with 403 FORBIDDEN and no resolver call', async (address) => {
-    const before = app.calls();
-    const response = await app.request(from(address));
-    expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Requests from this address are not allowed', extensions: { code: 'FORBIDDEN' } }] });
-    expect(app.calls()).toBe(before);
-  });
+  it.each(['192.168.1.1', '10.6.6.6', '2001:db9::1', '::ffff:10.6.6.1'])(
+    'refuses %s with 403 FORBIDDEN and no resolver call',
+    async (address) => {
+      const before = app.calls();
+      const response = await app.request(from(address));
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'Requests from this address are not allowed', extensions: { code: 'FORBIDDEN' } }],
+      });
+      expect(app.calls()).toBe(before);
+    },
+  );
 
   it('ignores X-Forwarded-For unless the peer is a trusted proxy', async () => {
     expect((await app.request(from('192.168.1.1', { 'x-forwarded-for': '10.1.2.3' }))).status).toBe(403);
     const behindProxy = createTestApp([useIpFilter({ allow: ['10.0.0.0/8'], trustedProxies: ['192.168.0.0/16'] })]);
     expect((await behindProxy.request(from('192.168.1.1', { 'x-forwarded-for': '10.1.2.3' }))).status).toBe(200);
     // A client-written first hop does not help when the proxy appended the real one.
-    expect((await behindProxy.request(from('192.168.1.1', { 'x-forwarded-for': '10.1.2.3, 203.0.113.9' }))).status).toBe(403);
+    expect(
+      (await behindProxy.request(from('192.168.1.1', { 'x-forwarded-for': '10.1.2.3, 203.0.113.9' }))).status,
+    ).toBe(403);
   });
 
   it('picks the last untrusted hop', () => {
@@ -43,6 +52,8 @@ describe('useIpFilter', () => {
   });
 
   it('fails at start-up on a malformed range', () => {
-    expect(() => useIpFilter({ deny: ['10.0.0.0/99'] })).toThrow('useIpFilter: deny: "10.0.0.0/99" is not an IP address or CIDR');
+    expect(() => useIpFilter({ deny: ['10.0.0.0/99'] })).toThrow(
+      'useIpFilter: deny: "10.0.0.0/99" is not an IP address or CIDR',
+    );
   });
 });

@@ -12,7 +12,15 @@ describe('useRefusalStatus', () => {
   it.each(ACCEPTS)('answers a validation refusal 400 with Accept: %s', async (accept) => {
     const { status, body } = await app.post({ query: '{ nope }' }, { accept });
     expect(status).toBe(400);
-    expect(body).toEqual({ errors: [{ message: 'Cannot query field "nope" on type "Query".', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Cannot query field "nope" on type "Query".',
+          locations: [{ line: 1, column: 3 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    });
   });
 
   it.each(ACCEPTS)('answers a parse refusal 400 with Accept: %s', async (accept) => {
@@ -28,7 +36,11 @@ describe('useRefusalStatus', () => {
   });
 
   it('answers a mutation over GET 405 with Accept: application/json', async () => {
-    const response = await app.request({ method: 'GET', path: `/graphql?query=${encodeURIComponent('mutation { rename(name: "x") }')}`, headers: { accept: 'application/json' } });
+    const response = await app.request({
+      method: 'GET',
+      path: `/graphql?query=${encodeURIComponent('mutation { rename(name: "x") }')}`,
+      headers: { accept: 'application/json' },
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
@@ -36,7 +48,8 @@ describe('useRefusalStatus', () => {
   it('leaves answers with data, and refusals of the same document on later requests, as they are', async () => {
     expect((await app.post({ query: '{ hello }' }, { accept: 'application/json' })).status).toBe(200);
     // Yoga caches validation results: the second refusal must not depend on the first one's copy.
-    for (let round = 0; round < 2; round++) expect((await app.post({ query: '{ nope }' }, { accept: 'application/json' })).status).toBe(400);
+    for (let round = 0; round < 2; round++)
+      expect((await app.post({ query: '{ nope }' }, { accept: 'application/json' })).status).toBe(400);
   });
 
   it('is needed: without it Yoga answers 200 to an application/json client', async () => {

@@ -17,7 +17,13 @@ function bareApp(plugins: Plugin[]) {
   let calls = 0;
   const schema = makeExecutableSchema({
     typeDefs: 'type Item { name: String } type Query { hello: String items(limit: Int): [Item] }',
-    resolvers: { Query: { hello: () => `hi ${(calls += 1)}`, items: (_root: unknown, { limit }: { limit?: number }) => Array.from({ length: limit ?? 3 }, (_, index) => ({ name: `item${index}` })) } },
+    resolvers: {
+      Query: {
+        hello: () => `hi ${(calls += 1)}`,
+        items: (_root: unknown, { limit }: { limit?: number }) =>
+          Array.from({ length: limit ?? 3 }, (_, index) => ({ name: `item${index}` })),
+      },
+    },
   });
   const yoga = createYoga({ schema, plugins, logging: false });
   return {
@@ -28,7 +34,11 @@ function bareApp(plugins: Plugin[]) {
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
         body: JSON.stringify(body),
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> },
+      };
     },
   };
 }
@@ -37,8 +47,13 @@ const codeOf = (body: { errors?: Array<{ extensions?: { code?: string } }> }) =>
 
 describe('every policy in a plain Yoga app', () => {
   it('useAuth: lets a known API key through, refuses a missing one with 401 UNAUTHENTICATED', async () => {
-    const app = bareApp([useAuth({ mode: 'required', apiKey: { keys: [{ id: 'device-1', key: 'k-plain-yoga-test-0123' }] } })]);
-    expect(await app.post({ query: '{ hello }' }, { 'x-api-key': 'k-plain-yoga-test-0123' })).toMatchObject({ status: 200, body: { data: { hello: 'hi 1' } } });
+    const app = bareApp([
+      useAuth({ mode: 'required', apiKey: { keys: [{ id: 'device-1', key: 'k-plain-yoga-test-0123' }] } }),
+    ]);
+    expect(await app.post({ query: '{ hello }' }, { 'x-api-key': 'k-plain-yoga-test-0123' })).toMatchObject({
+      status: 200,
+      body: { data: { hello: 'hi 1' } },
+    });
     const refused = await app.post({ query: '{ hello }' });
     expect([refused.status, codeOf(refused.body)]).toEqual([401, 'UNAUTHENTICATED']);
   });
@@ -64,7 +79,11 @@ describe('every policy in a plain Yoga app', () => {
     expect([first.status, first.headers.get('ratelimit-remaining')]).toEqual([200, '1']);
     expect((await app.post({ query: '{ hello }' })).status).toBe(200);
     const refused = await app.post({ query: '{ hello }' });
-    expect([refused.status, codeOf(refused.body), refused.headers.get('retry-after')]).toEqual([429, 'RATE_LIMITED', expect.stringMatching(/^\d+$/)]);
+    expect([refused.status, codeOf(refused.body), refused.headers.get('retry-after')]).toEqual([
+      429,
+      'RATE_LIMITED',
+      expect.stringMatching(/^\d+$/),
+    ]);
   });
 
   it('useResponseCache: caches in memory (one resolver call for two requests), refuses an unknown type at start-up', async () => {
@@ -74,14 +93,18 @@ describe('every policy in a plain Yoga app', () => {
     expect([first.headers.get('x-loom-cache'), second.headers.get('x-loom-cache')]).toEqual(['MISS', 'HIT']);
     expect(second.body).toEqual({ data: { hello: 'hi 1' } });
     expect(app.calls()).toBe(1);
-    expect(() => bareApp([useResponseCache({ privateScope: ['Customer'] })])).toThrow('useResponseCache: privateScope: type "Customer" is not in this BFF\'s schema');
+    expect(() => bareApp([useResponseCache({ privateScope: ['Customer'] })])).toThrow(
+      'useResponseCache: privateScope: type "Customer" is not in this BFF\'s schema',
+    );
   });
 
   it('usePersistedOperations: runs a persisted id, refuses a raw query with 400 PERSISTED_QUERY_NOT_FOUND', async () => {
     const hello = '{ hello }';
     const id = createHash('sha256').update(hello).digest('hex');
     const app = bareApp([usePersistedOperations({ manifest: { [id]: hello }, persistedOnly: true })]);
-    expect((await app.post({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } })).body).toEqual({ data: { hello: 'hi 1' } });
+    expect((await app.post({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } })).body).toEqual({
+      data: { hello: 'hi 1' },
+    });
     const refused = await app.post({ query: hello });
     expect([refused.status, codeOf(refused.body)]).toEqual([400, 'PERSISTED_QUERY_NOT_FOUND']);
   });

@@ -40,26 +40,42 @@ export interface TestApp {
 
 export function createTestApp(plugins: Plugin[], options: { production?: boolean } = {}): TestApp {
   let calls = 0;
-  const customer = (id: number): Record<string, unknown> => ({ id: String(id), name: `C${id}`, email: `c${id}@example.test` });
+  const customer = (id: number): Record<string, unknown> => ({
+    id: String(id),
+    name: `C${id}`,
+    email: `c${id}@example.test`,
+  });
   const schema = makeExecutableSchema({
     typeDefs: TEST_SDL,
     resolvers: {
       Query: {
         hello: () => (calls++, 'world'),
-        whoami: (_root: unknown, _args: unknown, context: GatewayContext) => (calls++, `${context.identity?.kind}:${context.identity?.subject ?? ''}:${context.identity?.plan ?? ''}`),
+        whoami: (_root: unknown, _args: unknown, context: GatewayContext) => (
+          calls++,
+          `${context.identity?.kind}:${context.identity?.subject ?? ''}:${context.identity?.plan ?? ''}`
+        ),
         secret: () => (calls++, 's3cret'),
-        customers: (_root: unknown, args: { first?: number }) => (calls++, Array.from({ length: args.first ?? 2 }, (_, index) => customer(index + 1))),
+        customers: (_root: unknown, args: { first?: number }) => (
+          calls++,
+          Array.from({ length: args.first ?? 2 }, (_, index) => customer(index + 1))
+        ),
         admin: () => (calls++, { stats: 42 }),
         leak: () => {
-          throw new GraphQLError('Source "catalog" failed at https://svc:hunter2@catalog.internal:8443/v1/items?api_key=abc123', {
-            extensions: { code: 'UPSTREAM_HTTP_ERROR', detail: { url: 'http://10.0.0.7:9000/items?token=t0k' } },
-          });
+          throw new GraphQLError(
+            'Source "catalog" failed at https://svc:hunter2@catalog.internal:8443/v1/items?api_key=abc123',
+            {
+              extensions: { code: 'UPSTREAM_HTTP_ERROR', detail: { url: 'http://10.0.0.7:9000/items?token=t0k' } },
+            },
+          );
         },
         crash: () => {
           throw new Error('connect ECONNREFUSED http://10.0.0.7:9000/');
         },
       },
-      Customer: { friends: (_root: unknown, args: { first?: number }) => Array.from({ length: args.first ?? 1 }, (_, index) => customer(index + 10)) },
+      Customer: {
+        friends: (_root: unknown, args: { first?: number }) =>
+          Array.from({ length: args.first ?? 1 }, (_, index) => customer(index + 10)),
+      },
       Mutation: { rename: (_root: unknown, args: { name: string }) => (calls++, args.name) },
     },
   });
@@ -81,7 +97,8 @@ export function createTestApp(plugins: Plugin[], options: { production?: boolean
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
-    request: ({ path = '/graphql', serverContext = {}, ...init }) => Promise.resolve(yoga.fetch(`http://localhost${path}`, init, serverContext)),
+    request: ({ path = '/graphql', serverContext = {}, ...init }) =>
+      Promise.resolve(yoga.fetch(`http://localhost${path}`, init, serverContext)),
     calls: () => calls,
   };
 }

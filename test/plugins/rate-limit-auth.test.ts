@@ -23,10 +23,24 @@ describe('rate limit and cache keyed on the identity the real auth policy sets',
 
   beforeAll(async () => {
     backend = await startItemsBackend();
-    gateway = await startTestGateway({
-      sources: [{ name: 'items', kind: 'openapi', spec: './test/fixtures/ratelimit/items/openapi.yaml', endpoint: backend.url }],
-      bffs: { limited: './test/fixtures/ratelimit/bff-auth-limited.ts', cached: './test/fixtures/ratelimit/bff-auth-cached.ts' },
-    }, undefined, { socket: true }); // anonymous callers are metered by the socket peer's address
+    gateway = await startTestGateway(
+      {
+        sources: [
+          {
+            name: 'items',
+            kind: 'openapi',
+            spec: './test/fixtures/ratelimit/items/openapi.yaml',
+            endpoint: backend.url,
+          },
+        ],
+        bffs: {
+          limited: './test/fixtures/ratelimit/bff-auth-limited.ts',
+          cached: './test/fixtures/ratelimit/bff-auth-cached.ts',
+        },
+      },
+      undefined,
+      { socket: true },
+    ); // anonymous callers are metered by the socket peer's address
   });
   afterAll(async () => {
     await gateway?.close();
@@ -79,12 +93,18 @@ describe('rate limit and cache keyed on the identity the real auth policy sets',
     expect((await gateway.query('cached', GET_ITEM, alice)).headers.get('x-loom-cache')).toBe('MISS');
     expect((await gateway.query('cached', GET_ITEM, alice)).headers.get('x-loom-cache')).toBe('HIT');
     expect((await gateway.query('cached', GET_ITEM, bob)).headers.get('x-loom-cache')).toBe('MISS');
-    expect((await gateway.query('cached', GET_ITEM, { 'x-api-key': deviceKey })).headers.get('x-loom-cache')).toBe('MISS');
+    expect((await gateway.query('cached', GET_ITEM, { 'x-api-key': deviceKey })).headers.get('x-loom-cache')).toBe(
+      'MISS',
+    );
     expect((await gateway.query('cached', GET_ITEM)).headers.get('x-loom-cache')).toBeNull();
     expect(backend.calls.count('getItem')).toBe(4);
     // A public query is shared by everyone.
-    expect((await gateway.query('cached', { query: '{ listItems { id } }' }, alice)).headers.get('x-loom-cache')).toBe('MISS');
-    expect((await gateway.query('cached', { query: '{ listItems { id } }' }, bob)).headers.get('x-loom-cache')).toBe('HIT');
+    expect((await gateway.query('cached', { query: '{ listItems { id } }' }, alice)).headers.get('x-loom-cache')).toBe(
+      'MISS',
+    );
+    expect((await gateway.query('cached', { query: '{ listItems { id } }' }, bob)).headers.get('x-loom-cache')).toBe(
+      'HIT',
+    );
     expect((await gateway.query('cached', { query: '{ listItems { id } }' })).headers.get('x-loom-cache')).toBe('HIT');
   });
 });

@@ -23,7 +23,10 @@ describe('Redis health of a policy', () => {
     const redis = { ping: async () => (reachable ? 'PONG' : Promise.reject(new Error('Connection is closed.'))) };
     const web = createRedisHealth({ redis, bffName: 'web', component: 'rate-limit', logger, metrics });
     const mobile = createRedisHealth({ redis, bffName: 'mobile', component: 'response-cache', logger, metrics });
-    const gauge = async () => (await metrics.getSingleMetricAsString('loom_redis_up')).split('\n').filter((line) => line.startsWith('loom_redis_up{'));
+    const gauge = async () =>
+      (await metrics.getSingleMetricAsString('loom_redis_up'))
+        .split('\n')
+        .filter((line) => line.startsWith('loom_redis_up{'));
 
     expect(await gauge()).toEqual(['loom_redis_up{bff="web"} 1', 'loom_redis_up{bff="mobile"} 1']);
     web.markDown(new Error('ECONNREFUSED'));
@@ -49,6 +52,8 @@ describe('Redis health of a policy', () => {
     const metrics = new Registry();
     const definition = { name: 'loom_cache_hits_total', help: 'hits', labelNames: ['bff'] as const };
     expect(getOrCreateCounter(metrics, definition)).toBe(getOrCreateCounter(metrics, definition));
-    expect(() => getOrCreateGauge(metrics, definition)).toThrow('metric loom_cache_hits_total is already registered with another type');
+    expect(() => getOrCreateGauge(metrics, definition)).toThrow(
+      'metric loom_cache_hits_total is already registered with another type',
+    );
   });
 });

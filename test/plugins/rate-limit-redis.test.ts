@@ -5,7 +5,12 @@ import type { BucketCharge } from '../../src/plugins/stores/rate-limit-store';
 import { createRedisRateLimitStore } from '../../src/plugins/stores/redis-rate-limit-store';
 import { useRateLimit } from '../../src/plugins/rate-limit/use-rate-limit';
 import { createTinyApp } from '../fixtures/ratelimit/tiny-app';
-import { findFreePort, startRedisChild, SUITE_REDIS_COMMAND_TIMEOUT_MS, type RedisChild } from '../fixtures/ratelimit/redis-child';
+import {
+  findFreePort,
+  startRedisChild,
+  SUITE_REDIS_COMMAND_TIMEOUT_MS,
+  type RedisChild,
+} from '../fixtures/ratelimit/redis-child';
 
 const HOUR = 3_600_000;
 
@@ -22,7 +27,12 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
     redis.disconnect();
   });
 
-  const charge = (key: string, capacity: number, cost: number, windowMs = HOUR): BucketCharge => ({ key: `${prefix}${key}`, capacity, windowMs, cost });
+  const charge = (key: string, capacity: number, cost: number, windowMs = HOUR): BucketCharge => ({
+    key: `${prefix}${key}`,
+    capacity,
+    windowMs,
+    cost,
+  });
 
   it('answers like the in-memory store for the same sequence', async () => {
     const memory = createMemoryRateLimitStore({ now: () => 0 });
@@ -38,7 +48,9 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
       const fromRedis = await store.consume(charges);
       const fromMemory = await memory.consume(charges);
       expect(fromRedis.allowed).toBe(fromMemory.allowed);
-      expect(fromRedis.buckets.map((bucket) => bucket.remaining)).toEqual(fromMemory.buckets.map((bucket) => bucket.remaining));
+      expect(fromRedis.buckets.map((bucket) => bucket.remaining)).toEqual(
+        fromMemory.buckets.map((bucket) => bucket.remaining),
+      );
     }
     expect((await store.consume([charge('seq-b', 5, 1)])).buckets[0].remaining).toBe(0);
   });
@@ -70,8 +82,12 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
   it('is exact for concurrent requests from many connections', async () => {
     const connections = Array.from({ length: 4 }, () => new Redis('redis://127.0.0.1:6379'));
     try {
-      const stores = connections.map((connection) => createRedisRateLimitStore(connection, SUITE_REDIS_COMMAND_TIMEOUT_MS));
-      const results = await Promise.all(Array.from({ length: 40 }, (_, index) => stores[index % 4].consume([charge('race', 25, 2)])));
+      const stores = connections.map((connection) =>
+        createRedisRateLimitStore(connection, SUITE_REDIS_COMMAND_TIMEOUT_MS),
+      );
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, index) => stores[index % 4].consume([charge('race', 25, 2)])),
+      );
       expect(results.filter((result) => result.allowed)).toHaveLength(12);
     } finally {
       for (const connection of connections) connection.disconnect();
@@ -82,7 +98,12 @@ describe('Redis rate-limit store (token buckets in Lua)', () => {
     const rules = [{ by: 'user' as const, field: 'Mutation.createProduct', budget: 3, windowMs: HOUR }];
     const keyPrefix = `${prefix}field:`;
     const first = createTinyApp({ policies: [useRateLimit({ rules })], redis, redisKeyPrefix: keyPrefix });
-    const second = createTinyApp({ policies: [useRateLimit({ rules })], redis, redisKeyPrefix: keyPrefix, metrics: first.metrics });
+    const second = createTinyApp({
+      policies: [useRateLimit({ rules })],
+      redis,
+      redisKeyPrefix: keyPrefix,
+      metrics: first.metrics,
+    });
     const erin = { 'x-test-user': 'erin' };
     const mutation = 'mutation { createProduct(name: "x") { id } }';
     const statuses = [];
@@ -116,7 +137,10 @@ describe('Redis rate-limit store when Redis is gone', () => {
     await connection.script('FLUSH');
     expect((await store.consume([bucket])).buckets[0].remaining).toBe(3);
 
-    const app = createTinyApp({ policies: [useRateLimit({ rules: [{ by: 'global', budget: 10 }], failMode: 'closed' })], redis: connection });
+    const app = createTinyApp({
+      policies: [useRateLimit({ rules: [{ by: 'global', budget: 10 }], failMode: 'closed' })],
+      redis: connection,
+    });
     expect((await app.post('{ __typename }')).status).toBe(200);
     const closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
     await child?.stop();

@@ -7,7 +7,10 @@ const PRODUCTS_2 = '{ products(first: 2) { id } }'; // 1 + 2 x 1 = 3 units
 
 function appWithClock(options: Omit<RateLimitOptions, 'store'>, metrics = new Registry()) {
   const clock = { now: 1_000_000 };
-  const app = createTinyApp({ policies: [useRateLimit({ ...options, store: createMemoryRateLimitStore({ now: () => clock.now }) })], metrics });
+  const app = createTinyApp({
+    policies: [useRateLimit({ ...options, store: createMemoryRateLimitStore({ now: () => clock.now }) })],
+    metrics,
+  });
   return { app, clock };
 }
 
@@ -74,22 +77,26 @@ describe('useRateLimit (in memory)', () => {
     expect((await app.post(PRODUCTS_2, { 'x-test-user': 'b' })).status).toBe(200);
   });
 
-  it.each(['user', 'apiKey'] as const)('meters anonymous callers under a %s rule by address, never not at all', async (by) => {
-    const { app } = appWithClock({ rules: [{ by, budget: 3 }], trustForwardedFor: true });
-    const first = await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.1' });
-    expect(first.status).toBe(200);
-    expect(rateLimitHeaders(first.headers)).toEqual({ limit: '3', remaining: '0', reset: '60' });
-    const refused = await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.1' });
-    expect(refused.status).toBe(429);
-    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', rule: by });
-    // Another address has its own bucket; so has a named caller behind the spent one.
-    expect((await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.2' })).status).toBe(200);
-    const named: Record<string, string> = by === 'user' ? { 'x-test-user': '10.0.0.1' } : { 'x-test-api-key': '10.0.0.1' };
-    expect((await app.post(PRODUCTS_2, { ...named, 'x-forwarded-for': '10.0.0.1' })).status).toBe(200);
-    // No address at all (an in-process request): one shared bucket, not none.
-    expect((await app.post(PRODUCTS_2)).status).toBe(200);
-    expect((await app.post(PRODUCTS_2)).status).toBe(429);
-  });
+  it.each(['user', 'apiKey'] as const)(
+    'meters anonymous callers under a %s rule by address, never not at all',
+    async (by) => {
+      const { app } = appWithClock({ rules: [{ by, budget: 3 }], trustForwardedFor: true });
+      const first = await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.1' });
+      expect(first.status).toBe(200);
+      expect(rateLimitHeaders(first.headers)).toEqual({ limit: '3', remaining: '0', reset: '60' });
+      const refused = await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.1' });
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', rule: by });
+      // Another address has its own bucket; so has a named caller behind the spent one.
+      expect((await app.post(PRODUCTS_2, { 'x-forwarded-for': '10.0.0.2' })).status).toBe(200);
+      const named: Record<string, string> =
+        by === 'user' ? { 'x-test-user': '10.0.0.1' } : { 'x-test-api-key': '10.0.0.1' };
+      expect((await app.post(PRODUCTS_2, { ...named, 'x-forwarded-for': '10.0.0.1' })).status).toBe(200);
+      // No address at all (an in-process request): one shared bucket, not none.
+      expect((await app.post(PRODUCTS_2)).status).toBe(200);
+      expect((await app.post(PRODUCTS_2)).status).toBe(429);
+    },
+  );
 
   it('gives each plan its budget', async () => {
     const { app } = appWithClock({ rules: [{ by: 'user', budget: 3, budgetByPlan: { pro: 9 } }] });
@@ -131,7 +138,9 @@ describe('useRateLimit (in memory)', () => {
   });
 
   it('keys a rule on whatever a function of the context returns', async () => {
-    const { app } = appWithClock({ rules: [{ name: 'tenant', by: (context) => context.request?.headers.get('x-tenant') ?? undefined, budget: 3 }] });
+    const { app } = appWithClock({
+      rules: [{ name: 'tenant', by: (context) => context.request?.headers.get('x-tenant') ?? undefined, budget: 3 }],
+    });
     expect((await app.post(PRODUCTS_2, { 'x-tenant': 'acme' })).status).toBe(200);
     const refused = await app.post(PRODUCTS_2, { 'x-tenant': 'acme', 'x-test-user': 'someone-else' });
     expect(refused.status).toBe(429);
@@ -160,9 +169,14 @@ describe('useRateLimit (in memory)', () => {
   });
 
   it('limits one field per user, counting every selection of it, and leaves other operations alone', async () => {
-    const { app } = appWithClock({ rules: [{ by: 'user', field: 'Mutation.createProduct', budget: 3, windowMs: 60_000 }] });
+    const { app } = appWithClock({
+      rules: [{ by: 'user', field: 'Mutation.createProduct', budget: 3, windowMs: 60_000 }],
+    });
     const carol = { 'x-test-user': 'carol' };
-    const two = await app.post('mutation { a: createProduct(name: "A") { id } b: createProduct(name: "B") { id } }', carol);
+    const two = await app.post(
+      'mutation { a: createProduct(name: "A") { id } b: createProduct(name: "B") { id } }',
+      carol,
+    );
     expect(two.status).toBe(200);
     expect(two.headers.get('ratelimit-limit')).toBeNull();
     expect((await app.post('mutation { createProduct(name: "C") { id } }', carol)).status).toBe(200);
@@ -182,11 +196,16 @@ describe('useRateLimit (in memory)', () => {
     expect(app.calls.get('createProduct')).toBe(3);
     expect((await app.post('mutation { renameProduct(id: "p1", name: "x") { id } }', carol)).status).toBe(200);
     expect((await app.post(PRODUCTS_2, carol)).status).toBe(200);
-    expect((await app.post('mutation { createProduct(name: "E") { id } }', { 'x-test-user': 'dave' })).status).toBe(200);
+    expect((await app.post('mutation { createProduct(name: "E") { id } }', { 'x-test-user': 'dave' })).status).toBe(
+      200,
+    );
   });
 
   it('prices with the cost options and refuses a query bigger than the whole budget', async () => {
-    const { app } = appWithClock({ rules: [{ by: 'global', budget: 50, windowMs: 10_000 }], cost: { fieldCosts: { 'Query.product': 20 } } });
+    const { app } = appWithClock({
+      rules: [{ by: 'global', budget: 50, windowMs: 10_000 }],
+      cost: { fieldCosts: { 'Query.product': 20 } },
+    });
     const product = await app.post('{ product(id: "p1") { id name } }');
     expect(product.headers.get('ratelimit-remaining')).toBe('28');
     const huge = await app.post('{ products(first: 100) { id } }');
@@ -198,7 +217,11 @@ describe('useRateLimit (in memory)', () => {
   it('counts rejections per bff and rule in one shared registry', async () => {
     const metrics = new Registry();
     const web = appWithClock({ rules: [{ by: 'global', budget: 3 }] }, metrics).app;
-    const mobile = createTinyApp({ bffName: 'mobile', metrics, policies: [useRateLimit({ rules: [{ by: 'global', budget: 3, name: 'everyone' }] })] });
+    const mobile = createTinyApp({
+      bffName: 'mobile',
+      metrics,
+      policies: [useRateLimit({ rules: [{ by: 'global', budget: 3, name: 'everyone' }] })],
+    });
     await web.post(PRODUCTS_2);
     await web.post(PRODUCTS_2);
     await web.post(PRODUCTS_2);
@@ -211,16 +234,36 @@ describe('useRateLimit (in memory)', () => {
 
   it('checks its options at start-up', () => {
     expect(() => useRateLimit({ rules: [] })).toThrow('useRateLimit: rules must be a non-empty list');
-    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 0 }] })).toThrow('rules[0].budget must be a positive integer, got 0');
-    expect(() => useRateLimit({ rules: [{ by: 'team' as 'user', budget: 1 }] })).toThrow('rules[0].by must be one of user, apiKey, plan, ip, global');
-    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'createProduct' }] })).toThrow('rules[0].field must be a Type.field coordinate');
-    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }, { by: 'user', budget: 2 }] })).toThrow('two rules are named "user"');
-    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], failMode: 'maybe' as 'open' })).toThrow('failMode must be one of open, closed');
-    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], cost: { defaultListSize: -1 } })).toThrow('useRateLimit: cost: query cost: defaultListSize must be a non-negative number, got -1');
+    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 0 }] })).toThrow(
+      'rules[0].budget must be a positive integer, got 0',
+    );
+    expect(() => useRateLimit({ rules: [{ by: 'team' as 'user', budget: 1 }] })).toThrow(
+      'rules[0].by must be one of user, apiKey, plan, ip, global',
+    );
+    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'createProduct' }] })).toThrow(
+      'rules[0].field must be a Type.field coordinate',
+    );
+    expect(() =>
+      useRateLimit({
+        rules: [
+          { by: 'user', budget: 1 },
+          { by: 'user', budget: 2 },
+        ],
+      }),
+    ).toThrow('two rules are named "user"');
+    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], failMode: 'maybe' as 'open' })).toThrow(
+      'failMode must be one of open, closed',
+    );
+    expect(() => useRateLimit({ rules: [{ by: 'user', budget: 1 }], cost: { defaultListSize: -1 } })).toThrow(
+      'useRateLimit: cost: query cost: defaultListSize must be a non-negative number, got -1',
+    );
   });
 
   it('refuses at start-up a field rule naming a field this BFF does not have', () => {
-    const build = () => createTinyApp({ policies: [useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'Mutation.deleteProduct' }] })] });
+    const build = () =>
+      createTinyApp({
+        policies: [useRateLimit({ rules: [{ by: 'user', budget: 1, field: 'Mutation.deleteProduct' }] })],
+      });
     expect(build).toThrow('useRateLimit: rules[].field: field "Mutation.deleteProduct" is not in this BFF\'s schema');
   });
 });

@@ -12,7 +12,15 @@ describe('createGateway().fetch serves without a socket', () => {
     backend = await startCatalogBackend({ apiKey: 'fetch-test-key' });
     const config = validateConfig(
       {
-        sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: backend.url, headers: { 'x-api-key': 'fetch-test-key' } }],
+        sources: [
+          {
+            name: 'catalog',
+            kind: 'openapi',
+            spec: './sources/catalog/openapi.yaml',
+            endpoint: backend.url,
+            headers: { 'x-api-key': 'fetch-test-key' },
+          },
+        ],
         bffs: { web: './test/fixtures/bff/open.ts' },
       },
       '<test>',
@@ -45,7 +53,10 @@ describe('createGateway().fetch serves without a socket', () => {
     expect([(await get('/healthz')).status, await (await get('/healthz')).json()]).toEqual([200, { status: 'ok' }]);
     const ready = await get('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, sources: [{ name: 'catalog', kind: 'openapi', loaded: true }] });
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      sources: [{ name: 'catalog', kind: 'openapi', loaded: true }],
+    });
     const metrics = await get('/metrics');
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toContain('loom_requests_total');

@@ -120,7 +120,9 @@ function watch(child: ChildProcess) {
     waitFor: (stream: 'stdout' | 'stderr', marker: RegExp) =>
       Promise.race([
         new Promise<RegExpExecArray>((resolve) => (waiters.push({ stream, marker, resolve }), check())),
-        exited.then((code) => Promise.reject(new Error(`loom exited with ${code} before ${marker}:\n${text.stdout}\n${text.stderr}`))),
+        exited.then((code) =>
+          Promise.reject(new Error(`loom exited with ${code} before ${marker}:\n${text.stdout}\n${text.stderr}`)),
+        ),
       ]),
   };
 }
@@ -128,10 +130,14 @@ function watch(child: ChildProcess) {
 describe('loom serve on SIGTERM (a real process)', () => {
   it('answers the request in flight in full, then exits 0', async () => {
     const { backend, arrived, release } = await startHeldBackend();
-    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+      },
+    );
     const output = watch(child);
     try {
       const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -142,7 +148,9 @@ describe('loom serve on SIGTERM (a real process)', () => {
       release();
       expect((await answer).body).toEqual({ data: { getItem: { id: '7', name: 'Item 7' } } });
       expect(await output.exited).toBe(0);
-      expect(output.text.stderr).toBe('loom: SIGTERM: draining (up to 25000 ms for requests in flight)\nloom: stopped\n');
+      expect(output.text.stderr).toBe(
+        'loom: SIGTERM: draining (up to 25000 ms for requests in flight)\nloom: stopped\n',
+      );
     } finally {
       release();
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -152,10 +160,14 @@ describe('loom serve on SIGTERM (a real process)', () => {
 
   it('exits at once, with 1, on a second signal', async () => {
     const { backend, arrived, release } = await startHeldBackend();
-    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+      },
+    );
     const output = watch(child);
     try {
       const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -166,7 +178,9 @@ describe('loom serve on SIGTERM (a real process)', () => {
       child.kill('SIGINT');
       expect(await output.exited).toBe(1);
       expect(await answer).toBe('fetch failed');
-      expect(output.text.stderr).toBe('loom: SIGTERM: draining (up to 25000 ms for requests in flight)\nloom: SIGINT again: exiting without waiting\n');
+      expect(output.text.stderr).toBe(
+        'loom: SIGTERM: draining (up to 25000 ms for requests in flight)\nloom: SIGINT again: exiting without waiting\n',
+      );
     } finally {
       release();
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -176,10 +190,14 @@ describe('loom serve on SIGTERM (a real process)', () => {
 
   it('exits 1 when shutdownTimeoutMs cuts a request', async () => {
     const { backend, arrived, release } = await startHeldBackend();
-    const child = spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(backend.url, ', shutdownTimeoutMs: 10'), '--port', '0'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/loom.js', 'serve', '--config', writeProject(backend.url, ', shutdownTimeoutMs: 10'), '--port', '0'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+      },
+    );
     const output = watch(child);
     try {
       const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -188,7 +206,9 @@ describe('loom serve on SIGTERM (a real process)', () => {
       child.kill('SIGTERM');
       expect(await output.exited).toBe(1);
       expect(await answer).toBe('fetch failed');
-      expect(output.text.stderr).toBe('loom: SIGTERM: draining (up to 10 ms for requests in flight)\nloom: stopped after 10 ms with requests still in flight\n');
+      expect(output.text.stderr).toBe(
+        'loom: SIGTERM: draining (up to 10 ms for requests in flight)\nloom: stopped after 10 ms with requests still in flight\n',
+      );
     } finally {
       release();
       if (child.exitCode === null) child.kill('SIGKILL');

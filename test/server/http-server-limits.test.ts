@@ -37,11 +37,23 @@ function drip(connection: RawConnection, text: string, everyMs = 40): void {
 const QUERY = JSON.stringify({ query: '{ ping { message } }' });
 
 async function startOrdersGateway(orders: OrdersBackend, server: HttpServerLimits): Promise<TestGateway> {
-  return startTestGateway({
-    sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url, methods: { Ping: 'query' } }],
-    bffs: { web: './test/fixtures/bff/open.ts' },
-    server,
-  }, REPO_ROOT, { socket: true });
+  return startTestGateway(
+    {
+      sources: [
+        {
+          name: 'orders',
+          kind: 'grpc',
+          proto: './sources/orders/orders.proto',
+          endpoint: orders.url,
+          methods: { Ping: 'query' },
+        },
+      ],
+      bffs: { web: './test/fixtures/bff/open.ts' },
+      server,
+    },
+    REPO_ROOT,
+    { socket: true },
+  );
 }
 
 describe('the HTTP listener against slow clients (slowloris)', () => {
@@ -60,7 +72,10 @@ describe('the HTTP listener against slow clients (slowloris)', () => {
 
   it('answers 408 and closes a connection that sends its headers one byte at a time', async () => {
     const connection = await openRaw(gateway.url);
-    drip(connection, `POST /web/graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Padding: ${'a'.repeat(4000)}\r\n\r\n`);
+    drip(
+      connection,
+      `POST /web/graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Padding: ${'a'.repeat(4000)}\r\n\r\n`,
+    );
     const received = await connection.closed;
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
   });
@@ -72,7 +87,9 @@ describe('the HTTP listener against slow clients (slowloris)', () => {
 
   it('closes a connection that sends its headers but drips the body', async () => {
     const connection = await openRaw(gateway.url);
-    connection.socket.write(`POST /web/graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${QUERY.length + 4000}\r\n\r\n`);
+    connection.socket.write(
+      `POST /web/graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${QUERY.length + 4000}\r\n\r\n`,
+    );
     drip(connection, QUERY + ' '.repeat(4000));
     const received = await connection.closed;
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
@@ -136,7 +153,9 @@ describe('the HTTP listener connection cap', () => {
     held[0].socket.end();
     await held[0].closed;
     const admitted = await openRaw(gateway.url);
-    const answer = new Promise<string>((done) => admitted.socket.once('data', (chunk: Buffer) => done(chunk.toString('latin1'))));
+    const answer = new Promise<string>((done) =>
+      admitted.socket.once('data', (chunk: Buffer) => done(chunk.toString('latin1'))),
+    );
     admitted.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     expect(await answer).toMatch(/^HTTP\/1\.1 200 /);
     held[1].socket.destroy();
@@ -145,17 +164,29 @@ describe('the HTTP listener connection cap', () => {
 });
 
 describe('server limits in the config', () => {
-  const base = { sources: [{ name: 'orders', kind: 'grpc' as const, proto: './sources/orders/orders.proto', endpoint: '127.0.0.1:1' }], bffs: { web: './test/fixtures/bff/open.ts' } };
+  const base = {
+    sources: [
+      { name: 'orders', kind: 'grpc' as const, proto: './sources/orders/orders.proto', endpoint: '127.0.0.1:1' },
+    ],
+    bffs: { web: './test/fixtures/bff/open.ts' },
+  };
 
   it('defaults to 10 s for headers, 30 s for the request and 1024 connections', () => {
     expect(validateConfig(base, 'mesh.config.ts', REPO_ROOT).server).toEqual(DEFAULT_HTTP_SERVER_LIMITS);
-    expect(DEFAULT_HTTP_SERVER_LIMITS).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 });
+    expect(DEFAULT_HTTP_SERVER_LIMITS).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 1024,
+    });
   });
 
   it.each([
     [{ headersTimeoutMs: 0 }, 'mesh.config.ts: server.headersTimeoutMs must be a positive integer, got 0'],
     [{ maxConnections: 'many' }, 'mesh.config.ts: server.maxConnections must be a positive integer, got "many"'],
-    [{ headersTimeoutMs: 60_000 }, 'mesh.config.ts: server.headersTimeoutMs (60000) must not exceed server.requestTimeoutMs (30000)'],
+    [
+      { headersTimeoutMs: 60_000 },
+      'mesh.config.ts: server.headersTimeoutMs (60000) must not exceed server.requestTimeoutMs (30000)',
+    ],
   ])('refuses %j at load', (server, message) => {
     expect(() => validateConfig({ ...base, server }, 'mesh.config.ts', REPO_ROOT)).toThrow(message);
   });

@@ -5,10 +5,16 @@ import { startFaultProxy, startFaultServer, type Fault, type FaultProxy } from '
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 // Retries and ejection off: each call is one attempt, and the breaker alone decides.
-const upstream = { retry: false as const, outlierDetection: false as const, circuitBreaker: { minimumCalls: 10, failureRateThreshold: 0.5, coolDownMs: 60_000 } };
+const upstream = {
+  retry: false as const,
+  outlierDetection: false as const,
+  circuitBreaker: { minimumCalls: 10, failureRateThreshold: 0.5, coolDownMs: 60_000 },
+};
 
 async function upstreamHealth(gateway: TestGateway, source: string) {
-  const report = (await (await gateway.fetch(`/readyz`)).json()) as { upstreams: Array<{ source: string; endpoints: Array<{ circuit: string; ejected: boolean }> }> };
+  const report = (await (await gateway.fetch(`/readyz`)).json()) as {
+    upstreams: Array<{ source: string; endpoints: Array<{ circuit: string; ejected: boolean }> }>;
+  };
   return report.upstreams.find((entry) => entry.source === source)?.endpoints;
 }
 
@@ -30,7 +36,15 @@ describe('SOAP faults are answers, not endpoint failures', () => {
     proxy.mode = 'forward';
     billing.faults.clear();
     gateway = await startTestGateway({
-      sources: [{ name: 'billing', kind: 'soap', wsdl: './sources/billing/billing.wsdl', endpoint: `${proxy.url}/billing`, upstream }],
+      sources: [
+        {
+          name: 'billing',
+          kind: 'soap',
+          wsdl: './sources/billing/billing.wsdl',
+          endpoint: `${proxy.url}/billing`,
+          upstream,
+        },
+      ],
       bffs: { web: './test/fixtures/bff/open.ts' },
     });
   });
@@ -47,14 +61,18 @@ describe('SOAP faults are answers, not endpoint failures', () => {
     billing.faults.clear();
     expect(billing.calls.count('GetInvoice')).toBe(100);
     billing.calls.reset();
-    expect(await upstreamHealth(gateway, 'billing')).toEqual([expect.objectContaining({ circuit: 'closed', ejected: false })]);
+    expect(await upstreamHealth(gateway, 'billing')).toEqual([
+      expect.objectContaining({ circuit: 'closed', ejected: false }),
+    ]);
     const { body } = await gateway.query('web', { query: '{ getInvoice(orderId: "o1") { invoiceId } }' });
     expect(body).toEqual({ data: { getInvoice: { invoiceId: 'inv-1' } } });
   });
 
   it('answers "unknown invoice" faults on HTTP 200 as SOAP_FAULT too, breaker closed', async () => {
     for (let index = 0; index < 20; index++) {
-      const { body } = await gateway.query('web', { query: `{ getInvoice(orderId: "missing-${index}") { invoiceId } }` });
+      const { body } = await gateway.query('web', {
+        query: `{ getInvoice(orderId: "missing-${index}") { invoiceId } }`,
+      });
       expect(body.errors?.[0].extensions).toMatchObject({ code: 'SOAP_FAULT' });
     }
     expect(await upstreamHealth(gateway, 'billing')).toEqual([expect.objectContaining({ circuit: 'closed' })]);
@@ -62,7 +80,9 @@ describe('SOAP faults are answers, not endpoint failures', () => {
 
   it('a real outage still opens the breaker, which then fails fast without calling', async () => {
     // Faults first: they must not dilute the outage either (answers are successes for the window).
-    expect((await gateway.query('web', { query: '{ getInvoice(orderId: "o1") { invoiceId } }' })).body.data).toEqual({ getInvoice: { invoiceId: 'inv-1' } });
+    expect((await gateway.query('web', { query: '{ getInvoice(orderId: "o1") { invoiceId } }' })).body.data).toEqual({
+      getInvoice: { invoiceId: 'inv-1' },
+    });
     proxy.mode = 'reset';
     for (let index = 0; index < 10; index++) {
       const { body } = await gateway.query('web', { query: '{ getInvoice(orderId: "o1") { invoiceId } }' });
@@ -72,7 +92,10 @@ describe('SOAP faults are answers, not endpoint failures', () => {
     proxy.mode = 'forward';
     const before = billing.calls.count('GetInvoice');
     const { body } = await gateway.query('web', { query: '{ getInvoice(orderId: "o1") { invoiceId } }' });
-    expect(body.errors?.[0]).toMatchObject({ message: 'Source "billing" is unavailable: circuit breaker open', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Source "billing" is unavailable: circuit breaker open',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect(billing.calls.count('GetInvoice')).toBe(before);
   });
 });
@@ -89,16 +112,38 @@ describe('forwarded header values are checked before the call', () => {
           headers: { 'content-type': 'application/json', ...headers },
           body: JSON.stringify({ query: '{ getCustomer(id: "1") { id } }' }),
         });
-        return (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+        return (await response.json()) as {
+          data?: unknown;
+          errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+        };
       };
-      for (const value of ['a\r\nx-injected: 1', 'a\nb', 'a\rb', 'a\u0001b', 'a\u007fb', 'a\u0000b', 'ok\r\n', 'a\r\n\r\nGET / HTTP/1.1', 'x\u001bb', 'a\tb\r\nc', 'a\u000bb', 'a\u0008b']) {
+      for (const value of [
+        'a\r\nx-injected: 1',
+        'a\nb',
+        'a\rb',
+        'a\u0001b',
+        'a\u007fb',
+        'a\u0000b',
+        'ok\r\n',
+        'a\r\n\r\nGET / HTTP/1.1',
+        'x\u001bb',
+        'a\tb\r\nc',
+        'a\u000bb',
+        'a\u0008b',
+      ]) {
         const body = await post({ 'x-request-source': value });
         expect(body.data).toEqual({ getCustomer: null });
-        expect(body.errors?.[0]).toMatchObject({ message: 'Header "x-request-source" cannot be forwarded: its value contains a control character', extensions: { code: 'BAD_USER_INPUT' } });
+        expect(body.errors?.[0]).toMatchObject({
+          message: 'Header "x-request-source" cannot be forwarded: its value contains a control character',
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
       }
       expect(catalog.backend.calls.count()).toBe(0);
-      expect(await upstreamHealth(catalog.gateway, 'catalog')).toEqual([expect.objectContaining({ circuit: 'closed' })]);
-      for (let index = 0; index < 20; index++) expect(await post({ 'x-request-source': 'web\tapp' })).toEqual({ data: { getCustomer: { id: '1' } } });
+      expect(await upstreamHealth(catalog.gateway, 'catalog')).toEqual([
+        expect.objectContaining({ circuit: 'closed' }),
+      ]);
+      for (let index = 0; index < 20; index++)
+        expect(await post({ 'x-request-source': 'web\tapp' })).toEqual({ data: { getCustomer: { id: '1' } } });
       expect(catalog.backend.lastHeaders.get('getCustomer')?.['x-request-source']).toBe('web\tapp');
     } finally {
       await catalog.close();
@@ -111,12 +156,22 @@ describe('header parameters of REST operations are checked before the call', () 
     const catalog = await startCatalogUnderTest({ upstream });
     try {
       for (let index = 0; index < 12; index++) {
-        const { body } = await catalog.gateway.query('web', { query: '{ getCustomer(id: "1", X_Request_Source: "a\\r\\nx-admin: 1") { id } }' });
-        expect(body.errors?.[0]).toMatchObject({ message: 'Header "x-request-source" cannot be sent: its value contains a control character', extensions: { code: 'BAD_USER_INPUT' } });
+        const { body } = await catalog.gateway.query('web', {
+          query: '{ getCustomer(id: "1", X_Request_Source: "a\\r\\nx-admin: 1") { id } }',
+        });
+        expect(body.errors?.[0]).toMatchObject({
+          message: 'Header "x-request-source" cannot be sent: its value contains a control character',
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
       }
       expect(catalog.backend.calls.count()).toBe(0);
-      expect(await upstreamHealth(catalog.gateway, 'catalog')).toEqual([expect.objectContaining({ circuit: 'closed' })]);
-      expect((await catalog.gateway.query('web', { query: '{ getCustomer(id: "1", X_Request_Source: "web") { id } }' })).body).toEqual({ data: { getCustomer: { id: '1' } } });
+      expect(await upstreamHealth(catalog.gateway, 'catalog')).toEqual([
+        expect.objectContaining({ circuit: 'closed' }),
+      ]);
+      expect(
+        (await catalog.gateway.query('web', { query: '{ getCustomer(id: "1", X_Request_Source: "web") { id } }' }))
+          .body,
+      ).toEqual({ data: { getCustomer: { id: '1' } } });
     } finally {
       await catalog.close();
     }
@@ -126,12 +181,18 @@ describe('header parameters of REST operations are checked before the call', () 
 describe('HTTP client: local request-building errors', () => {
   it('a header undici refuses fails with UPSTREAM_REQUEST_INVALID, sends nothing and counts nothing', async () => {
     const backend = await startFaultServer({ kind: 'json' });
-    const client = createHttpClient({ source: 'items', endpoints: backend.url, upstream: { ...upstream, outlierDetection: { consecutiveFailures: 2 } } });
+    const client = createHttpClient({
+      source: 'items',
+      endpoints: backend.url,
+      upstream: { ...upstream, outlierDetection: { consecutiveFailures: 2 } },
+    });
     try {
       for (let index = 0; index < 12; index++) {
-        await expect(client.fetch(`${backend.url}/items/1`, { headers: { 'x-note': 'a\r\nb' } })).rejects.toMatchObject({
-          extensions: { code: 'UPSTREAM_REQUEST_INVALID', source: 'items' },
-        });
+        await expect(client.fetch(`${backend.url}/items/1`, { headers: { 'x-note': 'a\r\nb' } })).rejects.toMatchObject(
+          {
+            extensions: { code: 'UPSTREAM_REQUEST_INVALID', source: 'items' },
+          },
+        );
       }
       expect(backend.received).toHaveLength(0);
       expect(client.health()[0]).toMatchObject({ circuit: 'closed', ejected: false, outstanding: 0 });
@@ -145,12 +206,18 @@ describe('HTTP client: local request-building errors', () => {
 
 describe('HTTP client: which answers count against a REST endpoint', () => {
   it('REST 4xx and 500 with a JSON error body are answers; the breaker stays closed', async () => {
-    const backend = await startFaultServer({ kind: 'json', status: 500, body: { code: 'INVOICE_LOCKED', message: 'locked' } });
+    const backend = await startFaultServer({
+      kind: 'json',
+      status: 500,
+      body: { code: 'INVOICE_LOCKED', message: 'locked' },
+    });
     const client = createHttpClient({ source: 'items', endpoints: backend.url, protocol: 'rest', upstream });
     try {
-      for (let index = 0; index < 30; index++) expect((await client.fetch(`${backend.url}/items/${index}`)).status).toBe(500);
+      for (let index = 0; index < 30; index++)
+        expect((await client.fetch(`${backend.url}/items/${index}`)).status).toBe(500);
       backend.fault = { kind: 'json', status: 404, body: { message: 'not found' } };
-      for (let index = 0; index < 30; index++) expect((await client.fetch(`${backend.url}/items/${index}`)).status).toBe(404);
+      for (let index = 0; index < 30; index++)
+        expect((await client.fetch(`${backend.url}/items/${index}`)).status).toBe(404);
       expect(client.health()[0].circuit).toBe('closed');
     } finally {
       await client.close();

@@ -1,11 +1,20 @@
 import { createCircuitBreaker, type CircuitState } from '../../src/upstream/circuit-breaker';
 
-const options = { failureRateThreshold: 0.5, minimumCalls: 4, windowMs: 10_000, coolDownMs: 5_000, halfOpenMaxCalls: 1 };
+const options = {
+  failureRateThreshold: 0.5,
+  minimumCalls: 4,
+  windowMs: 10_000,
+  coolDownMs: 5_000,
+  halfOpenMaxCalls: 1,
+};
 
 function setup(overrides: Partial<typeof options> = {}) {
   let time = 1_000_000;
   const transitions: CircuitState[] = [];
-  const breaker = createCircuitBreaker({ ...options, ...overrides }, { now: () => time, onStateChange: (state) => transitions.push(state) });
+  const breaker = createCircuitBreaker(
+    { ...options, ...overrides },
+    { now: () => time, onStateChange: (state) => transitions.push(state) },
+  );
   const call = (failed: boolean) => {
     expect(breaker.isCallPermitted()).toBe(true);
     breaker.onCallStarted();

@@ -1,6 +1,11 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
-import { createEndpointCaller, type AttemptVerdict, type EndpointAttempt, type EndpointCallerOptions } from '../../src/upstream/create-endpoint-caller';
+import {
+  createEndpointCaller,
+  type AttemptVerdict,
+  type EndpointAttempt,
+  type EndpointCallerOptions,
+} from '../../src/upstream/create-endpoint-caller';
 import { classifyGrpcError } from '../../src/upstream/grpc-failure';
 import { describeUpstreamHealth } from '../../src/upstream/upstream-health-board';
 import { runInUpstreamCall } from '../../src/upstream/upstream-call-context';
@@ -18,7 +23,10 @@ const refused: AttemptVerdict = { failed: true, retryable: true, notSent: true, 
 const answerError: AttemptVerdict = { failed: false, retryable: false };
 
 /** Endpoints that fail with a verdict, or answer their own name; every attempt is logged. */
-function scriptedAttempt(failures: Record<string, AttemptVerdict>, log: Array<{ endpoint: string; timeoutMs: number }>): EndpointAttempt<string> {
+function scriptedAttempt(
+  failures: Record<string, AttemptVerdict>,
+  log: Array<{ endpoint: string; timeoutMs: number }>,
+): EndpointAttempt<string> {
   return {
     run: async (endpoint, timeoutMs) => {
       log.push({ endpoint, timeoutMs });
@@ -54,7 +62,9 @@ describe('createEndpointCaller', () => {
     expect(await idempotent(() => caller.call(scriptedAttempt({ 'a:1': down }, log)))).toBe('b:2');
     expect(log.map((entry) => entry.endpoint)).toEqual(['a:1', 'b:2', 'a:1', 'b:2']);
     expect(log.every((entry) => entry.timeoutMs === 1000)).toBe(true);
-    expect(await metrics.getSingleMetricAsString('loom_upstream_retries_total')).toContain('loom_upstream_retries_total{source="orders"} 1');
+    expect(await metrics.getSingleMetricAsString('loom_upstream_retries_total')).toContain(
+      'loom_upstream_retries_total{source="orders"} 1',
+    );
     caller.close();
   });
 
@@ -71,9 +81,14 @@ describe('createEndpointCaller', () => {
   it('throws answers at once: never retried, never counted against the endpoint', async () => {
     const metrics = new Registry();
     const log: Array<{ endpoint: string; timeoutMs: number }> = [];
-    const caller = callerOf({ circuitBreaker: { minimumCalls: 1, failureRateThreshold: 0.01 }, outlierDetection: { consecutiveFailures: 1 } }, { metrics });
+    const caller = callerOf(
+      { circuitBreaker: { minimumCalls: 1, failureRateThreshold: 0.01 }, outlierDetection: { consecutiveFailures: 1 } },
+      { metrics },
+    );
     for (let call = 0; call < 20; call++) {
-      await expect(idempotent(() => caller.call(scriptedAttempt({ 'a:1': answerError, 'b:2': answerError }, log)))).rejects.toThrow('failure');
+      await expect(
+        idempotent(() => caller.call(scriptedAttempt({ 'a:1': answerError, 'b:2': answerError }, log))),
+      ).rejects.toThrow('failure');
     }
     expect(log).toHaveLength(20);
     expect(describeUpstreamHealth(metrics)).toEqual([
@@ -91,10 +106,15 @@ describe('createEndpointCaller', () => {
 
   it('fails fast with UPSTREAM_UNAVAILABLE and no attempt once every breaker is open; the backup serves first', async () => {
     const log: Array<{ endpoint: string; timeoutMs: number }> = [];
-    const breaker = { circuitBreaker: { minimumCalls: 1, coolDownMs: 60_000 }, retry: false as const, outlierDetection: false as const };
+    const breaker = {
+      circuitBreaker: { minimumCalls: 1, coolDownMs: 60_000 },
+      retry: false as const,
+      outlierDetection: false as const,
+    };
     const caller = callerOf({ ...breaker, backupEndpoint: 'c:3' });
     const failing = { 'a:1': down, 'b:2': down, 'c:3': down };
-    for (let call = 0; call < 3; call++) await expect(caller.call(scriptedAttempt(failing, log))).rejects.toThrow('DOWN');
+    for (let call = 0; call < 3; call++)
+      await expect(caller.call(scriptedAttempt(failing, log))).rejects.toThrow('DOWN');
     expect(log.map((entry) => entry.endpoint)).toEqual(['a:1', 'b:2', 'c:3']);
     await expect(caller.call(scriptedAttempt(failing, log))).rejects.toMatchObject({
       message: 'Source "orders" is unavailable: circuit breaker open',
@@ -117,7 +137,9 @@ describe('createEndpointCaller', () => {
     });
     expect(log).toEqual([{ endpoint: 'a:1', timeoutMs: 250 }]);
     time = 20_000; // past the deadline: no attempt at all
-    await expect(runInUpstreamCall({ deadlineAt: 10_250, deadlineMs: 250 }, call)).rejects.toThrow('did not answer within 250 ms');
+    await expect(runInUpstreamCall({ deadlineAt: 10_250, deadlineMs: 250 }, call)).rejects.toThrow(
+      'did not answer within 250 ms',
+    );
     expect(log).toHaveLength(1);
     caller.close();
   });
@@ -129,7 +151,9 @@ describe('createEndpointCaller', () => {
     const everyDown = { 'a:1': down, 'b:2': down };
     await expect(idempotent(() => caller.call(scriptedAttempt(everyDown, log)))).rejects.toThrow('DOWN');
     expect(log).toHaveLength(2); // one retry, then the budget is spent
-    expect(await metrics.getSingleMetricAsString('loom_upstream_retry_budget_exhausted_total')).toContain('{source="orders"} 1');
+    expect(await metrics.getSingleMetricAsString('loom_upstream_retry_budget_exhausted_total')).toContain(
+      '{source="orders"} 1',
+    );
     caller.close();
   });
 
@@ -152,9 +176,26 @@ describe('classifyGrpcError', () => {
 
   it('counts only connection-level statuses against the endpoint, and retries only UNAVAILABLE', () => {
     expect(verdictOf(GrpcStatus.UNAVAILABLE)).toEqual({ failed: true, retryable: true, reason: 'UNAVAILABLE' });
-    expect(verdictOf(GrpcStatus.DEADLINE_EXCEEDED)).toEqual({ failed: true, retryable: false, timedOut: true, reason: 'DEADLINE_EXCEEDED' });
-    expect(verdictOf(GrpcStatus.RESOURCE_EXHAUSTED)).toEqual({ failed: true, retryable: false, timedOut: false, reason: 'RESOURCE_EXHAUSTED' });
-    for (const code of [GrpcStatus.NOT_FOUND, GrpcStatus.INVALID_ARGUMENT, GrpcStatus.FAILED_PRECONDITION, GrpcStatus.PERMISSION_DENIED, GrpcStatus.ALREADY_EXISTS, GrpcStatus.CANCELLED]) {
+    expect(verdictOf(GrpcStatus.DEADLINE_EXCEEDED)).toEqual({
+      failed: true,
+      retryable: false,
+      timedOut: true,
+      reason: 'DEADLINE_EXCEEDED',
+    });
+    expect(verdictOf(GrpcStatus.RESOURCE_EXHAUSTED)).toEqual({
+      failed: true,
+      retryable: false,
+      timedOut: false,
+      reason: 'RESOURCE_EXHAUSTED',
+    });
+    for (const code of [
+      GrpcStatus.NOT_FOUND,
+      GrpcStatus.INVALID_ARGUMENT,
+      GrpcStatus.FAILED_PRECONDITION,
+      GrpcStatus.PERMISSION_DENIED,
+      GrpcStatus.ALREADY_EXISTS,
+      GrpcStatus.CANCELLED,
+    ]) {
       expect(verdictOf(code)).toEqual({ failed: false, retryable: false });
     }
     expect(classifyGrpcError(new Error('cannot serialize'))).toEqual({ failed: false, retryable: false });

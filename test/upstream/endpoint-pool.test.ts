@@ -1,6 +1,12 @@
 import { createEndpointPool, type EndpointPool, type UpstreamEndpoint } from '../../src/upstream/endpoint-pool';
 
-const breaker = { failureRateThreshold: 0.5, minimumCalls: 2, windowMs: 10_000, coolDownMs: 1_000, halfOpenMaxCalls: 1 };
+const breaker = {
+  failureRateThreshold: 0.5,
+  minimumCalls: 2,
+  windowMs: 10_000,
+  coolDownMs: 1_000,
+  halfOpenMaxCalls: 1,
+};
 
 function callOn(pool: EndpointPool, failed: boolean, tried?: Set<UpstreamEndpoint>): string | undefined {
   const endpoint = pool.pick(tried);
@@ -13,7 +19,14 @@ function callOn(pool: EndpointPool, failed: boolean, tried?: Set<UpstreamEndpoin
 describe('endpoint pool', () => {
   it('spreads calls round-robin', () => {
     const pool = createEndpointPool({ endpoints: ['http://a', 'http://b', 'http://c'], loadBalancing: 'round-robin' });
-    expect([1, 2, 3, 4, 5, 6].map(() => callOn(pool, false))).toEqual(['http://a', 'http://b', 'http://c', 'http://a', 'http://b', 'http://c']);
+    expect([1, 2, 3, 4, 5, 6].map(() => callOn(pool, false))).toEqual([
+      'http://a',
+      'http://b',
+      'http://c',
+      'http://a',
+      'http://b',
+      'http://c',
+    ]);
   });
 
   it('sends the next call to the endpoint with the fewest calls in flight', () => {
@@ -67,7 +80,10 @@ describe('endpoint pool', () => {
     });
     expect(callOn(pool, true)).toBe('http://a');
     expect(callOn(pool, true)).toBe('http://a'); // 2 of 2 failed: a is open
-    expect(pool.health().map((endpoint) => [endpoint.endpoint, endpoint.circuit])).toEqual([['http://a', 'open'], ['http://backup', 'closed']]);
+    expect(pool.health().map((endpoint) => [endpoint.endpoint, endpoint.circuit])).toEqual([
+      ['http://a', 'open'],
+      ['http://backup', 'closed'],
+    ]);
     expect(callOn(pool, true)).toBe('http://backup');
     expect(callOn(pool, true)).toBe('http://backup'); // the backup opens too
     expect(pool.pick()).toBeUndefined();
@@ -77,7 +93,11 @@ describe('endpoint pool', () => {
   });
 
   it('falls back to ejected primaries when there is no backup', () => {
-    const pool = createEndpointPool({ endpoints: ['http://a'], loadBalancing: 'round-robin', outlierDetection: { consecutiveFailures: 1, ejectionMs: 60_000 } });
+    const pool = createEndpointPool({
+      endpoints: ['http://a'],
+      loadBalancing: 'round-robin',
+      outlierDetection: { consecutiveFailures: 1, ejectionMs: 60_000 },
+    });
     expect(callOn(pool, true)).toBe('http://a');
     expect(pool.health()[0].ejected).toBe(true);
     expect(callOn(pool, false)).toBe('http://a');

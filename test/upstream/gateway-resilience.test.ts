@@ -6,8 +6,15 @@ const SPEC = './test/fixtures/upstream/items.openapi.yaml';
 const BFF = { web: './test/fixtures/bff/open.ts' };
 type ItemsSource = LoomConfig['sources'][number];
 
-async function withGateway(source: Partial<ItemsSource>, run: (gateway: TestGateway) => Promise<void>, extra: ItemsSource[] = []) {
-  const gateway = await startTestGateway({ sources: [{ name: 'items', kind: 'openapi', spec: SPEC, ...source } as ItemsSource, ...extra], bffs: BFF });
+async function withGateway(
+  source: Partial<ItemsSource>,
+  run: (gateway: TestGateway) => Promise<void>,
+  extra: ItemsSource[] = [],
+) {
+  const gateway = await startTestGateway({
+    sources: [{ name: 'items', kind: 'openapi', spec: SPEC, ...source } as ItemsSource, ...extra],
+    bffs: BFF,
+  });
   try {
     await run(gateway);
   } finally {
@@ -20,7 +27,11 @@ describe('upstream resilience through the gateway', () => {
   let second: FaultServer;
   let backup: FaultServer;
   beforeEach(async () => {
-    [first, second, backup] = await Promise.all([startFaultServer('first'), startFaultServer('second'), startFaultServer('backup')]);
+    [first, second, backup] = await Promise.all([
+      startFaultServer('first'),
+      startFaultServer('second'),
+      startFaultServer('backup'),
+    ]);
   });
   afterEach(async () => {
     for (const server of [first, second, backup]) server.releaseHanging();
@@ -45,38 +56,64 @@ describe('upstream resilience through the gateway', () => {
     await withGateway({ endpoint: first.url, upstream: { retry: { baseDelayMs: 0 } } }, async (gateway) => {
       const { body } = await gateway.query('web', { query: 'mutation { createItem(input: { name: "lamp" }) { id } }' });
       expect(body.data).toEqual({ createItem: null });
-      expect(body.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_HTTP_ERROR', source: 'items', upstreamStatus: 503 });
+      expect(body.errors?.[0].extensions).toMatchObject({
+        code: 'UPSTREAM_HTTP_ERROR',
+        source: 'items',
+        upstreamStatus: 503,
+      });
       expect(first.received).toHaveLength(1);
     });
   });
 
   it('opens the breaker, fails fast with UPSTREAM_UNAVAILABLE and partial data, then closes after the cool-down', async () => {
     first.fallback = { status: 503 };
-    const upstream = { retry: false as const, outlierDetection: false as const, circuitBreaker: { minimumCalls: 2, coolDownMs: 0 } };
+    const upstream = {
+      retry: false as const,
+      outlierDetection: false as const,
+      circuitBreaker: { minimumCalls: 2, coolDownMs: 0 },
+    };
     await withGateway({ endpoint: first.url, upstream }, async (gateway) => {
       for (let index = 0; index < 2; index++) await gateway.query('web', { query: '{ getItem(id: "1") { id } }' });
       expect(first.received).toHaveLength(2);
       // coolDownMs 0: the open breaker lets the next call through as a half-open probe, which fails and re-opens it.
-      const { body } = await gateway.query('web', { query: '{ a: getItem(id: "1") { id } b: getItem(id: "2") { id } }' });
+      const { body } = await gateway.query('web', {
+        query: '{ a: getItem(id: "1") { id } b: getItem(id: "2") { id } }',
+      });
       expect(body.data).toEqual({ a: null, b: null });
-      expect(body.errors?.map((error) => error.extensions?.code).sort()).toEqual(['UPSTREAM_HTTP_ERROR', 'UPSTREAM_UNAVAILABLE']);
-      expect(body.errors?.find((error) => error.extensions?.code === 'UPSTREAM_UNAVAILABLE')?.message).toBe('Source "items" is unavailable: circuit breaker open');
+      expect(body.errors?.map((error) => error.extensions?.code).sort()).toEqual([
+        'UPSTREAM_HTTP_ERROR',
+        'UPSTREAM_UNAVAILABLE',
+      ]);
+      expect(body.errors?.find((error) => error.extensions?.code === 'UPSTREAM_UNAVAILABLE')?.message).toBe(
+        'Source "items" is unavailable: circuit breaker open',
+      );
       expect(first.received).toHaveLength(3);
       first.fallback = 'ok';
       const healed = await gateway.query('web', { query: '{ getItem(id: "3") { id servedBy } }' });
       expect(healed.body).toEqual({ data: { getItem: { id: '3', servedBy: 'first' } } });
       const ready = await (await gateway.fetch(`/readyz`)).json();
       expect(ready.upstreams).toEqual([
-        { source: 'items', endpoints: [{ endpoint: first.url, backup: false, circuit: 'closed', ejected: false, outstanding: 0 }] },
+        {
+          source: 'items',
+          endpoints: [{ endpoint: first.url, backup: false, circuit: 'closed', ejected: false, outstanding: 0 }],
+        },
       ]);
     });
   });
 
   it('balances over two instances, fails over when one resets, and uses the backup when both are down', async () => {
     await withGateway(
-      { endpoint: [first.url, second.url], upstream: { backupEndpoint: backup.url, retry: { baseDelayMs: 0 }, outlierDetection: { consecutiveFailures: 1 } } },
+      {
+        endpoint: [first.url, second.url],
+        upstream: {
+          backupEndpoint: backup.url,
+          retry: { baseDelayMs: 0 },
+          outlierDetection: { consecutiveFailures: 1 },
+        },
+      },
       async (gateway) => {
-        const served = async () => (await gateway.query('web', { query: '{ getItem(id: "1") { servedBy } }' })).body.data?.getItem?.servedBy;
+        const served = async () =>
+          (await gateway.query('web', { query: '{ getItem(id: "1") { servedBy } }' })).body.data?.getItem?.servedBy;
         expect([await served(), await served()]).toEqual(['first', 'second']);
         first.fallback = 'reset';
         expect([await served(), await served()]).toEqual(['second', 'second']);
@@ -93,7 +130,10 @@ describe('upstream resilience through the gateway', () => {
       const { status, body } = await gateway.query('web', { query: '{ slow: getItem(id: "1") { id } }' });
       expect(status).toBe(504); // the catalogue's status for UPSTREAM_TIMEOUT
       expect(body.data).toEqual({ slow: null });
-      expect(body.errors?.[0]).toMatchObject({ message: 'Source "items" did not answer within 100 ms', extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items' } });
+      expect(body.errors?.[0]).toMatchObject({
+        message: 'Source "items" did not answer within 100 ms',
+        extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items' },
+      });
       expect(first.received).toHaveLength(1);
     });
   });
@@ -115,10 +155,19 @@ describe('upstream resilience through the gateway', () => {
       expect(metrics).toContain('loom_upstream_fallbacks_total{source="items",field="Query.getItem"} 1');
     });
     first.fallback = 'reset';
-    await withGateway({ endpoint: first.url, upstream: { retry: false, fallbacks: { 'Query.getItem': { kind: 'static', value: { id: 'none', name: 'unavailable' } } } } }, async (gateway) => {
-      const { body } = await gateway.query('web', { query: '{ getItem(id: "5") { id name } }' });
-      expect(body).toEqual({ data: { getItem: { id: 'none', name: 'unavailable' } } });
-    });
+    await withGateway(
+      {
+        endpoint: first.url,
+        upstream: {
+          retry: false,
+          fallbacks: { 'Query.getItem': { kind: 'static', value: { id: 'none', name: 'unavailable' } } },
+        },
+      },
+      async (gateway) => {
+        const { body } = await gateway.query('web', { query: '{ getItem(id: "5") { id name } }' });
+        expect(body).toEqual({ data: { getItem: { id: 'none', name: 'unavailable' } } });
+      },
+    );
   });
 
   it('mirrors traffic to a hanging shadow without affecting the answer', async () => {

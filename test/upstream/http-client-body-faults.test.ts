@@ -5,7 +5,11 @@ import { startFaultServer, type Fault, type FaultServer } from '../helpers/fault
 import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 const ITEM: Fault = { kind: 'json', body: { id: '1', name: 'Item 1' } };
-const upstream = { retry: false as const, outlierDetection: false as const, circuitBreaker: { minimumCalls: 2, failureRateThreshold: 0.5 } };
+const upstream = {
+  retry: false as const,
+  outlierDetection: false as const,
+  circuitBreaker: { minimumCalls: 2, failureRateThreshold: 0.5 },
+};
 
 /** Faults in the body of an answer: the headers came, the body did not, or not all of it, or too much. */
 describe('HTTP client: faults while reading the body', () => {
@@ -24,7 +28,9 @@ describe('HTTP client: faults while reading the body', () => {
     // Each byte comes well within the timeout, so an idle timer alone would wait forever.
     backend.fault = { kind: 'drip', intervalMs: 50 };
     const call = client.fetch(`${backend.url}/items/1`).then((response) => response.text());
-    await expect(call).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items', http: { status: 504 } } });
+    await expect(call).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items', http: { status: 504 } },
+    });
     backend.fault = ITEM;
     expect(await (await client.fetch(`${backend.url}/items/1`)).json()).toEqual({ id: '1', name: 'Item 1' });
   });
@@ -35,13 +41,17 @@ describe('HTTP client: faults while reading the body', () => {
   ])('cuts a backend that %s at timeoutMs', async (_label, fault) => {
     client = createHttpClient({ source: 'items', endpoints: backend.url, timeoutMs: 300, upstream });
     backend.fault = fault;
-    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items' } });
+    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_TIMEOUT', source: 'items' },
+    });
   });
 
   it('answers UPSTREAM_BAD_RESPONSE when the answer is not HTTP at all', async () => {
     client = createHttpClient({ source: 'items', endpoints: backend.url, upstream });
     backend.fault = { kind: 'garbage' };
-    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_BAD_RESPONSE', source: 'items' } });
+    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_BAD_RESPONSE', source: 'items' },
+    });
   });
 
   it('stops reading past maxResponseBytes with UPSTREAM_RESPONSE_TOO_LARGE; the endpoint stays healthy', async () => {
@@ -49,7 +59,12 @@ describe('HTTP client: faults while reading the body', () => {
     backend.fault = { kind: 'huge', bytes: 20 * 1024 * 1024 };
     for (let index = 0; index < 3; index++) {
       await expect(client.fetch(`${backend.url}/items/1`).then((response) => response.text())).rejects.toMatchObject({
-        extensions: { code: 'UPSTREAM_RESPONSE_TOO_LARGE', source: 'items', maxResponseBytes: 65536, http: { status: 502 } },
+        extensions: {
+          code: 'UPSTREAM_RESPONSE_TOO_LARGE',
+          source: 'items',
+          maxResponseBytes: 65536,
+          http: { status: 502 },
+        },
       });
     }
     backend.fault = ITEM;
@@ -59,7 +74,9 @@ describe('HTTP client: faults while reading the body', () => {
 
   it('refuses a declared content-length over the limit before reading it', async () => {
     client = createHttpClient({ source: 'items', endpoints: backend.url, maxResponseBytes: 10, upstream });
-    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_RESPONSE_TOO_LARGE' } });
+    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_RESPONSE_TOO_LARGE' },
+    });
   });
 
   it('answers UPSTREAM_BAD_RESPONSE when the connection breaks in the middle of the body', async () => {
@@ -73,7 +90,13 @@ describe('HTTP client: faults while reading the body', () => {
 
 describe('maxResponseBytes in the config', () => {
   const config = (maxResponseBytes: unknown) =>
-    ({ sources: [{ name: 'items', kind: 'openapi', spec: './test/fixtures/upstream/items.openapi.yaml', maxResponseBytes }], bffs: { web: './test/fixtures/bff/open.ts' }, port: 0 }) as unknown as LoomConfig;
+    ({
+      sources: [
+        { name: 'items', kind: 'openapi', spec: './test/fixtures/upstream/items.openapi.yaml', maxResponseBytes },
+      ],
+      bffs: { web: './test/fixtures/bff/open.ts' },
+      port: 0,
+    }) as unknown as LoomConfig;
 
   it.each([0, -1, 1.5, '10MB', Number.POSITIVE_INFINITY])('refuses %p', (value) => {
     expect(() => validateConfig(config(value), 'loom.config.ts', REPO_ROOT)).toThrow(
@@ -82,7 +105,9 @@ describe('maxResponseBytes in the config', () => {
   });
 
   it('accepts a positive integer', () => {
-    expect(validateConfig(config(1024), 'loom.config.ts', REPO_ROOT).sources[0]).toMatchObject({ maxResponseBytes: 1024 });
+    expect(validateConfig(config(1024), 'loom.config.ts', REPO_ROOT).sources[0]).toMatchObject({
+      maxResponseBytes: 1024,
+    });
   });
 });
 
@@ -92,7 +117,17 @@ describe('body faults through the gateway (production errors)', () => {
   beforeAll(async () => {
     backend = await startFaultServer(ITEM);
     gateway = await startTestGateway({
-      sources: [{ name: 'items', kind: 'openapi', spec: './test/fixtures/upstream/items.openapi.yaml', endpoint: backend.url, timeoutMs: 400, maxResponseBytes: 100_000, upstream: { retry: false } }],
+      sources: [
+        {
+          name: 'items',
+          kind: 'openapi',
+          spec: './test/fixtures/upstream/items.openapi.yaml',
+          endpoint: backend.url,
+          timeoutMs: 400,
+          maxResponseBytes: 100_000,
+          upstream: { retry: false },
+        },
+      ],
       bffs: { web: './test/fixtures/bff/open.ts' },
       production: true,
     });

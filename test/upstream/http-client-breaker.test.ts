@@ -7,7 +7,11 @@ describe('HTTP client circuit breaker', () => {
   let client: HttpClient;
   let time: number;
   const metrics = new Registry();
-  const circuitState = async () => (await metrics.getSingleMetric('loom_upstream_circuit_state')!.get()).values.map(({ labels, value }) => ({ ...labels, value }));
+  const circuitState = async () =>
+    (await metrics.getSingleMetric('loom_upstream_circuit_state')!.get()).values.map(({ labels, value }) => ({
+      ...labels,
+      value,
+    }));
 
   beforeAll(async () => {
     backend = await startFaultServer('primary');
@@ -17,7 +21,11 @@ describe('HTTP client circuit breaker', () => {
       endpoints: [backend.url],
       metrics,
       now: () => time,
-      upstream: { retry: false, outlierDetection: false, circuitBreaker: { minimumCalls: 4, failureRateThreshold: 0.5, coolDownMs: 5_000 } },
+      upstream: {
+        retry: false,
+        outlierDetection: false,
+        circuitBreaker: { minimumCalls: 4, failureRateThreshold: 0.5, coolDownMs: 5_000 },
+      },
     });
   });
   afterAll(async () => {
@@ -28,7 +36,9 @@ describe('HTTP client circuit breaker', () => {
   it('opens after the failure rate crosses the threshold, then fails fast without calling', async () => {
     backend.script({ status: 503 }, 'reset', { status: 500 }, 'ok');
     expect((await client.fetch(`${backend.url}/items/1`)).status).toBe(503);
-    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    await expect(client.fetch(`${backend.url}/items/1`)).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect((await client.fetch(`${backend.url}/items/1`)).status).toBe(500);
     expect(await circuitState()).toEqual([{ source: 'items', endpoint: backend.url, value: 0 }]);
     expect((await client.fetch(`${backend.url}/items/1`)).status).toBe(200); // 3 of 4 failed: open
@@ -46,7 +56,9 @@ describe('HTTP client circuit breaker', () => {
     time += 5_000;
     backend.script({ status: 503 });
     expect((await client.fetch(`${backend.url}/items/3`)).status).toBe(503);
-    await expect(client.fetch(`${backend.url}/items/3`)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    await expect(client.fetch(`${backend.url}/items/3`)).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect(backend.received).toHaveLength(5);
     expect(await circuitState()).toEqual([{ source: 'items', endpoint: backend.url, value: 1 }]);
   });

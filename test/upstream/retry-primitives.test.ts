@@ -6,7 +6,9 @@ import { classifyAttempt, isFailureAnswer } from '../../src/upstream/upstream-fa
 describe('backoff with full jitter', () => {
   it('doubles the ceiling per retry, capped at maxDelayMs, and scales it by the random draw', () => {
     const top = () => 0.999999;
-    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelayMs(retry, 100, 1_000, top))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelayMs(retry, 100, 1_000, top))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
     expect(backoffDelayMs(3, 100, 1_000, () => 0.5)).toBe(400);
     expect(backoffDelayMs(3, 100, 1_000, () => 0)).toBe(0);
   });
@@ -60,32 +62,61 @@ describe('attempt classification', () => {
     expect(classifyAttempt({ status: 200 })).toEqual({ kind: 'ok' });
     expect(classifyAttempt({ status: 404 })).toEqual({ kind: 'ok' });
     expect(classifyAttempt({ status: 500 })).toEqual({ kind: 'http-failure', status: 500, retryable: false });
-    for (const status of [502, 503, 504]) expect(classifyAttempt({ status })).toEqual({ kind: 'http-failure', status, retryable: true });
+    for (const status of [502, 503, 504])
+      expect(classifyAttempt({ status })).toEqual({ kind: 'http-failure', status, retryable: true });
   });
 
   it('retries connection errors, knows refused connections were never sent, and never retries timeouts', () => {
     const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
-    expect(classifyAttempt({ error: refused, timedOut: false })).toEqual({ kind: 'network', code: 'ECONNREFUSED', retryable: true, notSent: true });
+    expect(classifyAttempt({ error: refused, timedOut: false })).toEqual({
+      kind: 'network',
+      code: 'ECONNREFUSED',
+      retryable: true,
+      notSent: true,
+    });
     const reset = Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } });
-    expect(classifyAttempt({ error: reset, timedOut: false })).toEqual({ kind: 'network', code: 'UND_ERR_SOCKET', retryable: true, notSent: false });
-    expect(classifyAttempt({ error: new Error('boom'), timedOut: false })).toEqual({ kind: 'network', code: undefined, retryable: false, notSent: false });
+    expect(classifyAttempt({ error: reset, timedOut: false })).toEqual({
+      kind: 'network',
+      code: 'UND_ERR_SOCKET',
+      retryable: true,
+      notSent: false,
+    });
+    expect(classifyAttempt({ error: new Error('boom'), timedOut: false })).toEqual({
+      kind: 'network',
+      code: undefined,
+      retryable: false,
+      notSent: false,
+    });
     expect(classifyAttempt({ error: new Error('aborted'), timedOut: true })).toEqual({ kind: 'timeout' });
   });
 
   it('knows local request-building errors and our own aborts from endpoint failures', () => {
     const invalid = Object.assign(new Error('invalid x-a header'), { code: 'UND_ERR_INVALID_ARG' });
-    expect(classifyAttempt({ error: invalid, timedOut: false })).toEqual({ kind: 'local', code: 'UND_ERR_INVALID_ARG' });
-    expect(classifyAttempt({ error: Object.assign(new Error('aborted'), { code: 'UND_ERR_ABORTED' }), timedOut: false })).toEqual({ kind: 'aborted' });
+    expect(classifyAttempt({ error: invalid, timedOut: false })).toEqual({
+      kind: 'local',
+      code: 'UND_ERR_INVALID_ARG',
+    });
+    expect(
+      classifyAttempt({ error: Object.assign(new Error('aborted'), { code: 'UND_ERR_ABORTED' }), timedOut: false }),
+    ).toEqual({ kind: 'aborted' });
     const broken = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-    expect(classifyAttempt({ error: broken, timedOut: false, midBody: true })).toEqual({ kind: 'network', code: 'UND_ERR_SOCKET', retryable: true, notSent: false, midBody: true });
+    expect(classifyAttempt({ error: broken, timedOut: false, midBody: true })).toEqual({
+      kind: 'network',
+      code: 'UND_ERR_SOCKET',
+      retryable: true,
+      notSent: false,
+      midBody: true,
+    });
   });
 
   it('tells answers from endpoint failures per protocol', () => {
     const body = (text: string) => Buffer.from(text);
-    const fault = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode></s:Fault></s:Body></s:Envelope>';
+    const fault =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode></s:Fault></s:Body></s:Envelope>';
     expect(isFailureAnswer('soap', 500, body(fault))).toBe(false);
     expect(isFailureAnswer('soap', 500, body('<html>oops</html>'))).toBe(true);
-    const fault12 = '<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header><x/></env:Header>\n<env:Body xmlns:b="urn:b">\n  <env:Fault><env:Code><env:Value>env:Receiver</env:Value></env:Code></env:Fault></env:Body></env:Envelope>';
+    const fault12 =
+      '<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header><x/></env:Header>\n<env:Body xmlns:b="urn:b">\n  <env:Fault><env:Code><env:Value>env:Receiver</env:Value></env:Code></env:Fault></env:Body></env:Envelope>';
     expect(isFailureAnswer('soap', 500, body(fault12))).toBe(false);
     expect(isFailureAnswer('soap', 500, body(fault12.replace(/Fault/g, 'Answer')))).toBe(true);
     expect(isFailureAnswer('soap', 500, body(`<Body><Fault/></Body>`))).toBe(true); // no envelope

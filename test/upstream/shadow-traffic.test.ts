@@ -14,7 +14,10 @@ describe('shadow comparison', () => {
   it('compares status and body hash', () => {
     const ok = { status: 200, bodyHash: hashBody('{"a":1}') };
     expect(compareShadowAnswers(ok, { ...ok })).toEqual({ result: 'match', differences: [], primary: ok, shadow: ok });
-    expect(compareShadowAnswers(ok, { status: 500, bodyHash: hashBody('{"a":2}') }).differences).toEqual(['status', 'body']);
+    expect(compareShadowAnswers(ok, { status: 500, bodyHash: hashBody('{"a":2}') }).differences).toEqual([
+      'status',
+      'body',
+    ]);
     expect(isReplayableBody('text')).toBe(true);
     expect(isReplayableBody(new ReadableStream())).toBe(false);
   });
@@ -37,25 +40,47 @@ describe('HTTP client shadowing', () => {
   it('mirrors calls with their body, answers from the primary and counts mismatches', async () => {
     const metrics = new Registry();
     const watch = deferredResults(2);
-    client = createHttpClient({ source: 'items', endpoints: primary.url, metrics, upstream: { shadow: { endpoint: shadow.url } }, onShadowResult: watch.onShadowResult });
+    client = createHttpClient({
+      source: 'items',
+      endpoints: primary.url,
+      metrics,
+      upstream: { shadow: { endpoint: shadow.url } },
+      onShadowResult: watch.onShadowResult,
+    });
     const read = await client.fetch(`${primary.url}/items/7`);
     expect(await read.json()).toEqual({ id: '7', name: 'Item 7', servedBy: 'primary' });
-    const write = await client.fetch(`${primary.url}/items`, { method: 'POST', body: '{"name":"lamp"}', headers: { 'x-test': 'yes' } });
+    const write = await client.fetch(`${primary.url}/items`, {
+      method: 'POST',
+      body: '{"name":"lamp"}',
+      headers: { 'x-test': 'yes' },
+    });
     expect(await write.json()).toEqual({ id: 'new', name: 'lamp', servedBy: 'primary' });
     await watch.done;
-    expect(shadow.received.map(({ method, path, body, headers }) => ({ method, path, body, test: headers['x-test'] }))).toEqual([
+    expect(
+      shadow.received.map(({ method, path, body, headers }) => ({ method, path, body, test: headers['x-test'] })),
+    ).toEqual([
       { method: 'GET', path: '/items/7', body: '', test: undefined },
       { method: 'POST', path: '/items', body: '{"name":"lamp"}', test: 'yes' },
     ]);
     // The shadow says servedBy: shadow, so both bodies differ; statuses agree.
-    expect(watch.results.map((result) => [result.result, result.differences])).toEqual([['mismatch', ['body']], ['mismatch', ['body']]]);
-    expect((await metrics.getSingleMetric('loom_upstream_shadow_mismatches_total')!.get()).values).toEqual([{ labels: { source: 'items' }, value: 2 }]);
+    expect(watch.results.map((result) => [result.result, result.differences])).toEqual([
+      ['mismatch', ['body']],
+      ['mismatch', ['body']],
+    ]);
+    expect((await metrics.getSingleMetric('loom_upstream_shadow_mismatches_total')!.get()).values).toEqual([
+      { labels: { source: 'items' }, value: 2 },
+    ]);
   });
 
   it('records a match when the shadow answers the same', async () => {
     const same = await startFaultServer('primary'); // same name: same bodies
     const watch = deferredResults(1);
-    client = createHttpClient({ source: 'items', endpoints: primary.url, upstream: { shadow: { endpoint: same.url } }, onShadowResult: watch.onShadowResult });
+    client = createHttpClient({
+      source: 'items',
+      endpoints: primary.url,
+      upstream: { shadow: { endpoint: same.url } },
+      onShadowResult: watch.onShadowResult,
+    });
     try {
       await (await client.fetch(`${primary.url}/items/1`)).text();
       await watch.done;
@@ -69,7 +94,12 @@ describe('HTTP client shadowing', () => {
   it('never waits for a hanging shadow, nor fails when the shadow fails', async () => {
     shadow.script('hang', 'reset');
     const watch = deferredResults(1);
-    client = createHttpClient({ source: 'items', endpoints: primary.url, upstream: { shadow: { endpoint: shadow.url } }, onShadowResult: watch.onShadowResult });
+    client = createHttpClient({
+      source: 'items',
+      endpoints: primary.url,
+      upstream: { shadow: { endpoint: shadow.url } },
+      onShadowResult: watch.onShadowResult,
+    });
     expect((await client.fetch(`${primary.url}/items/1`)).status).toBe(200); // answered while the shadow still hangs
     await shadow.waitForRequests(1);
     expect((await client.fetch(`${primary.url}/items/2`)).status).toBe(200);

@@ -27,7 +27,12 @@ export interface SplitArgumentSettings {
   readonly nested: ArgumentSettings;
 }
 
-function parseSettings(bffName: string, option: string, settings: Record<string, unknown> | undefined, gateway: GraphQLSchema): ArgumentSetting[] {
+function parseSettings(
+  bffName: string,
+  option: string,
+  settings: Record<string, unknown> | undefined,
+  gateway: GraphQLSchema,
+): ArgumentSetting[] {
   return Object.entries(settings ?? {}).map(([coordinate, rawValue]) => {
     const parts = coordinate.split('.');
     const where = `bff "${bffName}": view.${option} "${coordinate}"`;
@@ -53,18 +58,33 @@ function parseSettings(bffName: string, option: string, settings: Record<string,
  * Reads `hiddenArguments` and `argumentDefaults` against the gateway schema:
  * a typo or a value of the wrong type fails start-up with the coordinate.
  */
-export function parseArgumentSettings(bffName: string, view: Pick<BffViewOptions, 'hiddenArguments' | 'argumentDefaults'>, gateway: GraphQLSchema): SplitArgumentSettings {
+export function parseArgumentSettings(
+  bffName: string,
+  view: Pick<BffViewOptions, 'hiddenArguments' | 'argumentDefaults'>,
+  gateway: GraphQLSchema,
+): SplitArgumentSettings {
   const hidden = parseSettings(bffName, 'hiddenArguments', view.hiddenArguments, gateway);
   const defaults = parseSettings(bffName, 'argumentDefaults', view.argumentDefaults, gateway);
   const rootTypeNames = getRootTypeNames(gateway);
   const isRoot = (setting: ArgumentSetting) => rootTypeNames.has(setting.typeName);
   return {
     root: { hidden: hidden.filter(isRoot), defaults: defaults.filter(isRoot) },
-    nested: { hidden: hidden.filter((setting) => !isRoot(setting)), defaults: defaults.filter((setting) => !isRoot(setting)) },
+    nested: {
+      hidden: hidden.filter((setting) => !isRoot(setting)),
+      defaults: defaults.filter((setting) => !isRoot(setting)),
+    },
   };
 }
 
 /** The settings of one field, as `{ argumentName: setting }`. */
-export function settingsOf(settings: readonly ArgumentSetting[], typeName: string, fieldName: string): Map<string, ArgumentSetting> {
-  return new Map(settings.filter((setting) => setting.typeName === typeName && setting.fieldName === fieldName).map((setting) => [setting.argumentName, setting]));
+export function settingsOf(
+  settings: readonly ArgumentSetting[],
+  typeName: string,
+  fieldName: string,
+): Map<string, ArgumentSetting> {
+  return new Map(
+    settings
+      .filter((setting) => setting.typeName === typeName && setting.fieldName === fieldName)
+      .map((setting) => [setting.argumentName, setting]),
+  );
 }

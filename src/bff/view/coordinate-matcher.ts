@@ -42,7 +42,11 @@ export interface CoordinateMatcherOptions {
   rootTypeNames: readonly string[];
 }
 
-export function createCoordinateMatcher({ include = [], exclude = [], rootTypeNames }: CoordinateMatcherOptions): CoordinateMatcher {
+export function createCoordinateMatcher({
+  include = [],
+  exclude = [],
+  rootTypeNames,
+}: CoordinateMatcherOptions): CoordinateMatcher {
   const includedTypes = include.filter((pattern) => !isFieldPattern(pattern));
   const includedFields = include.filter(isFieldPattern);
   const matchIncludedType = includedTypes.length ? compile(includedTypes) : () => true;

@@ -28,7 +28,11 @@ function isFilterableType(type: GraphQLNamedType, rootTypeNames: ReadonlySet<str
   return !rootTypeNames.has(type.name) && !isSpecifiedScalarType(type) && !isIntrospectionType(type);
 }
 
-type CompositeType = { name: string; getFields(): GraphQLFieldMap<unknown, unknown>; getInterfaces(): readonly { name: string }[] };
+type CompositeType = {
+  name: string;
+  getFields(): GraphQLFieldMap<unknown, unknown>;
+  getInterfaces(): readonly { name: string }[];
+};
 
 interface HiddenFieldRules {
   matcher: CoordinateMatcher;
@@ -37,16 +41,26 @@ interface HiddenFieldRules {
 }
 
 /** The fields the rules hide, before interfaces are taken into account. */
-function collectHiddenFields(schema: GraphQLSchema, composite: readonly CompositeType[], { matcher, keepsType, boundArguments }: HiddenFieldRules): Set<string> {
+function collectHiddenFields(
+  schema: GraphQLSchema,
+  composite: readonly CompositeType[],
+  { matcher, keepsType, boundArguments }: HiddenFieldRules,
+): Set<string> {
   const rootTypeNames = getRootTypeNames(schema);
   const hidden = new Set<string>();
   for (const type of composite) {
     const isRoot = rootTypeNames.has(type.name);
     for (const field of Object.values(type.getFields())) {
-      const unbounded = isRoot && boundArguments && returnsList(field.type) && !field.args.some((arg) => boundArguments.has(arg.name));
+      const unbounded =
+        isRoot && boundArguments && returnsList(field.type) && !field.args.some((arg) => boundArguments.has(arg.name));
       // A required argument whose type is hidden would make the field impossible to call upstream.
       const lostArgument = field.args.some((arg) => isNonNullType(arg.type) && !keepsType(getNamedType(arg.type).name));
-      if (!matcher.keepsField(type.name, field.name) || unbounded || lostArgument || !keepsType(getNamedType(field.type).name)) {
+      if (
+        !matcher.keepsField(type.name, field.name) ||
+        unbounded ||
+        lostArgument ||
+        !keepsType(getNamedType(field.type).name)
+      ) {
         hidden.add(coordinateOf(type.name, field.name));
       }
     }
@@ -61,7 +75,7 @@ function collectHiddenFields(schema: GraphQLSchema, composite: readonly Composit
  * `... on Impl { field }` would reach it).
  */
 function closeOverInterfaces(schema: GraphQLSchema, composite: readonly CompositeType[], hidden: Set<string>): void {
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const type of composite) {
       for (const iface of type.getInterfaces()) {
@@ -81,7 +95,12 @@ function closeOverInterfaces(schema: GraphQLSchema, composite: readonly Composit
 }
 
 function rootTypeName(schema: GraphQLSchema, operation: 'Query' | 'Mutation' | 'Subscription'): string {
-  const type = operation === 'Query' ? schema.getQueryType() : operation === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const type =
+    operation === 'Query'
+      ? schema.getQueryType()
+      : operation === 'Mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   return type?.name ?? operation;
 }
 
@@ -92,7 +111,11 @@ function rootTypeName(schema: GraphQLSchema, operation: 'Query' | 'Mutation' | '
  */
 export function filterView(schema: GraphQLSchema, options: FilterOptions): GraphQLSchema {
   const rootTypeNames = getRootTypeNames(schema);
-  const matcher = createCoordinateMatcher({ include: options.include, exclude: options.exclude, rootTypeNames: [...rootTypeNames] });
+  const matcher = createCoordinateMatcher({
+    include: options.include,
+    exclude: options.exclude,
+    rootTypeNames: [...rootTypeNames],
+  });
   const keepsType = (typeName: string) => {
     const type = schema.getType(typeName);
     return !type || !isFilterableType(type, rootTypeNames) || matcher.keepsType(typeName);

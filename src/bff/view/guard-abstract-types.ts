@@ -9,7 +9,10 @@ import {
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { forbidden } from '../../core/errors';
 
-function guardResolver(resolveType: GraphQLTypeResolver<unknown, unknown>, visible: ReadonlySet<string>): GraphQLTypeResolver<unknown, unknown> {
+function guardResolver(
+  resolveType: GraphQLTypeResolver<unknown, unknown>,
+  visible: ReadonlySet<string>,
+): GraphQLTypeResolver<unknown, unknown> {
   const check = (typeName: string | undefined, fieldName: string) => {
     if (typeName === undefined || visible.has(typeName)) return typeName;
     // graphql-js would name the hidden type in its error; this message does not.
@@ -28,11 +31,21 @@ function guardResolver(resolveType: GraphQLTypeResolver<unknown, unknown>, visib
  * hidden type (`__typename` cannot reveal it either).
  */
 export function guardAbstractTypes(schema: GraphQLSchema): GraphQLSchema {
-  const visible = new Set(Object.values(schema.getTypeMap()).filter(isObjectType).map((type) => type.name));
+  const visible = new Set(
+    Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .map((type) => type.name),
+  );
   return mapSchema(schema, {
     [MapperKind.UNION_TYPE]: (type) =>
-      new GraphQLUnionType({ ...type.toConfig(), resolveType: guardResolver(type.resolveType ?? defaultTypeResolver, visible) }),
+      new GraphQLUnionType({
+        ...type.toConfig(),
+        resolveType: guardResolver(type.resolveType ?? defaultTypeResolver, visible),
+      }),
     [MapperKind.INTERFACE_TYPE]: (type) =>
-      new GraphQLInterfaceType({ ...type.toConfig(), resolveType: guardResolver(type.resolveType ?? defaultTypeResolver, visible) }),
+      new GraphQLInterfaceType({
+        ...type.toConfig(),
+        resolveType: guardResolver(type.resolveType ?? defaultTypeResolver, visible),
+      }),
   });
 }

@@ -14,13 +14,26 @@ const argumentNode = (name: string, value: ArgumentNode['value']): ArgumentNode 
  * argument in the view, and each request's field node gets the literal back
  * (fixed values always, defaults when the client left the argument out).
  */
-export function createNestedArgumentsTransform({ hidden, defaults }: ArgumentSettings): TransformObjectFields<Record<string, unknown>> {
+export function createNestedArgumentsTransform({
+  hidden,
+  defaults,
+}: ArgumentSettings): TransformObjectFields<Record<string, unknown>> {
   // Looked up per field node per request, so built once here.
-  const byField = new Map<string, { fixed: Map<string, ArgumentSetting>; changedDefaults: Map<string, ArgumentSetting> }>();
+  const byField = new Map<
+    string,
+    { fixed: Map<string, ArgumentSetting>; changedDefaults: Map<string, ArgumentSetting> }
+  >();
   for (const { typeName, fieldName } of [...hidden, ...defaults]) {
-    byField.set(`${typeName}.${fieldName}`, { fixed: settingsOf(hidden, typeName, fieldName), changedDefaults: settingsOf(defaults, typeName, fieldName) });
+    byField.set(`${typeName}.${fieldName}`, {
+      fixed: settingsOf(hidden, typeName, fieldName),
+      changedDefaults: settingsOf(defaults, typeName, fieldName),
+    });
   }
-  const transformField = (typeName: string, fieldName: string, fieldConfig: GraphQLFieldConfig<unknown, Record<string, unknown>>) => {
+  const transformField = (
+    typeName: string,
+    fieldName: string,
+    fieldConfig: GraphQLFieldConfig<unknown, Record<string, unknown>>,
+  ) => {
     const settings = byField.get(`${typeName}.${fieldName}`);
     if (!settings) return undefined;
     const { fixed, changedDefaults } = settings;
@@ -45,7 +58,10 @@ export function createNestedArgumentsTransform({ hidden, defaults }: ArgumentSet
         .filter((setting) => !sent.has(setting.argumentName))
         .map((setting) => argumentNode(setting.argumentName, setting.valueNode)),
     ];
-    return { ...fieldNode, arguments: [...(fieldNode.arguments ?? []).filter((argument) => !fixed.has(argument.name.value)), ...added] };
+    return {
+      ...fieldNode,
+      arguments: [...(fieldNode.arguments ?? []).filter((argument) => !fixed.has(argument.name.value)), ...added],
+    };
   };
   return new TransformObjectFields(transformField, transformFieldNode);
 }

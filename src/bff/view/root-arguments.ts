@@ -20,7 +20,9 @@ export function applyRootArguments(view: GraphQLSchema, { hidden, defaults }: Ar
   if (!hidden.length && !defaults.length) return view;
   return mapSchema(view, {
     [MapperKind.ROOT_FIELD]: (fieldConfig: GraphQLFieldConfig<unknown, unknown>, fieldName, typeName) => {
-      const fixed = Object.fromEntries([...settingsOf(hidden, typeName, fieldName)].map(([argumentName, setting]) => [argumentName, setting.value]));
+      const fixed = Object.fromEntries(
+        [...settingsOf(hidden, typeName, fieldName)].map(([argumentName, setting]) => [argumentName, setting.value]),
+      );
       const changedDefaults = settingsOf(defaults, typeName, fieldName);
       if (!Object.keys(fixed).length && !changedDefaults.size) return fieldConfig;
       const args = Object.fromEntries(
@@ -35,7 +37,10 @@ export function applyRootArguments(view: GraphQLSchema, { hidden, defaults }: Ar
       return {
         ...fieldConfig,
         args,
-        resolve: withFixedArguments(fieldConfig.resolve ?? (fieldConfig.subscribe ? undefined : defaultFieldResolver), fixed),
+        resolve: withFixedArguments(
+          fieldConfig.resolve ?? (fieldConfig.subscribe ? undefined : defaultFieldResolver),
+          fixed,
+        ),
         subscribe: withFixedArguments(fieldConfig.subscribe, fixed),
       };
     },

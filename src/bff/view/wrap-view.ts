@@ -24,7 +24,8 @@ function parseRenames(bffName: string, schema: GraphQLSchema, renames: Record<st
     if (fieldName === undefined) {
       typeRenames.set(typeName, to);
     } else {
-      if (!isObjectType(type) || !type.getFields()[fieldName]) throw new ConfigError(`${where}: the view has no such field`);
+      if (!isObjectType(type) || !type.getFields()[fieldName])
+        throw new ConfigError(`${where}: the view has no such field`);
       fieldRenames.set(from, to);
     }
   }
@@ -37,13 +38,21 @@ function parseRenames(bffName: string, schema: GraphQLSchema, renames: Record<st
  * below the root (literals added to the delegated selection). Only views
  * that use them pay for the extra execution layer.
  */
-export function wrapView(bffName: string, schema: GraphQLSchema, { renames, nestedArguments }: WrapViewOptions): GraphQLSchema {
+export function wrapView(
+  bffName: string,
+  schema: GraphQLSchema,
+  { renames, nestedArguments }: WrapViewOptions,
+): GraphQLSchema {
   const { typeRenames, fieldRenames } = parseRenames(bffName, schema, renames);
   const transforms: Transform[] = [];
   // Each transform sees the names the previous one produced: arguments and
   // field renames use the view's own type names, so type renames come last.
-  if (nestedArguments.hidden.length || nestedArguments.defaults.length) transforms.push(createNestedArgumentsTransform(nestedArguments));
-  if (fieldRenames.size) transforms.push(new RenameObjectFields((typeName, fieldName) => fieldRenames.get(`${typeName}.${fieldName}`) ?? fieldName));
+  if (nestedArguments.hidden.length || nestedArguments.defaults.length)
+    transforms.push(createNestedArgumentsTransform(nestedArguments));
+  if (fieldRenames.size)
+    transforms.push(
+      new RenameObjectFields((typeName, fieldName) => fieldRenames.get(`${typeName}.${fieldName}`) ?? fieldName),
+    );
   if (typeRenames.size) transforms.push(new RenameTypes((typeName) => typeRenames.get(typeName) ?? typeName));
   if (!transforms.length) return schema;
   return wrapSchema({ schema, batch: false, transforms });

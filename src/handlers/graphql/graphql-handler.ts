@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildClientSchema, buildSchema, getIntrospectionQuery, getOperationAST, GraphQLError, Kind, print, type ExecutionResult, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  print,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import type { ExecutionRequest, Executor } from '@graphql-tools/utils';
 import { ConfigError, upstreamBadResponse, upstreamHttpError } from '../../core/errors';
 import type { HttpClient } from '../../upstream/create-http-client';
@@ -13,7 +24,12 @@ import type { GatewayContext } from '../../core/context';
 import type { GraphqlSourceOptions } from './graphql-source-options';
 
 interface GraphqlPost {
-  (query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined, context: GatewayContext | undefined): Promise<ExecutionResult>;
+  (
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+    context: GatewayContext | undefined,
+  ): Promise<ExecutionResult>;
 }
 
 /** One POST to the remote endpoint; non-2xx and non-JSON answers become typed errors. */
@@ -23,7 +39,12 @@ function createGraphqlPost(source: GraphqlSourceOptions, client: HttpClient, url
   return async (query, variables, operationName, context) => {
     const response = await client.fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...staticHeaders, ...forwardedHeaders(context, forward, source.propagateRequestId !== false) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...staticHeaders,
+        ...forwardedHeaders(context, forward, source.propagateRequestId !== false),
+      },
       body: JSON.stringify({ query, variables, operationName }),
     });
     const text = await response.text();
@@ -35,7 +56,8 @@ function createGraphqlPost(source: GraphqlSourceOptions, client: HttpClient, url
     }
     // GraphQL-over-HTTP answers 4xx with a JSON body for request errors: keep those errors.
     if (body && typeof body === 'object' && ('data' in body || 'errors' in body)) return body;
-    if (response.status < 200 || response.status > 299) throw upstreamHttpError(source.name, response.status, text.slice(0, 500));
+    if (response.status < 200 || response.status > 299)
+      throw upstreamHttpError(source.name, response.status, text.slice(0, 500));
     throw upstreamBadResponse(source.name, 'the answer is not a GraphQL JSON response', response.status);
   };
 }
@@ -46,17 +68,23 @@ async function readSchema(source: GraphqlSourceOptions, configDir: string, post:
     try {
       return buildSchema(await readFile(file, 'utf8'));
     } catch (error) {
-      throw new ConfigError(`source "${source.name}": cannot load SDL ${source.sdl}: ${(error as Error).message.split('\n')[0]}`);
+      throw new ConfigError(
+        `source "${source.name}": cannot load SDL ${source.sdl}: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
   }
   let result: ExecutionResult;
   try {
     result = await post(getIntrospectionQuery(), undefined, 'IntrospectionQuery', undefined);
   } catch (error) {
-    throw new ConfigError(`source "${source.name}": cannot introspect ${firstEndpoint(source.endpoint)}: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError(
+      `source "${source.name}": cannot introspect ${firstEndpoint(source.endpoint)}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (result.errors?.length || !result.data) {
-    throw new ConfigError(`source "${source.name}": introspection failed: ${result.errors?.map((error) => error.message).join('; ') ?? 'no data'}`);
+    throw new ConfigError(
+      `source "${source.name}": introspection failed: ${result.errors?.map((error) => error.message).join('; ') ?? 'no data'}`,
+    );
   }
   return buildClientSchema(result.data as unknown as IntrospectionQuery);
 }
@@ -72,7 +100,10 @@ function printOnce(document: ExecutionRequest['document']): string {
 /** Keeps the remote errors (message, path, extensions, code) and tags them with the source. */
 function tagErrors(sourceName: string, result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
-  const errors = result.errors.map((error) => new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, source: sourceName } }));
+  const errors = result.errors.map(
+    (error) =>
+      new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, source: sourceName } }),
+  );
   return { ...result, errors };
 }
 
@@ -84,7 +115,9 @@ function tagErrors(sourceName: string, result: ExecutionResult): ExecutionResult
 function failedResult(request: ExecutionRequest, error: unknown): ExecutionResult {
   if (!(error instanceof GraphQLError)) throw error;
   const operation = getOperationAST(request.document, request.operationName);
-  const keys = (operation?.selectionSet.selections ?? []).flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.alias?.value ?? selection.name.value] : []));
+  const keys = (operation?.selectionSet.selections ?? []).flatMap((selection) =>
+    selection.kind === Kind.FIELD ? [selection.alias?.value ?? selection.name.value] : [],
+  );
   if (keys.length === 0) return { errors: [error] };
   return {
     data: Object.fromEntries(keys.map((key) => [key, null])),
@@ -113,7 +146,15 @@ export const graphqlHandler: SourceHandler<GraphqlSourceOptions> = {
     }
     const executor = (async (request: ExecutionRequest) => {
       try {
-        return tagErrors(source.name, await post(printOnce(request.document), request.variables, request.operationName, request.context as GatewayContext | undefined));
+        return tagErrors(
+          source.name,
+          await post(
+            printOnce(request.document),
+            request.variables,
+            request.operationName,
+            request.context as GatewayContext | undefined,
+          ),
+        );
       } catch (error) {
         return failedResult(request, error);
       }

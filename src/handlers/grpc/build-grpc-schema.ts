@@ -20,7 +20,12 @@ export type GrpcOperationKind = 'query' | 'mutation' | 'subscription' | 'skip';
 /** What resolvers call; the real one is GrpcSourceClient. */
 export interface GrpcCaller {
   unary(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined): Promise<Decoded>;
-  serverStream(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined, deadline?: boolean): AsyncIterable<Decoded>;
+  serverStream(
+    method: protobuf.Method,
+    request: Decoded,
+    context: GatewayContext | undefined,
+    deadline?: boolean,
+  ): AsyncIterable<Decoded>;
   streamFromList(method: protobuf.Method, requests: Decoded[], context: GatewayContext | undefined): Promise<Decoded[]>;
 }
 
@@ -51,7 +56,8 @@ function reachableTypes(services: readonly protobuf.Service[]): Array<protobuf.T
   const visit = (type: protobuf.Type | protobuf.Enum | null) => {
     if (!type || seen.has(type.fullName)) return;
     seen.set(type.fullName, type);
-    if (type instanceof protobuf.Type) for (const field of type.fieldsArray) visit(field.resolvedType as protobuf.Type | protobuf.Enum | null);
+    if (type instanceof protobuf.Type)
+      for (const field of type.fieldsArray) visit(field.resolvedType as protobuf.Type | protobuf.Enum | null);
   };
   for (const service of services) {
     for (const method of service.methodsArray) {
@@ -65,10 +71,15 @@ function reachableTypes(services: readonly protobuf.Service[]): Array<protobuf.T
 /** A response that only wraps one repeated message field (`OrderList { repeated Order orders }`) is answered as that list. */
 function unwrappedListField(type: protobuf.Type): protobuf.Field | undefined {
   const [only, ...rest] = type.fieldsArray;
-  return only && rest.length === 0 && only.repeated && !only.map && only.resolvedType instanceof protobuf.Type ? only : undefined;
+  return only && rest.length === 0 && only.repeated && !only.map && only.resolvedType instanceof protobuf.Type
+    ? only
+    : undefined;
 }
 
-function operationKind(method: protobuf.Method, overrides: Record<string, GrpcOperationKind>): GrpcOperationKind | undefined {
+function operationKind(
+  method: protobuf.Method,
+  overrides: Record<string, GrpcOperationKind>,
+): GrpcOperationKind | undefined {
   const service = (method.parent as protobuf.Service).name;
   const override = overrides[`${service}.${method.name}`] ?? overrides[method.name];
   if (override) return override;
@@ -80,7 +91,8 @@ function operationKind(method: protobuf.Method, overrides: Record<string, GrpcOp
 function argumentsOf(mapper: GrpcTypeMapper, type: protobuf.Type): GraphQLFieldConfigArgumentMap {
   if (type.fullName === '.google.protobuf.Empty') return {};
   const args: GraphQLFieldConfigArgumentMap = {};
-  for (const field of type.fieldsArray) args[field.name] = { type: mapper.fieldInput(field, type), description: field.comment ?? undefined };
+  for (const field of type.fieldsArray)
+    args[field.name] = { type: mapper.fieldInput(field, type), description: field.comment ?? undefined };
   return args;
 }
 
@@ -100,12 +112,20 @@ function requestFrom(source: string, type: protobuf.Type, input: Decoded, path: 
   }
 }
 
-function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, mapper: GrpcTypeMapper, caller: GrpcCaller, source: string): MethodFields {
+function buildMethodFields(
+  method: protobuf.Method,
+  kind: GrpcOperationKind,
+  mapper: GrpcTypeMapper,
+  caller: GrpcCaller,
+  source: string,
+): MethodFields {
   const requestType = method.resolvedRequestType!;
   const toRequest = (input: Decoded, path?: readonly string[]) => requestFrom(source, requestType, input, path);
   const responseType = method.resolvedResponseType!;
   const listField = unwrappedListField(responseType);
-  const single: GraphQLOutputType = listField ? new GraphQLNonNull(new GraphQLList(mapper.messageOutput(listField.resolvedType as protobuf.Type))) : mapper.messageOutput(responseType);
+  const single: GraphQLOutputType = listField
+    ? new GraphQLNonNull(new GraphQLList(mapper.messageOutput(listField.resolvedType as protobuf.Type)))
+    : mapper.messageOutput(responseType);
   const toGraphql = (decoded: Decoded) => {
     const converted = protoToGraphql(responseType, decoded) as Record<string, unknown>;
     return listField ? converted[listField.name] : converted;
@@ -117,9 +137,17 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
     const field: GraphQLFieldConfig<unknown, GatewayContext> = {
       type: new GraphQLNonNull(new GraphQLList(single)),
       description,
-      args: { requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(mapper.messageInput(requestType)))) } },
+      args: {
+        requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(mapper.messageInput(requestType)))) },
+      },
       resolve: async (_root, { requests }: { requests: Decoded[] }, context) =>
-        (await caller.streamFromList(method, requests.map((request, index) => toRequest(request, ['requests', String(index)])), context)).map(toGraphql),
+        (
+          await caller.streamFromList(
+            method,
+            requests.map((request, index) => toRequest(request, ['requests', String(index)])),
+            context,
+          )
+        ).map(toGraphql),
     };
     return kind === 'query' ? { query: field } : { mutation: field };
   }
@@ -130,7 +158,8 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
       args,
       resolve: async (_root, input: Decoded, context) => {
         const items: unknown[] = [];
-        for await (const message of caller.serverStream(method, toRequest(input), context)) items.push(toGraphql(message));
+        for await (const message of caller.serverStream(method, toRequest(input), context))
+          items.push(toGraphql(message));
         return items;
       },
     };
@@ -164,14 +193,20 @@ function buildMethodFields(method: protobuf.Method, kind: GrpcOperationKind, map
  */
 export function buildGrpcSchema({ services, methods = {}, caller, source }: GrpcSchemaOptions): GrpcSchemaResult {
   const mapper = new GrpcTypeMapper(reachableTypes(services));
-  const roots = { query: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, mutation: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>, subscription: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>> };
+  const roots = {
+    query: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>,
+    mutation: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>,
+    subscription: {} as Record<string, GraphQLFieldConfig<unknown, GatewayContext>>,
+  };
   const warnings: string[] = [];
   const methodNames = services.flatMap((service) => service.methodsArray.map((method) => lowerFirst(method.name)));
   for (const service of services) {
     for (const method of service.methodsArray) {
       const kind = operationKind(method, methods);
       if (kind === undefined) {
-        warnings.push(`${service.name}.${method.name} is ${method.responseStream ? 'bidirectional' : 'client'}-streaming: skipped (map it with methods: { '${service.name}.${method.name}': 'mutation' })`);
+        warnings.push(
+          `${service.name}.${method.name} is ${method.responseStream ? 'bidirectional' : 'client'}-streaming: skipped (map it with methods: { '${service.name}.${method.name}': 'mutation' })`,
+        );
         continue;
       }
       if (kind === 'skip') continue;
@@ -184,7 +219,16 @@ export function buildGrpcSchema({ services, methods = {}, caller, source }: Grpc
   }
   // No placeholder when there is no query method (see withInternalQuery).
   const object = (name: string, fields: Record<string, GraphQLFieldConfig<unknown, GatewayContext>>) =>
-    Object.keys(fields).length ? new GraphQLObjectType({ name, fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) }) : undefined;
-  const schema = new GraphQLSchema({ query: object('Query', roots.query), mutation: object('Mutation', roots.mutation), subscription: object('Subscription', roots.subscription) });
+    Object.keys(fields).length
+      ? new GraphQLObjectType({
+          name,
+          fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))),
+        })
+      : undefined;
+  const schema = new GraphQLSchema({
+    query: object('Query', roots.query),
+    mutation: object('Mutation', roots.mutation),
+    subscription: object('Subscription', roots.subscription),
+  });
   return { schema, executableSchema: withInternalQuery(schema), warnings };
 }

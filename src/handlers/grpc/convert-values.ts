@@ -18,12 +18,32 @@ export const WRAPPER_TYPES = new Set([
   '.google.protobuf.BytesValue',
 ]);
 
-export const JSON_TYPES = new Set(['.google.protobuf.Struct', '.google.protobuf.Value', '.google.protobuf.ListValue', '.google.protobuf.Any']);
+export const JSON_TYPES = new Set([
+  '.google.protobuf.Struct',
+  '.google.protobuf.Value',
+  '.google.protobuf.ListValue',
+  '.google.protobuf.Any',
+]);
 
-export const TOOBJECT_OPTIONS: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: true, arrays: true, objects: true, oneofs: true };
+export const TOOBJECT_OPTIONS: protobuf.IConversionOptions = {
+  longs: String,
+  enums: String,
+  bytes: String,
+  defaults: true,
+  arrays: true,
+  objects: true,
+  oneofs: true,
+};
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type ProtoValue = { nullValue?: unknown; numberValue?: number; stringValue?: string; boolValue?: boolean; structValue?: { fields?: Record<string, ProtoValue> }; listValue?: { values?: ProtoValue[] } };
+type ProtoValue = {
+  nullValue?: unknown;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: { fields?: Record<string, ProtoValue> };
+  listValue?: { values?: ProtoValue[] };
+};
 
 function valueToJson(value: ProtoValue | null | undefined): Json {
   if (!value) return null;
@@ -101,18 +121,25 @@ function messageToGraphql(type: protobuf.Type, value: Record<string, unknown>): 
   if (JSON_TYPES.has(type.fullName)) return value;
   const result: Record<string, unknown> = {};
   for (const field of type.fieldsArray) result[field.name] = fieldToGraphql(field, value[field.name]);
-  for (const oneof of type.oneofsArray) if (!oneof.name.startsWith('_')) result[`${oneof.name}Case`] = value[oneof.name] ?? null;
+  for (const oneof of type.oneofsArray)
+    if (!oneof.name.startsWith('_')) result[`${oneof.name}Case`] = value[oneof.name] ?? null;
   return result;
 }
 
 function singleToGraphql(field: protobuf.Field, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  return field.resolvedType instanceof protobuf.Type ? messageToGraphql(field.resolvedType, value as Record<string, unknown>) : value;
+  return field.resolvedType instanceof protobuf.Type
+    ? messageToGraphql(field.resolvedType, value as Record<string, unknown>)
+    : value;
 }
 
 export function fieldToGraphql(field: protobuf.Field, value: unknown): unknown {
   if (value === null || value === undefined) return field.repeated || field.map ? [] : null;
-  if (field.map) return Object.entries(value as Record<string, unknown>).map(([key, entry]) => ({ key, value: singleToGraphql(field, entry) }));
+  if (field.map)
+    return Object.entries(value as Record<string, unknown>).map(([key, entry]) => ({
+      key,
+      value: singleToGraphql(field, entry),
+    }));
   if (field.repeated) return (value as unknown[]).map((item) => singleToGraphql(field, item));
   return singleToGraphql(field, value);
 }
@@ -168,12 +195,20 @@ export class OneofConflict extends Error {
 function checkOneofs(type: protobuf.Type, result: Record<string, unknown>, path: readonly string[]): void {
   for (const oneof of type.oneofsArray) {
     const set = oneof.oneof.filter((member) => result[member] !== undefined);
-    if (set.length > 1) throw new OneofConflict(`${type.name}.${oneof.name}`, set.map((member) => [...path, member].join('.')));
+    if (set.length > 1)
+      throw new OneofConflict(
+        `${type.name}.${oneof.name}`,
+        set.map((member) => [...path, member].join('.')),
+      );
   }
 }
 
 /** GraphQL arguments or input objects -> a plain object `Type.fromObject` accepts. Throws OneofConflict. */
-export function graphqlToProto(type: protobuf.Type, value: Record<string, unknown> | null | undefined, path: readonly string[] = []): Record<string, unknown> {
+export function graphqlToProto(
+  type: protobuf.Type,
+  value: Record<string, unknown> | null | undefined,
+  path: readonly string[] = [],
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
     const input = value?.[field.name];
@@ -181,10 +216,13 @@ export function graphqlToProto(type: protobuf.Type, value: Record<string, unknow
     const fieldPath = [...path, field.name];
     if (field.map) {
       const entries: Record<string, unknown> = {};
-      for (const entry of input as Array<{ key: string; value: unknown }>) entries[entry.key] = singleFromGraphql(field, entry.value, [...fieldPath, entry.key]);
+      for (const entry of input as Array<{ key: string; value: unknown }>)
+        entries[entry.key] = singleFromGraphql(field, entry.value, [...fieldPath, entry.key]);
       result[field.name] = entries;
     } else if (field.repeated) {
-      result[field.name] = (input as unknown[]).map((item, index) => singleFromGraphql(field, item, [...fieldPath, String(index)]));
+      result[field.name] = (input as unknown[]).map((item, index) =>
+        singleFromGraphql(field, item, [...fieldPath, String(index)]),
+      );
     } else {
       result[field.name] = singleFromGraphql(field, input, fieldPath);
     }

@@ -10,7 +10,13 @@ import { createEndpointCaller, type EndpointCaller } from '../../upstream/create
 import type { EndpointHealth } from '../../upstream/endpoint-pool';
 import { classifyGrpcError, grpcStatusOf } from '../../upstream/grpc-failure';
 import { createShadowResultReporter } from '../../upstream/report-shadow-result';
-import { createShadowComparer, hashBody, type ShadowAnswer, type ShadowComparer, type ShadowResult } from '../../upstream/shadow-traffic';
+import {
+  createShadowComparer,
+  hashBody,
+  type ShadowAnswer,
+  type ShadowComparer,
+  type ShadowResult,
+} from '../../upstream/shadow-traffic';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from '../../upstream/upstream-policy-options';
 import { forwardedHeaders } from '../forwarded-headers';
 import { TOOBJECT_OPTIONS } from './convert-values';
@@ -51,7 +57,12 @@ interface MethodCall {
 }
 
 /** Runs one call on a channel within `timeoutMs`; cancelled when `signal` aborts. */
-type ChannelCall<Answer> = (client: grpc.Client, metadata: grpc.Metadata, timeoutMs: number, signal?: AbortSignal) => Promise<Answer>;
+type ChannelCall<Answer> = (
+  client: grpc.Client,
+  metadata: grpc.Metadata,
+  timeoutMs: number,
+  signal?: AbortSignal,
+) => Promise<Answer>;
 
 const addressOf = (endpoint: string) => endpoint.replace(/^grpc:\/\//, '');
 
@@ -60,7 +71,10 @@ const answerOfError = (error: unknown): ShadowAnswer | undefined => {
   const code = grpcStatusOf(error);
   return code === undefined || classifyGrpcError(error).failed ? undefined : { status: code, bodyHash: hashBody('') };
 };
-const answerOfResponse = (response: unknown): ShadowAnswer => ({ status: grpc.status.OK, bodyHash: hashBody(JSON.stringify(response)) });
+const answerOfResponse = (response: unknown): ShadowAnswer => ({
+  status: grpc.status.OK,
+  bodyHash: hashBody(JSON.stringify(response)),
+});
 
 /**
  * The gRPC transport of a source: one channel per endpoint, calls built from
@@ -90,7 +104,12 @@ export class GrpcSourceClient {
       this.channels.set(endpoint, this.openChannel(endpoint));
     }
     if (policy.shadow) {
-      const onResult = createShadowResultReporter({ source, metrics: options.metrics, logger: options.logger, onShadowResult: options.onShadowResult });
+      const onResult = createShadowResultReporter({
+        source,
+        metrics: options.metrics,
+        logger: options.logger,
+        onShadowResult: options.onShadowResult,
+      });
       this.shadow = {
         comparer: createShadowComparer({ shadow: policy.shadow, random: options.random, onResult }),
         channel: this.openChannel(policy.shadow.endpoint),
@@ -116,7 +135,10 @@ export class GrpcSourceClient {
   private metadata(context: GatewayContext | undefined): grpc.Metadata {
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(this.options.headers)) metadata.set(key.toLowerCase(), value);
-    for (const [key, value] of Object.entries(forwardedHeaders(context, this.options.forwardHeaders, this.options.propagateRequestId ?? true))) metadata.set(key, value);
+    for (const [key, value] of Object.entries(
+      forwardedHeaders(context, this.options.forwardHeaders, this.options.propagateRequestId ?? true),
+    ))
+      metadata.set(key, value);
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) metadata.set(key, value);
@@ -155,7 +177,11 @@ export class GrpcSourceClient {
    * Runs `send` on an endpoint the caller picks (retried on another one when
    * allowed) and mirrors the call to the shadow endpoint when sampled.
    */
-  private async balanced<Answer>(context: GatewayContext | undefined, send: ChannelCall<Answer>, mirror: boolean): Promise<Answer> {
+  private async balanced<Answer>(
+    context: GatewayContext | undefined,
+    send: ChannelCall<Answer>,
+    mirror: boolean,
+  ): Promise<Answer> {
     const metadata = this.metadata(context);
     const primary = this.caller.call({
       run: (endpoint, timeoutMs) => send(this.channels.get(endpoint)!.client, metadata.clone(), timeoutMs),
@@ -183,8 +209,14 @@ export class GrpcSourceClient {
     const { path, serialize, deserialize } = this.callOf(method);
     const send: ChannelCall<Decoded> = (client, metadata, timeoutMs, signal) =>
       new Promise((resolve, reject) => {
-        const call = client.makeUnaryRequest(path, serialize, deserialize, request, metadata, { deadline: Date.now() + timeoutMs }, (error, response) =>
-          error ? reject(error) : resolve(response as Decoded),
+        const call = client.makeUnaryRequest(
+          path,
+          serialize,
+          deserialize,
+          request,
+          metadata,
+          { deadline: Date.now() + timeoutMs },
+          (error, response) => (error ? reject(error) : resolve(response as Decoded)),
         );
         signal?.addEventListener('abort', () => call.cancel(), { once: true });
       });
@@ -192,14 +224,23 @@ export class GrpcSourceClient {
   }
 
   /** Client-streaming (or bidi) call fed from a list; answers the list of responses. Not mirrored. */
-  streamFromList(method: protobuf.Method, requests: Decoded[], context: GatewayContext | undefined): Promise<Decoded[]> {
+  streamFromList(
+    method: protobuf.Method,
+    requests: Decoded[],
+    context: GatewayContext | undefined,
+  ): Promise<Decoded[]> {
     const { path, serialize, deserialize } = this.callOf(method);
     const send: ChannelCall<Decoded[]> = (client, metadata, timeoutMs) =>
       new Promise((resolve, reject) => {
         const options = { deadline: Date.now() + timeoutMs };
         if (!method.responseStream) {
-          const call = client.makeClientStreamRequest(path, serialize, deserialize, metadata, options, (error, response) =>
-            error ? reject(error) : resolve([response as Decoded]),
+          const call = client.makeClientStreamRequest(
+            path,
+            serialize,
+            deserialize,
+            metadata,
+            options,
+            (error, response) => (error ? reject(error) : resolve([response as Decoded])),
           );
           for (const request of requests) call.write(request);
           call.end();
@@ -221,7 +262,12 @@ export class GrpcSourceClient {
    * typed error. Balanced and guarded by the endpoint's breaker, but never
    * retried or mirrored: messages may already have reached the client.
    */
-  async *serverStream(method: protobuf.Method, request: Decoded, context: GatewayContext | undefined, deadline = true): AsyncGenerator<Decoded> {
+  async *serverStream(
+    method: protobuf.Method,
+    request: Decoded,
+    context: GatewayContext | undefined,
+    deadline = true,
+  ): AsyncGenerator<Decoded> {
     const { path, serialize, deserialize } = this.callOf(method);
     const lease = this.caller.lease();
     const client = this.channels.get(lease.endpoint)!.client;

@@ -53,13 +53,17 @@ export class GrpcEndpointChannel {
     if (state === grpc.connectivityState.SHUTDOWN) return;
     const connecting = state === grpc.connectivityState.CONNECTING;
     const since = Date.now();
-    channel.watchConnectivityState(state, connecting ? since + this.options.connectTimeoutMs : Infinity, (deadlinePassed) => {
-      if (client !== this.current || this.closed) return;
-      if (!deadlinePassed) return this.boundHandshakes(client);
-      this.current = this.openChannel();
-      client.close();
-      this.options.onChannelReplaced?.(Date.now() - since);
-    });
+    channel.watchConnectivityState(
+      state,
+      connecting ? since + this.options.connectTimeoutMs : Infinity,
+      (deadlinePassed) => {
+        if (client !== this.current || this.closed) return;
+        if (!deadlinePassed) return this.boundHandshakes(client);
+        this.current = this.openChannel();
+        client.close();
+        this.options.onChannelReplaced?.(Date.now() - since);
+      },
+    );
   }
 
   close(): void {

@@ -22,7 +22,9 @@ function chooseServices(source: GrpcSourceOptions, declared: readonly protobuf.S
   const fullName = (service: protobuf.Service) => service.fullName.replace(/^\./, '');
   for (const wanted of source.services) {
     if (!declared.some((service) => fullName(service) === wanted)) {
-      throw new ConfigError(`source "${source.name}": services: no service "${wanted}" in the protos (they declare ${declared.map(fullName).join(', ')})`);
+      throw new ConfigError(
+        `source "${source.name}": services: no service "${wanted}" in the protos (they declare ${declared.map(fullName).join(', ')})`,
+      );
     }
   }
   return declared.filter((service) => source.services!.includes(fullName(service)));
@@ -36,10 +38,13 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
     try {
       root = loadProtoRoot(protos, source.includeDirs ?? []);
     } catch (error) {
-      throw new ConfigError(`source "${source.name}": cannot load proto ${protos.join(', ')}: ${(error as Error).message.split('\n')[0]}`);
+      throw new ConfigError(
+        `source "${source.name}": cannot load proto ${protos.join(', ')}: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     const declared = listServices(root);
-    if (declared.length === 0) throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
+    if (declared.length === 0)
+      throw new ConfigError(`source "${source.name}": ${protos.join(', ')} declares no service`);
     const services = chooseServices(source, declared);
     const logger = context.logger.child({ source: source.name });
     const client = new GrpcSourceClient({
@@ -55,9 +60,17 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       metrics: context.metrics,
       logger,
       onChannelReplaced: (endpoint, stuckForMs) =>
-        context.logger.warn({ source: source.name, endpoint, stuckForMs }, 'grpc channel stuck connecting; replaced by a new one'),
+        context.logger.warn(
+          { source: source.name, endpoint, stuckForMs },
+          'grpc channel stuck connecting; replaced by a new one',
+        ),
     });
-    const { schema, executableSchema, warnings } = buildGrpcSchema({ services, methods: source.methods, caller: client, source: source.name });
+    const { schema, executableSchema, warnings } = buildGrpcSchema({
+      services,
+      methods: source.methods,
+      caller: client,
+      source: source.name,
+    });
     return {
       name: source.name,
       kind: 'grpc',

@@ -71,13 +71,18 @@ export class GrpcTypeMapper {
       byShortName.set(short, [...(byShortName.get(short) ?? []), type.fullName]);
     }
     for (const [short, fullNames] of byShortName) {
-      for (const fullName of fullNames) this.names.set(fullName, fullNames.length === 1 ? short : fullName.slice(1).replace(/\./g, '_'));
+      for (const fullName of fullNames)
+        this.names.set(fullName, fullNames.length === 1 ? short : fullName.slice(1).replace(/\./g, '_'));
     }
   }
 
   private shortName(type: protobuf.ReflectionObject): string {
     const parts: string[] = [];
-    for (let current: protobuf.ReflectionObject | null = type; current && (current instanceof protobuf.Type || current instanceof protobuf.Enum); current = current.parent) {
+    for (
+      let current: protobuf.ReflectionObject | null = type;
+      current && (current instanceof protobuf.Type || current instanceof protobuf.Enum);
+      current = current.parent
+    ) {
       parts.unshift(current.name);
     }
     return parts.join('_');
@@ -87,7 +92,7 @@ export class GrpcTypeMapper {
     return this.names.get(type.fullName) ?? this.shortName(type);
   }
 
-  private wellKnown(type: protobuf.Type): GraphQLOutputType & GraphQLInputType | undefined {
+  private wellKnown(type: protobuf.Type): (GraphQLOutputType & GraphQLInputType) | undefined {
     return WELL_KNOWN[type.fullName] ?? (JSON_TYPES.has(type.fullName) ? GraphQLJSON : undefined);
   }
 
@@ -121,14 +126,23 @@ export class GrpcTypeMapper {
     if (existing) return existing;
     const key = SCALARS[(field as unknown as protobuf.MapField).keyType] ?? GraphQLString;
     const created = input
-      ? new GraphQLInputObjectType({ name, fields: () => ({ key: { type: new GraphQLNonNull(key) }, value: { type: this.singleInput(field) } }) })
-      : new GraphQLObjectType({ name, fields: () => ({ key: { type: new GraphQLNonNull(key) }, value: { type: this.singleOutput(field) } }) });
+      ? new GraphQLInputObjectType({
+          name,
+          fields: () => ({ key: { type: new GraphQLNonNull(key) }, value: { type: this.singleInput(field) } }),
+        })
+      : new GraphQLObjectType({
+          name,
+          fields: () => ({ key: { type: new GraphQLNonNull(key) }, value: { type: this.singleOutput(field) } }),
+        });
     this.mapEntries.set(name, created);
     return created;
   }
 
   fieldOutput(field: protobuf.Field, owner: protobuf.Type): GraphQLOutputType {
-    if (field.map) return new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(this.mapEntry(field, owner, false) as GraphQLObjectType)));
+    if (field.map)
+      return new GraphQLNonNull(
+        new GraphQLList(new GraphQLNonNull(this.mapEntry(field, owner, false) as GraphQLObjectType)),
+      );
     const single = this.singleOutput(field);
     if (field.repeated) return new GraphQLNonNull(new GraphQLList(single));
     // proto3 scalars and enums always have a value; messages, wrappers, oneof members and `optional` may be absent.
@@ -137,7 +151,8 @@ export class GrpcTypeMapper {
   }
 
   fieldInput(field: protobuf.Field, owner: protobuf.Type): GraphQLInputType {
-    if (field.map) return new GraphQLList(new GraphQLNonNull(this.mapEntry(field, owner, true) as GraphQLInputObjectType));
+    if (field.map)
+      return new GraphQLList(new GraphQLNonNull(this.mapEntry(field, owner, true) as GraphQLInputObjectType));
     const single = this.singleInput(field);
     return field.repeated ? new GraphQLList(single) : single;
   }
@@ -152,11 +167,17 @@ export class GrpcTypeMapper {
       description: type.comment ?? undefined,
       fields: () => {
         const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
-        for (const field of type.fieldsArray) fields[field.name] = { type: this.fieldOutput(field, type), description: field.comment ?? undefined };
+        for (const field of type.fieldsArray)
+          fields[field.name] = { type: this.fieldOutput(field, type), description: field.comment ?? undefined };
         for (const oneof of type.oneofsArray) {
-          if (!oneof.name.startsWith('_')) fields[`${oneof.name}Case`] = { type: GraphQLString, description: `Which member of oneof "${oneof.name}" is set.` };
+          if (!oneof.name.startsWith('_'))
+            fields[`${oneof.name}Case`] = {
+              type: GraphQLString,
+              description: `Which member of oneof "${oneof.name}" is set.`,
+            };
         }
-        if (Object.keys(fields).length === 0) fields._empty = { type: GraphQLBoolean, description: 'This message has no fields.' };
+        if (Object.keys(fields).length === 0)
+          fields._empty = { type: GraphQLBoolean, description: 'This message has no fields.' };
         return fields;
       },
     });

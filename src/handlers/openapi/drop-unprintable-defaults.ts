@@ -1,4 +1,12 @@
-import { astFromValue, isInputObjectType, isObjectType, isInterfaceType, type GraphQLArgument, type GraphQLInputField, type GraphQLSchema } from 'graphql';
+import {
+  astFromValue,
+  isInputObjectType,
+  isObjectType,
+  isInterfaceType,
+  type GraphQLArgument,
+  type GraphQLInputField,
+  type GraphQLSchema,
+} from 'graphql';
 
 function isPrintable(input: GraphQLArgument | GraphQLInputField): boolean {
   try {
@@ -20,14 +28,18 @@ export function dropUnprintableDefaults(schema: GraphQLSchema): string[] {
   const warnings: string[] = [];
   const check = (coordinate: string, input: GraphQLArgument | GraphQLInputField) => {
     if (input.defaultValue === undefined || isPrintable(input)) return;
-    warnings.push(`${coordinate}: default ${JSON.stringify(input.defaultValue)} cannot be expressed in GraphQL; dropped (the upstream applies its own default)`);
+    warnings.push(
+      `${coordinate}: default ${JSON.stringify(input.defaultValue)} cannot be expressed in GraphQL; dropped (the upstream applies its own default)`,
+    );
     (input as { defaultValue: unknown }).defaultValue = undefined;
   };
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
-    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field);
+    if (isInputObjectType(type))
+      for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field);
     if (isObjectType(type) || isInterfaceType(type)) {
-      for (const field of Object.values(type.getFields())) for (const arg of field.args) check(`${type.name}.${field.name}(${arg.name}:)`, arg);
+      for (const field of Object.values(type.getFields()))
+        for (const arg of field.args) check(`${type.name}.${field.name}(${arg.name}:)`, arg);
     }
   }
   return warnings;

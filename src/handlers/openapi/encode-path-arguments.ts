@@ -1,4 +1,12 @@
-import { getNamedType, isListType, getNullableType, isScalarType, type GraphQLArgument, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isListType,
+  getNullableType,
+  isScalarType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { badUserInput } from '../../core/errors';
 
@@ -47,7 +55,8 @@ function encodeScalar(value: unknown, argument: GraphQLArgument): unknown {
 
 function encodeArgument(value: unknown, argument: GraphQLArgument): unknown {
   // A list expands to comma-separated encoded items (RFC 6570 `{list}`); the commas stay literal.
-  if (Array.isArray(value) && isListType(getNullableType(argument.type))) return value.map((item) => encodeScalar(item, argument));
+  if (Array.isArray(value) && isListType(getNullableType(argument.type)))
+    return value.map((item) => encodeScalar(item, argument));
   return encodeScalar(value, argument);
 }
 

@@ -3,7 +3,8 @@ import type { Logger } from '../../core/logger';
 
 /** Adapts pino to the logger interface GraphQL Mesh's loaders expect. */
 export function createMeshLogger(logger: Logger, name = 'omnigraph'): MeshLogger {
-  const format = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
+  const format = (args: unknown[]) =>
+    args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
   return {
     name,
     log: (...args: unknown[]) => logger.info(format(args)),

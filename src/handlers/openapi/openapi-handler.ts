@@ -38,9 +38,16 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       const operationHeaders = (init.headers ?? {}) as Record<string, string>;
       // Header parameters come from arguments: a value no request may carry is the caller's error, not the endpoint's.
       for (const [name, value] of Object.entries(operationHeaders)) {
-        if (typeof value === 'string' && !isValidHeaderValue(value)) throw badUserInput(`Header "${name}" cannot be sent: its value contains a control character`, { header: name });
+        if (typeof value === 'string' && !isValidHeaderValue(value))
+          throw badUserInput(`Header "${name}" cannot be sent: its value contains a control character`, {
+            header: name,
+          });
       }
-      const headers = { ...operationHeaders, ...staticHeaders, ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false) };
+      const headers = {
+        ...operationHeaders,
+        ...staticHeaders,
+        ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false),
+      };
       const response = await client.fetch(url, { ...init, headers });
       if (response.status < 200 || response.status > 299) {
         throw upstreamHttpError(source.name, response.status, await readErrorDetail(response));
@@ -57,7 +64,10 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
         fetch: fetchForOmnigraph as unknown as typeof fetch,
         ignoreErrorResponses: true,
         logger: createMeshLogger(context.logger.child({ source: source.name })),
-        selectQueryOrMutationField: Object.entries(source.operations ?? {}).map(([fieldName, type]) => ({ fieldName, type })),
+        selectQueryOrMutationField: Object.entries(source.operations ?? {}).map(([fieldName, type]) => ({
+          fieldName,
+          type,
+        })),
       });
       schema = encodePathArguments(loaded);
     } catch (error) {

@@ -31,7 +31,8 @@ function relaxTupleArrays(node: unknown): void {
 
 type SchemaObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is SchemaObject => !!value && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is SchemaObject =>
+  !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** Follows a local `#/...` pointer; external refs are left to Mesh. */
 function resolveLocal(document: SchemaObject, node: unknown): SchemaObject | undefined {
@@ -40,7 +41,8 @@ function resolveLocal(document: SchemaObject, node: unknown): SchemaObject | und
   if (typeof ref !== 'string') return node;
   if (!ref.startsWith('#/')) return undefined;
   let current: unknown = document;
-  for (const part of ref.slice(2).split('/')) current = isObject(current) ? current[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  for (const part of ref.slice(2).split('/'))
+    current = isObject(current) ? current[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
   return isObject(current) ? current : undefined;
 }
 
@@ -57,9 +59,13 @@ function relaxPinnedProperty(document: SchemaObject, branch: unknown, propertyNa
   const properties = schema.properties;
   if (isObject(properties) && isPinned(document, properties[propertyName])) {
     const pinned = properties[propertyName] as SchemaObject;
-    properties[propertyName] = { type: 'string', ...(typeof pinned.description === 'string' && { description: pinned.description }) };
+    properties[propertyName] = {
+      type: 'string',
+      ...(typeof pinned.description === 'string' && { description: pinned.description }),
+    };
   }
-  for (const part of Array.isArray(schema.allOf) ? schema.allOf : []) relaxPinnedProperty(document, part, propertyName, seen);
+  for (const part of Array.isArray(schema.allOf) ? schema.allOf : [])
+    relaxPinnedProperty(document, part, propertyName, seen);
 }
 
 /**
@@ -74,8 +80,14 @@ function unifyDiscriminatorProperties(document: SchemaObject): void {
     if (!isObject(node)) return;
     const discriminator = node.discriminator;
     if (isObject(discriminator) && typeof discriminator.propertyName === 'string') {
-      const mapped = isObject(discriminator.mapping) ? Object.values(discriminator.mapping).map((ref) => ({ $ref: ref })) : [];
-      const branches = [...(Array.isArray(node.oneOf) ? node.oneOf : []), ...(Array.isArray(node.anyOf) ? node.anyOf : []), ...mapped];
+      const mapped = isObject(discriminator.mapping)
+        ? Object.values(discriminator.mapping).map((ref) => ({ $ref: ref }))
+        : [];
+      const branches = [
+        ...(Array.isArray(node.oneOf) ? node.oneOf : []),
+        ...(Array.isArray(node.anyOf) ? node.anyOf : []),
+        ...mapped,
+      ];
       const seen = new Set<unknown>();
       for (const branch of branches) relaxPinnedProperty(document, branch, discriminator.propertyName, seen);
     }
@@ -84,7 +96,8 @@ function unifyDiscriminatorProperties(document: SchemaObject): void {
   visit(document);
 }
 
-const isNullSchema = (node: unknown) => isObject(node) && node.type === 'null' && Object.keys(node).every((key) => key === 'type' || key === 'description');
+const isNullSchema = (node: unknown) =>
+  isObject(node) && node.type === 'null' && Object.keys(node).every((key) => key === 'type' || key === 'description');
 
 /**
  * OAS 3.1 writes "nullable X" as `anyOf: [X, {type: 'null'}]` (or oneOf).
@@ -97,7 +110,13 @@ function collapseNullableUnions(node: unknown): void {
   if (!isObject(node)) return;
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const branches = node[keyword];
-    if (!Array.isArray(branches) || branches.length !== 2 || node.allOf !== undefined || node.discriminator !== undefined) continue;
+    if (
+      !Array.isArray(branches) ||
+      branches.length !== 2 ||
+      node.allOf !== undefined ||
+      node.discriminator !== undefined
+    )
+      continue;
     const others = branches.filter((branch) => !isNullSchema(branch));
     if (others.length !== 1) continue;
     delete node[keyword];

@@ -73,7 +73,8 @@ export function withoutMeshInternals(schema: GraphQLSchema): GraphQLSchema {
   const used = referencedTypeNames(schema);
   const mapped = mapSchema(schema, {
     [MapperKind.DIRECTIVE]: (directive) => (MESH_DIRECTIVES.has(directive.name) ? null : directive),
-    [MapperKind.TYPE]: (type: GraphQLNamedType) => (MESH_TYPES.has(type.name) && !used.has(type.name) ? null : withoutTypeDirectives(type)),
+    [MapperKind.TYPE]: (type: GraphQLNamedType) =>
+      MESH_TYPES.has(type.name) && !used.has(type.name) ? null : withoutTypeDirectives(type),
     [MapperKind.COMPOSITE_FIELD]: (field) => withoutApplied(field),
     [MapperKind.INPUT_OBJECT_FIELD]: (field) => withoutApplied(field),
     [MapperKind.ENUM_VALUE]: (value) => withoutApplied(value),

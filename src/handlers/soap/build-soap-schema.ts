@@ -17,7 +17,12 @@ import type { XmlNode } from './xml-tree';
 import { keyOf, type XsdField } from './xsd-model';
 
 /** What resolvers call: send a body (built against `prefixes`) for an operation, get the Body's first element. */
-export type SoapCaller = (operation: SoapOperation, body: string, prefixes: NamespacePrefixes, context: GatewayContext | undefined) => Promise<XmlNode | undefined>;
+export type SoapCaller = (
+  operation: SoapOperation,
+  body: string,
+  prefixes: NamespacePrefixes,
+  context: GatewayContext | undefined,
+) => Promise<XmlNode | undefined>;
 
 export interface SoapSchemaOptions {
   wsdl: WsdlModel;
@@ -66,20 +71,37 @@ function followPath(node: XmlNode, unwrapped: Unwrap, mapper: SoapTypeMapper): u
   let current: XmlNode | undefined = node;
   for (const [index, step] of unwrapped.path.entries()) {
     if (!current) return null;
-    if (step.list && index === unwrapped.path.length - 1) return current.children.filter((child) => child.local === step.name).map((child) => fromXml(child, unwrapped.shape, mapper));
+    if (step.list && index === unwrapped.path.length - 1)
+      return current.children
+        .filter((child) => child.local === step.name)
+        .map((child) => fromXml(child, unwrapped.shape, mapper));
     current = current.children.find((child) => child.local === step.name);
   }
   return current ? fromXml(current, unwrapped.shape, mapper) : null;
 }
 
-function documentArguments(operation: SoapOperation, mapper: SoapTypeMapper, wsdl: WsdlModel): { args: Argument[]; wrapper?: { name: string; ns: string } } {
+function documentArguments(
+  operation: SoapOperation,
+  mapper: SoapTypeMapper,
+  wsdl: WsdlModel,
+): { args: Argument[]; wrapper?: { name: string; ns: string } } {
   const part = operation.input[0];
   if (!part?.element) return { args: [] };
   const element = wsdl.schemas.elements.get(keyOf(part.element));
   if (!element) return { args: [] };
   const shape = mapper.shapeOf(element.type, element.name);
-  if (shape.kind !== 'object') return { args: [{ name: graphqlName(element.name), xmlName: element.name, ns: element.ns, shape }] };
-  const args = mapper.namedFields(shape.complex).filter(([field]) => !field.attribute).map(([field, name]) => ({ name, xmlName: field.name, ns: field.ns, shape: mapper.shapeOf(field.type, field.name), field }));
+  if (shape.kind !== 'object')
+    return { args: [{ name: graphqlName(element.name), xmlName: element.name, ns: element.ns, shape }] };
+  const args = mapper
+    .namedFields(shape.complex)
+    .filter(([field]) => !field.attribute)
+    .map(([field, name]) => ({
+      name,
+      xmlName: field.name,
+      ns: field.ns,
+      shape: mapper.shapeOf(field.type, field.name),
+      field,
+    }));
   return { args, wrapper: { name: element.name, ns: element.ns } };
 }
 
@@ -88,7 +110,16 @@ function rpcArguments(operation: SoapOperation, mapper: SoapTypeMapper): Argumen
     name: graphqlName(part.name),
     xmlName: part.name,
     ns: '',
-    shape: part.type ? mapper.shapeOf({ kind: part.type.ns === 'http://www.w3.org/2001/XMLSchema' ? 'builtin' : 'named', name: part.type, local: part.type.local } as never, part.name) : mapper.shapeOf({ kind: 'elementRef', name: part.element! }, part.name),
+    shape: part.type
+      ? mapper.shapeOf(
+          {
+            kind: part.type.ns === 'http://www.w3.org/2001/XMLSchema' ? 'builtin' : 'named',
+            name: part.type,
+            local: part.type.local,
+          } as never,
+          part.name,
+        )
+      : mapper.shapeOf({ kind: 'elementRef', name: part.element! }, part.name),
   }));
 }
 
@@ -105,22 +136,46 @@ function operationResult(operation: SoapOperation, mapper: SoapTypeMapper, wsdl:
     if (!element) return { type: GraphQLJSON, read: () => null };
     const unwrapped = unwrap(mapper.shapeOf(element.type, element.name), mapper);
     const single = mapper.outputOf(unwrapped.shape);
-    return { type: unwrapped.list ? new GraphQLList(single) : single, read: (body) => (body ? followPath(body, unwrapped, mapper) : null) };
+    return {
+      type: unwrapped.list ? new GraphQLList(single) : single,
+      read: (body) => (body ? followPath(body, unwrapped, mapper) : null),
+    };
   }
   // rpc: the response wrapper holds one element per part.
   const [part] = parts;
   const shape = rpcArguments({ ...operation, input: [part] }, mapper)[0].shape;
-  if (parts.length > 1) return { type: GraphQLJSON, read: (body) => (body ? Object.fromEntries(body.children.map((child) => [child.local, child.text])) : null) };
-  return { type: getNullableType(mapper.outputOf(shape)) as GraphQLOutputType, read: (body) => {
-    const child = body?.children.find((candidate) => candidate.local === part.name) ?? body?.children[0];
-    return child ? fromXml(child, shape, mapper) : null;
-  } };
+  if (parts.length > 1)
+    return {
+      type: GraphQLJSON,
+      read: (body) => (body ? Object.fromEntries(body.children.map((child) => [child.local, child.text])) : null),
+    };
+  return {
+    type: getNullableType(mapper.outputOf(shape)) as GraphQLOutputType,
+    read: (body) => {
+      const child = body?.children.find((candidate) => candidate.local === part.name) ?? body?.children[0];
+      return child ? fromXml(child, shape, mapper) : null;
+    },
+  };
 }
 
-function buildField(operation: SoapOperation, wsdl: WsdlModel, mapper: SoapTypeMapper, caller: SoapCaller): GraphQLFieldConfig<unknown, GatewayContext> {
-  const { args, wrapper } = operation.style === 'document' ? documentArguments(operation, mapper, wsdl) : { args: rpcArguments(operation, mapper), wrapper: { name: operation.name, ns: operation.bodyNamespace || wsdl.targetNamespace } };
+function buildField(
+  operation: SoapOperation,
+  wsdl: WsdlModel,
+  mapper: SoapTypeMapper,
+  caller: SoapCaller,
+): GraphQLFieldConfig<unknown, GatewayContext> {
+  const { args, wrapper } =
+    operation.style === 'document'
+      ? documentArguments(operation, mapper, wsdl)
+      : {
+          args: rpcArguments(operation, mapper),
+          wrapper: { name: operation.name, ns: operation.bodyNamespace || wsdl.targetNamespace },
+        };
   const graphqlArgs: GraphQLFieldConfigArgumentMap = {};
-  for (const arg of args) graphqlArgs[arg.name] = { type: arg.field ? mapper.fieldInput(arg.field, `${operation.name}_${arg.xmlName}`) : mapper.inputOf(arg.shape) };
+  for (const arg of args)
+    graphqlArgs[arg.name] = {
+      type: arg.field ? mapper.fieldInput(arg.field, `${operation.name}_${arg.xmlName}`) : mapper.inputOf(arg.shape),
+    };
   const result = operationResult(operation, mapper, wsdl);
   return {
     type: result.type,
@@ -128,12 +183,16 @@ function buildField(operation: SoapOperation, wsdl: WsdlModel, mapper: SoapTypeM
     description: operation.documentation,
     resolve: async (_root, input: Record<string, unknown>, context) => {
       const prefixes = new NamespacePrefixes();
-      const content = args.map((arg) => toXml(arg.xmlName, arg.ns, input[arg.name], arg.shape, mapper, prefixes)).join('');
-      const body = wrapper ? (() => {
-        const prefix = prefixes.prefixFor(wrapper.ns);
-        const tag = prefix ? `${prefix}:${wrapper.name}` : wrapper.name;
-        return `<${tag}>${content}</${tag}>`;
-      })() : content;
+      const content = args
+        .map((arg) => toXml(arg.xmlName, arg.ns, input[arg.name], arg.shape, mapper, prefixes))
+        .join('');
+      const body = wrapper
+        ? (() => {
+            const prefix = prefixes.prefixFor(wrapper.ns);
+            const tag = prefix ? `${prefix}:${wrapper.name}` : wrapper.name;
+            return `<${tag}>${content}</${tag}>`;
+          })()
+        : content;
       return result.read(await caller(operation, body, prefixes, context));
     },
   };
@@ -150,7 +209,10 @@ export function buildSoapSchema({ wsdl, operations = {}, caller }: SoapSchemaOpt
   const mutation: Record<string, GraphQLFieldConfig<unknown, GatewayContext>> = {};
   for (const operation of [...wsdl.operations].sort((a, b) => a.name.localeCompare(b.name))) {
     const fieldName = graphqlName(lowerFirst(operation.name));
-    const placement = operations[operation.name] ?? operations[fieldName] ?? (READ_PREFIXES.test(operation.name) ? 'query' : 'mutation');
+    const placement =
+      operations[operation.name] ??
+      operations[fieldName] ??
+      (READ_PREFIXES.test(operation.name) ? 'query' : 'mutation');
     (placement === 'query' ? query : mutation)[fieldName] = buildField(operation, wsdl, mapper, caller);
   }
   // No placeholder when there is no read operation: the executor runs withInternalQuery(schema).

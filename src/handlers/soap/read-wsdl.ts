@@ -51,7 +51,9 @@ async function loadDocuments(location: string): Promise<LoadedDocuments> {
   const loaded: LoadedDocuments = { definitions: [], schemas: new XsdRegistry() };
   const visitSchema = async (schema: XmlNode, scope: Scope, base: string) => {
     loaded.schemas.addSchema(schema, scope);
-    for (const reference of schema.children.filter((child) => (child.local === 'import' || child.local === 'include') && child.attrs.schemaLocation)) {
+    for (const reference of schema.children.filter(
+      (child) => (child.local === 'import' || child.local === 'include') && child.attrs.schemaLocation,
+    )) {
       const target = relativeTo(base, reference.attrs.schemaLocation);
       if (seen.has(target)) continue;
       seen.add(target);
@@ -62,7 +64,8 @@ async function loadDocuments(location: string): Promise<LoadedDocuments> {
   const visitWsdl = async (target: string) => {
     seen.add(target);
     const definitions = parseXmlTree(await readLocation(target));
-    if (definitions.local !== 'definitions') throw new Error(`${target} is not a WSDL 1.1 document (root element <${definitions.local}>)`);
+    if (definitions.local !== 'definitions')
+      throw new Error(`${target} is not a WSDL 1.1 document (root element <${definitions.local}>)`);
     const scope = extendScope({}, definitions);
     loaded.definitions.push({ node: definitions, scope });
     for (const types of childrenNamed(definitions, 'types')) {
@@ -77,7 +80,11 @@ async function loadDocuments(location: string): Promise<LoadedDocuments> {
   return loaded;
 }
 
-function findByName(documents: LoadedDocuments, kind: string, name: QName): { node: XmlNode; scope: Scope } | undefined {
+function findByName(
+  documents: LoadedDocuments,
+  kind: string,
+  name: QName,
+): { node: XmlNode; scope: Scope } | undefined {
   for (const { node, scope } of documents.definitions) {
     const found = childrenNamed(node, kind).find((child) => child.attrs.name === name.local);
     if (found) return { node: found, scope: extendScope(scope, found) };
@@ -122,10 +129,17 @@ function choosePort(documents: LoadedDocuments, preferVersion: SoapVersion): Cho
     for (const service of childrenNamed(node, 'service')) {
       for (const port of childrenNamed(service, 'port')) {
         const portScope = extendScope(extendScope(scope, service), port);
-        const binding = port.attrs.binding && findByName(documents, 'binding', resolveQName(port.attrs.binding, portScope));
+        const binding =
+          port.attrs.binding && findByName(documents, 'binding', resolveQName(port.attrs.binding, portScope));
         const soap = binding && soapBindingOf(binding.node, binding.scope);
         if (!binding || !soap) continue;
-        candidates.push({ binding: binding.node, bindingScope: binding.scope, soapBinding: soap.node, version: soap.version, address: childNamed(port, 'address')?.attrs.location });
+        candidates.push({
+          binding: binding.node,
+          bindingScope: binding.scope,
+          soapBinding: soap.node,
+          version: soap.version,
+          address: childNamed(port, 'address')?.attrs.location,
+        });
       }
     }
   }
@@ -145,11 +159,15 @@ function choosePort(documents: LoadedDocuments, preferVersion: SoapVersion): Cho
 }
 
 function readOperations(documents: LoadedDocuments, port: ChosenPort): SoapOperation[] {
-  const portType = port.binding.attrs.type && findByName(documents, 'portType', resolveQName(port.binding.attrs.type, port.bindingScope));
+  const portType =
+    port.binding.attrs.type &&
+    findByName(documents, 'portType', resolveQName(port.binding.attrs.type, port.bindingScope));
   if (!portType) throw new Error(`binding ${port.binding.attrs.name} names no known portType`);
   const defaultStyle = port.soapBinding.attrs.style === 'rpc' ? 'rpc' : 'document';
   return childrenNamed(port.binding, 'operation').map((bound) => {
-    const abstract = childrenNamed(portType.node, 'operation').find((candidate) => candidate.attrs.name === bound.attrs.name);
+    const abstract = childrenNamed(portType.node, 'operation').find(
+      (candidate) => candidate.attrs.name === bound.attrs.name,
+    );
     const soapOperation = childNamed(bound, 'operation');
     const body = childNamed(childNamed(bound, 'input') ?? bound, 'body');
     const style = (soapOperation?.attrs.style ?? defaultStyle) === 'rpc' ? 'rpc' : 'document';

@@ -18,10 +18,13 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
     try {
       wsdl = await readWsdl(source.wsdl, source.soapVersion);
     } catch (error) {
-      throw new ConfigError(`source "${source.name}": cannot load WSDL ${source.wsdl}: ${(error as Error).message.split('\n')[0]}`);
+      throw new ConfigError(
+        `source "${source.name}": cannot load WSDL ${source.wsdl}: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     const endpoint = firstEndpoint(source.endpoint ?? wsdl.address);
-    if (!endpoint) throw new ConfigError(`source "${source.name}": no endpoint in the config and no service address in the WSDL`);
+    if (!endpoint)
+      throw new ConfigError(`source "${source.name}": no endpoint in the config and no service address in the WSDL`);
     const client = createSourceHttpClient(source, context, wsdl.address);
     const forward = source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [];
     const schema = buildSoapSchema({
@@ -35,7 +38,10 @@ export const soapHandler: SourceHandler<SoapSourceOptions> = {
           action: operation.soapAction,
           envelope: buildEnvelope(operation.soapVersion, body, prefixes, source.auth),
           auth: source.auth,
-          headers: { ...source.headers, ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false) },
+          headers: {
+            ...source.headers,
+            ...forwardedHeaders(requestContext, forward, source.propagateRequestId !== false),
+          },
           fetch: client.fetch,
         }),
     });

@@ -25,7 +25,9 @@ function securityHeader(auth: SoapAuth): string {
   if (token.passwordType === 'PasswordDigest') {
     const nonce = randomBytes(16);
     const created = new Date().toISOString();
-    const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created + token.password)])).digest('base64');
+    const digest = createHash('sha1')
+      .update(Buffer.concat([nonce, Buffer.from(created + token.password)]))
+      .digest('base64');
     password = `<wsse:Password Type="${TOKEN_PROFILE}#PasswordDigest">${digest}</wsse:Password>`;
     extra = `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</wsse:Nonce><wsu:Created>${created}</wsu:Created>`;
   }
@@ -40,10 +42,18 @@ export function buildEnvelope(version: SoapVersion, body: string, prefixes: Name
   );
 }
 
-function httpHeaders(version: SoapVersion, action: string, auth: SoapAuth, extra: Record<string, string>): Record<string, string> {
+function httpHeaders(
+  version: SoapVersion,
+  action: string,
+  auth: SoapAuth,
+  extra: Record<string, string>,
+): Record<string, string> {
   const headers: Record<string, string> =
-    version === '1.1' ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` } : { 'content-type': `application/soap+xml; charset=utf-8${action ? `; action="${action}"` : ''}` };
-  if (auth?.basic) headers.authorization = `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`;
+    version === '1.1'
+      ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` }
+      : { 'content-type': `application/soap+xml; charset=utf-8${action ? `; action="${action}"` : ''}` };
+  if (auth?.basic)
+    headers.authorization = `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`;
   return { ...extra, ...headers };
 }
 
@@ -54,13 +64,20 @@ function readFault(fault: XmlNode): { faultcode: string; faultstring: string; de
     const subcode = childNamed(childNamed(code, 'Subcode') ?? code, 'Value');
     const detail = childNamed(fault, 'Detail');
     return {
-      faultcode: subcode && subcode !== childNamed(code, 'Value') ? `${childNamed(code, 'Value')?.text}/${subcode.text}` : (childNamed(code, 'Value')?.text ?? ''),
+      faultcode:
+        subcode && subcode !== childNamed(code, 'Value')
+          ? `${childNamed(code, 'Value')?.text}/${subcode.text}`
+          : (childNamed(code, 'Value')?.text ?? ''),
       faultstring: childNamed(childNamed(fault, 'Reason') ?? fault, 'Text')?.text ?? '',
       ...(detail && { detail: xmlToJson(detail) }),
     };
   }
   const detail = childNamed(fault, 'detail');
-  return { faultcode: childNamed(fault, 'faultcode')?.text ?? '', faultstring: childNamed(fault, 'faultstring')?.text ?? '', ...(detail && { detail: xmlToJson(detail) }) };
+  return {
+    faultcode: childNamed(fault, 'faultcode')?.text ?? '',
+    faultstring: childNamed(fault, 'faultstring')?.text ?? '',
+    ...(detail && { detail: xmlToJson(detail) }),
+  };
 }
 
 export interface SoapCall {
@@ -79,19 +96,34 @@ export interface SoapCall {
  * the HTTP status) is SOAP_FAULT; XML that does not parse or has no Body is
  * UPSTREAM_BAD_RESPONSE; another non-2xx is UPSTREAM_HTTP_ERROR.
  */
-export async function callSoap({ source, endpoint, version, action, envelope, auth, headers, fetch }: SoapCall): Promise<XmlNode | undefined> {
-  const response = await fetch(endpoint, { method: 'POST', headers: httpHeaders(version, action, auth, headers), body: envelope });
+export async function callSoap({
+  source,
+  endpoint,
+  version,
+  action,
+  envelope,
+  auth,
+  headers,
+  fetch,
+}: SoapCall): Promise<XmlNode | undefined> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: httpHeaders(version, action, auth, headers),
+    body: envelope,
+  });
   const text = await response.text();
   let root: XmlNode;
   try {
     root = parseXmlTree(text);
   } catch (error) {
-    if (response.status >= 200 && response.status < 300) throw upstreamBadResponse(source, (error as Error).message, response.status);
+    if (response.status >= 200 && response.status < 300)
+      throw upstreamBadResponse(source, (error as Error).message, response.status);
     throw upstreamHttpError(source, response.status);
   }
   const body = root.local === 'Envelope' ? childNamed(root, 'Body') : undefined;
   if (!body) {
-    if (response.status >= 200 && response.status < 300) throw upstreamBadResponse(source, `expected a SOAP Envelope with a Body, got <${root.local}>`, response.status);
+    if (response.status >= 200 && response.status < 300)
+      throw upstreamBadResponse(source, `expected a SOAP Envelope with a Body, got <${root.local}>`, response.status);
     throw upstreamHttpError(source, response.status);
   }
   const first = body.children[0];

@@ -16,7 +16,16 @@ import {
 } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { GraphQLDate, GraphQLDateTime, GraphQLDecimal, GraphQLInt64 } from '../scalars';
-import { keyOf, XSD_NS, type QName, type TypeRef, type XsdComplex, type XsdField, type XsdRegistry, type XsdSimple } from './xsd-model';
+import {
+  keyOf,
+  XSD_NS,
+  type QName,
+  type TypeRef,
+  type XsdComplex,
+  type XsdField,
+  type XsdRegistry,
+  type XsdSimple,
+} from './xsd-model';
 
 /** What a type reference resolves to, for GraphQL types and value conversion alike. */
 export type Shape =
@@ -59,8 +68,16 @@ const upperFirst = (name: string) => name[0].toUpperCase() + name.slice(1);
 /** Field name in GraphQL; attributes that clash with an element get an `attr_` prefix. */
 export function fieldNames(complex: XsdComplex): Map<XsdField, string> {
   const names = new Map<XsdField, string>();
-  const elementNames = new Set(complex.fields.filter((field) => !field.attribute).map((field) => graphqlName(field.name)));
-  for (const field of complex.fields) names.set(field, field.attribute && elementNames.has(graphqlName(field.name)) ? `attr_${graphqlName(field.name)}` : graphqlName(field.name));
+  const elementNames = new Set(
+    complex.fields.filter((field) => !field.attribute).map((field) => graphqlName(field.name)),
+  );
+  for (const field of complex.fields)
+    names.set(
+      field,
+      field.attribute && elementNames.has(graphqlName(field.name))
+        ? `attr_${graphqlName(field.name)}`
+        : graphqlName(field.name),
+    );
   return names;
 }
 
@@ -77,7 +94,16 @@ export class SoapTypeMapper {
   private readonly names = new Map<string, string>();
   private readonly anonymous = new Map<XsdComplex | XsdSimple, string>();
   private readonly fieldPlans = new WeakMap<XsdComplex, ReadonlyArray<readonly [XsdField, string]>>();
-  private readonly taken = new Set<string>(['Query', 'Mutation', 'Subscription', 'JSON', 'Int64', 'Decimal', 'Date', 'DateTime']);
+  private readonly taken = new Set<string>([
+    'Query',
+    'Mutation',
+    'Subscription',
+    'JSON',
+    'Int64',
+    'Decimal',
+    'Date',
+    'DateTime',
+  ]);
 
   constructor(private readonly registry: XsdRegistry) {}
 
@@ -104,7 +130,9 @@ export class SoapTypeMapper {
         return this.simpleShape(ref.type, this.anonymousKey(ref.type, hint));
       case 'elementRef': {
         const element = this.registry.elements.get(keyOf(ref.name));
-        return element ? this.shapeOf(element.type, element.name) : { kind: 'scalar', scalar: GraphQLJSON, xsd: 'anyType' };
+        return element
+          ? this.shapeOf(element.type, element.name)
+          : { kind: 'scalar', scalar: GraphQLJSON, xsd: 'anyType' };
       }
       case 'named':
         return this.namedShape(ref.name);
@@ -132,11 +160,15 @@ export class SoapTypeMapper {
   }
 
   private simpleShape(simple: XsdSimple, key: string, local = key.split(':').pop()!): Shape {
-    if (simple.enumeration.length === 0) return simple.base ? this.namedShape(simple.base) : { kind: 'scalar', scalar: GraphQLString, xsd: 'string' };
+    if (simple.enumeration.length === 0)
+      return simple.base ? this.namedShape(simple.base) : { kind: 'scalar', scalar: GraphQLString, xsd: 'string' };
     let type = this.enums.get(key);
     if (!type) {
       const values: Record<string, { value: string }> = {};
-      for (const value of simple.enumeration) values[graphqlName(value) in values ? `${graphqlName(value)}_${Object.keys(values).length}` : graphqlName(value)] = { value };
+      for (const value of simple.enumeration)
+        values[
+          graphqlName(value) in values ? `${graphqlName(value)}_${Object.keys(values).length}` : graphqlName(value)
+        ] = { value };
       type = new GraphQLEnumType({ name: this.nameFor(key, local), values });
       this.enums.set(key, type);
     }
@@ -170,9 +202,15 @@ export class SoapTypeMapper {
         name,
         fields: () => {
           const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
-          for (const [field, fieldName] of this.namedFields(complex)) fields[fieldName] = { type: this.fieldOutput(field, `${name}_${field.name}`) };
-          if (complex.value) fields._value = { type: this.outputOf(this.shapeOf(complex.value, `${name}Value`)), description: 'The element text.' };
-          if (Object.keys(fields).length === 0) fields._empty = { type: GraphQLBoolean, description: 'This type has no fields.' };
+          for (const [field, fieldName] of this.namedFields(complex))
+            fields[fieldName] = { type: this.fieldOutput(field, `${name}_${field.name}`) };
+          if (complex.value)
+            fields._value = {
+              type: this.outputOf(this.shapeOf(complex.value, `${name}Value`)),
+              description: 'The element text.',
+            };
+          if (Object.keys(fields).length === 0)
+            fields._empty = { type: GraphQLBoolean, description: 'This type has no fields.' };
           return fields;
         },
       });
@@ -192,7 +230,8 @@ export class SoapTypeMapper {
         name,
         fields: () => {
           const fields: GraphQLInputFieldConfigMap = {};
-          for (const [field, fieldName] of this.namedFields(complex)) fields[fieldName] = { type: this.fieldInput(field, `${name}_${field.name}`) };
+          for (const [field, fieldName] of this.namedFields(complex))
+            fields[fieldName] = { type: this.fieldInput(field, `${name}_${field.name}`) };
           if (complex.value) fields._value = { type: this.inputOf(this.shapeOf(complex.value, `${name}Value`)) };
           if (Object.keys(fields).length === 0) fields._empty = { type: GraphQLBoolean };
           return fields;

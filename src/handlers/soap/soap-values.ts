@@ -4,10 +4,14 @@ import type { Shape, SoapTypeMapper } from './soap-type-mapper';
 const INTEGER_TYPES = new Set(['int', 'short', 'byte', 'unsignedShort', 'unsignedByte']);
 const FLOAT_TYPES = new Set(['float', 'double']);
 
-const isNil = (node: XmlNode) => Object.entries(node.attrs).some(([name, value]) => (name === 'nil' || name.endsWith(':nil')) && (value === 'true' || value === '1'));
+const isNil = (node: XmlNode) =>
+  Object.entries(node.attrs).some(
+    ([name, value]) => (name === 'nil' || name.endsWith(':nil')) && (value === 'true' || value === '1'),
+  );
 
 function attributeValue(node: XmlNode, name: string): string | undefined {
-  for (const [attribute, value] of Object.entries(node.attrs)) if (attribute === name || attribute.endsWith(`:${name}`)) return value;
+  for (const [attribute, value] of Object.entries(node.attrs))
+    if (attribute === name || attribute.endsWith(`:${name}`)) return value;
   return undefined;
 }
 
@@ -18,7 +22,8 @@ export function xmlToJson(node: XmlNode): unknown {
   for (const child of node.children) {
     const value = xmlToJson(child);
     const existing = result[child.local];
-    result[child.local] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    result[child.local] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
   return result;
 }
@@ -41,11 +46,17 @@ export function fromXml(node: XmlNode, shape: Shape, mapper: SoapTypeMapper): un
     const fieldShape = mapper.shapeOf(field.type, field.name);
     if (field.attribute) {
       const value = attributeValue(node, field.name);
-      result[name] = value === undefined ? null : fieldShape.kind === 'scalar' ? scalarFromText(value, fieldShape.xsd) : value;
+      result[name] =
+        value === undefined ? null : fieldShape.kind === 'scalar' ? scalarFromText(value, fieldShape.xsd) : value;
       continue;
     }
     const matches = node.children.filter((child) => child.local === field.name);
-    result[name] = field.max > 1 ? matches.map((child) => fromXml(child, fieldShape, mapper)) : matches[0] ? fromXml(matches[0], fieldShape, mapper) : null;
+    result[name] =
+      field.max > 1
+        ? matches.map((child) => fromXml(child, fieldShape, mapper))
+        : matches[0]
+          ? fromXml(matches[0], fieldShape, mapper)
+          : null;
   }
   if (complex.value) {
     const valueShape = mapper.shapeOf(complex.value, 'value');
@@ -55,7 +66,10 @@ export function fromXml(node: XmlNode, shape: Shape, mapper: SoapTypeMapper): un
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char] ?? char);
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char] ?? char,
+  );
 }
 
 /** Namespace URI -> prefix, declared once on the envelope. */
@@ -81,7 +95,14 @@ function scalarText(value: unknown): string {
 }
 
 /** One element (or a repeated one, for lists) for a GraphQL value. */
-export function toXml(name: string, ns: string, value: unknown, shape: Shape, mapper: SoapTypeMapper, prefixes: NamespacePrefixes): string {
+export function toXml(
+  name: string,
+  ns: string,
+  value: unknown,
+  shape: Shape,
+  mapper: SoapTypeMapper,
+  prefixes: NamespacePrefixes,
+): string {
   if (value === undefined) return '';
   const prefix = prefixes.prefixFor(ns);
   const tag = prefix ? `${prefix}:${name}` : name;

@@ -9,7 +9,14 @@ export interface XmlNode {
   readonly text: string;
 }
 
-const ordered = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: true });
+const ordered = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+});
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 
@@ -19,7 +26,11 @@ function toNode(entry: Ordered): XmlNode | undefined {
   const [prefix, local] = tag.includes(':') ? tag.split(':', 2) : ['', tag];
   const content = (entry[tag] as Ordered[]) ?? [];
   const children = content.map(toNode).filter((node): node is XmlNode => node !== undefined);
-  const text = content.map((child) => (typeof child['#text'] === 'string' || typeof child['#text'] === 'number' ? String(child['#text']) : '')).join('');
+  const text = content
+    .map((child) =>
+      typeof child['#text'] === 'string' || typeof child['#text'] === 'number' ? String(child['#text']) : '',
+    )
+    .join('');
   return { local, prefix, attrs: entry[':@'] ?? {}, children, text };
 }
 
@@ -31,7 +42,6 @@ export function parseXmlTree(xml: string): XmlNode {
   if (!root) throw new Error('no root element');
   return root;
 }
-
 
 export const childrenNamed = (node: XmlNode, local: string) => node.children.filter((child) => child.local === local);
 export const childNamed = (node: XmlNode, local: string) => node.children.find((child) => child.local === local);

@@ -93,7 +93,13 @@ export class XsdRegistry {
       const name = child.attrs.name;
       if (!name) continue;
       const key = keyOf({ ns: targetNs, local: name });
-      if (child.local === 'element') this.elements.set(key, { name, ns: targetNs, type: reader.elementType(child, childScope), nillable: child.attrs.nillable === 'true' });
+      if (child.local === 'element')
+        this.elements.set(key, {
+          name,
+          ns: targetNs,
+          type: reader.elementType(child, childScope),
+          nillable: child.attrs.nillable === 'true',
+        });
       else if (child.local === 'complexType') this.complexTypes.set(key, reader.complexType(child, childScope, name));
       else if (child.local === 'simpleType') this.simpleTypes.set(key, reader.simpleType(child, childScope, name));
     }
@@ -108,7 +114,8 @@ class SchemaReader {
 
   typeRef(value: string, scope: Scope): TypeRef {
     const name = resolveQName(value, scope);
-    if (name.ns === XSD_NS || (name.ns === SOAP_ENCODING_NS && name.local !== 'Array')) return { kind: 'builtin', local: name.local };
+    if (name.ns === XSD_NS || (name.ns === SOAP_ENCODING_NS && name.local !== 'Array'))
+      return { kind: 'builtin', local: name.local };
     if (name.ns === SOAP_ENCODING_NS) return { kind: 'builtin', local: 'anyType' };
     return { kind: 'named', name };
   }
@@ -127,17 +134,38 @@ class SchemaReader {
     const max = occurs(node.attrs.maxOccurs, 1);
     if (node.attrs.ref) {
       const ref = resolveQName(node.attrs.ref, scope);
-      return { name: ref.local, ns: ref.ns, attribute: false, min, max, nillable: false, type: { kind: 'elementRef', name: ref } };
+      return {
+        name: ref.local,
+        ns: ref.ns,
+        attribute: false,
+        min,
+        max,
+        nillable: false,
+        type: { kind: 'elementRef', name: ref },
+      };
     }
     if (!node.attrs.name) return undefined;
-    const ns = node.attrs.form === 'qualified' || (node.attrs.form !== 'unqualified' && this.qualified) ? this.targetNs : '';
-    return { name: node.attrs.name, ns, attribute: false, min, max, nillable: node.attrs.nillable === 'true', type: this.elementType(node, scope) };
+    const ns =
+      node.attrs.form === 'qualified' || (node.attrs.form !== 'unqualified' && this.qualified) ? this.targetNs : '';
+    return {
+      name: node.attrs.name,
+      ns,
+      attribute: false,
+      min,
+      max,
+      nillable: node.attrs.nillable === 'true',
+      type: this.elementType(node, scope),
+    };
   }
 
   private attribute(node: XmlNode, scope: Scope): XsdField | undefined {
     const name = node.attrs.name ?? (node.attrs.ref ? resolveQName(node.attrs.ref, scope).local : undefined);
     if (!name) return undefined;
-    const type = node.attrs.type ? this.typeRef(node.attrs.type, scope) : childNamed(node, 'simpleType') ? { kind: 'simple' as const, type: this.simpleType(childNamed(node, 'simpleType')!, scope) } : { kind: 'builtin' as const, local: 'string' };
+    const type = node.attrs.type
+      ? this.typeRef(node.attrs.type, scope)
+      : childNamed(node, 'simpleType')
+        ? { kind: 'simple' as const, type: this.simpleType(childNamed(node, 'simpleType')!, scope) }
+        : { kind: 'builtin' as const, local: 'string' };
     return { name, ns: '', attribute: true, min: node.attrs.use === 'required' ? 1 : 0, max: 1, nillable: false, type };
   }
 
@@ -175,9 +203,10 @@ class SchemaReader {
       else if (child.local === 'attribute') {
         const field = this.attribute(child, childScope);
         if (field) fields.push(field);
-      }
-      else if (child.local === 'complexContent' || child.local === 'simpleContent') {
-        const derivation = child.children.find((candidate) => candidate.local === 'extension' || candidate.local === 'restriction');
+      } else if (child.local === 'complexContent' || child.local === 'simpleContent') {
+        const derivation = child.children.find(
+          (candidate) => candidate.local === 'extension' || candidate.local === 'restriction',
+        );
         if (!derivation?.attrs.base) continue;
         const derivationScope = extendScope(childScope, derivation);
         const baseName = resolveQName(derivation.attrs.base, derivationScope);
@@ -194,15 +223,27 @@ class SchemaReader {
         this.attributes(derivation, derivationScope, fields);
       }
     }
-    const unique = fields.filter((field, index) => fields.findIndex((other) => other.name === field.name && other.attribute === field.attribute) === index);
+    const unique = fields.filter(
+      (field, index) =>
+        fields.findIndex((other) => other.name === field.name && other.attribute === field.attribute) === index,
+    );
     return { name, ns: this.targetNs, fields: unique, base, value };
   }
 
   simpleType(node: XmlNode, scope: Scope, name?: string): XsdSimple {
     const restriction = childNamed(node, 'restriction');
     if (restriction) {
-      const enumeration = restriction.children.filter((child) => child.local === 'enumeration').map((child) => child.attrs.value ?? '');
-      return { name, ns: this.targetNs, base: restriction.attrs.base ? resolveQName(restriction.attrs.base, extendScope(scope, restriction)) : undefined, enumeration };
+      const enumeration = restriction.children
+        .filter((child) => child.local === 'enumeration')
+        .map((child) => child.attrs.value ?? '');
+      return {
+        name,
+        ns: this.targetNs,
+        base: restriction.attrs.base
+          ? resolveQName(restriction.attrs.base, extendScope(scope, restriction))
+          : undefined,
+        enumeration,
+      };
     }
     return { name, ns: this.targetNs, base: { ns: XSD_NS, local: 'string' }, enumeration: [] };
   }
@@ -210,9 +251,16 @@ class SchemaReader {
 
 /** SOAP-encoded arrays (`wsdl:arrayType="xsd:string[]"`) become a repeated `item` element. */
 function arrayItemField(derivation: XmlNode, scope: Scope, reader: SchemaReader): XsdField {
-  const arrayAttribute = derivation.children.find((child) => child.local === 'attribute' && Object.entries(child.attrs).some(([key, value]) => key.endsWith('arrayType') && value.includes('[')));
-  const declared = arrayAttribute && Object.entries(arrayAttribute.attrs).find(([key]) => key.endsWith('arrayType') && key !== 'ref')?.[1];
-  const itemType = declared ? reader.typeRef(declared.replace(/\[.*$/, ''), extendScope(scope, arrayAttribute!)) : { kind: 'builtin' as const, local: 'anyType' };
+  const arrayAttribute = derivation.children.find(
+    (child) =>
+      child.local === 'attribute' &&
+      Object.entries(child.attrs).some(([key, value]) => key.endsWith('arrayType') && value.includes('[')),
+  );
+  const declared =
+    arrayAttribute &&
+    Object.entries(arrayAttribute.attrs).find(([key]) => key.endsWith('arrayType') && key !== 'ref')?.[1];
+  const itemType = declared
+    ? reader.typeRef(declared.replace(/\[.*$/, ''), extendScope(scope, arrayAttribute!))
+    : { kind: 'builtin' as const, local: 'anyType' };
   return { name: 'item', ns: '', attribute: false, min: 0, max: Infinity, nillable: true, type: itemType };
 }
-

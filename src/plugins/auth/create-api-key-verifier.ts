@@ -42,13 +42,16 @@ const digest = (key: string) => createHash('sha256').update(key).digest('base64'
 export function createApiKeyVerifier(options: ApiKeyOptions): ApiKeyVerifier {
   const policy = 'useAuth apiKey';
   if (!options.keys && !options.lookup) throw new PolicyOptionError(policy, 'give keys, lookup, or both');
-  if (options.lookup !== undefined && typeof options.lookup !== 'function') throw new PolicyOptionError(policy, 'lookup must be a function');
+  if (options.lookup !== undefined && typeof options.lookup !== 'function')
+    throw new PolicyOptionError(policy, 'lookup must be a function');
   const byDigest = new Map<string, ApiKeyEntry>();
   for (const [index, entry] of (options.keys ?? []).entries()) {
     requireNonEmptyString(policy, `keys[${index}].key`, entry.key);
     requireNonEmptyString(policy, `keys[${index}].id`, entry.id);
-    if (entry.key.length < 16) throw new PolicyOptionError(policy, `keys[${index}] ("${entry.id}") is shorter than 16 characters`);
-    if (byDigest.has(digest(entry.key))) throw new PolicyOptionError(policy, `keys[${index}] ("${entry.id}") repeats another key`);
+    if (entry.key.length < 16)
+      throw new PolicyOptionError(policy, `keys[${index}] ("${entry.id}") is shorter than 16 characters`);
+    if (byDigest.has(digest(entry.key)))
+      throw new PolicyOptionError(policy, `keys[${index}] ("${entry.id}") repeats another key`);
     byDigest.set(digest(entry.key), { id: entry.id, plan: entry.plan, scopes: entry.scopes });
   }
   const header = (options.header ?? 'x-api-key').toLowerCase();
@@ -60,7 +63,12 @@ export function createApiKeyVerifier(options: ApiKeyOptions): ApiKeyVerifier {
     async verify(key) {
       const entry = byDigest.get(digest(key)) ?? (options.lookup ? await options.lookup(key) : undefined);
       if (!entry) throw unauthenticated('Invalid API key');
-      return { kind: 'apiKey', subject: entry.id, scopes: [...(entry.scopes ?? [])], ...(entry.plan !== undefined && { plan: entry.plan }) };
+      return {
+        kind: 'apiKey',
+        subject: entry.id,
+        scopes: [...(entry.scopes ?? [])],
+        ...(entry.plan !== undefined && { plan: entry.plan }),
+      };
     },
   };
 }

@@ -50,10 +50,15 @@ function validateJwtOptions(options: JwtOptions): void {
   if (options.publicKey !== undefined) requireNonEmptyString(policy, 'publicKey', options.publicKey);
   if (options.jwksUrl !== undefined) {
     requireNonEmptyString(policy, 'jwksUrl', options.jwksUrl);
-    if (!/^https?:\/\//.test(options.jwksUrl)) throw new PolicyOptionError(policy, `jwksUrl must be an http(s) URL, got ${options.jwksUrl}`);
+    if (!/^https?:\/\//.test(options.jwksUrl))
+      throw new PolicyOptionError(policy, `jwksUrl must be an http(s) URL, got ${options.jwksUrl}`);
   }
   for (const algorithm of options.algorithms ?? []) {
-    if (!ALGORITHMS.includes(algorithm)) throw new PolicyOptionError(policy, `algorithm ${JSON.stringify(algorithm)} is not one of ${ALGORITHMS.join(', ')}`);
+    if (!ALGORITHMS.includes(algorithm))
+      throw new PolicyOptionError(
+        policy,
+        `algorithm ${JSON.stringify(algorithm)} is not one of ${ALGORITHMS.join(', ')}`,
+      );
   }
   if (options.secret !== undefined && options.algorithms?.some((algorithm) => algorithm !== 'HS256')) {
     throw new PolicyOptionError(policy, 'a secret only verifies HS256');
@@ -61,10 +66,14 @@ function validateJwtOptions(options: JwtOptions): void {
   if (options.publicKey !== undefined && options.algorithms && options.algorithms.length !== 1) {
     throw new PolicyOptionError(policy, 'a publicKey verifies exactly one algorithm (RS256 or ES256)');
   }
-  if (options.jwksCooldownMs !== undefined && options.jwksCooldownMs !== 0) requirePositiveInteger(policy, 'jwksCooldownMs', options.jwksCooldownMs);
+  if (options.jwksCooldownMs !== undefined && options.jwksCooldownMs !== 0)
+    requirePositiveInteger(policy, 'jwksCooldownMs', options.jwksCooldownMs);
   if (options.jwksMaxAgeMs !== undefined) requirePositiveInteger(policy, 'jwksMaxAgeMs', options.jwksMaxAgeMs);
   if (options.allowTokensWithoutExpiry !== undefined && typeof options.allowTokensWithoutExpiry !== 'boolean') {
-    throw new PolicyOptionError(policy, `allowTokensWithoutExpiry must be a boolean, got ${JSON.stringify(options.allowTokensWithoutExpiry)}`);
+    throw new PolicyOptionError(
+      policy,
+      `allowTokensWithoutExpiry must be a boolean, got ${JSON.stringify(options.allowTokensWithoutExpiry)}`,
+    );
   }
 }
 
@@ -102,7 +111,10 @@ function describeJoseError(error: unknown): string {
   }
 }
 
-function createKeyResolver(options: JwtOptions): { key: () => Promise<KeyLike | Uint8Array | JWTVerifyGetKey>; algorithms: JwtAlgorithm[] } {
+function createKeyResolver(options: JwtOptions): {
+  key: () => Promise<KeyLike | Uint8Array | JWTVerifyGetKey>;
+  algorithms: JwtAlgorithm[];
+} {
   if (options.secret !== undefined) {
     const secret = new TextEncoder().encode(options.secret);
     return { key: async () => secret, algorithms: ['HS256'] };
@@ -139,7 +151,10 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     try {
       const key = await resolver.key();
       // jose rejects `alg: none` and any algorithm outside `algorithms` before checking the signature.
-      ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, key, verifyOptions));
+      ({ payload } =
+        typeof key === 'function'
+          ? await jwtVerify(token, key, verifyOptions)
+          : await jwtVerify(token, key, verifyOptions));
     } catch (error) {
       throw unauthenticated(`Invalid token: ${describeJoseError(error)}`);
     }

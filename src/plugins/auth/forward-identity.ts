@@ -17,11 +17,16 @@ export interface ForwardIdentityOptions {
 const FIXED_PARTS = ['subject', 'plan', 'scopes', 'kind'];
 
 export function validateForwardIdentity(options: ForwardIdentityOptions): void {
-  if (!options.headers || typeof options.headers !== 'object') throw new PolicyOptionError('useAuth', 'forwardIdentity.headers must be an object');
+  if (!options.headers || typeof options.headers !== 'object')
+    throw new PolicyOptionError('useAuth', 'forwardIdentity.headers must be an object');
   for (const [header, part] of Object.entries(options.headers)) {
-    if (!/^[a-z0-9-]+$/i.test(header)) throw new PolicyOptionError('useAuth', `forwardIdentity: "${header}" is not a header name`);
+    if (!/^[a-z0-9-]+$/i.test(header))
+      throw new PolicyOptionError('useAuth', `forwardIdentity: "${header}" is not a header name`);
     if (!FIXED_PARTS.includes(part) && !/^claim:.+/.test(part)) {
-      throw new PolicyOptionError('useAuth', `forwardIdentity: "${header}" maps to "${part}"; use subject, plan, scopes, kind or claim:<name>`);
+      throw new PolicyOptionError(
+        'useAuth',
+        `forwardIdentity: "${header}" maps to "${part}"; use subject, plan, scopes, kind or claim:<name>`,
+      );
     }
   }
 }
@@ -37,7 +42,11 @@ export function identityPart(identity: RequestIdentity, part: IdentityPart): str
 }
 
 /** Overwrites the identity headers on the request the upstream handlers forward from. */
-export function applyIdentityHeaders(request: Request, identity: RequestIdentity, options: ForwardIdentityOptions): void {
+export function applyIdentityHeaders(
+  request: Request,
+  identity: RequestIdentity,
+  options: ForwardIdentityOptions,
+): void {
   for (const [header, part] of Object.entries(options.headers)) {
     // Always drop the client's own value first: a caller must never choose the identity upstreams see.
     request.headers.delete(header);

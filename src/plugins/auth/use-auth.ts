@@ -49,7 +49,8 @@ const ANONYMOUS: RequestIdentity = Object.freeze({ kind: 'anonymous', scopes: Ob
 function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, 'mode' | 'authDirective'>> {
   const mode = options.mode ?? 'required';
   requireOneOf('useAuth', 'mode', mode, ['required', 'optional', 'off'] as const);
-  if (mode !== 'off' && !options.jwt && !options.apiKey) throw new PolicyOptionError('useAuth', `mode "${mode}" needs jwt, apiKey or both`);
+  if (mode !== 'off' && !options.jwt && !options.apiKey)
+    throw new PolicyOptionError('useAuth', `mode "${mode}" needs jwt, apiKey or both`);
   const authDirective = options.authDirective ?? 'auth';
   requireNonEmptyString('useAuth', 'authDirective', authDirective);
   if (options.forwardIdentity) validateForwardIdentity(options.forwardIdentity);
@@ -61,12 +62,20 @@ function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, '
 }
 
 /** The refusal an operation gets from `operationScopes`, or undefined when the caller may send it. */
-function operationRefusal(args: ExecutionArgs, identity: RequestIdentity, operationScopes: OperationScopes): ExecutionResult | undefined {
+function operationRefusal(
+  args: ExecutionArgs,
+  identity: RequestIdentity,
+  operationScopes: OperationScopes,
+): ExecutionResult | undefined {
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation) return undefined;
   const kind = operation.operation;
   // graphql-js's own answer, given here: generic-auth's field check (field scopes) throws on an operation whose root type is missing.
-  if (!args.schema.getRootType(kind)) return { data: null, errors: [new GraphQLError(`Schema is not configured to execute ${kind} operation.`, { nodes: operation })] };
+  if (!args.schema.getRootType(kind))
+    return {
+      data: null,
+      errors: [new GraphQLError(`Schema is not configured to execute ${kind} operation.`, { nodes: operation })],
+    };
   const needed = operationScopes[kind];
   if (!needed) return undefined;
   if (identity.kind === 'anonymous') return { errors: [unauthenticated(`Authentication required for a ${kind}`)] };
@@ -97,7 +106,8 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       return jwt(match[1]);
     }
     if (apiKey) {
-      const key = request.headers.get(apiKey.header) ?? (apiKey.queryParam ? url.searchParams.get(apiKey.queryParam) : null);
+      const key =
+        request.headers.get(apiKey.header) ?? (apiKey.queryParam ? url.searchParams.get(apiKey.queryParam) : null);
       if (key !== null) return apiKey.verify(key);
     }
     if (mode === 'required') throw unauthenticated('Authentication required');
@@ -107,8 +117,18 @@ export function useAuth(options: AuthOptions = {}): Plugin {
   const identityOf = (context: GatewayContext) => (context.request ? identities.get(context.request) : undefined);
 
   // Checked as the operation executes, before the field scopes' check: put useAuth before the rate limit, and a refused operation is charged nothing.
-  const checkOperation = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: ExecutionResult) => void }) => {
-    const refusal = operationRefusal(args, identityOf(args.contextValue as GatewayContext) ?? ANONYMOUS, operationScopes);
+  const checkOperation = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: ExecutionArgs;
+    setResultAndStopExecution: (result: ExecutionResult) => void;
+  }) => {
+    const refusal = operationRefusal(
+      args,
+      identityOf(args.contextValue as GatewayContext) ?? ANONYMOUS,
+      operationScopes,
+    );
     if (refusal) setResultAndStopExecution(refusal);
   };
 
@@ -126,7 +146,8 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     },
     onContextBuilding({ context, extendContext }) {
       const identity = identityOf(context) ?? ANONYMOUS;
-      if (options.forwardIdentity && context.request) applyIdentityHeaders(context.request, identity, options.forwardIdentity);
+      if (options.forwardIdentity && context.request)
+        applyIdentityHeaders(context.request, identity, options.forwardIdentity);
       // Yoga types the context as its initial one; GatewayContext declares `identity`.
       extendContext({ identity } satisfies Partial<GatewayContext> as object);
     },

@@ -16,7 +16,10 @@ export function validateFieldScopes(schema: GraphQLSchema, fieldScopes: FieldSco
     const [typeName, fieldName, extra] = coordinate.split('.');
     const type = schema.getType(typeName);
     if (!type || !(isObjectType(type) || isInterfaceType(type)) || extra !== undefined) {
-      throw new PolicyOptionError('useAuth', `fieldScopes: "${coordinate}" is not an object type or Type.field of this BFF`);
+      throw new PolicyOptionError(
+        'useAuth',
+        `fieldScopes: "${coordinate}" is not an object type or Type.field of this BFF`,
+      );
     }
     if (fieldName !== undefined && !type.getFields()[fieldName]) {
       throw new PolicyOptionError('useAuth', `fieldScopes: type ${typeName} has no field "${fieldName}"`);
@@ -39,7 +42,9 @@ export function requiredScopes(
 ): string[] {
   const { parentType, field, fieldDirectives, typeDirectives } = params;
   const fromDirective = (directives: Directives) =>
-    (directives?.[directiveName] ?? []).flatMap((args: Record<string, unknown>) => (Array.isArray(args?.requires) ? (args.requires as string[]) : []));
+    (directives?.[directiveName] ?? []).flatMap((args: Record<string, unknown>) =>
+      Array.isArray(args?.requires) ? (args.requires as string[]) : [],
+    );
   const returnType = getNamedType(field.type);
   const needed = [
     ...(fieldScopes[parentType.name] ?? []),
@@ -70,9 +75,15 @@ export function useFieldScopes(options: {
     const held = new Set(params.user?.scopes ?? []);
     const missing = needed.filter((scope) => !held.has(scope));
     if (missing.length === 0) return undefined;
-    const base = forbidden(`Field "${params.parentType.name}.${params.field.name}" requires scope(s): ${missing.join(', ')}`);
+    const base = forbidden(
+      `Field "${params.parentType.name}.${params.field.name}" requires scope(s): ${missing.join(', ')}`,
+    );
     // generic-auth nulls the data at this path; '@' marks "every item of a list" there.
-    return new GraphQLError(base.message, { nodes: [params.fieldNode], path: params.path, extensions: { ...base.extensions, requiredScopes: needed } });
+    return new GraphQLError(base.message, {
+      nodes: [params.fieldNode],
+      path: params.path,
+      extensions: { ...base.extensions, requiredScopes: needed },
+    });
   };
   return useGenericAuth<RequestIdentity, GatewayContext, 'loomFieldScopesUser'>({
     mode: 'protect-granular',

@@ -10,5 +10,12 @@ import type { BuildResponseCacheKeyFunction } from '@envelop/response-cache';
  */
 export const buildCacheKey: BuildResponseCacheKeyFunction = (params) =>
   createHash('sha256')
-    .update([params.documentString, params.operationName ?? '', stableStringify(params.variableValues ?? {}), params.sessionId ?? ''].join('|'))
+    .update(
+      [
+        params.documentString,
+        params.operationName ?? '',
+        stableStringify(params.variableValues ?? {}),
+        params.sessionId ?? '',
+      ].join('|'),
+    )
     .digest('hex');

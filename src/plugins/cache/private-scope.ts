@@ -1,4 +1,13 @@
-import { getNamedType, isAbstractType, TypeInfo, visit, visitWithTypeInfo, BREAK, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isAbstractType,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  BREAK,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 
 /**
  * Whether a document touches anything scoped PRIVATE: a `Type.field`
@@ -6,7 +15,11 @@ import { getNamedType, isAbstractType, TypeInfo, visit, visitWithTypeInfo, BREAK
  * interface or union). Decided from the document, before execution, so the
  * cache key carries the caller's identity before anything is read.
  */
-export function touchesPrivateScope(schema: GraphQLSchema, document: DocumentNode, privateScope: ReadonlySet<string>): boolean {
+export function touchesPrivateScope(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  privateScope: ReadonlySet<string>,
+): boolean {
   if (privateScope.size === 0) return false;
   const typeInfo = new TypeInfo(schema);
   let found = false;

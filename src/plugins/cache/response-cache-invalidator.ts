@@ -39,6 +39,11 @@ export interface RedisInvalidationTarget {
 }
 
 /** Invalidation from any process that can reach the gateway's Redis (a webhook worker, a CLI). */
-export function invalidateResponseCache({ redis, bffKeyPrefix, commandTimeoutMs }: RedisInvalidationTarget, entities: readonly CachedEntity[]): Promise<void> {
-  return Promise.resolve(createRedisResponseCache(redis, responseCacheKeyPrefix(bffKeyPrefix), commandTimeoutMs).invalidate(entities));
+export function invalidateResponseCache(
+  { redis, bffKeyPrefix, commandTimeoutMs }: RedisInvalidationTarget,
+  entities: readonly CachedEntity[],
+): Promise<void> {
+  return Promise.resolve(
+    createRedisResponseCache(redis, responseCacheKeyPrefix(bffKeyPrefix), commandTimeoutMs).invalidate(entities),
+  );
 }

@@ -6,10 +6,20 @@ import { withGatewayServices } from '../shared/gateway-services';
 import type { GatewayContext } from '../../core/context';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
 import { createRedisHealth } from '../stores/redis-health';
-import { PolicyOptionError, requireNonEmptyString, requirePositiveInteger, requireStringList } from '../shared/option-checks';
+import {
+  PolicyOptionError,
+  requireNonEmptyString,
+  requirePositiveInteger,
+  requireStringList,
+} from '../shared/option-checks';
 import { asGatewayContext } from '../rate-limit/use-rate-limit';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
-import { createGuardedCache, createMemoryResponseCache, createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
+import {
+  createGuardedCache,
+  createMemoryResponseCache,
+  createRedisResponseCache,
+  responseCacheKeyPrefix,
+} from '../stores/create-response-cache-store';
 import { touchesPrivateScope } from './private-scope';
 import type { ResponseCacheInvalidator } from './response-cache-invalidator';
 import { attachResponseReplay, createResponseReplay } from './replay/create-response-replay';
@@ -69,9 +79,13 @@ const TYPE_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 function requireTtls(name: string, ttls: Record<string, number>, keyPattern: RegExp, expected: string): void {
   for (const [key, ttl] of Object.entries(ttls)) {
-    if (!keyPattern.test(key)) throw new PolicyOptionError('useResponseCache', `${name} key ${JSON.stringify(key)} must be ${expected}`);
+    if (!keyPattern.test(key))
+      throw new PolicyOptionError('useResponseCache', `${name} key ${JSON.stringify(key)} must be ${expected}`);
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) {
-      throw new PolicyOptionError('useResponseCache', `${name}.${key} must be a non-negative integer (ms), got ${JSON.stringify(ttl)}`);
+      throw new PolicyOptionError(
+        'useResponseCache',
+        `${name}.${key} must be a non-negative integer (ms), got ${JSON.stringify(ttl)}`,
+      );
     }
   }
 }
@@ -86,7 +100,11 @@ function validateOptions(options: ResponseCacheOptions) {
   const privateScope = options.privateScope ?? [];
   requireStringList('useResponseCache', 'privateScope', privateScope);
   for (const entry of privateScope) {
-    if (!TYPE_NAME.test(entry) && !COORDINATE.test(entry)) throw new PolicyOptionError('useResponseCache', `privateScope entry ${JSON.stringify(entry)} must be a type or Type.field`);
+    if (!TYPE_NAME.test(entry) && !COORDINATE.test(entry))
+      throw new PolicyOptionError(
+        'useResponseCache',
+        `privateScope entry ${JSON.stringify(entry)} must be a type or Type.field`,
+      );
   }
   requireStringList('useResponseCache', 'ignoredTypes', options.ignoredTypes ?? []);
   const varyHeaders = (options.varyHeaders ?? []).map((name) => (typeof name === 'string' ? name.toLowerCase() : name));
@@ -114,142 +132,171 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
   const privateSet = new Set(privateScope);
 
   // Caching never refuses or changes a request: replay-safe, keyed by the headers the entry varies on.
-  return markReplaySafe(withGatewayServices((policy) => {
-    const health = policy.redis
-      ? createRedisHealth({
-          redis: policy.redis,
-          bffName: policy.bffName,
-          component: 'response-cache',
-          logger: policy.logger,
-          metrics: policy.metrics,
-          readinessTimeoutMs: policy.redisReadinessTimeoutMs,
-        })
-      : undefined;
-    if (health && !options.cache) policy.addReadinessCheck('response-cache-redis', () => health.check());
-    const store =
-      options.cache ??
-      (policy.redis
-        ? createRedisResponseCache(policy.redis, responseCacheKeyPrefix(policy.redisKeyPrefix), policy.redisCommandTimeoutMs)
-        : createMemoryResponseCache(maxEntries));
-    const invalidator = options.invalidator;
-    invalidator?.attach(store);
-    // With an invalidator, a mutation here also drops the entity from every other BFF that shares it.
-    const invalidateAll: Cache['invalidate'] = invalidator ? (entities) => invalidator.invalidate([...entities]) : (entities) => store.invalidate(entities);
-    const guarded = createGuardedCache({ get: store.get, set: store.set, invalidate: invalidateAll }, options.cache ? undefined : health);
-    const hits = getOrCreateCounter(policy.metrics, { name: 'loom_cache_hits_total', help: 'Responses served from the response cache', labelNames: ['bff'] });
-    const misses = getOrCreateCounter(policy.metrics, { name: 'loom_cache_misses_total', help: 'Cacheable responses not found in the response cache', labelNames: ['bff'] });
-
-    const requestMetrics = getRequestMetrics(policy.metrics);
-    const replays = getOrCreateCounter(policy.metrics, { name: 'loom_cache_replays_total', help: 'Cache hits answered by response replay, without the request pipeline', labelNames: ['bff'] });
-    const replay =
-      replayBodyBytes > 0
-        ? createResponseReplay({
-            cache: guarded,
-            maxEntries,
-            maxBodyBytes: replayBodyBytes,
-            header,
-            onReplay: (operation, durationMs) => {
-              hits.inc({ bff: policy.bffName });
-              replays.inc({ bff: policy.bffName });
-              requestMetrics.requests.inc({ bff: policy.bffName, operation, status: '200' });
-              requestMetrics.duration.observe({ bff: policy.bffName, operation }, durationMs / 1000);
-            },
+  return markReplaySafe(
+    withGatewayServices((policy) => {
+      const health = policy.redis
+        ? createRedisHealth({
+            redis: policy.redis,
+            bffName: policy.bffName,
+            component: 'response-cache',
+            logger: policy.logger,
+            metrics: policy.metrics,
+            readinessTimeoutMs: policy.redisReadinessTimeoutMs,
           })
         : undefined;
-    // The store entry each request's answer came from or went to: what a replay of it would read.
-    const cacheIds = new WeakMap<Request, string>();
+      if (health && !options.cache) policy.addReadinessCheck('response-cache-redis', () => health.check());
+      const store =
+        options.cache ??
+        (policy.redis
+          ? createRedisResponseCache(
+              policy.redis,
+              responseCacheKeyPrefix(policy.redisKeyPrefix),
+              policy.redisCommandTimeoutMs,
+            )
+          : createMemoryResponseCache(maxEntries));
+      const invalidator = options.invalidator;
+      invalidator?.attach(store);
+      // With an invalidator, a mutation here also drops the entity from every other BFF that shares it.
+      const invalidateAll: Cache['invalidate'] = invalidator
+        ? (entities) => invalidator.invalidate([...entities])
+        : (entities) => store.invalidate(entities);
+      const guarded = createGuardedCache(
+        { get: store.get, set: store.set, invalidate: invalidateAll },
+        options.cache ? undefined : health,
+      );
+      const hits = getOrCreateCounter(policy.metrics, {
+        name: 'loom_cache_hits_total',
+        help: 'Responses served from the response cache',
+        labelNames: ['bff'],
+      });
+      const misses = getOrCreateCounter(policy.metrics, {
+        name: 'loom_cache_misses_total',
+        help: 'Cacheable responses not found in the response cache',
+        labelNames: ['bff'],
+      });
 
-    const outcomes = new WeakMap<Request, Outcome>();
-    // Writes and invalidations the cache plugin fires without waiting; the response waits for them (below).
-    const pendingWrites = new WeakMap<Request, Array<Promise<void>>>();
-    // Per request: does the operation touch PRIVATE scope? Set before the cache plugin asks.
-    const privateByContext = new WeakMap<object, boolean>();
-    const privateByDocument = new WeakMap<DocumentNode, boolean>();
+      const requestMetrics = getRequestMetrics(policy.metrics);
+      const replays = getOrCreateCounter(policy.metrics, {
+        name: 'loom_cache_replays_total',
+        help: 'Cache hits answered by response replay, without the request pipeline',
+        labelNames: ['bff'],
+      });
+      const replay =
+        replayBodyBytes > 0
+          ? createResponseReplay({
+              cache: guarded,
+              maxEntries,
+              maxBodyBytes: replayBodyBytes,
+              header,
+              onReplay: (operation, durationMs) => {
+                hits.inc({ bff: policy.bffName });
+                replays.inc({ bff: policy.bffName });
+                requestMetrics.requests.inc({ bff: policy.bffName, operation, status: '200' });
+                requestMetrics.duration.observe({ bff: policy.bffName, operation }, durationMs / 1000);
+              },
+            })
+          : undefined;
+      // The store entry each request's answer came from or went to: what a replay of it would read.
+      const cacheIds = new WeakMap<Request, string>();
 
-    const subjectOf = (context: GatewayContext) => {
-      const identity = context.identity;
-      return identity && identity.kind !== 'anonymous' && identity.subject ? `${identity.kind}:${identity.subject}` : undefined;
-    };
+      const outcomes = new WeakMap<Request, Outcome>();
+      // Writes and invalidations the cache plugin fires without waiting; the response waits for them (below).
+      const pendingWrites = new WeakMap<Request, Array<Promise<void>>>();
+      // Per request: does the operation touch PRIVATE scope? Set before the cache plugin asks.
+      const privateByContext = new WeakMap<object, boolean>();
+      const privateByDocument = new WeakMap<DocumentNode, boolean>();
 
-    function recordingCache(context: GatewayContext): Cache {
-      return {
-        get: async (id) => {
-          const cached = await guarded.get(id);
-          const outcome: Outcome = cached ? 'HIT' : 'MISS';
-          (outcome === 'HIT' ? hits : misses).inc({ bff: policy.bffName });
-          if (context.request) outcomes.set(context.request, outcome);
-          if (cached && context.request) cacheIds.set(context.request, id);
-          return cached;
-        },
-        set: (id, data, entities, ttl) => {
-          if (context.request) cacheIds.set(context.request, id);
-          return track(context, guarded.set(id, data, entities, ttl));
-        },
-        invalidate: (entities) => track(context, guarded.invalidate(entities)),
+      const subjectOf = (context: GatewayContext) => {
+        const identity = context.identity;
+        return identity && identity.kind !== 'anonymous' && identity.subject
+          ? `${identity.kind}:${identity.subject}`
+          : undefined;
       };
-    }
 
-    function track(context: GatewayContext, write: PromiseLike<void> | void): Promise<void> {
-      const promise = Promise.resolve(write);
-      if (context.request) pendingWrites.set(context.request, [...(pendingWrites.get(context.request) ?? []), promise]);
-      return promise;
-    }
+      function recordingCache(context: GatewayContext): Cache {
+        return {
+          get: async (id) => {
+            const cached = await guarded.get(id);
+            const outcome: Outcome = cached ? 'HIT' : 'MISS';
+            (outcome === 'HIT' ? hits : misses).inc({ bff: policy.bffName });
+            if (context.request) outcomes.set(context.request, outcome);
+            if (cached && context.request) cacheIds.set(context.request, id);
+            return cached;
+          },
+          set: (id, data, entities, ttl) => {
+            if (context.request) cacheIds.set(context.request, id);
+            return track(context, guarded.set(id, data, entities, ttl));
+          },
+          invalidate: (entities) => track(context, guarded.invalidate(entities)),
+        };
+      }
 
-    const scopePlugin: Plugin = {
-      onExecute({ args }) {
-        let touches = privateByDocument.get(args.document);
-        if (touches === undefined) {
-          touches = touchesPrivateScope(args.schema, args.document, privateSet);
-          privateByDocument.set(args.document, touches);
-        }
-        privateByContext.set(args.contextValue, touches);
-      },
-    };
+      function track(context: GatewayContext, write: PromiseLike<void> | void): Promise<void> {
+        const promise = Promise.resolve(write);
+        if (context.request)
+          pendingWrites.set(context.request, [...(pendingWrites.get(context.request) ?? []), promise]);
+        return promise;
+      }
 
-    const cachePlugin: Plugin = useEnvelopResponseCache({
-      cache: (context) => recordingCache(asGatewayContext(context)),
-      ttl: ttlMs,
-      ttlPerSchemaCoordinate: { ...options.ttlPerType, ...options.ttlPerField },
-      scopePerSchemaCoordinate: Object.fromEntries(privateScope.map((entry) => [entry, 'PRIVATE' as const])),
-      ignoredTypes: options.ignoredTypes,
-      idFields: options.idFields,
-      invalidateViaMutation: options.invalidateViaMutation ?? true,
-      includeExtensionMetadata: false,
-      // Public entries carry no session, so every caller shares them; private ones carry the caller's.
-      session: (context) => (privateByContext.get(context) ? subjectOf(asGatewayContext(context)) : null),
-      // A private answer for an anonymous caller has no owner to key it by: not cached.
-      enabled: (context) => !(privateByContext.get(context) && subjectOf(asGatewayContext(context)) === undefined),
-      // Errors (a failing upstream, a partial result) are never cached; the default would also log a warning.
-      shouldCacheResult: ({ result }) => !result.errors?.length,
-      buildResponseCacheKey: (params) => {
-        if (varyHeaders.length === 0) return buildCacheKey(params);
-        const context = params.context;
-        const request = typeof context === 'object' && context !== null ? asGatewayContext(context).request : undefined;
-        const varied = JSON.stringify(varyHeaders.map((name) => request?.headers.get(name) ?? null));
-        return buildCacheKey({ ...params, sessionId: `${params.sessionId ?? ''}|${varied}` });
-      },
-    });
+      const scopePlugin: Plugin = {
+        onExecute({ args }) {
+          let touches = privateByDocument.get(args.document);
+          if (touches === undefined) {
+            touches = touchesPrivateScope(args.schema, args.document, privateSet);
+            privateByDocument.set(args.document, touches);
+          }
+          privateByContext.set(args.contextValue, touches);
+        },
+      };
 
-    const responsePlugin: Plugin = {
-      onSchemaChange({ schema }) {
-        requireSchemaCoordinates('useResponseCache', 'privateScope', schema, privateScope);
-        requireSchemaCoordinates('useResponseCache', 'ttlPerType', schema, Object.keys(options.ttlPerType ?? {}));
-        requireSchemaCoordinates('useResponseCache', 'ttlPerField', schema, Object.keys(options.ttlPerField ?? {}));
-      },
-      async onResponse({ request, response }) {
-        const cacheId = cacheIds.get(request);
-        if (replay?.enabled && cacheId) replay.remember(request, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
-        const outcome = outcomes.get(request);
-        if (outcome && header !== false) response.headers.set(header, outcome);
-        // Read-your-writes across instances: once a client has the answer to a
-        // mutation, no instance serves the entries it invalidated, and a MISS
-        // is in the shared cache before the next request can ask another
-        // instance. Guarded writes never reject.
-        const writes = pendingWrites.get(request);
-        if (writes) await Promise.all(writes);
-      },
-    };
-    if (replay) attachResponseReplay(responsePlugin, replay);
-    return [scopePlugin, cachePlugin, responsePlugin];
-  }), varyHeaders);
+      const cachePlugin: Plugin = useEnvelopResponseCache({
+        cache: (context) => recordingCache(asGatewayContext(context)),
+        ttl: ttlMs,
+        ttlPerSchemaCoordinate: { ...options.ttlPerType, ...options.ttlPerField },
+        scopePerSchemaCoordinate: Object.fromEntries(privateScope.map((entry) => [entry, 'PRIVATE' as const])),
+        ignoredTypes: options.ignoredTypes,
+        idFields: options.idFields,
+        invalidateViaMutation: options.invalidateViaMutation ?? true,
+        includeExtensionMetadata: false,
+        // Public entries carry no session, so every caller shares them; private ones carry the caller's.
+        session: (context) => (privateByContext.get(context) ? subjectOf(asGatewayContext(context)) : null),
+        // A private answer for an anonymous caller has no owner to key it by: not cached.
+        enabled: (context) => !(privateByContext.get(context) && subjectOf(asGatewayContext(context)) === undefined),
+        // Errors (a failing upstream, a partial result) are never cached; the default would also log a warning.
+        shouldCacheResult: ({ result }) => !result.errors?.length,
+        buildResponseCacheKey: (params) => {
+          if (varyHeaders.length === 0) return buildCacheKey(params);
+          const context = params.context;
+          const request =
+            typeof context === 'object' && context !== null ? asGatewayContext(context).request : undefined;
+          const varied = JSON.stringify(varyHeaders.map((name) => request?.headers.get(name) ?? null));
+          return buildCacheKey({ ...params, sessionId: `${params.sessionId ?? ''}|${varied}` });
+        },
+      });
+
+      const responsePlugin: Plugin = {
+        onSchemaChange({ schema }) {
+          requireSchemaCoordinates('useResponseCache', 'privateScope', schema, privateScope);
+          requireSchemaCoordinates('useResponseCache', 'ttlPerType', schema, Object.keys(options.ttlPerType ?? {}));
+          requireSchemaCoordinates('useResponseCache', 'ttlPerField', schema, Object.keys(options.ttlPerField ?? {}));
+        },
+        async onResponse({ request, response }) {
+          const cacheId = cacheIds.get(request);
+          if (replay?.enabled && cacheId)
+            replay.remember(request, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
+          const outcome = outcomes.get(request);
+          if (outcome && header !== false) response.headers.set(header, outcome);
+          // Read-your-writes across instances: once a client has the answer to a
+          // mutation, no instance serves the entries it invalidated, and a MISS
+          // is in the shared cache before the next request can ask another
+          // instance. Guarded writes never reject.
+          const writes = pendingWrites.get(request);
+          if (writes) await Promise.all(writes);
+        },
+      };
+      if (replay) attachResponseReplay(responsePlugin, replay);
+      return [scopePlugin, cachePlugin, responsePlugin];
+    }),
+    varyHeaders,
+  );
 }

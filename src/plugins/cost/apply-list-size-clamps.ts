@@ -14,7 +14,11 @@ export function applyListSizeClamps(document: DocumentNode, clamps: ListSizeClam
         const byArgument = clamps.get(node);
         if (!byArgument) return undefined;
         const kept = (node.arguments ?? []).filter((argument) => !byArgument.has(argument.name.value));
-        const clamped = [...byArgument].map(([name, value]): ArgumentNode => ({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value }));
+        const clamped = [...byArgument].map(([name, value]): ArgumentNode => ({
+          kind: Kind.ARGUMENT,
+          name: { kind: Kind.NAME, value: name },
+          value,
+        }));
         // The copy keeps the original selection set, whose fields are still the clamps' keys.
         return { ...node, arguments: [...kept, ...clamped] };
       },

@@ -122,7 +122,8 @@ class CostPassed {
 }
 
 function requireNonNegative(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) throw new TypeError(`query cost: ${name} must be a non-negative number, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new TypeError(`query cost: ${name} must be a non-negative number, got ${value}`);
 }
 
 /** Applies defaults and checks every number, so a bad BFF file fails at start-up, not per request. */
@@ -140,7 +141,9 @@ export function resolveQueryCostOptions(options: QueryCostOptions = {}): Resolve
     outOfRangeListSize: options.outOfRangeListSize ?? 'reject',
   };
   if (resolved.outOfRangeListSize !== 'reject' && resolved.outOfRangeListSize !== 'clamp') {
-    throw new TypeError(`query cost: outOfRangeListSize must be reject or clamp, got ${JSON.stringify(resolved.outOfRangeListSize)}`);
+    throw new TypeError(
+      `query cost: outOfRangeListSize must be reject or clamp, got ${JSON.stringify(resolved.outOfRangeListSize)}`,
+    );
   }
   requireNonNegative('defaultFieldCost', resolved.defaultFieldCost);
   requireNonNegative('maxListSize', resolved.maxListSize);
@@ -153,8 +156,10 @@ export function resolveQueryCostOptions(options: QueryCostOptions = {}): Resolve
     }
     const normalized = typeof override === 'number' ? { cost: override } : { ...override };
     if (normalized.cost !== undefined) requireNonNegative(`fieldCosts["${coordinate}"].cost`, normalized.cost);
-    if (normalized.listSize !== undefined) requireNonNegative(`fieldCosts["${coordinate}"].listSize`, normalized.listSize);
-    if (normalized.maxListSize !== undefined) requireNonNegative(`fieldCosts["${coordinate}"].maxListSize`, normalized.maxListSize);
+    if (normalized.listSize !== undefined)
+      requireNonNegative(`fieldCosts["${coordinate}"].listSize`, normalized.listSize);
+    if (normalized.maxListSize !== undefined)
+      requireNonNegative(`fieldCosts["${coordinate}"].maxListSize`, normalized.maxListSize);
     resolved.fieldCosts[coordinate] = normalized;
   }
   return resolved;
@@ -186,7 +191,12 @@ export function computeQueryCost(
   return priceDocument(schema, document, variables ?? {}, resolveQueryCostOptions(options), input).cost;
 }
 
-type Pricing<Result> = (schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown> | null, input?: QueryCostInput) => Result;
+type Pricing<Result> = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables?: Record<string, unknown> | null,
+  input?: QueryCostInput,
+) => Result;
 
 /** The type of a calculator built by {@link createQueryCostCalculator}: the cost, or with `price` the clamps too. */
 export interface QueryCostCalculator extends Pricing<number> {
@@ -198,7 +208,8 @@ export interface QueryCostCalculator extends Pricing<number> {
 /** Checks and resolves the options once (throwing a TypeError at start-up) and returns {@link computeQueryCost} bound to them. */
 export function createQueryCostCalculator(options: QueryCostOptions = {}): QueryCostCalculator {
   const resolved = resolveQueryCostOptions(options);
-  const price: Pricing<QueryPrice> = (schema, document, variables, input = {}) => priceDocument(schema, document, variables ?? {}, resolved, input);
+  const price: Pricing<QueryPrice> = (schema, document, variables, input = {}) =>
+    priceDocument(schema, document, variables ?? {}, resolved, input);
   const calculate: Pricing<number> = (...args) => price(...args).cost;
   return Object.assign(calculate, { price, optionsKey: JSON.stringify(resolved) });
 }
@@ -216,7 +227,9 @@ function priceDocument(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
-  const chosen = input.operationName ? operations.filter((operation) => operation.name?.value === input.operationName) : operations;
+  const chosen = input.operationName
+    ? operations.filter((operation) => operation.name?.value === input.operationName)
+    : operations;
   const stopAbove = input.stopAbove ?? Number.POSITIVE_INFINITY;
   const clamps = new Map<FieldNode, Map<string, ValueNode>>();
   let highest = 0;
@@ -234,7 +247,10 @@ function priceDocument(
       clamps,
     };
     try {
-      highest = Math.max(highest, concreteSelectionCost(walk, operation.selectionSet, rootType, { floor: 0, scale: 1 }));
+      highest = Math.max(
+        highest,
+        concreteSelectionCost(walk, operation.selectionSet, rootType, { floor: 0, scale: 1 }),
+      );
     } catch (error) {
       if (error instanceof CostPassed) return { cost: error.cost, clamps };
       throw error;
@@ -243,17 +259,26 @@ function priceDocument(
   return { cost: highest, clamps };
 }
 
-function withVariableDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+function withVariableDefaults(
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...variables };
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
-    if (merged[name] === undefined && definition.defaultValue) merged[name] = valueFromASTUntyped(definition.defaultValue);
+    if (merged[name] === undefined && definition.defaultValue)
+      merged[name] = valueFromASTUntyped(definition.defaultValue);
   }
   return merged;
 }
 
 /** On an abstract type, the most expensive possible object type counts. */
-function selectionSetCost(walk: Walk, selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, at: Position): number {
+function selectionSetCost(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  parentType: GraphQLCompositeType,
+  at: Position,
+): number {
   if (!isAbstractType(parentType)) return concreteSelectionCost(walk, selectionSet, parentType, at);
   let highest = 0;
   for (const possibleType of walk.schema.getPossibleTypes(parentType)) {
@@ -262,7 +287,12 @@ function selectionSetCost(walk: Walk, selectionSet: SelectionSetNode, parentType
   return highest;
 }
 
-function concreteSelectionCost(walk: Walk, selectionSet: SelectionSetNode, objectType: GraphQLObjectType, at: Position): number {
+function concreteSelectionCost(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  objectType: GraphQLObjectType,
+  at: Position,
+): number {
   const known = walk.memo.get(selectionSet)?.get(objectType);
   if (known !== undefined) return known;
   let total = 0;
@@ -279,7 +309,12 @@ function concreteSelectionCost(walk: Walk, selectionSet: SelectionSetNode, objec
     } else {
       const name = selection.name.value;
       const fragment = walk.fragments.get(name);
-      if (!fragment || walk.fragmentPath.has(name) || !appliesTo(walk.schema, fragment.typeCondition.name.value, objectType)) continue;
+      if (
+        !fragment ||
+        walk.fragmentPath.has(name) ||
+        !appliesTo(walk.schema, fragment.typeCondition.name.value, objectType)
+      )
+        continue;
       walk.fragmentPath.add(name);
       total += concreteSelectionCost(walk, fragment.selectionSet, objectType, here);
       walk.fragmentPath.delete(name);
@@ -310,7 +345,10 @@ function fieldCost(walk: Walk, node: FieldNode, parentType: GraphQLObjectType, a
   const ownCost = override?.cost ?? walk.options.typeCosts[namedType.name] ?? walk.options.defaultFieldCost;
   const multiplier = listMultiplier(walk, node, field, parentType, override);
   if (!node.selectionSet || !isCompositeType(namedType)) return ownCost;
-  const childCost = selectionSetCost(walk, node.selectionSet, namedType, { floor: at.floor + at.scale * ownCost, scale: at.scale * multiplier });
+  const childCost = selectionSetCost(walk, node.selectionSet, namedType, {
+    floor: at.floor + at.scale * ownCost,
+    scale: at.scale * multiplier,
+  });
   return ownCost + multiplier * childCost;
 }
 
@@ -338,7 +376,10 @@ function listMultiplier(
     if (!byArgument) walk.clamps.set(node, (byArgument = new Map()));
     byArgument.set(argument, value);
   };
-  const size = requestedListSize(node, field, parentType.name, walk.variables, rules, onClamp) ?? override?.listSize ?? walk.options.defaultListSize;
+  const size =
+    requestedListSize(node, field, parentType.name, walk.variables, rules, onClamp) ??
+    override?.listSize ??
+    walk.options.defaultListSize;
   return size ** depth;
 }
 
@@ -348,7 +389,8 @@ function isIncluded(walk: Walk, directives: FieldNode['directives']): boolean {
     if (name !== 'skip' && name !== 'include') continue;
     const argument = directive.arguments?.find((arg) => arg.name.value === 'if');
     if (!argument) continue;
-    const condition = argument.value.kind === Kind.BOOLEAN ? argument.value.value : readValue(argument.value, walk.variables);
+    const condition =
+      argument.value.kind === Kind.BOOLEAN ? argument.value.value : readValue(argument.value, walk.variables);
     // An unknown condition counts the selection: the estimate errs high.
     if (typeof condition !== 'boolean') continue;
     if (name === 'skip' && condition) return false;

@@ -1,4 +1,13 @@
-import { astFromValue, getNullableType, isListType, Kind, type FieldNode, type GraphQLArgument, type GraphQLField, type ValueNode } from 'graphql';
+import {
+  astFromValue,
+  getNullableType,
+  isListType,
+  Kind,
+  type FieldNode,
+  type GraphQLArgument,
+  type GraphQLField,
+  type ValueNode,
+} from 'graphql';
 import { badUserInput } from '../../core/errors';
 
 /** How one list field's size is read; built from the cost options and the field's override. */
@@ -21,7 +30,14 @@ export interface ListSizeRules {
 export type OnClamp = (argument: string, value: ValueNode) => void;
 
 /** A size out of range: refused, or clamped into [0, maxListSize] and reported. */
-function outOfRange(message: string, where: string, clamped: number, argument: GraphQLArgument, rules: ListSizeRules, onClamp: OnClamp): number {
+function outOfRange(
+  message: string,
+  where: string,
+  clamped: number,
+  argument: GraphQLArgument,
+  rules: ListSizeRules,
+  onClamp: OnClamp,
+): number {
   const literal = rules.outOfRange === 'clamp' ? astFromValue(clamped, argument.type) : null;
   if (!literal) throw badUserInput(message, { argument: where });
   onClamp(argument.name, literal);
@@ -36,25 +52,51 @@ export function readValue(node: ValueNode, variables: Record<string, unknown>): 
   return undefined;
 }
 
-const coordinate = (parentTypeName: string, field: GraphQLField<unknown, unknown>, argument: string) => `${parentTypeName}.${field.name}(${argument}:)`;
+const coordinate = (parentTypeName: string, field: GraphQLField<unknown, unknown>, argument: string) =>
+  `${parentTypeName}.${field.name}(${argument}:)`;
 
 /**
  * The size a size argument asks for, or undefined when it sets none. A size
  * the backend would misread is refused, never priced low: a negative `limit`
  * prices as nothing yet many backends then return everything.
  */
-function checkedSize(value: unknown, where: string, argument: GraphQLArgument, rules: ListSizeRules, onClamp: OnClamp): number | undefined {
+function checkedSize(
+  value: unknown,
+  where: string,
+  argument: GraphQLArgument,
+  rules: ListSizeRules,
+  onClamp: OnClamp,
+): number | undefined {
   const size = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof size !== 'number' || Number.isNaN(size)) return undefined;
-  if (size < 0) return outOfRange(`${where} must be a non-negative list size, got ${JSON.stringify(value)}`, where, 0, argument, rules, onClamp);
+  if (size < 0)
+    return outOfRange(
+      `${where} must be a non-negative list size, got ${JSON.stringify(value)}`,
+      where,
+      0,
+      argument,
+      rules,
+      onClamp,
+    );
   if (size > rules.maxListSize) {
-    return outOfRange(`${where} asks for ${size} items; the most allowed is ${rules.maxListSize}`, where, rules.maxListSize, argument, rules, onClamp);
+    return outOfRange(
+      `${where} asks for ${size} items; the most allowed is ${rules.maxListSize}`,
+      where,
+      rules.maxListSize,
+      argument,
+      rules,
+      onClamp,
+    );
   }
   return Math.ceil(size);
 }
 
 /** Length of the longest list-typed argument (`ids: ["1", "2"]`), or undefined when none is given. */
-function listArgumentLength(node: FieldNode, field: GraphQLField<unknown, unknown>, variables: Record<string, unknown>): number | undefined {
+function listArgumentLength(
+  node: FieldNode,
+  field: GraphQLField<unknown, unknown>,
+  variables: Record<string, unknown>,
+): number | undefined {
   let longest: number | undefined;
   for (const argument of field.args) {
     if (!isListType(getNullableType(argument.type))) continue;
@@ -105,7 +147,14 @@ export function requestedListSize(
   // A bound the client may leave out (or set to null) is no bound: the backend then sends its whole list.
   if (unset !== undefined && rules.requireListSize) {
     const fallback = Math.min(rules.fallbackSize, rules.maxListSize);
-    return outOfRange(`${unset.where} is required: this list is bounded`, unset.where, fallback, unset.argument, rules, onClamp);
+    return outOfRange(
+      `${unset.where} is required: this list is bounded`,
+      unset.where,
+      fallback,
+      unset.argument,
+      rules,
+      onClamp,
+    );
   }
   return rules.listArgumentsMultiply ? listArgumentLength(node, field, variables) : undefined;
 }

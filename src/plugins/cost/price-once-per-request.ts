@@ -31,7 +31,11 @@ export interface PriceRequest {
 }
 
 function reusable(priced: PricedRequest, request: PriceRequest, stopAbove: number): boolean {
-  const same = priced.schema === request.schema && priced.document === request.document && priced.variables === request.variables && priced.operationName === request.operationName;
+  const same =
+    priced.schema === request.schema &&
+    priced.document === request.document &&
+    priced.variables === request.variables &&
+    priced.operationName === request.operationName;
   if (!same) return false;
   // A lower bound answers only a caller whose limit it already passes.
   return 'error' in priced.price || priced.price.exact || priced.price.price.cost > stopAbove;
@@ -51,7 +55,10 @@ export function priceOncePerRequest(calculate: QueryCostCalculator, request: Pri
     price = known.price;
   } else {
     try {
-      const priced = calculate.price(request.schema, request.document, request.variables, { operationName: request.operationName, stopAbove });
+      const priced = calculate.price(request.schema, request.document, request.variables, {
+        operationName: request.operationName,
+        stopAbove,
+      });
       price = { price: priced, exact: priced.cost <= stopAbove };
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;

@@ -10,13 +10,19 @@ export interface BodyLimitOptions {
   requireUtf8?: boolean;
 }
 
-const TEXT_BODY = /^(application\/(json|graphql\+json|graphql-response\+json|x-www-form-urlencoded)|application\/graphql)\b/i;
+const TEXT_BODY =
+  /^(application\/(json|graphql\+json|graphql-response\+json|x-www-form-urlencoded)|application\/graphql)\b/i;
 
 /**
  * Counts bytes as they stream in, so a chunked body without Content-Length is
  * cut off at the limit instead of being buffered whole.
  */
-function limitBody(request: Request, maxBytes: number, requireUtf8: boolean, fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream }): Request {
+function limitBody(
+  request: Request,
+  maxBytes: number,
+  requireUtf8: boolean,
+  fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream },
+): Request {
   const body = request.body;
   if (!body) return request;
   const checkUtf8 = requireUtf8 && TEXT_BODY.test(request.headers.get('content-type') ?? '');
@@ -68,7 +74,8 @@ export function useBodyLimit({ maxBytes = 102_400, requireUtf8 = true }: BodyLim
       const preRead = (serverContext as { req?: { body?: unknown } } | undefined)?.req?.body;
       if (Buffer.isBuffer(preRead)) {
         if (preRead.length > maxBytes) throw payloadTooLarge(maxBytes);
-        if (requireUtf8 && TEXT_BODY.test(request.headers.get('content-type') ?? '') && !isUtf8(preRead)) throw badRequest('Request body is not valid UTF-8');
+        if (requireUtf8 && TEXT_BODY.test(request.headers.get('content-type') ?? '') && !isUtf8(preRead))
+          throw badRequest('Request body is not valid UTF-8');
         return;
       }
       if (!requestParser || !request.body) return;

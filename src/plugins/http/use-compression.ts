@@ -22,10 +22,19 @@ export const DEFAULT_COMPRESSION: ResolvedCompression = { minBytes: 1024, encodi
 const ENCODINGS: readonly CompressionEncoding[] = ['br', 'gzip'];
 
 /** Fills the defaults in and rejects bad options (at start-up). */
-export function resolveCompression({ minBytes = DEFAULT_COMPRESSION.minBytes, encodings = [...DEFAULT_COMPRESSION.encodings] }: CompressionOptions = {}): ResolvedCompression {
+export function resolveCompression({
+  minBytes = DEFAULT_COMPRESSION.minBytes,
+  encodings = [...DEFAULT_COMPRESSION.encodings],
+}: CompressionOptions = {}): ResolvedCompression {
   requirePositiveInteger('useCompression', 'minBytes', minBytes);
-  if (!Array.isArray(encodings) || encodings.length === 0 || encodings.some((encoding) => !ENCODINGS.includes(encoding))) {
-    throw new TypeError(`useCompression: encodings must be a non-empty list of ${ENCODINGS.join(', ')}, got ${JSON.stringify(encodings)}`);
+  if (
+    !Array.isArray(encodings) ||
+    encodings.length === 0 ||
+    encodings.some((encoding) => !ENCODINGS.includes(encoding))
+  ) {
+    throw new TypeError(
+      `useCompression: encodings must be a non-empty list of ${ENCODINGS.join(', ')}, got ${JSON.stringify(encodings)}`,
+    );
   }
   return { minBytes, encodings };
 }
@@ -35,13 +44,18 @@ export function resolveCompression({ minBytes = DEFAULT_COMPRESSION.minBytes, en
  * one with the highest q-value, ties going to `offered` order. `*` stands for
  * any encoding not named; `q=0` refuses one.
  */
-export function negotiateEncoding(acceptEncoding: string | null, offered: readonly CompressionEncoding[]): CompressionEncoding | undefined {
+export function negotiateEncoding(
+  acceptEncoding: string | null,
+  offered: readonly CompressionEncoding[],
+): CompressionEncoding | undefined {
   if (!acceptEncoding) return undefined;
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...parameters] = part.trim().toLowerCase().split(';');
     if (!name) continue;
-    const q = parameters.map((parameter) => /^\s*q=([0-9.]+)\s*$/.exec(parameter)?.[1]).find((value) => value !== undefined);
+    const q = parameters
+      .map((parameter) => /^\s*q=([0-9.]+)\s*$/.exec(parameter)?.[1])
+      .find((value) => value !== undefined);
     weights.set(name.trim(), q === undefined ? 1 : Number(q));
   }
   let best: { encoding: CompressionEncoding; q: number } | undefined;
@@ -57,7 +71,10 @@ const STREAMING = /^(text\/event-stream|multipart\/)/i;
 
 // Brotli's default quality (11) is for static files; 4 compresses JSON about as well as gzip at a fraction of the CPU.
 const compressors: Record<CompressionEncoding, (body: Uint8Array) => Promise<Buffer>> = {
-  br: (body) => promisify(brotliCompress)(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }),
+  br: (body) =>
+    promisify(brotliCompress)(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
+    }),
   gzip: (body) => promisify(gzip)(body, { level: 6 }),
 };
 
@@ -67,7 +84,12 @@ const compressors: Record<CompressionEncoding, (body: Uint8Array) => Promise<Buf
  * (or, once its body has been read, an identical copy). Adds
  * `Vary: Accept-Encoding` to every answer that could have been compressed.
  */
-export async function compressResponse(request: Request, response: Response, options: ResolvedCompression, ResponseClass: typeof Response = Response): Promise<Response> {
+export async function compressResponse(
+  request: Request,
+  response: Response,
+  options: ResolvedCompression,
+  ResponseClass: typeof Response = Response,
+): Promise<Response> {
   if (!response.body || response.headers.has('content-encoding') || request.method === 'HEAD') return response;
   if (STREAMING.test(response.headers.get('content-type') ?? '')) return response;
   const declared = response.headers.get('content-length');

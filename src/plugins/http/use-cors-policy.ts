@@ -33,7 +33,11 @@ function validateOrigins(origins: string[]): void {
     } catch {
       throw new PolicyOptionError('useCorsPolicy', `origin "${origin}" is not a URL`);
     }
-    if (parsed.origin !== origin) throw new PolicyOptionError('useCorsPolicy', `origin "${origin}" must be scheme://host[:port] without a path or trailing slash`);
+    if (parsed.origin !== origin)
+      throw new PolicyOptionError(
+        'useCorsPolicy',
+        `origin "${origin}" must be scheme://host[:port] without a path or trailing slash`,
+      );
   }
 }
 

@@ -30,7 +30,8 @@ export function useCsrfGuard({ requestHeaders = DEFAULT_CSRF_HEADERS }: CsrfGuar
       try {
         return check?.(payload);
       } catch (error) {
-        if (error instanceof GraphQLError) throw requestForbidden(`Required CSRF header missing: send one of ${requestHeaders.join(', ')}`);
+        if (error instanceof GraphQLError)
+          throw requestForbidden(`Required CSRF header missing: send one of ${requestHeaders.join(', ')}`);
         throw error;
       }
     },

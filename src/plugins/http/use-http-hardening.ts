@@ -41,5 +41,10 @@ export function useHttpHardening(options: HttpHardeningOptions = {}): Plugin {
   // The client's address is not in a request's bytes: an IP filter must see every request.
   if (options.ipFilter) return hardening;
   const csrfHeaders = options.csrf === false ? [] : (options.csrf?.requestHeaders ?? DEFAULT_CSRF_HEADERS);
-  return markReplaySafe(hardening, ['origin', 'access-control-request-method', 'access-control-request-headers', ...csrfHeaders]);
+  return markReplaySafe(hardening, [
+    'origin',
+    'access-control-request-method',
+    'access-control-request-headers',
+    ...csrfHeaders,
+  ]);
 }

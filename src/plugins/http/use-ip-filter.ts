@@ -41,7 +41,11 @@ const inAny = (address: ipaddr.IPv4 | ipaddr.IPv6, ranges: Range[]) =>
   ranges.some(([base, bits]) => address.kind() === base.kind() && address.match([base, bits] as never));
 
 /** The caller's address: the socket peer, or the last untrusted hop of X-Forwarded-For behind trusted proxies. */
-export function clientAddress(peer: string | undefined, forwardedFor: string | null, trustedProxies: Range[]): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | null,
+  trustedProxies: Range[],
+): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   let address = parseAddress(peer);
   if (!address || trustedProxies.length === 0 || !forwardedFor || !inAny(address, trustedProxies)) return address;
   const hops = forwardedFor.split(',').reverse();
@@ -67,10 +71,13 @@ export function useIpFilter(options: IpFilterOptions): Plugin {
       if (!refused) return;
       const error = requestForbidden('Requests from this address are not allowed');
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }), {
-          status: 403,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        }),
+        new fetchAPI.Response(
+          JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }),
+          {
+            status: 403,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          },
+        ),
       );
     },
   };

@@ -7,7 +7,9 @@ function hasSpecStatus(error: unknown): error is GraphQLError {
 }
 
 function withoutSpecMark(error: GraphQLError): GraphQLError {
-  const { spec: _spec, ...http } = error.extensions.http as NonNullable<GraphQLError['extensions']['http']> & { spec?: boolean };
+  const { spec: _spec, ...http } = error.extensions.http as NonNullable<GraphQLError['extensions']['http']> & {
+    spec?: boolean;
+  };
   // A copy: Yoga caches validation results, and the same error objects answer the next request.
   return new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -37,7 +39,8 @@ export function useRefusalStatus(): Plugin {
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result)) setResult(result.map((item: ExecutionResult) => unmarkResult(item)));
-      else if (result && typeof result === 'object' && 'errors' in result) setResult(unmarkResult(result as ExecutionResult));
+      else if (result && typeof result === 'object' && 'errors' in result)
+        setResult(unmarkResult(result as ExecutionResult));
     },
   };
 }

@@ -26,7 +26,8 @@ const SECRET_PARAMS = /([?&](?:api[_-]?key|key|token|access_token|secret|passwor
 const DEBUG_EXTENSIONS = ['stack', 'originalError', 'exception', 'stacktrace'];
 
 export function scrubText(text: string, production: boolean): string {
-  if (production) return text.replace(URL_PATTERN, '[url]').replace(ADDRESS_PATTERN, '[address]').replace(SUGGESTION, '');
+  if (production)
+    return text.replace(URL_PATTERN, '[url]').replace(ADDRESS_PATTERN, '[address]').replace(SUGGESTION, '');
   return text.replace(USERINFO, '$1[redacted]@').replace(SECRET_PARAMS, '$1[redacted]');
 }
 
@@ -41,19 +42,27 @@ export function scrubError(error: GraphQLError, production: boolean): GraphQLErr
   // `http` (status, headers) is for Yoga, not clients' eyes, but must survive untouched.
   const { http, ...rest } = error.extensions as GraphQLError['extensions'] & Record<string, unknown>;
   if (production) for (const key of DEBUG_EXTENSIONS) delete rest[key];
-  const { message, extensions } = production ? withoutBackendText(error.message, rest) : { message: error.message, extensions: rest };
+  const { message, extensions } = production
+    ? withoutBackendText(error.message, rest)
+    : { message: error.message, extensions: rest };
   return new GraphQLError(scrubText(message, production), {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...(scrubValue(extensions, production) as Record<string, unknown>), ...(http !== undefined && { http }) },
+    extensions: {
+      ...(scrubValue(extensions, production) as Record<string, unknown>),
+      ...(http !== undefined && { http }),
+    },
   });
 }
 
 function scrubResult(result: ExecutionResult, production: boolean): ExecutionResult {
   if (!result?.errors?.length) return result;
-  return { ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? scrubError(error, production) : error)) };
+  return {
+    ...result,
+    errors: result.errors.map((error) => (error instanceof GraphQLError ? scrubError(error, production) : error)),
+  };
 }
 
 /**
@@ -69,7 +78,8 @@ function scrubErrors(production: boolean): Plugin {
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result)) setResult(result.map((item: ExecutionResult) => scrubResult(item, production)));
-      else if (result && typeof result === 'object' && 'errors' in result) setResult(scrubResult(result as ExecutionResult, production));
+      else if (result && typeof result === 'object' && 'errors' in result)
+        setResult(scrubResult(result as ExecutionResult, production));
     },
   };
 }

@@ -10,7 +10,11 @@ export interface SecurityHeadersOptions {
 }
 
 /** Headers every API response should carry: no sniffing, no framing, no referrer, a locked-down CSP for data responses. */
-export function useSecurityHeaders({ hsts = false, hstsMaxAgeSeconds = 31_536_000, headers = {} }: SecurityHeadersOptions = {}): Plugin {
+export function useSecurityHeaders({
+  hsts = false,
+  hstsMaxAgeSeconds = 31_536_000,
+  headers = {},
+}: SecurityHeadersOptions = {}): Plugin {
   const fixed: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -23,7 +27,10 @@ export function useSecurityHeaders({ hsts = false, hstsMaxAgeSeconds = 31_536_00
     onResponse({ response }) {
       for (const [name, value] of Object.entries(fixed)) response.headers.set(name, value);
       // GraphiQL is an HTML page with scripts: leave its CSP alone; data responses need none of that.
-      if (!(response.headers.get('content-type') ?? '').startsWith('text/html') && !response.headers.has('content-security-policy')) {
+      if (
+        !(response.headers.get('content-type') ?? '').startsWith('text/html') &&
+        !response.headers.has('content-security-policy')
+      ) {
         response.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
       }
       response.headers.delete('x-powered-by');

@@ -1,4 +1,11 @@
-import { Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { queryLimitExceeded } from '../../core/errors';
 
 const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
@@ -52,7 +59,11 @@ export function maxIntrospectionDepthRule(maxIntrospectionDepth: number): Valida
         if (depth > maxIntrospectionDepth && !reported) {
           reported = true;
           context.reportError(
-            queryLimitExceeded('DEPTH_LIMIT_EXCEEDED', `Introspection depth limit of ${maxIntrospectionDepth} exceeded, found ${depth}.`, maxIntrospectionDepth),
+            queryLimitExceeded(
+              'DEPTH_LIMIT_EXCEEDED',
+              `Introspection depth limit of ${maxIntrospectionDepth} exceeded, found ${depth}.`,
+              maxIntrospectionDepth,
+            ),
           );
         }
         // Nothing below an introspection root is another introspection root worth measuring.

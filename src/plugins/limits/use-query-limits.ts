@@ -43,7 +43,9 @@ function reportAs(code: LimitCode, limit: number) {
     n: limit,
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(toLoomError(code, limit, error))],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => context?.reportError(toLoomError(code, limit, error)),
+    ],
   };
 }
 
@@ -66,28 +68,37 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
     maxBatchSize = 5,
     blockFieldSuggestions,
   } = options;
-  for (const [name, value] of Object.entries({ maxDepth, maxIntrospectionDepth, maxDistinctFragmentSpreads, maxAliases, maxDirectives, maxTokens, maxBatchSize })) {
+  for (const [name, value] of Object.entries({
+    maxDepth,
+    maxIntrospectionDepth,
+    maxDistinctFragmentSpreads,
+    maxAliases,
+    maxDirectives,
+    maxTokens,
+    maxBatchSize,
+  })) {
     requirePositiveInteger('useQueryLimits', name, value);
   }
-  const createArmor = (blockSuggestions: boolean) => EnvelopArmorPlugin({
-    maxDepth: reportAs('DEPTH_LIMIT_EXCEEDED', maxDepth),
-    maxAliases: reportAs('ALIAS_LIMIT_EXCEEDED', maxAliases),
-    maxDirectives: reportAs('DIRECTIVE_LIMIT_EXCEEDED', maxDirectives),
-    maxTokens: {
-      n: maxTokens,
-      exposeLimits: true,
-      propagateOnRejection: false,
-      onReject: [
-        (_context, error) => {
-          // Parse time: there is no validation context to report to, so stop the parser here.
-          throw toLoomError('TOKEN_LIMIT_EXCEEDED', maxTokens, error);
-        },
-      ],
-    },
-    // Cost has its own policy (useCostLimit) on Loom's cost function, shared with the rate limiter.
-    costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: blockSuggestions, mask: '' },
-  }) as Plugin;
+  const createArmor = (blockSuggestions: boolean) =>
+    EnvelopArmorPlugin({
+      maxDepth: reportAs('DEPTH_LIMIT_EXCEEDED', maxDepth),
+      maxAliases: reportAs('ALIAS_LIMIT_EXCEEDED', maxAliases),
+      maxDirectives: reportAs('DIRECTIVE_LIMIT_EXCEEDED', maxDirectives),
+      maxTokens: {
+        n: maxTokens,
+        exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [
+          (_context, error) => {
+            // Parse time: there is no validation context to report to, so stop the parser here.
+            throw toLoomError('TOKEN_LIMIT_EXCEEDED', maxTokens, error);
+          },
+        ],
+      },
+      // Cost has its own policy (useCostLimit) on Loom's cost function, shared with the rate limiter.
+      costLimit: { enabled: false },
+      blockFieldSuggestion: { enabled: blockSuggestions, mask: '' },
+    }) as Plugin;
   // Every limit is a function of the request body: the same body always gets the same answer.
   return markReplaySafe({
     onPluginInit({ plugins, addPlugin }) {

@@ -31,13 +31,16 @@ export function loadPersistedManifest(file: string): PersistedManifest {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`${file}: cannot read the persisted operations manifest: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError(
+      `${file}: cannot read the persisted operations manifest: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (isApolloManifest(raw)) {
     if (!Array.isArray(raw.operations)) throw new ConfigError(`${file}: operations must be a list`);
     return Object.fromEntries(raw.operations.map((operation) => [operation.id, operation.body]));
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: expected an object of hash -> document`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError(`${file}: expected an object of hash -> document`);
   return raw as PersistedManifest;
 }
 
@@ -55,13 +58,19 @@ export interface CompileManifestOptions {
  * view hides) fails here with the id and graphql's reason. A sha256-looking id
  * must be the hash of its document, so a stale manifest cannot pass.
  */
-export function compilePersistedManifest({ where, manifest, schema }: CompileManifestOptions): Map<string, DocumentNode> {
+export function compilePersistedManifest({
+  where,
+  manifest,
+  schema,
+}: CompileManifestOptions): Map<string, DocumentNode> {
   const documents = new Map<string, DocumentNode>();
   for (const [rawId, body] of Object.entries(manifest)) {
     const id = normalizeOperationId(rawId);
     const named = `${where}: persisted operation ${rawId}`;
-    if (typeof body !== 'string' || body.trim() === '') throw new ConfigError(`${named}: the document must be a non-empty string`);
-    if (SHA256_HEX.test(id) && sha256Hex(body) !== id) throw new ConfigError(`${named}: the id is not the sha256 of its document`);
+    if (typeof body !== 'string' || body.trim() === '')
+      throw new ConfigError(`${named}: the document must be a non-empty string`);
+    if (SHA256_HEX.test(id) && sha256Hex(body) !== id)
+      throw new ConfigError(`${named}: the id is not the sha256 of its document`);
     let document: DocumentNode;
     try {
       document = parse(body);
@@ -69,7 +78,10 @@ export function compilePersistedManifest({ where, manifest, schema }: CompileMan
       throw new ConfigError(`${named}: ${(error as Error).message}`);
     }
     const errors = validate(schema, document);
-    if (errors.length) throw new ConfigError(`${named} does not fit this BFF's schema: ${errors.map((error) => error.message).join('; ')}`);
+    if (errors.length)
+      throw new ConfigError(
+        `${named} does not fit this BFF's schema: ${errors.map((error) => error.message).join('; ')}`,
+      );
     documents.set(id, document);
   }
   return documents;

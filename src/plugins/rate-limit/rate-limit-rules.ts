@@ -61,7 +61,10 @@ export function clientAddress(context: GatewayContext, trustForwardedFor: boolea
   return req?.socket?.remoteAddress ?? undefined;
 }
 
-function keyReader(by: RateLimitRule['by'], trustForwardedFor: boolean): (context: GatewayContext) => string | undefined {
+function keyReader(
+  by: RateLimitRule['by'],
+  trustForwardedFor: boolean,
+): (context: GatewayContext) => string | undefined {
   if (typeof by === 'function') return by;
   // Never "no key": a per-user budget that skipped anonymous callers would be no budget at all for them.
   const byAddress = (context: GatewayContext) => `ip:${clientAddress(context, trustForwardedFor) ?? 'unknown'}`;
@@ -69,7 +72,9 @@ function keyReader(by: RateLimitRule['by'], trustForwardedFor: boolean): (contex
     case 'user':
       return (context) => {
         const { identity } = context;
-        return identity && identity.kind !== 'anonymous' && identity.subject ? `${identity.kind}:${identity.subject}` : byAddress(context);
+        return identity && identity.kind !== 'anonymous' && identity.subject
+          ? `${identity.kind}:${identity.subject}`
+          : byAddress(context);
       };
     case 'apiKey':
       // Prefixed like `user` keys, so no key id can share a bucket with an address.
@@ -99,22 +104,35 @@ function fieldCounterFor(field: string): QueryCostCalculator {
   });
 }
 
-export function resolveRateLimitRules(rules: readonly RateLimitRule[], { trustForwardedFor = false }: RateLimitRuleOptions): ResolvedRule[] {
-  if (!Array.isArray(rules) || rules.length === 0) throw new PolicyOptionError('useRateLimit', 'rules must be a non-empty list');
+export function resolveRateLimitRules(
+  rules: readonly RateLimitRule[],
+  { trustForwardedFor = false }: RateLimitRuleOptions,
+): ResolvedRule[] {
+  if (!Array.isArray(rules) || rules.length === 0)
+    throw new PolicyOptionError('useRateLimit', 'rules must be a non-empty list');
   const names = new Set<string>();
   return rules.map((rule, index) => {
     const at = `rules[${index}]`;
-    if (typeof rule.by !== 'function') requireOneOf('useRateLimit', `${at}.by`, rule.by, ['user', 'apiKey', 'plan', 'ip', 'global'] as const);
+    if (typeof rule.by !== 'function')
+      requireOneOf('useRateLimit', `${at}.by`, rule.by, ['user', 'apiKey', 'plan', 'ip', 'global'] as const);
     requirePositiveInteger('useRateLimit', `${at}.budget`, rule.budget);
     const windowMs = rule.windowMs ?? 60_000;
     requirePositiveInteger('useRateLimit', `${at}.windowMs`, windowMs);
-    for (const [plan, budget] of Object.entries(rule.budgetByPlan ?? {})) requirePositiveInteger('useRateLimit', `${at}.budgetByPlan.${plan}`, budget);
+    for (const [plan, budget] of Object.entries(rule.budgetByPlan ?? {}))
+      requirePositiveInteger('useRateLimit', `${at}.budgetByPlan.${plan}`, budget);
     if (rule.field !== undefined && !COORDINATE.test(rule.field)) {
-      throw new PolicyOptionError('useRateLimit', `${at}.field must be a Type.field coordinate, got ${JSON.stringify(rule.field)}`);
+      throw new PolicyOptionError(
+        'useRateLimit',
+        `${at}.field must be a Type.field coordinate, got ${JSON.stringify(rule.field)}`,
+      );
     }
     const byName = typeof rule.by === 'function' ? 'custom' : rule.by;
     const name = rule.name ?? (rule.field ? `${byName}:${rule.field}` : byName);
-    if (!/^[\w.:-]+$/.test(name)) throw new PolicyOptionError('useRateLimit', `${at}.name must use letters, digits, _ . : -, got ${JSON.stringify(name)}`);
+    if (!/^[\w.:-]+$/.test(name))
+      throw new PolicyOptionError(
+        'useRateLimit',
+        `${at}.name must use letters, digits, _ . : -, got ${JSON.stringify(name)}`,
+      );
     if (names.has(name)) throw new PolicyOptionError('useRateLimit', `two rules are named "${name}": give one a name`);
     names.add(name);
     const budgetByPlan = rule.budgetByPlan ?? {};
@@ -122,7 +140,8 @@ export function resolveRateLimitRules(rules: readonly RateLimitRule[], { trustFo
       name,
       wholeQuery: rule.field === undefined,
       keyOf: keyReader(rule.by, trustForwardedFor),
-      budgetOf: ({ identity }) => (identity?.plan !== undefined ? budgetByPlan[identity.plan] : undefined) ?? rule.budget,
+      budgetOf: ({ identity }) =>
+        (identity?.plan !== undefined ? budgetByPlan[identity.plan] : undefined) ?? rule.budget,
       windowMs,
       fieldCounter: rule.field === undefined ? undefined : fieldCounterFor(rule.field),
     } satisfies ResolvedRule;

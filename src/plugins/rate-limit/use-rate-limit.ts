@@ -75,7 +75,11 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
   const ruleFields = options.rules.flatMap((rule) => rule.field ?? []);
 
   return withGatewayServices((policy) => {
-    const store = options.store ?? (policy.redis ? createRedisRateLimitStore(policy.redis, policy.redisCommandTimeoutMs) : createMemoryRateLimitStore());
+    const store =
+      options.store ??
+      (policy.redis
+        ? createRedisRateLimitStore(policy.redis, policy.redisCommandTimeoutMs)
+        : createMemoryRateLimitStore());
     const health: RedisHealth | undefined =
       policy.redis && !options.store
         ? createRedisHealth({
@@ -95,7 +99,13 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
     });
     const headersByRequest = new WeakMap<Request, Record<string, string>>();
 
-    function chargesFor(context: GatewayContext, schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null) {
+    function chargesFor(
+      context: GatewayContext,
+      schema: GraphQLSchema,
+      document: DocumentNode,
+      variables: Record<string, unknown> | undefined,
+      operationName?: string | null,
+    ) {
       let queryCost: number | undefined;
       const applied: Array<{ rule: ResolvedRule; charge: BucketCharge }> = [];
       for (const rule of rules) {
@@ -103,10 +113,21 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         if (key === undefined) continue;
         const cost = rule.fieldCounter
           ? rule.fieldCounter(schema, document, variables, { operationName })
-          : (queryCost ??= priceOncePerRequest(priceQuery, { context, schema, document, variables, operationName }).cost);
+          : (queryCost ??= priceOncePerRequest(priceQuery, {
+              context,
+              schema,
+              document,
+              variables,
+              operationName,
+            }).cost);
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
-        const charge = { key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`, capacity: rule.budgetOf(context), windowMs: rule.windowMs, cost };
+        const charge = {
+          key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`,
+          capacity: rule.budgetOf(context),
+          windowMs: rule.windowMs,
+          cost,
+        };
         applied.push({ rule, charge });
       }
       return applied;
@@ -116,7 +137,9 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
     function tightest(verdicts: Verdict[]): Verdict | undefined {
       const shown = verdicts.filter(({ rule }) => rule.wholeQuery);
       if (shown.length === 0) return undefined;
-      return shown.reduce((best, next) => (next.state.remaining / next.charge.capacity < best.state.remaining / best.charge.capacity ? next : best));
+      return shown.reduce((best, next) =>
+        next.state.remaining / next.charge.capacity < best.state.remaining / best.charge.capacity ? next : best,
+      );
     }
 
     function rememberHeaders(request: Request | undefined, verdict: Verdict | undefined) {
@@ -133,7 +156,13 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       const context = asGatewayContext(args.contextValue as object);
       let applied: ReturnType<typeof chargesFor>;
       try {
-        applied = chargesFor(context, args.schema, args.document, args.variableValues as Record<string, unknown> | undefined, args.operationName);
+        applied = chargesFor(
+          context,
+          args.schema,
+          args.document,
+          args.variableValues as Record<string, unknown> | undefined,
+          args.operationName,
+        );
       } catch (error) {
         // A size the cost function refuses (BAD_USER_INPUT) is refused here too when no cost limit ran first.
         if (!(error instanceof GraphQLError)) throw error;
@@ -159,7 +188,10 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
       for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
       // The request may retry when the slowest refusing bucket holds enough.
-      const worst = refusing.reduce((best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best), refusing[0] ?? verdicts[0]);
+      const worst = refusing.reduce(
+        (best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best),
+        refusing[0] ?? verdicts[0],
+      );
       // A refusal's headers describe the rule that refused.
       rememberHeaders(context.request, worst);
       refuse({

@@ -34,7 +34,10 @@ function clientOf(contextValue: object, trustForwardedFor: boolean): string {
  * completes, fails, is refused further on (rate limit, cost limit), or the
  * client goes away. Every BFF gets it (`subscriptions` in the BFF file).
  */
-export function useSubscriptionLimit({ maxPerClient = 10, trustForwardedFor = false }: SubscriptionLimitOptions = {}): Plugin {
+export function useSubscriptionLimit({
+  maxPerClient = 10,
+  trustForwardedFor = false,
+}: SubscriptionLimitOptions = {}): Plugin {
   requirePositiveInteger('useSubscriptionLimit', 'maxPerClient', maxPerClient);
   const slots = createSubscriptionSlots(maxPerClient);
   return {

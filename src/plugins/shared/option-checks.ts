@@ -15,7 +15,12 @@ export function requirePositiveInteger(policy: string, name: string, value: unkn
   }
 }
 
-export function requireOneOf<T extends string>(policy: string, name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+export function requireOneOf<T extends string>(
+  policy: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
   if (!allowed.includes(value as T)) {
     throw new PolicyOptionError(policy, `${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   }

@@ -6,7 +6,12 @@ import { PolicyOptionError } from './option-checks';
  * schema does not have: a typo (or a view that hides it) would otherwise
  * silently switch the setting off.
  */
-export function requireSchemaCoordinates(policy: string, option: string, schema: GraphQLSchema, coordinates: Iterable<string>): void {
+export function requireSchemaCoordinates(
+  policy: string,
+  option: string,
+  schema: GraphQLSchema,
+  coordinates: Iterable<string>,
+): void {
   for (const coordinate of coordinates) {
     const [typeName, fieldName] = coordinate.split('.');
     const type = schema.getType(typeName);

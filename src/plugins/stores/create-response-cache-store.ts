@@ -15,14 +15,26 @@ export const responseCacheKeyPrefix = (bffKeyPrefix: string) => `${bffKeyPrefix}
  * prefixing the type name is what keeps BFFs, gateways and tests apart.
  * Every instance on the same Redis and prefix shares entries and invalidations.
  */
-export function createRedisResponseCache(redis: Redis, keyPrefix: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Cache {
-  const inner = createRedisCache({ redis, buildRedisOperationResultCacheKey: (responseId) => `${responseId}:entities` });
-  const entityKey = ({ typename, id }: CacheEntityRecord): CacheEntityRecord => ({ typename: `${keyPrefix}t:${typename}`, id });
+export function createRedisResponseCache(
+  redis: Redis,
+  keyPrefix: string,
+  commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+): Cache {
+  const inner = createRedisCache({
+    redis,
+    buildRedisOperationResultCacheKey: (responseId) => `${responseId}:entities`,
+  });
+  const entityKey = ({ typename, id }: CacheEntityRecord): CacheEntityRecord => ({
+    typename: `${keyPrefix}t:${typename}`,
+    id,
+  });
   // Each operation (its GET, or its pipeline of writes) has one deadline: a frozen Redis must not hold the request.
-  const bounded = <T>(operation: string, run: () => T | PromiseLike<T>) => withRedisDeadline(operation, commandTimeoutMs, async () => run());
+  const bounded = <T>(operation: string, run: () => T | PromiseLike<T>) =>
+    withRedisDeadline(operation, commandTimeoutMs, async () => run());
   return {
     get: (id) => bounded('a cache read', () => inner.get(`${keyPrefix}r:${id}`)),
-    set: (id, data, entities, ttl) => bounded('a cache write', () => inner.set(`${keyPrefix}r:${id}`, data, [...entities].map(entityKey), ttl)),
+    set: (id, data, entities, ttl) =>
+      bounded('a cache write', () => inner.set(`${keyPrefix}r:${id}`, data, [...entities].map(entityKey), ttl)),
     invalidate: (entities) => bounded('a cache invalidation', () => inner.invalidate([...entities].map(entityKey))),
   };
 }
@@ -54,7 +66,8 @@ export function createGuardedCache(inner: Cache, health: RedisHealth | undefined
   };
   return {
     get: (id) => guard(() => inner.get(id), undefined),
-    set: (id, data, entities, ttl) => (health && !health.up ? undefined : guard(() => inner.set(id, data, entities, ttl), undefined)),
+    set: (id, data, entities, ttl) =>
+      health && !health.up ? undefined : guard(() => inner.set(id, data, entities, ttl), undefined),
     invalidate: (entities) => guard(() => inner.invalidate(entities), undefined),
   };
 }

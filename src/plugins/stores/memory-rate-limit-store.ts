@@ -15,7 +15,10 @@ interface Bucket {
 }
 
 /** Token buckets in this process: exact, since JavaScript runs one request's consume at a time. */
-export function createMemoryRateLimitStore({ now = Date.now, sweepThreshold = 10_000 }: MemoryRateLimitStoreOptions = {}): RateLimitStore {
+export function createMemoryRateLimitStore({
+  now = Date.now,
+  sweepThreshold = 10_000,
+}: MemoryRateLimitStoreOptions = {}): RateLimitStore {
   const buckets = new Map<string, Bucket>();
 
   function refill(charge: BucketCharge, at: number): number {
@@ -28,7 +31,8 @@ export function createMemoryRateLimitStore({ now = Date.now, sweepThreshold = 10
   // A full bucket carries no information; dropping it keeps memory bounded by active clients.
   function sweep(at: number): void {
     for (const [key, bucket] of buckets) {
-      if (bucket.tokens + ((at - bucket.updatedAt) * bucket.capacity) / bucket.windowMs >= bucket.capacity) buckets.delete(key);
+      if (bucket.tokens + ((at - bucket.updatedAt) * bucket.capacity) / bucket.windowMs >= bucket.capacity)
+        buckets.delete(key);
     }
   }
 
@@ -40,11 +44,19 @@ export function createMemoryRateLimitStore({ now = Date.now, sweepThreshold = 10
       if (allowed) {
         charges.forEach((charge, index) => {
           tokens[index] -= charge.cost;
-          buckets.set(charge.key, { tokens: tokens[index], updatedAt: at, capacity: charge.capacity, windowMs: charge.windowMs });
+          buckets.set(charge.key, {
+            tokens: tokens[index],
+            updatedAt: at,
+            capacity: charge.capacity,
+            windowMs: charge.windowMs,
+          });
         });
         if (buckets.size > sweepThreshold) sweep(at);
       }
-      const result: ConsumeResult = { allowed, buckets: charges.map((charge, index) => describeBucket(charge, tokens[index], allowed)) };
+      const result: ConsumeResult = {
+        allowed,
+        buckets: charges.map((charge, index) => describeBucket(charge, tokens[index], allowed)),
+      };
       return result;
     },
   };

@@ -43,6 +43,7 @@ export function describeBucket(charge: BucketCharge, tokens: number, allowed: bo
     remaining: Math.max(0, Math.floor(tokens)),
     resetMs: ratePerMs > 0 ? Math.ceil((charge.capacity - tokens) / ratePerMs) : 0,
     // A cost above the capacity can never pass; the window is the honest answer.
-    retryAfterMs: allowed || missing <= 0 ? 0 : charge.cost > charge.capacity ? charge.windowMs : Math.ceil(missing / ratePerMs),
+    retryAfterMs:
+      allowed || missing <= 0 ? 0 : charge.cost > charge.capacity ? charge.windowMs : Math.ceil(missing / ratePerMs),
   };
 }

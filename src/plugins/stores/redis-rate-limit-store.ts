@@ -52,7 +52,8 @@ async function runScript(redis: Redis, keys: string[], args: Array<string | numb
     return await redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
   } catch (error) {
     // A restarted Redis has forgotten the script; send it once more.
-    if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return redis.eval(TOKEN_BUCKET_SCRIPT, keys.length, ...keys, ...args);
+    if (error instanceof Error && error.message.startsWith('NOSCRIPT'))
+      return redis.eval(TOKEN_BUCKET_SCRIPT, keys.length, ...keys, ...args);
     throw error;
   }
 }
@@ -62,15 +63,23 @@ async function runScript(redis: Redis, keys: string[], args: Array<string | numb
  * (Redis down) reject, and so does a Redis that has not answered the whole
  * charge within `commandTimeoutMs`.
  */
-export function createRedisRateLimitStore(redis: Redis, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): RateLimitStore {
+export function createRedisRateLimitStore(
+  redis: Redis,
+  commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+): RateLimitStore {
   return {
     async consume(charges) {
       if (charges.length === 0) return { allowed: true, buckets: [] };
       const keys = charges.map((charge) => charge.key);
       const args = charges.flatMap((charge) => [charge.capacity, charge.windowMs, charge.cost]);
-      const reply = (await withRedisDeadline('a rate-limit charge', commandTimeoutMs, () => runScript(redis, keys, args))) as [number, ...string[]];
+      const reply = (await withRedisDeadline('a rate-limit charge', commandTimeoutMs, () =>
+        runScript(redis, keys, args),
+      )) as [number, ...string[]];
       const allowed = reply[0] === 1;
-      return { allowed, buckets: charges.map((charge, index) => describeBucket(charge, Number(reply[index + 1]), allowed)) };
+      return {
+        allowed,
+        buckets: charges.map((charge, index) => describeBucket(charge, Number(reply[index + 1]), allowed)),
+      };
     },
   };
 }

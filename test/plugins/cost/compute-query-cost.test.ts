@@ -7,9 +7,20 @@ import {
 } from '../../../src/plugins/cost/compute-query-cost';
 
 const schema = buildSchema(/* GraphQL */ `
-  interface Node { id: ID! }
-  type Review implements Node { id: ID! stars: Int author: User }
-  type User implements Node { id: ID! name: String tags: [String!]! friends(first: Int): [User!]! }
+  interface Node {
+    id: ID!
+  }
+  type Review implements Node {
+    id: ID!
+    stars: Int
+    author: User
+  }
+  type User implements Node {
+    id: ID!
+    name: String
+    tags: [String!]!
+    friends(first: Int): [User!]!
+  }
   type Product implements Node {
     id: ID!
     name: String
@@ -27,11 +38,17 @@ const schema = buildSchema(/* GraphQL */ `
     heavy: Int
     byIds(ids: [ID!], first: Int): [Product!]!
   }
-  type Mutation { createProduct(name: String!): Product }
+  type Mutation {
+    createProduct(name: String!): Product
+  }
 `);
 
-const cost = (query: string, variables: Record<string, unknown> = {}, options: QueryCostOptions = {}, operationName?: string) =>
-  computeQueryCost(schema, parse(query), variables, options, { operationName });
+const cost = (
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: QueryCostOptions = {},
+  operationName?: string,
+) => computeQueryCost(schema, parse(query), variables, options, { operationName });
 
 describe('computeQueryCost', () => {
   it('charges 1 per field by default, nested objects included', () => {
@@ -76,16 +93,31 @@ describe('computeQueryCost', () => {
       extensions: { code: 'BAD_USER_INPUT', argument: 'Query.products(first:)', http: { status: 400 } },
     });
     expect(refusal('query ($n: Int) { products(first: $n) { id } }', { n: -1 }).extensions.code).toBe('BAD_USER_INPUT');
-    expect(refusal('{ users(pageSize: "-3") { id } }').message).toBe('Query.users(pageSize:) must be a non-negative list size, got "-3"');
-    expect(refusal('{ products(first: 100001) { id } }').message).toBe('Query.products(first:) asks for 100001 items; the most allowed is 100000');
-    expect(refusal('{ products(first: 51) { id } }', {}, { fieldCosts: { 'Query.products': { maxListSize: 50 } } }).extensions.code).toBe('BAD_USER_INPUT');
-    expect(refusal('{ product(id: "1") { tags: reviews(limit: -1) { id } } }').extensions.argument).toBe('Product.reviews(limit:)');
-    expect(cost('{ products(first: 50) { id } }', {}, { fieldCosts: { 'Query.products': { maxListSize: 50 } } })).toBe(51);
+    expect(refusal('{ users(pageSize: "-3") { id } }').message).toBe(
+      'Query.users(pageSize:) must be a non-negative list size, got "-3"',
+    );
+    expect(refusal('{ products(first: 100001) { id } }').message).toBe(
+      'Query.products(first:) asks for 100001 items; the most allowed is 100000',
+    );
+    expect(
+      refusal('{ products(first: 51) { id } }', {}, { fieldCosts: { 'Query.products': { maxListSize: 50 } } })
+        .extensions.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(refusal('{ product(id: "1") { tags: reviews(limit: -1) { id } } }').extensions.argument).toBe(
+      'Product.reviews(limit:)',
+    );
+    expect(cost('{ products(first: 50) { id } }', {}, { fieldCosts: { 'Query.products': { maxListSize: 50 } } })).toBe(
+      51,
+    );
   });
 
   it('multiplies a list field by the length of its list arguments when no size argument is set', () => {
     expect(cost('{ byIds(ids: ["1", "2", "3"]) { id name } }')).toBe(1 + 3 * 2);
-    expect(cost('query ($ids: [ID!]!) { byIds(ids: $ids) { id } }', { ids: Array.from({ length: 30 }, (_, index) => String(index)) })).toBe(1 + 30);
+    expect(
+      cost('query ($ids: [ID!]!) { byIds(ids: $ids) { id } }', {
+        ids: Array.from({ length: 30 }, (_, index) => String(index)),
+      }),
+    ).toBe(1 + 30);
     expect(cost('query ($ids: [ID!]!) { byIds(ids: $ids) { id } }', { ids: '7' })).toBe(1 + 1);
     // A size argument wins over the list's length; without both, the default list size.
     expect(cost('{ byIds(ids: ["1", "2", "3"], first: 1) { id } }')).toBe(1 + 1);
@@ -98,7 +130,9 @@ describe('computeQueryCost', () => {
     expect(cost('{ products(first: 3) { id } }', {}, bounded)).toBe(1 + 3);
     // The schema default counts as a bound.
     expect(cost('{ product(id: "1") { reviews { id } } }', {}, bounded)).toBe(1 + 1 + 3);
-    expect(() => cost('{ products { id } }', {}, bounded)).toThrow('Query.products(first:) is required: this list is bounded');
+    expect(() => cost('{ products { id } }', {}, bounded)).toThrow(
+      'Query.products(first:) is required: this list is bounded',
+    );
     expect(() => cost('{ products(first: null) { id } }', {}, bounded)).toThrow('is required');
     expect(() => cost('query ($n: Int) { products(first: $n) { id } }', { n: null }, bounded)).toThrow('is required');
     // Lists without a size argument are not concerned.
@@ -106,11 +140,19 @@ describe('computeQueryCost', () => {
   });
 
   it('with outOfRangeListSize: clamp, prices the nearest size in range and reports the literal to send', () => {
-    const calculate = createQueryCostCalculator({ outOfRangeListSize: 'clamp', maxListSize: 50, requireListSize: true, defaultListSize: 4 });
+    const calculate = createQueryCostCalculator({
+      outOfRangeListSize: 'clamp',
+      maxListSize: 50,
+      requireListSize: true,
+      defaultListSize: 4,
+    });
     const document = parse('query ($n: Int) { products(first: $n) { id reviews(limit: -2) { id } } users { id } }');
     const { cost, clamps } = calculate.price(schema, document, { n: 900 });
     expect(cost).toBe(1 + 50 * (1 + 1 + 0) + (1 + 4));
-    const clamped = [...clamps].map(([node, byArgument]) => [node.name.value, Object.fromEntries([...byArgument].map(([name, value]) => [name, print(value)]))]);
+    const clamped = [...clamps].map(([node, byArgument]) => [
+      node.name.value,
+      Object.fromEntries([...byArgument].map(([name, value]) => [name, print(value)])),
+    ]);
     expect(clamped).toEqual([
       ['products', { first: '50' }],
       ['reviews', { limit: '0' }],
@@ -127,35 +169,49 @@ describe('computeQueryCost', () => {
     expect(bomb.length).toBeGreaterThan(5000);
     expect(cost(bomb)).toBe(300 ** 3);
     // The same fragment on two object types of an interface is priced per type.
-    const perType = '{ node(id: "1") { ...N } search(text: "x", first: 1) { ...N } } fragment N on Node { ... on Product { name price } ... on User { name } }';
+    const perType =
+      '{ node(id: "1") { ...N } search(text: "x", first: 1) { ...N } } fragment N on Node { ... on Product { name price } ... on User { name } }';
     expect(cost(perType)).toBe(1 + 2 + 1 + 1 * 2);
   });
 
   it('stops counting once past stopAbove, answering a lower bound above it', () => {
     const calculate = createQueryCostCalculator();
     const spreads = (name: string) => Array.from({ length: 300 }, () => `...${name}`).join(' ');
-    const bomb = parse(`{ ...F0 } fragment F0 on Query { ${spreads('F1')} } fragment F1 on Query { ${spreads('F2')} } fragment F2 on Query { products(first: 50) { id } }`);
+    const bomb = parse(
+      `{ ...F0 } fragment F0 on Query { ${spreads('F1')} } fragment F1 on Query { ${spreads('F2')} } fragment F2 on Query { products(first: 50) { id } }`,
+    );
     const bound = calculate(schema, bomb, {}, { stopAbove: 1000 });
     expect(bound).toBeGreaterThan(1000);
     expect(bound).toBeLessThanOrEqual(1000 + 51);
     expect(calculate(schema, bomb, {}, { stopAbove: 10 ** 9 })).toBe(300 * 300 * 51);
     // Under the limit the answer is exact; a zero-sized list above a costly selection never stops early.
     expect(calculate(schema, parse('{ products(first: 2) { id name } }'), {}, { stopAbove: 5 })).toBe(5);
-    expect(calculate(schema, parse('{ products(first: 0) { reviews(limit: 1000) { id } } }'), {}, { stopAbove: 5 })).toBe(1);
-    expect(calculate(schema, parse('{ products(first: 10) { reviews(limit: 10) { id } } }'), {}, { stopAbove: 5 })).toBe(1 + 10 * (1 + 10));
+    expect(
+      calculate(schema, parse('{ products(first: 0) { reviews(limit: 1000) { id } } }'), {}, { stopAbove: 5 }),
+    ).toBe(1);
+    expect(
+      calculate(schema, parse('{ products(first: 10) { reviews(limit: 10) { id } } }'), {}, { stopAbove: 5 }),
+    ).toBe(1 + 10 * (1 + 10));
   });
 
   it('applies Type.field overrides (number or object) and type costs', () => {
     expect(cost('{ heavy }', {}, { fieldCosts: { 'Query.heavy': 50 } })).toBe(50);
-    expect(cost('{ products { id } }', {}, { fieldCosts: { 'Query.products': { cost: 5, listSize: 100 } } })).toBe(5 + 100);
-    expect(cost('{ products(after: "9") { id } }', {}, { fieldCosts: { 'Query.products': { sizeArguments: ['after'] } } })).toBe(1 + 9);
+    expect(cost('{ products { id } }', {}, { fieldCosts: { 'Query.products': { cost: 5, listSize: 100 } } })).toBe(
+      5 + 100,
+    );
+    expect(
+      cost('{ products(after: "9") { id } }', {}, { fieldCosts: { 'Query.products': { sizeArguments: ['after'] } } }),
+    ).toBe(1 + 9);
     expect(cost('{ product(id: "1") { id } }', {}, { typeCosts: { Product: 4 } })).toBe(5);
-    expect(cost('{ product(id: "1") { id } }', {}, { typeCosts: { Product: 4 }, fieldCosts: { 'Query.product': 2 } })).toBe(3);
+    expect(
+      cost('{ product(id: "1") { id } }', {}, { typeCosts: { Product: 4 }, fieldCosts: { 'Query.product': 2 } }),
+    ).toBe(3);
     expect(cost('{ product(id: "1") { id name } }', {}, { defaultFieldCost: 2 })).toBe(6);
   });
 
   it('prices named fragments and inline fragments', () => {
-    const withFragment = 'query { product(id: "1") { ...P } } fragment P on Product { id name reviews(limit: 2) { id } }';
+    const withFragment =
+      'query { product(id: "1") { ...P } } fragment P on Product { id name reviews(limit: 2) { id } }';
     expect(cost(withFragment)).toBe(1 + 2 + 1 + 2);
     expect(cost('{ product(id: "1") { ... on Product { id } ... { name } } }')).toBe(3);
   });
@@ -163,7 +219,8 @@ describe('computeQueryCost', () => {
   it('takes the most expensive possible type of an interface or union', () => {
     const query = '{ node(id: "1") { id ... on Product { name price } ... on User { name } } }';
     expect(cost(query)).toBe(1 + 3);
-    const union = '{ search(text: "x", first: 2) { ... on User { id friends(first: 4) { id } } ... on Product { id } ... on Node { id } } }';
+    const union =
+      '{ search(text: "x", first: 2) { ... on User { id friends(first: 4) { id } } ... on Product { id } ... on Node { id } } }';
     expect(cost(union)).toBe(1 + 2 * (1 + 1 + 4 + 1));
   });
 
@@ -180,7 +237,8 @@ describe('computeQueryCost', () => {
   });
 
   it('prices the named operation, or the most expensive one', () => {
-    const document = 'query A { heavy } query B { products(first: 3) { id } } mutation C { createProduct(name: "x") { id } }';
+    const document =
+      'query A { heavy } query B { products(first: 3) { id } } mutation C { createProduct(name: "x") { id } }';
     expect(cost(document, {}, {}, 'A')).toBe(1);
     expect(cost(document, {}, {}, 'C')).toBe(2);
     expect(cost(document)).toBe(4);
@@ -193,9 +251,15 @@ describe('computeQueryCost', () => {
   });
 
   it('rejects bad options at resolve time', () => {
-    expect(() => resolveQueryCostOptions({ defaultFieldCost: -1 })).toThrow('defaultFieldCost must be a non-negative number');
-    expect(() => resolveQueryCostOptions({ fieldCosts: { heavy: 3 } })).toThrow('"heavy" is not a Type.field coordinate');
-    expect(() => createQueryCostCalculator({ fieldCosts: { 'Query.heavy': { listSize: Number.NaN } } })).toThrow('listSize');
+    expect(() => resolveQueryCostOptions({ defaultFieldCost: -1 })).toThrow(
+      'defaultFieldCost must be a non-negative number',
+    );
+    expect(() => resolveQueryCostOptions({ fieldCosts: { heavy: 3 } })).toThrow(
+      '"heavy" is not a Type.field coordinate',
+    );
+    expect(() => createQueryCostCalculator({ fieldCosts: { 'Query.heavy': { listSize: Number.NaN } } })).toThrow(
+      'listSize',
+    );
   });
 
   it('a calculator built once gives the same numbers', () => {

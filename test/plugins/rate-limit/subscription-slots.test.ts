@@ -58,6 +58,8 @@ describe('releaseWhenDone', () => {
 
 describe('useSubscriptionLimit options', () => {
   it.each([0, -1, 1.5, '10'])('refuses maxPerClient %j at start-up', (maxPerClient) => {
-    expect(() => useSubscriptionLimit({ maxPerClient: maxPerClient as number })).toThrow(/^useSubscriptionLimit: maxPerClient must be a positive integer/);
+    expect(() => useSubscriptionLimit({ maxPerClient: maxPerClient as number })).toThrow(
+      /^useSubscriptionLimit: maxPerClient must be a positive integer/,
+    );
   });
 });

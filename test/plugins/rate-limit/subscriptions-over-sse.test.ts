@@ -14,10 +14,19 @@ interface OpenStream {
 }
 
 const tokenFor = (subject: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setExpirationTime('5m').sign(new TextEncoder().encode(SUBSCRIPTIONS_JWT_SECRET));
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SUBSCRIPTIONS_JWT_SECRET));
 
 /** A GraphQL-over-SSE subscription from a real HTTP client; resolves once the answer's headers are in. */
-async function subscribe(gateway: TestGateway, bff: string, query = WATCH, headers: Record<string, string> = {}): Promise<OpenStream> {
+async function subscribe(
+  gateway: TestGateway,
+  bff: string,
+  query = WATCH,
+  headers: Record<string, string> = {},
+): Promise<OpenStream> {
   const controller = new AbortController();
   const response = await fetch(`${gateway.url}/${bff}/graphql`, {
     method: 'POST',
@@ -25,10 +34,16 @@ async function subscribe(gateway: TestGateway, bff: string, query = WATCH, heade
     body: JSON.stringify({ query }),
     signal: controller.signal,
   });
-  return { status: response.status, headers: response.headers, text: () => response.text(), close: () => controller.abort() };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: () => response.text(),
+    close: () => controller.abort(),
+  };
 }
 
-const eventsOf = (text: string) => [...text.matchAll(/event: next\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1]));
+const eventsOf = (text: string) =>
+  [...text.matchAll(/event: next\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1]));
 
 /** Asks again until `attempt` passes: the server frees a slot when it notices the client left, a moment after the abort. */
 async function eventually<T>(attempt: () => Promise<T>, passes: (value: T) => boolean, attempts = 200): Promise<T> {
@@ -46,15 +61,24 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
 
   beforeAll(async () => {
     orders = await startOrdersBackend();
-    gateway = await startTestGateway({
-      sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url }],
-      // One policy instance per BFF name: each test gets its own budget and slots.
-      bffs: {
-        metered: './test/plugins/fixtures/subscriptions-bff.ts',
-        priced: './test/plugins/fixtures/subscriptions-bff.ts',
-        ...Object.fromEntries(['capped', 'users', 'freed', 'failed'].map((name) => [name, './test/plugins/fixtures/subscriptions-capped-bff.ts'])),
+    gateway = await startTestGateway(
+      {
+        sources: [{ name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: orders.url }],
+        // One policy instance per BFF name: each test gets its own budget and slots.
+        bffs: {
+          metered: './test/plugins/fixtures/subscriptions-bff.ts',
+          priced: './test/plugins/fixtures/subscriptions-bff.ts',
+          ...Object.fromEntries(
+            ['capped', 'users', 'freed', 'failed'].map((name) => [
+              name,
+              './test/plugins/fixtures/subscriptions-capped-bff.ts',
+            ]),
+          ),
+        },
       },
-    }, REPO_ROOT, { socket: true });
+      REPO_ROOT,
+      { socket: true },
+    );
   });
   afterAll(async () => {
     await gateway?.close();
@@ -82,15 +106,25 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(refused.headers.get('ratelimit-remaining')).toBe('1');
     const [event] = eventsOf(await refused.text());
-    expect(event.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED', cost: 3, limit: 10, remaining: 1 }) })]);
+    expect(event.errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'RATE_LIMITED', cost: 3, limit: 10, remaining: 1 }),
+      }),
+    ]);
     expect(event.data).toBeUndefined();
     expect(orders.calls.count('WatchOrders')).toBe(3);
   });
 
   it('prices a subscription against the cost limit before its upstream stream opens', async () => {
-    const refused = await subscribe(gateway, 'priced', 'subscription { watchOrders(customerId: "") { orderId status at } }');
+    const refused = await subscribe(
+      gateway,
+      'priced',
+      'subscription { watchOrders(customerId: "") { orderId status at } }',
+    );
     expect(refused.status).toBe(400);
-    expect(eventsOf(await refused.text())).toEqual([{ errors: [expect.objectContaining({ extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 4, maxCost: 3 } })] }]);
+    expect(eventsOf(await refused.text())).toEqual([
+      { errors: [expect.objectContaining({ extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 4, maxCost: 3 } })] },
+    ]);
     expect(orders.calls.count('WatchOrders')).toBe(0);
   });
 
@@ -100,11 +134,21 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
     try {
       expect(open.map((stream) => stream.status)).toEqual([200, 200]);
       // Each stream's upstream call starts with its first read, just after its headers.
-      await eventually(async () => orders.calls.count('WatchOrders'), (calls) => calls === 2);
+      await eventually(
+        async () => orders.calls.count('WatchOrders'),
+        (calls) => calls === 2,
+      );
       const refused = await subscribe(gateway, 'capped');
       expect(refused.status).toBe(429);
       expect(eventsOf(await refused.text())).toEqual([
-        { errors: [{ message: 'Too many open subscriptions: at most 2 per client; close one first', extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 2 } }] },
+        {
+          errors: [
+            {
+              message: 'Too many open subscriptions: at most 2 per client; close one first',
+              extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 2 },
+            },
+          ],
+        },
       ]);
       expect(orders.calls.count('WatchOrders')).toBe(2);
       // Queries are not subscriptions: the cap leaves them alone.
@@ -132,7 +176,8 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
   });
 
   it('frees a slot when a stream completes', async () => {
-    for (let round = 0; round < 3; round++) expect(eventsOf(await (await subscribe(gateway, 'freed')).text())).toHaveLength(3);
+    for (let round = 0; round < 3; round++)
+      expect(eventsOf(await (await subscribe(gateway, 'freed')).text())).toHaveLength(3);
   });
 
   it('frees a slot when its client goes away', async () => {
@@ -141,7 +186,10 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
     try {
       expect((await subscribe(gateway, 'freed')).status).toBe(429);
       open.shift()?.close();
-      const admitted = await eventually(() => subscribe(gateway, 'freed'), (stream) => stream.status === 200);
+      const admitted = await eventually(
+        () => subscribe(gateway, 'freed'),
+        (stream) => stream.status === 200,
+      );
       open.push(admitted);
       expect(admitted.status).toBe(200);
       expect((await subscribe(gateway, 'freed')).status).toBe(429);
@@ -155,7 +203,9 @@ describe('subscriptions over SSE against the demo gRPC server stream, under limi
     for (const failed of [await subscribe(gateway, 'failed'), await subscribe(gateway, 'failed')]) {
       expect(failed.status).toBe(200);
       // The upstream call starts with the first read: the fault must still be set when it does.
-      expect(eventsOf(await failed.text())).toEqual([{ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRPC_UNAVAILABLE' }) })] }]);
+      expect(eventsOf(await failed.text())).toEqual([
+        { errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRPC_UNAVAILABLE' }) })] },
+      ]);
     }
     orders.faults.set('WatchOrders', 'hang');
     const open = [await subscribe(gateway, 'failed'), await subscribe(gateway, 'failed')];

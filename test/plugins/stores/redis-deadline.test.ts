@@ -35,14 +35,25 @@ describe('Redis operations have deadlines (a frozen redis-server)', () => {
   it('the response cache rejects each operation after commandTimeoutMs; guarded, a read is a miss', async () => {
     const cache = createRedisResponseCache(redis, 'loom:web:cache:', 50);
     await expect(Promise.resolve(cache.get('q1'))).rejects.toThrow('Redis did not answer a cache read within 50 ms');
-    await expect(Promise.resolve(cache.set('q1', { data: {} }, [], 1000))).rejects.toThrow('Redis did not answer a cache write within 50 ms');
-    await expect(Promise.resolve(cache.invalidate([{ typename: 'Item', id: '1' }]))).rejects.toThrow('Redis did not answer a cache invalidation within 50 ms');
+    await expect(Promise.resolve(cache.set('q1', { data: {} }, [], 1000))).rejects.toThrow(
+      'Redis did not answer a cache write within 50 ms',
+    );
+    await expect(Promise.resolve(cache.invalidate([{ typename: 'Item', id: '1' }]))).rejects.toThrow(
+      'Redis did not answer a cache invalidation within 50 ms',
+    );
     expect(await createGuardedCache(cache, undefined).get('q1')).toBeUndefined();
   });
 
   it('the readiness probe answers false after readinessTimeoutMs and marks Redis down', async () => {
     const metrics = new Registry();
-    const health = createRedisHealth({ redis, bffName: 'web', component: 'rate-limit', logger: createSilentLogger(), metrics, readinessTimeoutMs: 50 });
+    const health = createRedisHealth({
+      redis,
+      bffName: 'web',
+      component: 'rate-limit',
+      logger: createSilentLogger(),
+      metrics,
+      readinessTimeoutMs: 50,
+    });
     expect(await health.check()).toBe(false);
     expect(health.up).toBe(false);
     expect(await metrics.getSingleMetricAsString('loom_redis_up')).toContain('loom_redis_up{bff="web"} 0');
@@ -87,7 +98,13 @@ describe('the guarded response cache while Redis is down', () => {
       set: (id) => void sent.push(`set ${id}`),
       invalidate: () => void sent.push('invalidate'),
     };
-    const health = createRedisHealth({ redis: { ping: async () => 'PONG' }, bffName: 'web', component: 'response-cache', logger: createSilentLogger(), metrics: new Registry() });
+    const health = createRedisHealth({
+      redis: { ping: async () => 'PONG' },
+      bffName: 'web',
+      component: 'response-cache',
+      logger: createSilentLogger(),
+      metrics: new Registry(),
+    });
     const cache = createGuardedCache(inner, health);
 
     expect(await cache.get('q1')).toBeUndefined();

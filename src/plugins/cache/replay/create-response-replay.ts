@@ -31,7 +31,12 @@ export interface ResponseReplay {
    * `next` with the server context to pass to Yoga (it carries the replay key).
    * `body`: a POST's body as read by the server (undefined when too large to keep).
    */
-  handle(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, next: (serverContext: ReplayServerContext) => void): void;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | undefined,
+    next: (serverContext: ReplayServerContext) => void,
+  ): void;
   /** From the cache policy: this request's answer is in the store under `cacheId`. */
   remember(request: Request, cacheId: string, operationLabel: string): void;
   /**
@@ -49,7 +54,14 @@ export interface ReplayServerContext {
 }
 
 /** Hop-by-hop and per-response headers that a replay sets afresh. */
-const NOT_REPLAYED = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id']);
+const NOT_REPLAYED = new Set([
+  'content-length',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'x-request-id',
+]);
 /** The caller's identity: such requests always take the full path (auth, private scope). */
 const IDENTITY_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
@@ -109,7 +121,12 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     store(key, { cacheId: known.cacheId, headers: kept, operationLabel: known.operationLabel });
   }
 
-  function serveOrPass(res: ServerResponse, req: IncomingMessage, key: string, next: (serverContext: ReplayServerContext) => void) {
+  function serveOrPass(
+    res: ServerResponse,
+    req: IncomingMessage,
+    key: string,
+    next: (serverContext: ReplayServerContext) => void,
+  ) {
     const entry = entries.get(key);
     if (!entry) return next({ [REPLAY_KEY]: key });
     const startedAt = performance.now();
@@ -120,7 +137,11 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
           return next({ [REPLAY_KEY]: key });
         }
         const body = JSON.stringify(result);
-        res.writeHead(200, { ...entry.headers, 'x-request-id': requestIdFrom(req.headers['x-request-id'] as string | undefined), 'content-length': Buffer.byteLength(body) });
+        res.writeHead(200, {
+          ...entry.headers,
+          'x-request-id': requestIdFrom(req.headers['x-request-id'] as string | undefined),
+          'content-length': Buffer.byteLength(body),
+        });
         res.end(body);
         options.onReplay(entry.operationLabel, performance.now() - startedAt);
       },
