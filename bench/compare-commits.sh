@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A/B of Loom at two commits on the bench's getUser scenario: same backend
+# (../shared/peer-bench), same flags as `npm start`, same autocannon load
+# (50 connections, 3 s warm-up, 8 s measured), run alternately twice each.
+# Usage: bench/compare-commits.sh <base-commit> [<other-commit, default: the work tree>]
+# Everything listens on 127.0.0.1; the base is checked out as a git worktree
+# beside this repository (so ../shared resolves the same) and removed at the end.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BASE=${1:?usage: bench/compare-commits.sh <base-commit> [<other-commit>]}
+PEER="$ROOT/../shared/peer-bench"
+BACKEND_PORT=${BACKEND_PORT:-4011}
+LOOM_PORT=${LOOM_PORT:-4099}
+QUERY='{"query":"{ getUser(id: 1) { id name email } }"}'
+
+checkout() { # commit -> directory with that commit and this repo's node_modules
+  local dir="$ROOT/../loom-compare-$1"
+  git -C "$ROOT" worktree add -q --detach "$dir" "$1"
+  ln -s "$ROOT/node_modules" "$dir/node_modules"
+  echo "$dir"
+}
+A=$(checkout "$BASE")
+B=$ROOT
+if [ -n "${2:-}" ]; then B=$(checkout "$2"); fi
+cleanup() {
+  kill "${BACKEND_PID:-}" 2>/dev/null || true
+  git -C "$ROOT" worktree remove --force "$A" 2>/dev/null || true
+  if [ "$B" != "$ROOT" ]; then git -C "$ROOT" worktree remove --force "$B" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+BACKEND_PORT=$BACKEND_PORT node "$PEER/backend/server.mjs" >/dev/null 2>&1 &
+BACKEND_PID=$!
+for dir in "$A" "$B" "$A" "$B"; do
+  (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production \
+    exec node --max-semi-space-size=32 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
+  pid=$!
+  for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$LOOM_PORT/healthz" && break; sleep 0.1; done
+  load() { npx autocannon -c 50 -d "$1" -m POST -H content-type=application/json -b "$QUERY" "http://127.0.0.1:$LOOM_PORT/bench/graphql" 2>&1; }
+  load 3 >/dev/null
+  rps=$(load 8 | awk -F'│' '/Req\/Sec/ { gsub(/ /, "", $6); print $6; exit }')
+  echo "$(git -C "$dir" rev-parse --short HEAD)$([ "$dir" = "$ROOT" ] && echo ' (work tree)'): $rps req/s (mean)"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
