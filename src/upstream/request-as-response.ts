@@ -40,7 +40,24 @@ export class ResponseTooLargeError extends Error {
  * with ResponseTooLargeError, so a huge answer is never buffered whole. Fails
  * with the stream's error when the connection breaks or the attempt is aborted.
  */
-export function readLimitedBody(data: Dispatcher.ResponseData, maxBytes: number): Promise<Buffer> {
+/** The attempt's time ran out while its body was read: a timeout, like undici's own. */
+export class AttemptTimeoutError extends Error {
+  readonly code = 'ERR_ATTEMPT_TIMEOUT';
+  constructor() {
+    super('the answer did not arrive whole in time');
+  }
+}
+
+/**
+ * Reads the body whole, up to `maxBytes`, within `timeoutMs` (what is left of
+ * the attempt once the headers arrived: undici's bodyTimeout only bounds the
+ * gaps between chunks, so a backend dripping a byte at a time never trips it).
+ */
+export function readLimitedBody(
+  data: Dispatcher.ResponseData,
+  maxBytes: number,
+  timeoutMs = Infinity,
+): Promise<Buffer> {
   const body = data.body;
   if (Number(data.headers['content-length']) > maxBytes) {
     body.on('error', () => undefined); // undici reports the destroy as an abort: expected here
@@ -51,9 +68,20 @@ export function readLimitedBody(data: Dispatcher.ResponseData, maxBytes: number)
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
+    const timer =
+      timeoutMs === Infinity
+        ? undefined
+        : setTimeout(
+            () => {
+              fail(new AttemptTimeoutError());
+              body.destroy();
+            },
+            Math.max(0, timeoutMs),
+          );
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       reject(error);
     };
     body.on('data', (chunk: Buffer) => {
@@ -66,6 +94,7 @@ export function readLimitedBody(data: Dispatcher.ResponseData, maxBytes: number)
     body.on('end', () => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
     });
     // A close before 'end' without an error still means the body is incomplete.
