@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 
 /** How the fault server answers a request. */
 export type Fault =
@@ -135,53 +135,4 @@ function streamHugeBody(res: ServerResponse, bytes: number, chunkBytes: number):
     if (!res.destroyed) res.end(']');
   };
   writeMore();
-}
-
-/** What the proxy does with new connections. */
-export type ProxyMode = 'forward' | 'black-hole' | 'reset';
-
-export interface FaultProxy {
-  readonly url: string;
-  /** What new connections get; switching away from 'forward' also resets the open ones (pooled keep-alive sockets). @default 'forward' */
-  mode: ProxyMode;
-  close(): Promise<void>;
-}
-
-/** A TCP proxy on 127.0.0.1:0 in front of `target` (host:port or URL) that forwards, black-holes or resets connections. */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const { hostname, port } = new URL(target.includes('://') ? target : `tcp://${target}`);
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  };
-  let mode: ProxyMode = 'forward';
-  const server = createTcpServer((client) => {
-    track(client);
-    if (mode === 'reset') return void client.resetAndDestroy();
-    if (mode === 'black-hole') return void client.resume();
-    const upstream = connect(Number(port), hostname);
-    track(upstream);
-    client.pipe(upstream).pipe(client);
-    upstream.on('close', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy: FaultProxy = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get mode() {
-      return mode;
-    },
-    set mode(next: ProxyMode) {
-      mode = next;
-      if (next !== 'forward') for (const socket of sockets) socket.resetAndDestroy();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-  return proxy;
 }

@@ -21,15 +21,16 @@ export interface TcpFaultProxy {
   readonly accepted: Readonly<Record<TcpProxyMode, number>>;
   /** Resolves once `count` connections have been accepted in `mode`, in total. */
   waitForConnections(mode: TcpProxyMode, count: number): Promise<void>;
+  /** Resets every open connection (an HTTP client's pooled keep-alive sockets would otherwise keep the old mode). */
+  resetOpenConnections(): void;
   /** Stops listening and destroys every open connection, both sides. */
   close(): Promise<void>;
 }
 
-/** A TCP proxy on 127.0.0.1:0 in front of `target` (`host:port`), failing on command. */
+/** A TCP proxy on 127.0.0.1:0 in front of `target` (`host:port`, or a URL whose host and port it takes), failing on command. */
 export async function startTcpFaultProxy(target: string, mode: TcpProxyMode = 'forward'): Promise<TcpFaultProxy> {
-  const separator = target.lastIndexOf(':');
-  const targetHost = target.slice(0, separator);
-  const targetPort = Number(target.slice(separator + 1));
+  const { hostname: targetHost, port: targetPortText } = new URL(target.includes('://') ? target : `tcp://${target}`);
+  const targetPort = Number(targetPortText);
   const sockets = new Set<Socket>();
   const accepted: Record<TcpProxyMode, number> = { forward: 0, blackhole: 0, reset: 0 };
   const waiters: Array<{ mode: TcpProxyMode; count: number; resolve: () => void }> = [];
@@ -76,6 +77,9 @@ export async function startTcpFaultProxy(target: string, mode: TcpProxyMode = 'f
       accepted[waitedMode] >= count
         ? Promise.resolve()
         : new Promise((resolve) => waiters.push({ mode: waitedMode, count, resolve })),
+    resetOpenConnections: () => {
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -99,6 +99,14 @@ describe('RunningServer.drain', () => {
 });
 
 /** Collects a child's output; `waitFor` resolves once `marker` shows up on the stream. */
+/** `loom serve` as its own process, over a project written for `writeProject(endpoint, extra)`. */
+function serveProject(endpoint: string, extra = ''): ChildProcess {
+  return spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(endpoint, extra), '--port', '0'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+  });
+}
+
 function watch(child: ChildProcess) {
   const text = { stdout: '', stderr: '' };
   const waiters: Array<{ stream: 'stdout' | 'stderr'; marker: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
@@ -130,14 +138,7 @@ function watch(child: ChildProcess) {
 describe('loom serve on SIGTERM (a real process)', () => {
   it('answers the request in flight in full, then exits 0', async () => {
     const { backend, arrived, release } = await startHeldBackend();
-    const child = spawn(
-      process.execPath,
-      ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-      },
-    );
+    const child = serveProject(backend.url);
     const output = watch(child);
     try {
       const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -160,14 +161,7 @@ describe('loom serve on SIGTERM (a real process)', () => {
 
   it('exits at once, with 1, on a second signal', async () => {
     const { backend, arrived, release } = await startHeldBackend();
-    const child = spawn(
-      process.execPath,
-      ['bin/loom.js', 'serve', '--config', writeProject(backend.url), '--port', '0'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-      },
-    );
+    const child = serveProject(backend.url);
     const output = watch(child);
     try {
       const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -190,14 +184,7 @@ describe('loom serve on SIGTERM (a real process)', () => {
 
   it('exits 1 when shutdownTimeoutMs cuts a request', async () => {
     const { backend, arrived, release } = await startHeldBackend();
-    const child = spawn(
-      process.execPath,
-      ['bin/loom.js', 'serve', '--config', writeProject(backend.url, ', shutdownTimeoutMs: 10'), '--port', '0'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-      },
-    );
+    const child = serveProject(backend.url, ', shutdownTimeoutMs: 10');
     const output = watch(child);
     try {
       const [, url] = await output.waitFor('stdout', /ready on (http:\/\/127\.0\.0\.1:\d+)/);

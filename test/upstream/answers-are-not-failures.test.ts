@@ -1,7 +1,8 @@
 import { startBillingBackend, type BillingBackend } from '../../demo/billing-backend';
 import { createHttpClient } from '../../src/upstream/create-http-client';
 import { startCatalogUnderTest } from '../helpers/catalog-under-test';
-import { startFaultProxy, startFaultServer, type Fault, type FaultProxy } from '../helpers/fault-server';
+import { startFaultServer, type Fault } from '../helpers/fault-server';
+import { startTcpFaultProxy, type TcpFaultProxy } from '../helpers/tcp-fault-proxy';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
 // Retries and ejection off: each call is one attempt, and the breaker alone decides.
@@ -21,11 +22,11 @@ async function upstreamHealth(gateway: TestGateway, source: string) {
 /** Answers (faults, 4xx, error bodies) and caller errors never count against an endpoint; outages do (#18, #25 item 3). */
 describe('SOAP faults are answers, not endpoint failures', () => {
   let billing: BillingBackend;
-  let proxy: FaultProxy;
+  let proxy: TcpFaultProxy;
   let gateway: TestGateway;
   beforeAll(async () => {
     billing = await startBillingBackend();
-    proxy = await startFaultProxy(billing.url);
+    proxy = await startTcpFaultProxy(billing.url);
   });
   afterAll(async () => {
     await proxy?.close();
@@ -41,7 +42,7 @@ describe('SOAP faults are answers, not endpoint failures', () => {
           name: 'billing',
           kind: 'soap',
           wsdl: './sources/billing/billing.wsdl',
-          endpoint: `${proxy.url}/billing`,
+          endpoint: `http://${proxy.address}/billing`,
           upstream,
         },
       ],
@@ -84,6 +85,7 @@ describe('SOAP faults are answers, not endpoint failures', () => {
       getInvoice: { invoiceId: 'inv-1' },
     });
     proxy.mode = 'reset';
+    proxy.resetOpenConnections();
     for (let index = 0; index < 10; index++) {
       const { body } = await gateway.query('web', { query: '{ getInvoice(orderId: "o1") { invoiceId } }' });
       expect(body.errors?.[0].extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
