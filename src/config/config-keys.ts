@@ -26,7 +26,6 @@ import type { AdminOptions, CompressionOptions, LoomConfig, RedisOptions } from 
 type Shape =
   | { readonly type: 'leaf' }
   | { readonly type: 'object'; readonly keys: Readonly<Record<string, Shape>> }
-  | { readonly type: 'list'; readonly item: Shape }
   | { readonly type: 'record'; readonly item: Shape };
 
 const leaf: Shape = { type: 'leaf' };
@@ -188,10 +187,6 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function findUnknownKeys(value: unknown, shape: Shape, path = ''): string[] {
   const at = (key: string) => (path ? `${path}.${key}` : key);
   if (shape.type === 'leaf') return [];
-  if (shape.type === 'list')
-    return Array.isArray(value)
-      ? value.flatMap((item, index) => findUnknownKeys(item, shape.item, `${path}[${index}]`))
-      : [];
   if (!isPlainObject(value)) return [];
   if (shape.type === 'record')
     return Object.entries(value).flatMap(([key, item]) => findUnknownKeys(item, shape.item, at(key)));

@@ -36,8 +36,8 @@ export function idempotencyOf(
  *   4. the handler's own executor (transport: HTTP, gRPC, SOAP)
  * Every transport gets the endpoint-level policies in its client: endpoint
  * pool and balancing, per-endpoint breakers, outlier ejection, backup,
- * retries with budget and shadowing (create-http-client.ts for HTTP;
- * create-endpoint-caller.ts, used by the gRPC client). Step 3 hands the
+ * retries with budget (create-endpoint-caller.ts, which the HTTP and gRPC
+ * clients both run on) and shadowing. Step 3 hands the
  * deadline and idempotency to those clients through the upstream call context.
  */
 export function wrapSourceExecutor(source: UpstreamSource, executor: Executor, context: UpstreamContext): Executor {
