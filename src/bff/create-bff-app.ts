@@ -14,6 +14,7 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import type { BffVersionSet } from './versions/route-bff-request';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -26,6 +27,27 @@ export interface BffApp {
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** Answers repeated public cache hits before Yoga; only when every policy of the BFF is replay-safe. */
   readonly replay?: ResponseReplay;
+  /** The version this app serves (versioned BFFs). */
+  readonly version?: string;
+  /** Other paths this app answers besides `endpoint` (versioned BFFs). */
+  readonly aliases?: readonly string[];
+  /** On a versioned BFF's entry (its current version): every version and how `/<bff>/graphql` is routed. */
+  readonly versions?: BffVersionSet<BffApp>;
+}
+
+/** How one version of a versioned BFF is served (src/bff/versions/create-versioned-bff-app.ts). */
+export interface ServedVersion {
+  readonly version: string;
+  /** The version's main path. */
+  readonly endpoint: string;
+  /** Other paths it answers: `/<bff>/<version>/graphql` for the current one, `/<bff>/graphql` when routed there. */
+  readonly aliases: readonly string[];
+  /** Yoga's graphqlEndpoint: a URLPattern pathname matching the endpoint and its aliases. */
+  readonly endpointPattern: string;
+  /** The version's schema from its view (mappings); the view itself when nothing is mapped. */
+  readonly mapSchema: (view: GraphQLSchema) => GraphQLSchema;
+  /** Run right after the gateway's own plugins, before any policy (the version's lifecycle). */
+  readonly plugins: readonly Plugin[];
 }
 
 export interface CreateBffAppOptions {
@@ -38,6 +60,8 @@ export interface CreateBffAppOptions {
   directRouter?: DirectSourceRouter;
   /** Response compression; off when undefined. */
   compression?: ResolvedCompression;
+  /** Set when this app is one version of a versioned BFF. */
+  served?: ServedVersion;
 }
 
 /** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
@@ -69,9 +93,11 @@ export function createBffApp({
   policyContext,
   directRouter,
   compression,
+  served,
 }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
-  const schema = createBffView(gatewaySchema, definition.view, name);
+  const view = createBffView(gatewaySchema, definition.view, name);
+  const schema = served ? served.mapSchema(view) : view;
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
   const introspection = definition.introspection ?? !context.production;
   const policies = assemblePolicies(definition, context);
@@ -83,10 +109,10 @@ export function createBffApp({
     onPluginInit: ({ plugins }) => void (replay = findResponseReplay(plugins)),
     onResponse: (payload) => (replay?.enabled ? replay.plugin.onResponse?.(payload) : undefined),
   };
-  const endpoint = `/${name}/graphql`;
+  const endpoint = served?.endpoint ?? `/${name}/graphql`;
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    graphqlEndpoint: endpoint,
+    graphqlEndpoint: served?.endpointPattern ?? endpoint,
     graphiql: (definition.graphiql ?? introspection) ? { title: `Loom · ${name}` } : false,
     landingPage: false,
     // Replaced by the same 25 MB limit below, which skips the stream when the server read the body whole.
@@ -95,9 +121,12 @@ export function createBffApp({
     maskedErrors: { isDev: !context.production },
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
-      ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
+      ...(directRouter && isWholeGraph(definition.view) && schema === view
+        ? [useDirectSourceExecution(directRouter)]
+        : []),
       useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
       ...createGatewayPlugins(context),
+      ...(served?.plugins ?? []),
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
@@ -113,5 +142,13 @@ export function createBffApp({
   });
   const keyHeaders = replayKeyHeaders(policies);
   if (replay && keyHeaders) replay.enable(keyHeaders);
-  return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };
+  return {
+    name,
+    endpoint,
+    definition,
+    schema,
+    yoga,
+    replay: replay?.enabled ? replay : undefined,
+    ...(served && { version: served.version, aliases: served.aliases }),
+  };
 }
