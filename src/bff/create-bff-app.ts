@@ -113,7 +113,8 @@ export function createBffApp({
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: served?.endpointPattern ?? endpoint,
-    graphiql: (definition.graphiql ?? introspection) ? { title: `Loom · ${name}` } : false,
+    graphiql:
+      (definition.graphiql ?? introspection) ? { title: `Loom · ${name}${served ? ` ${served.version}` : ''}` } : false,
     landingPage: false,
     // Replaced by the same 25 MB limit below, which skips the stream when the server read the body whole.
     maxRequestBodySize: false,
