@@ -1,3 +1,4 @@
+import { versionPath } from '../bff/versions/create-versioned-bff-app';
 import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
 import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
@@ -62,7 +63,13 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
       stops.unshift(() => admin.close());
       io.out(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
     }
-    for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+    for (const bff of gateway.bffs.values()) {
+      io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+      for (const version of bff.versions?.apps.keys() ?? []) {
+        const current = version === bff.versions?.current ? ' (current)' : '';
+        io.out(`loom: ${bff.name} BFF ${version}${current} on ${server.url}${versionPath(bff.name, version)}\n`);
+      }
+    }
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
   } catch (error) {
     await server?.close();
