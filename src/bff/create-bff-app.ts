@@ -114,7 +114,10 @@ export function createBffApp({
     schema,
     graphqlEndpoint: served?.endpointPattern ?? endpoint,
     graphiql:
-      (definition.graphiql ?? introspection) ? { title: `Loom · ${name}${served ? ` ${served.version}` : ''}` } : false,
+      (definition.graphiql ?? introspection)
+        ? // A version's graphqlEndpoint is a URLPattern: GraphiQL posts to the version's plain path instead.
+          { title: `Loom · ${name}${served ? ` ${served.version}` : ''}`, ...(served && { endpoint }) }
+        : false,
     landingPage: false,
     // Replaced by the same 25 MB limit below, which skips the stream when the server read the body whole.
     maxRequestBodySize: false,

@@ -162,4 +162,18 @@ describe('versioned BFF routing: paths, the version header and client ranges', (
       bffs: ['/shop/v1/graphql', '/shop/graphql'],
     });
   });
+
+  it('serves GraphiQL on each version path, posting to that version', async () => {
+    for (const [path, endpoint, title] of [
+      ['/shop/v1/graphql', '/shop/v1/graphql', 'Loom · shop v1'],
+      ['/shop/v2/graphql', '/shop/graphql', 'Loom · shop v2'],
+      ['/shop/graphql', '/shop/graphql', 'Loom · shop v2'],
+    ]) {
+      const page = await fetch(`${gateway.url}${path}`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain(`<title>${title}</title>`);
+      expect(html).toContain(`"endpoint":"${endpoint}"`);
+    }
+  });
 });
