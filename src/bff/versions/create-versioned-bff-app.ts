@@ -86,6 +86,13 @@ export function createVersionedBffApp(options: CreateVersionedBffAppOptions): Bf
             now,
             registry: policyContext.metrics,
             maxClientLabels: versioning.maxClientLabels,
+            routingHeaders: [
+              ...(versioning.routingHeader ? [versioning.routingHeader] : []),
+              ...(versioning.clientRoutes.length
+                ? [versioning.clientHeaders.name, versioning.clientHeaders.version]
+                : []),
+            ],
+            routedPath: `/${name}/graphql`,
           }),
         ],
       },

@@ -21,6 +21,10 @@ export interface VersionLifecycleOptions {
   registry: Registry;
   /** Distinct client names, and client versions, kept as labels; later ones count as `other`. */
   maxClientLabels: number;
+  /** Request headers that choose the version on `/<bff>/graphql` (routing): answers there say they vary on them. @default [] */
+  routingHeaders?: readonly string[];
+  /** `/<bff>/graphql`, where routing applies. */
+  routedPath?: string;
 }
 
 /** GraphiQL pages and CORS preflights are not API traffic. */
@@ -45,7 +49,10 @@ export function useVersionLifecycle({
   now,
   registry,
   maxClientLabels,
+  routingHeaders = [],
+  routedPath,
 }: VersionLifecycleOptions): Plugin {
+  const vary = routingHeaders.join(', ');
   const traffic = getOrCreateCounter(registry, {
     name: 'loom_version_requests_total',
     help: 'Requests per BFF version, its state (current, supported, deprecated, sunset) and calling client',
@@ -86,10 +93,12 @@ export function useVersionLifecycle({
         }),
       );
     },
-    onResponse({ response }) {
-      if (!lifecycle.headers.length) return;
+    onResponse({ request, response }) {
+      if (!lifecycle.headers.length && !vary) return;
       try {
         setHeaders(response.headers);
+        // A shared HTTP cache must not hand one version's answer to a caller routed to another.
+        if (vary && new URL(request.url).pathname === routedPath) response.headers.append('vary', vary);
       } catch {
         // A Response passed through from fetch() has immutable headers.
       }

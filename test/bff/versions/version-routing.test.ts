@@ -87,6 +87,14 @@ describe('versioned BFF routing: paths, the version header and client ranges', (
     expect(backend.calls.count()).toBe(6);
   });
 
+  it('says which request headers chose the version on /shop/graphql (Vary), and only there', async () => {
+    const routed = await rawPost(gateway.url, '/shop/graphql', V2_ONLY);
+    expect(routed.headers.vary).toBe('x-api-version, apollographql-client-name, apollographql-client-version');
+    const byHeader = await rawPost(gateway.url, '/shop/graphql', V1_ONLY, { 'x-api-version': 'v1' });
+    expect(byHeader.headers.vary).toBe('x-api-version, apollographql-client-name, apollographql-client-version');
+    expect((await rawPost(gateway.url, '/shop/v1/graphql', V1_ONLY)).headers.vary).toBeUndefined();
+  });
+
   it('refuses an unknown, differently cased, oversized or garbage version header with 400, never echoing it', async () => {
     for (const value of ['v9', 'V1', 'v1,v2', '../v1', '%76%31', 'x'.repeat(8000), '__proto__', 'constructor']) {
       const answer = await rawPost(gateway.url, '/shop/graphql', V2_ONLY, { 'x-api-version': value });
