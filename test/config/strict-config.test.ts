@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../src/config/validate-config';
-import { suggestKey } from '../../src/config/config-keys';
+import { suggestKey } from '../../src/core/options-schema';
 import { ConfigError } from '../../src/core/errors';
 import { main, type CliIo } from '../../src/cli/main';
 import { REPO_ROOT } from '../helpers/test-gateway';
@@ -35,9 +35,9 @@ describe('unknown keys fail at load with the path and a hint', () => {
       bffs,
     };
     expect(faultsOf(config)).toEqual([
-      'loom.config.ts: unknown key "link" (did you mean "links"?)',
       'loom.config.ts: source "catalog": unknown key "timeoutMS" (did you mean "timeoutMs"?)',
       'loom.config.ts: source "catalog": unknown key "upstream.retry.attemps" (did you mean "upstream.retry.maxRetries"?)',
+      'loom.config.ts: unknown key "link" (did you mean "links"?)',
     ]);
   });
 
@@ -88,25 +88,25 @@ describe('endpoints are parsed at load', () => {
       'openapi',
       'not a url',
       { spec },
-      'loom.config.ts: source "s": endpoint "not a url" is not a URL (e.g. http://127.0.0.1:8080)',
+      'loom.config.ts: source "s": endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "not a url"',
     ],
     [
       'openapi',
       'ftp://host/x',
       { spec },
-      'loom.config.ts: source "s": endpoint "ftp://host/x" must be an http(s) URL, not ftp:',
+      'loom.config.ts: source "s": endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "ftp://host/x"',
     ],
     [
       'grpc',
       'http://127.0.0.1:4102',
       { proto: './sources/orders/orders.proto' },
-      'loom.config.ts: source "s": endpoint "http://127.0.0.1:4102" must be host:port (e.g. 127.0.0.1:50051)',
+      'loom.config.ts: source "s": endpoint must be host:port (e.g. 127.0.0.1:50051), got "http://127.0.0.1:4102"',
     ],
     [
       'grpc',
       '127.0.0.1:99999',
       { proto: './sources/orders/orders.proto' },
-      'loom.config.ts: source "s": endpoint "127.0.0.1:99999" must be host:port (e.g. 127.0.0.1:50051)',
+      'loom.config.ts: source "s": endpoint must be host:port (e.g. 127.0.0.1:50051), got "127.0.0.1:99999"',
     ],
   ])('%s endpoint %s', (kind, endpoint, fields, expected) => {
     expect(faultsOf({ sources: [{ name: 's', kind, ...fields, endpoint }], bffs })).toEqual([expected]);
@@ -159,10 +159,10 @@ describe('a config with five planted faults', () => {
     expect(await main(['serve', '--config', join(dir, 'loom.config.ts'), '--port', '0'], io)).toBe(1);
     const file = join(dir, 'loom.config.ts');
     expect(err.split('\n')).toEqual([
-      `loom: ${file}: unknown key "link" (did you mean "links"?)`,
       `loom: ${file}: source "catalog": unknown key "endpiont" (did you mean "endpoint"?)`,
       `loom: ${file}: source "catalog": unknown key "timeoutMS" (did you mean "timeoutMs"?)`,
       `loom: ${file}: source "catalog": unknown key "upstream.retry.attemps" (did you mean "upstream.retry.maxRetries"?)`,
+      `loom: ${file}: unknown key "link" (did you mean "links"?)`,
       `loom: ${file}: port must be an integer from 0 to 65535, got "eighty"`,
       '',
     ]);
