@@ -137,6 +137,18 @@ function collect<T>(problems: string[], check: () => T): T | undefined {
   }
 }
 
+/** A generated config can be wrong in thousands of places; the first ones say enough. */
+const MAX_PROBLEMS_SHOWN = 50;
+
+function listProblems(file: string, problems: readonly string[]): string {
+  if (problems.length <= MAX_PROBLEMS_SHOWN) return problems.join('\n');
+  const more = problems.length - MAX_PROBLEMS_SHOWN;
+  return [
+    ...problems.slice(0, MAX_PROBLEMS_SHOWN),
+    `${file}: ... and ${more} more problem${more === 1 ? '' : 's'}`,
+  ].join('\n');
+}
+
 /**
  * Validates a config once, at the edge, against the config schema (zod,
  * strict: an unknown key is an error with a "did you mean"), then checks what
@@ -152,7 +164,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     : formatConfigIssues(parsed.error.issues, { ownerOf: ownerOf(raw), input: raw }).map((line) => `${file}: ${line}`);
   problems.push(...crossChecks(file, configDir, raw));
   const server = collect(problems, () => resolveHttpServerLimits(file, parsed.data?.server));
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems.join('\n'));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(listProblems(file, problems));
   const config = parsed.data;
   return deepFreeze({
     file,

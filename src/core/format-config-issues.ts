@@ -132,12 +132,14 @@ function sentence({ issue, path }: Located): string {
 }
 
 /** Where a path is in the input, as key positions, so problems can be listed in the order they are written. */
-function positionOf(input: unknown, path: Path): number[] {
+function positionOf(input: unknown, path: Path, keyIndexes: WeakMap<object, Map<string, number>>): number[] {
   const position: number[] = [];
   let node = input;
   for (const segment of path) {
     if (typeof node !== 'object' || node === null) break;
-    const index = Array.isArray(node) ? Number(segment) : Object.keys(node).indexOf(String(segment));
+    let indexes = keyIndexes.get(node);
+    if (!indexes) keyIndexes.set(node, (indexes = new Map(Object.keys(node).map((key, index) => [key, index]))));
+    const index = Array.isArray(node) ? Number(segment) : (indexes.get(String(segment)) ?? -1);
     position.push(index < 0 ? Number.MAX_SAFE_INTEGER : index);
     node = (node as Record<PropertyKey, unknown>)[segment];
   }
@@ -160,6 +162,8 @@ export function formatConfigIssues(
   issues: readonly Issue[],
   { ownerOf = () => undefined, input }: { ownerOf?: OwnerOf; input?: unknown } = {},
 ): string[] {
+  // Key positions per object, computed once: a config with thousands of unknown keys stays linear.
+  const keyIndexes = new WeakMap<object, Map<string, number>>();
   const problems = issues
     .flatMap((issue) => flatten(issue, []))
     .flatMap((located) => {
@@ -170,9 +174,9 @@ export function formatConfigIssues(
       if (issue.code === 'unrecognized_keys')
         return unknownKeySentences(issue, renderPath(inner.path)).map((text, index) => ({
           text: withOwner(text),
-          position: positionOf(input, [...located.path, issue.keys[index]!]),
+          position: positionOf(input, [...located.path, issue.keys[index]!], keyIndexes),
         }));
-      return [{ text: withOwner(sentence(inner)), position: positionOf(input, located.path) }];
+      return [{ text: withOwner(sentence(inner)), position: positionOf(input, located.path, keyIndexes) }];
     });
   return problems.sort((a, b) => comparePositions(a.position, b.position)).map((problem) => problem.text);
 }

@@ -41,6 +41,8 @@ function editDistance(a: string, b: string): number {
  * 15-line edit distance, not worth a dependency.
  */
 export function suggestKey(key: string, known: readonly string[]): string | undefined {
+  // No option name is this long: a key past it is no typo, and its edit distance would cost.
+  if (key.length > 64) return undefined;
   const lower = key.toLowerCase();
   const closeEnough = (candidate: string) =>
     editDistance(lower, candidate.toLowerCase()) <= Math.max(1, Math.floor(Math.max(key.length, candidate.length) / 3));
@@ -54,11 +56,14 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
   return synonym && SYNONYMS[synonym];
 }
 
+const MAX_HINTS = 50;
+
 /** One line per unknown key: `unknown key "attemps" (did you mean "maxRetries"?)`; formatConfigIssues adds the path. */
 export function describeUnknownKeys(keys: readonly string[], known: readonly string[]): string {
   return keys
-    .map((key) => {
-      const suggestion = suggestKey(key, known);
+    .map((key, index) => {
+      // Hints for the first keys only: nobody reads past them, and a generated config may have thousands.
+      const suggestion = index < MAX_HINTS ? suggestKey(key, known) : undefined;
       return suggestion
         ? `unknown key "${key}" (did you mean "${suggestion}"?)`
         : `unknown key "${key}" (known keys: ${known.join(', ')})`;

@@ -168,3 +168,53 @@ describe('a config with five planted faults', () => {
     ]);
   });
 });
+
+describe('hostile configs get bounded, readable messages', () => {
+  const source = { name: 'catalog', kind: 'openapi', spec };
+
+  it('names an own __proto__ key and a non-ASCII typo like any other', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "endpoínt": "http://127.0.0.1:1"}') as object;
+    expect(faultsOf({ sources: [{ ...source, ...parsed }], bffs })).toEqual([
+      'loom.config.ts: source "catalog": unknown key "__proto__" (known keys: name, endpoint, headers, forwardHeaders, propagateRequestId, timeoutMs, maxResponseBytes, upstream, rename, merge, kind, spec, operations)',
+      'loom.config.ts: source "catalog": unknown key "endpoínt" (did you mean "endpoint"?)',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('cuts a huge value short and survives a circular one', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const [long, loop] = faultsOf({
+      sources: [
+        { ...source, endpoint: `not a url ${'x'.repeat(100_000)}` },
+        { ...source, name: 'b', timeoutMs: circular },
+      ],
+      bffs,
+    });
+    expect(long).toMatch(
+      /^loom\.config\.ts: source "catalog": endpoint must be an http\(s\) URL .*, got "not a url x+\.\.\.$/,
+    );
+    expect(long!.length).toBeLessThan(250);
+    expect(loop).toBe('loom.config.ts: source "b": timeoutMs must be a positive number, got [object Object]');
+  });
+
+  it('lists at most 50 problems, then how many more', () => {
+    const typos = Object.fromEntries(Array.from({ length: 10_000 }, (_, index) => [`option${index}`, index]));
+    const faults = faultsOf({ sources: [source], bffs, ...typos });
+    expect(faults).toHaveLength(51);
+    expect(faults[0]).toMatch(/^loom\.config\.ts: unknown key "option0" \(known keys: sources, links, bffs,/);
+    expect(faults[50]).toBe('loom.config.ts: ... and 9950 more problems');
+  });
+
+  it('refuses a value of the wrong kind at any depth, and a class instance where an object is expected', () => {
+    expect(
+      faultsOf({
+        sources: [{ ...source, upstream: { retry: { idempotentMethods: ['GET', 7] } }, headers: new Map() }],
+        bffs,
+      }),
+    ).toEqual([
+      'loom.config.ts: source "catalog": upstream.retry.idempotentMethods[1] must be a string, got 7',
+      'loom.config.ts: source "catalog": headers must be an object of strings, got {}',
+    ]);
+  });
+});
