@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../src/config/validate-config';
+import { defineConfig } from '../../src/config/define-config';
 import { suggestKey } from '../../src/core/options-schema';
 import { ConfigError } from '../../src/core/errors';
 import { main, type CliIo } from '../../src/cli/main';
@@ -73,6 +74,25 @@ describe('unknown keys fail at load with the path and a hint', () => {
       'loom.config.ts: source "orders": unknown key "tls.keyy" (did you mean "tls.key"?)',
       'loom.config.ts: source "catalog": unknown key "merge.Customer.batched" (did you mean "merge.Customer.batch"?)',
       'loom.config.ts: link "Order.customer": unknown key "batchwith" (did you mean "batchWith"?)',
+    ]);
+  });
+
+  it('is the same rule at compile time: defineConfig is typed by the schema that validates', () => {
+    const config = defineConfig({
+      sources: [
+        {
+          name: 'catalog',
+          kind: 'openapi',
+          spec,
+          // @ts-expect-error not an option: tsc refuses what the schema refuses
+          endpiont: 'http://127.0.0.1:1',
+          upstream: { loadBalancing: 'round-robin', retry: false },
+        },
+      ],
+      bffs,
+    });
+    expect(faultsOf(config)).toEqual([
+      'loom.config.ts: source "catalog": unknown key "endpiont" (did you mean "endpoint"?)',
     ]);
   });
 
