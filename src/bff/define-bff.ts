@@ -1,34 +1,41 @@
-import type { SubscriptionLimitOptions } from '../plugins/rate-limit/use-subscription-limit';
-import type { BffPolicy, BffViewOptions } from './bff-view-options';
-import type { BffVersionOptions, BffVersioningOptions } from './versions/version-options';
+import { z } from 'zod';
+import { flag, strictObject } from '../core/options-schema';
+import { subscriptionLimitOptionsSchema } from '../plugins/rate-limit/use-subscription-limit';
+import { bffPolicySchema, bffViewOptionsSchema, type BffPolicy, type BffViewOptions } from './bff-view-options';
+import { bffVersionOptionsSchema, bffVersioningOptionsSchema } from './versions/version-options';
 
+export { bffViewOptionsSchema };
 export type { BffPolicy, BffViewOptions };
 
-export interface BffDefinition {
+export const bffDefinitionSchema = strictObject({
   /** The client's view of the graph. @default the whole graph */
-  view?: BffViewOptions;
+  view: bffViewOptionsSchema.optional(),
   /** Whether introspection queries are allowed. @default true outside production */
-  introspection?: boolean;
+  introspection: flag().optional(),
   /** Whether GraphiQL answers a browser GET. @default same as introspection */
-  graphiql?: boolean;
+  graphiql: flag().optional(),
   /** Policies in the order they run. */
-  policies?: BffPolicy[];
+  policies: z.array(bffPolicySchema, { error: 'must be a list' }).optional(),
   /** Open subscriptions per client (useSubscriptionLimit), on every BFF. @default { maxPerClient: 10 } */
-  subscriptions?: SubscriptionLimitOptions;
+  subscriptions: subscriptionLimitOptionsSchema.optional(),
   /** Human description shown on the portal. */
-  description?: string;
+  description: z.string().optional(),
   /**
    * Named, frozen contracts served side by side at `/<bff>/<version>/graphql`
    * (README "Versioning a BFF"); `/<bff>/graphql` serves `currentVersion`.
    * Each version has its own view, policies and snapshot, or inherits the
-   * BFF's. @default unversioned
+   * BFF's. Names, dates and cross-references are checked by parseVersioning.
+   * @default unversioned
    */
-  versions?: Record<string, BffVersionOptions>;
+  versions: z
+    .record(z.string(), bffVersionOptionsSchema, { error: 'must be an object of version name: version' })
+    .optional(),
   /** The version `/<bff>/graphql` serves. Required with `versions`. */
-  currentVersion?: string;
+  currentVersion: z.string({ error: 'must be a version name' }).optional(),
   /** Header and client routing to versions, client headers for metrics. */
-  versioning?: BffVersioningOptions;
-}
+  versioning: bffVersioningOptionsSchema.optional(),
+});
+export type BffDefinition = z.input<typeof bffDefinitionSchema>;
 
 /** Types a BFF file: `export default defineBff({...})`. */
 export function defineBff(definition: BffDefinition): BffDefinition {
