@@ -62,6 +62,12 @@ export interface BffDefinition {
   subscriptions?: SubscriptionLimitOptions;
   /** Human description shown on the portal. */
   description?: string;
+  /**
+   * The query GraphiQL opens with and the portal links to; it must fit the
+   * BFF's schema (checked at start-up). @default one built from the schema's
+   * first root query field that needs no argument
+   */
+  exampleQuery?: string;
 }
 
 /** Types a BFF file: `export default defineBff({...})`. */

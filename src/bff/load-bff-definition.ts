@@ -13,7 +13,9 @@ export function loadBffDefinition(name: string, file: string): BffDefinition {
   if (!definition || typeof definition !== 'object') {
     throw new ConfigError(`bff "${name}": ${file} must export a BFF definition (use defineBff)`);
   }
-  const { policies, view, introspection, graphiql, subscriptions } = definition as BffDefinition;
+  const { policies, view, introspection, graphiql, subscriptions, exampleQuery } = definition as BffDefinition;
+  if (exampleQuery !== undefined && typeof exampleQuery !== 'string')
+    throw new ConfigError(`bff "${name}": exampleQuery must be a string`);
   if (policies !== undefined && !Array.isArray(policies))
     throw new ConfigError(`bff "${name}": policies must be a list`);
   for (const [option, value] of [

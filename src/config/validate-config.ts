@@ -19,7 +19,8 @@ function resolveLocation(configDir: string, location: string): string {
   return isUrl(location) || isAbsolute(location) ? location : resolve(configDir, location);
 }
 
-function specFieldsOf(source: SourceOptions): Array<[string, string]> {
+/** The spec files (or URLs) of a source, as `[option, location]`: one per proto file, none for an introspected GraphQL source. */
+export function specFieldsOf(source: SourceOptions): Array<[string, string]> {
   switch (source.kind) {
     case 'openapi':
       return [['spec', source.spec]];
