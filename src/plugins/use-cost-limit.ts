@@ -7,7 +7,7 @@ import { createQueryCostCalculator, type QueryCostOptions, type QueryPrice } fro
 import { applyListSizeClamps } from './cost/apply-list-size-clamps';
 import { priceOncePerRequest } from './cost/price-once-per-request';
 import { PolicyOptionError, requirePositiveInteger } from './shared/option-checks';
-import { describePolicy } from './shared/policy-description';
+import { describePolicy } from './shared/describe-policy';
 
 export interface CostLimitOptions extends QueryCostOptions {
   /** Most an operation may cost (see computeQueryCost: 1 per field, lists multiplied by `first`/`limit` or the default list size). @default 1000 */

@@ -3,7 +3,8 @@ import type { Plugin } from 'graphql-yoga';
 import { usePersistedOperations as useYogaPersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { ConfigError, persistedQueryNotFound } from '../core/errors';
 import { withGatewayServices } from './shared/gateway-services';
-import { describePolicy } from './shared/policy-description';
+import { describePolicy } from './shared/describe-policy';
+import type { PersistedOperationsDescription } from './shared/policy-description';
 import type { DocumentNode } from 'graphql';
 import {
   compilePersistedManifest,
@@ -113,6 +114,6 @@ export function usePersistedOperations(options: PersistedOperationsOptions): Plu
   const persistedOnly = options.persistedOnly ?? false;
   return describePolicy(plugin, {
     policy: 'usePersistedOperations',
-    options: { persistedOnly, manifest: () => served },
+    options: { persistedOnly, manifest: () => served } satisfies PersistedOperationsDescription,
   });
 }

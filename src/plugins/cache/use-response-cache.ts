@@ -26,7 +26,7 @@ import { attachResponseReplay, createResponseReplay } from './replay/create-resp
 import { markReplaySafe } from '../shared/replay-safety';
 import { getRequestMetrics } from '../../observability/gateway-metrics';
 import { getRequestRecord } from '../../observability/request-record';
-import { describePolicy } from '../shared/policy-description';
+import { describePolicy } from '../shared/describe-policy';
 
 export interface ResponseCacheOptions {
   /** Lifetime of an entry without a more specific TTL, in ms. @default 60000 */

@@ -6,7 +6,7 @@ import { markReplaySafe } from '../shared/replay-safety';
 import { useIpFilter, type IpFilterOptions } from './use-ip-filter';
 import { useSafeErrors, type SafeErrorsOptions } from './use-safe-errors';
 import { useSecurityHeaders, type SecurityHeadersOptions } from './use-security-headers';
-import { describePolicy } from '../shared/policy-description';
+import { describePolicy } from '../shared/describe-policy';
 
 export interface HttpHardeningOptions {
   /** Body size limit and UTF-8 check; `false` turns it off. @default { maxBytes: 102400 } */

@@ -7,7 +7,7 @@ import { maxDistinctFragmentSpreadsRule } from './fragment-spread-rule';
 import { maxIntrospectionDepthRule } from './introspection-depth-rule';
 import { requirePositiveInteger } from '../shared/option-checks';
 import { findGatewayServices } from '../shared/gateway-services';
-import { describePolicy } from '../shared/policy-description';
+import { describePolicy } from '../shared/describe-policy';
 
 export interface QueryLimitsOptions {
   /** Deepest selection a client may send (fragments count as a level; introspection has `maxIntrospectionDepth`). @default 10 */

@@ -13,7 +13,7 @@ import { priceOncePerRequest } from '../cost/price-once-per-request';
 import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
-import { describePolicy } from '../shared/policy-description';
+import { describePolicy } from '../shared/describe-policy';
 
 export type { RateLimitRule } from './rate-limit-rules';
 

@@ -6,6 +6,7 @@ import type { RateLimitOptions } from '../rate-limit/use-rate-limit';
 import type { ResponseCacheOptions } from '../cache/use-response-cache';
 import type { HttpHardeningOptions } from '../http/use-http-hardening';
 import type { PersistedManifest } from '../persisted/load-persisted-manifest';
+import { findPolicyMarks } from './describe-policy';
 
 /** The persisted operations a BFF serves, known once the plugin has read its manifest (at start-up). */
 export interface PersistedOperationsDescription {
@@ -28,17 +29,11 @@ export type PolicyDescription =
   | { policy: 'useHttpHardening'; options: HttpHardeningOptions }
   | { policy: 'usePersistedOperations'; options: PersistedOperationsDescription };
 
-const DESCRIPTION = Symbol.for('loom.policyDescription');
-
-type Described = Plugin & { [DESCRIPTION]?: PolicyDescription };
-
-/** Attaches `description` to a policy's plugin (the object its factory returns); returns the plugin. */
-export function describePolicy<T extends Plugin>(plugin: T, description: PolicyDescription): T {
-  (plugin as Described)[DESCRIPTION] = description;
-  return plugin;
-}
-
-/** The descriptions of the plugins that carry one, in order. */
+/**
+ * The descriptions of the plugins that carry one, in order. Each policy
+ * factory marks its plugin with its own name and options (describePolicy), so
+ * the name says which options type the mark holds.
+ */
 export function findPolicyDescriptions(plugins: readonly Plugin[]): PolicyDescription[] {
-  return plugins.flatMap((plugin) => (plugin as Described)[DESCRIPTION] ?? []);
+  return findPolicyMarks(plugins) as PolicyDescription[];
 }

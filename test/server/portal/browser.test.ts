@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -35,6 +35,7 @@ describe('the portal and GraphiQL in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (.ci/run does)`);
     backend = await startCatalogBackend({ apiKey: 'browser-test-key' });
     gateway = await startTestGateway(
       {
