@@ -56,7 +56,7 @@ export function renderBffPage({
 <p>GraphQL over HTTP at <code>${escapeHtml(endpoint)}</code>. GraphiQL is off on this BFF.${
     apiKeyHeader ? ` Every call needs an API key in <code>${escapeHtml(apiKeyHeader)}</code>.` : ''
   }</p>
-${persisted ? renderOperations(`${origin}${endpoint}`, persisted, apiKeyHeader) : '<p>See the portal for its schema.</p>'}
+${persisted ? renderOperations(`${origin}${endpoint}`, persisted, apiKeyHeader) : '<p>The portal at <a href="/">/</a> describes its policies.</p>'}
 </main>`;
   return renderPage({ title: `${bffName} · Loom`, body });
 }

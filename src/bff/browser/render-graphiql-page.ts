@@ -30,8 +30,6 @@ export function renderGraphiqlPage({ bffName, endpoint, defaultQuery }: Graphiql
       defaultQuery,
       // Queries by POST: the BFF's CSRF guard wants no header on those, and URLs stay short.
       method: 'POST',
-      // Subscriptions over SSE, which every Loom BFF serves.
-      subscriptionsProtocol: 'GRAPHQL_SSE',
     },
   };
   return `<!doctype html>

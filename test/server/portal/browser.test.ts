@@ -121,6 +121,12 @@ describe('the portal and GraphiQL in Chromium', () => {
     expect(await tier.isVisible()).toBe(true);
     expect(await reference.locator('#type-Product').isVisible()).toBe(false);
     await screenshot(reference, 'schema-search');
+
+    // A root field's "open in GraphiQL" link opens GraphiQL with that field's query.
+    await reference.locator('#schema-search').fill('getCustomer');
+    await reference.locator('[data-field]', { hasText: 'getCustomer' }).getByText('open in GraphiQL').click();
+    await reference.waitForURL(/\/web\/graphql\?query=/);
+    await reference.locator('.graphiql-query-editor', { hasText: 'getCustomer(id: $id)' }).waitFor();
   });
 
   it('shows markup from a spec as text and runs none of it', async () => {
