@@ -36,7 +36,12 @@ function config(catalogUrl: string, extra: Partial<LoomConfig> = {}): Omit<LoomC
         endpoint: 'http://127.0.0.1:9/',
       },
     ],
-    bffs: { web: './bff/web.ts', mobile: './bff/mobile.ts', iot: './bff/iot.ts' },
+    bffs: {
+      web: './bff/web.ts',
+      mobile: './bff/mobile.ts',
+      iot: './bff/iot.ts',
+      hostile: './test/fixtures/portal/hostile-example-bff.ts',
+    },
     ...extra,
   };
 }
@@ -142,6 +147,17 @@ describe('portal pages', () => {
     const result = await gateway.query('web', { query: options.graphiql.defaultQuery });
     expect(result.status).toBe(200);
     expect(result.body.data?.listProducts).toHaveLength(3);
+  });
+
+  it("keeps a BFF file's description and example query inside their elements", async () => {
+    const graphiql = await get('/hostile/graphql');
+    expect(graphiql.text).not.toContain('</script><script>window');
+    expect(graphiql.text.match(/<\/script>/g)).toHaveLength(3);
+    const options = JSON.parse(/id="loom-graphiql-options">(.*?)<\/script>/s.exec(graphiql.text)![1]);
+    expect(options.graphiql.defaultQuery).toContain('# </script><script>window.__pwned = "example"</script>');
+    const portal = await get('/');
+    expect(portal.text).toContain('&lt;script&gt;window.__pwned = &quot;description&quot;&lt;/script&gt;');
+    expect(portal.text).not.toContain('<script>window');
   });
 
   it('caches GraphiQL assets by content and answers only GET and HEAD', async () => {
