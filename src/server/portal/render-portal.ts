@@ -125,16 +125,30 @@ function renderOperations(gateway: GatewayParts, live: PortalLiveState | undefin
 <div class="table"><table><thead><tr><th>operation</th><th>cost</th></tr></thead><tbody>${rows}</tbody></table></div>`;
     })
     .join('');
-  const traffic = live?.traffic.length
-    ? `<h3>Traffic since start</h3><div class="table"><table><thead><tr><th>BFF</th><th>operation</th><th>requests</th><th>error rate</th></tr></thead><tbody>${live.traffic
-        .slice(0, 15)
-        .map(
-          (entry) =>
-            `<tr><td>${escapeHtml(entry.bff)}</td><td><code>${escapeHtml(entry.operation)}</code></td><td>${entry.requests.toLocaleString('en-US')}</td><td>${percent(entry.errors, entry.requests)}</td></tr>`,
-        )
-        .join('')}</tbody></table></div>`
-    : '';
+  const traffic = live ? renderTraffic(live.traffic) : '';
   return persisted || traffic ? persisted + traffic : '<p class="muted">No persisted operations.</p>';
+}
+
+function trafficTable(title: string, entries: readonly OperationTraffic[]): string {
+  const rows = entries
+    .map(
+      (entry) =>
+        `<tr><td>${escapeHtml(entry.bff)}</td><td><code>${escapeHtml(entry.operation)}</code></td><td>${entry.requests.toLocaleString('en-US')}</td><td>${percent(entry.errors, entry.requests)}</td></tr>`,
+    )
+    .join('');
+  return `<h3>${title}</h3><div class="table"><table><thead><tr><th>BFF</th><th>operation</th><th>requests</th><th>error rate</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** The busiest operations since start, and those whose answers most often carry errors. */
+function renderTraffic(traffic: readonly OperationTraffic[]): string {
+  if (traffic.length === 0) return '';
+  const failing = traffic
+    .filter((entry) => entry.errors > 0)
+    .sort((left, right) => right.errors / right.requests - left.errors / left.requests || right.errors - left.errors);
+  return (
+    trafficTable('Busiest operations since start', traffic.slice(0, 10)) +
+    (failing.length ? trafficTable('Highest error rate since start', failing.slice(0, 10)) : '')
+  );
 }
 
 export interface RenderPortalOptions {

@@ -244,6 +244,13 @@ describe('portal pages', () => {
     expect(page).toContain(`<code>${backend.url}</code>`);
     expect(page).toContain('<td class="state-closed">closed</td>');
     expect(page).toMatch(/<td>web<\/td><td><code>anonymous<\/code><\/td><td>\d+<\/td><td>0\.0%<\/td>/);
+    expect(page).not.toContain('<code>Broken</code>');
+    const failed = await gateway.query('web', { query: 'query Broken { listProducts(limit: -1) { id } }' });
+    expect(failed.status).toBe(400);
+    const after = (await get('/')).text;
+    expect(after).toMatch(
+      /Highest error rate since start.*?<td>web<\/td><td><code>Broken<\/code><\/td><td>1<\/td><td>100\.0%<\/td>/s,
+    );
   });
 
   it('refuses anything but GET and HEAD on pages', async () => {
