@@ -21,6 +21,12 @@ export const bffDefinitionSchema = strictObject({
   /** Human description shown on the portal. */
   description: z.string().optional(),
   /**
+   * The query GraphiQL opens with and the portal links to; it must fit the
+   * BFF's schema (checked at start-up). @default one built from the schema's
+   * first root query field that needs no argument
+   */
+  exampleQuery: z.string().optional(),
+  /**
    * Named, frozen contracts served side by side at `/<bff>/<version>/graphql`
    * (README "Versioning a BFF"); `/<bff>/graphql` serves `currentVersion`.
    * Each version has its own view, policies and snapshot, or inherits the

@@ -173,9 +173,9 @@ describe('versioned BFF routing: paths, the version header and client ranges', (
 
   it('serves GraphiQL on each version path, posting to that version', async () => {
     for (const [path, endpoint, title] of [
-      ['/shop/v1/graphql', '/shop/v1/graphql', 'Loom · shop v1'],
-      ['/shop/v2/graphql', '/shop/graphql', 'Loom · shop v2'],
-      ['/shop/graphql', '/shop/graphql', 'Loom · shop v2'],
+      ['/shop/v1/graphql', '/shop/v1/graphql', 'shop v1 · GraphiQL · Loom'],
+      ['/shop/v2/graphql', '/shop/graphql', 'shop v2 · GraphiQL · Loom'],
+      ['/shop/graphql', '/shop/graphql', 'shop v2 · GraphiQL · Loom'],
     ]) {
       const page = await fetch(`${gateway.url}${path}`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
