@@ -106,6 +106,37 @@ function apiKeyHeaderOf(descriptions: readonly PolicyDescription[]): string | un
   return auth.options.apiKey.header ?? 'x-api-key';
 }
 
+/** GraphiQL, or the BFF's page, for a browser opening the endpoint or one of its aliases. */
+function createBrowserPages(
+  shownName: string,
+  endpoint: string,
+  aliases: readonly string[] | undefined,
+  page: {
+    graphiql: boolean;
+    exampleQuery?: string;
+    description?: string;
+    schema: GraphQLSchema;
+    descriptions: readonly PolicyDescription[];
+  },
+): Plugin {
+  return useBrowserPages({
+    endpoint,
+    aliases,
+    graphiqlPage: page.graphiql
+      ? () => renderGraphiqlPage({ bffName: shownName, endpoint, defaultQuery: page.exampleQuery })
+      : undefined,
+    bffPage: (origin) =>
+      renderBffPage({
+        bffName: shownName,
+        endpoint,
+        origin,
+        description: page.description,
+        persisted: listPersistedOperations(page.schema, page.descriptions),
+        apiKeyHeader: apiKeyHeaderOf(page.descriptions),
+      }),
+  });
+}
+
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
 export function createBffApp({
   name,
@@ -136,21 +167,12 @@ export function createBffApp({
   const exampleQuery = definition.exampleQuery ?? createExampleQuery(schema);
   const graphiql = definition.graphiql ?? introspection;
   const descriptions = findPolicyDescriptions(policies);
-  const browserPages = useBrowserPages({
-    endpoint,
-    aliases: served?.aliases,
-    graphiqlPage: graphiql
-      ? () => renderGraphiqlPage({ bffName: shownName, endpoint, defaultQuery: exampleQuery })
-      : undefined,
-    bffPage: (origin) =>
-      renderBffPage({
-        bffName: shownName,
-        endpoint,
-        origin,
-        description: definition.description,
-        persisted: listPersistedOperations(schema, descriptions),
-        apiKeyHeader: apiKeyHeaderOf(descriptions),
-      }),
+  const browserPages = createBrowserPages(shownName, endpoint, served?.aliases, {
+    graphiql,
+    exampleQuery,
+    description: definition.description,
+    schema,
+    descriptions,
   });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
