@@ -14,6 +14,9 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import { createOperationSink, type OperationOutcome } from '../plugins/websocket/create-operation-sink';
+import { findConnectionAuthenticator, type ConnectionAuthenticator } from '../plugins/auth/use-auth';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/websocket-options';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -26,6 +29,12 @@ export interface BffApp {
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** Answers repeated public cache hits before Yoga; only when every policy of the BFF is replay-safe. */
   readonly replay?: ResponseReplay;
+  /** GraphQL over WebSocket on this endpoint; undefined when the BFF turns it off. */
+  readonly websocket?: ResolvedWebSocketOptions;
+  /** The BFF's credential check for a connection (useAuth's); undefined when it has no auth policy. */
+  readonly authenticateConnection?: ConnectionAuthenticator;
+  /** Runs one operation request through this app with every policy, returning its result as values (WebSocket). */
+  runOperation(request: Request, serverContext: Record<string, unknown>): Promise<OperationOutcome>;
 }
 
 export interface CreateBffAppOptions {
@@ -84,6 +93,8 @@ export function createBffApp({
     onResponse: (payload) => (replay?.enabled ? replay.plugin.onResponse?.(payload) : undefined),
   };
   const endpoint = `/${name}/graphql`;
+  const websocket = resolveWebSocketOptions(name, definition.websocket);
+  const operationSink = createOperationSink();
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: endpoint,
@@ -103,6 +114,8 @@ export function createBffApp({
       useSubscriptionLimit(definition.subscriptions),
       useGatewayServices(context),
       ...policies,
+      // After every policy: it takes the final result of a WebSocket operation off the HTTP serializer.
+      ...(websocket ? [operationSink.plugin] : []),
       // Last: it learns a replayable answer's headers after every policy has set them.
       replayForwarder,
       // After replay, which must learn the uncompressed answer it replays from the cache.
@@ -113,5 +126,16 @@ export function createBffApp({
   });
   const keyHeaders = replayKeyHeaders(policies);
   if (replay && keyHeaders) replay.enable(keyHeaders);
-  return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };
+  return {
+    name,
+    endpoint,
+    definition,
+    schema,
+    yoga,
+    replay: replay?.enabled ? replay : undefined,
+    websocket,
+    authenticateConnection: findConnectionAuthenticator(policies),
+    runOperation: (request, serverContext) =>
+      operationSink.run((fetchRequest, context) => yoga.fetch(fetchRequest, context), request, serverContext),
+  };
 }

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../plugins/policy-context';
 import type { SubscriptionLimitOptions } from '../plugins/rate-limit/use-subscription-limit';
+import type { WebSocketOptions } from './websocket/websocket-options';
 
 /**
  * What a BFF's client can see of the gateway graph, built once at start-up.
@@ -60,6 +61,12 @@ export interface BffDefinition {
   policies?: BffPolicy[];
   /** Open subscriptions per client (useSubscriptionLimit), on every BFF. @default { maxPerClient: 10 } */
   subscriptions?: SubscriptionLimitOptions;
+  /**
+   * GraphQL over WebSocket (graphql-ws) on the BFF's endpoint, beside SSE:
+   * caps and keep-alive; `false` turns it off. Every operation meets the same
+   * policies as over HTTP. @default on, with the defaults of WebSocketOptions
+   */
+  websocket?: WebSocketOptions | false;
   /** Human description shown on the portal. */
   description?: string;
 }
