@@ -16,7 +16,11 @@ export interface WebSocketOptions {
   connectionInitTimeoutMs?: number;
   /** A WebSocket ping every so often; a socket that has not answered the previous one is dropped. @default 12000 */
   keepAliveMs?: number;
-  /** Bytes queued for a client that does not read; past this its socket is closed with 1013 (slow consumer). @default 4194304 */
+  /**
+   * Bytes a socket's operations together may queue beyond what the network takes; past this the socket is
+   * closed with 1013 (slow consumer). Each operation waits for its previous message to be sent, so this is
+   * reached only with many operations or large results. @default 4194304
+   */
   maxBufferedBytes?: number;
 }
 

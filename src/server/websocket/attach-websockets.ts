@@ -1,13 +1,14 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { handleProtocols, type Server as GraphqlWsServer } from 'graphql-ws';
+import { WebSocketServer } from 'ws';
+import { handleProtocols } from 'graphql-ws';
 import type { BffApp } from '../../bff/create-bff-app';
 import type { ResolvedWebSocketOptions } from '../../bff/websocket/websocket-options';
 import { createSubscriptionSlots, type SubscriptionSlots } from '../../plugins/rate-limit/subscription-slots';
 import type { Logger } from '../../core/logger';
 import { findBffApp } from '../gateway-routes';
-import { createGraphqlWsServer, type ConnectionState } from './create-graphql-ws-server';
+import { createGraphqlWsServer } from './create-graphql-ws-server';
+import { serveGraphqlWsSocket, type BffSockets, type OpenSocket } from './serve-graphql-ws-socket';
 
 /** The GraphQL-over-WebSocket side of one listener. */
 export interface WebSocketEndpoints {
@@ -29,13 +30,10 @@ export interface AttachWebSocketsOptions {
   logger: Logger;
 }
 
-/** The per-BFF parts: the protocol server, the handshake server (its message size cap) and the caps. */
-interface BffSockets {
-  readonly options: ResolvedWebSocketOptions;
-  readonly protocol: GraphqlWsServer<{ state: ConnectionState }>;
+interface BffUpgrades extends BffSockets {
+  /** The handshake, with this BFF's message size cap. */
   readonly handshake: WebSocketServer;
   readonly addressSlots: SubscriptionSlots;
-  readonly identitySlots: SubscriptionSlots;
 }
 
 /** Refuses an upgrade with a plain HTTP answer; the socket never becomes a WebSocket. */
@@ -43,11 +41,11 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-function createBffSockets(options: ResolvedWebSocketOptions): BffSockets {
+function createBffUpgrades(options: ResolvedWebSocketOptions): BffUpgrades {
   return {
     options,
     protocol: createGraphqlWsServer(options.connectionInitTimeoutMs),
-    // noServer: the upgrade is routed here; maxPayload: a larger frame closes the socket with 1009 before it is buffered whole.
+    // noServer: upgrades are routed here; maxPayload: a larger frame closes the socket with 1009 before it is buffered whole.
     handshake: new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -63,117 +61,48 @@ function createBffSockets(options: ResolvedWebSocketOptions): BffSockets {
  * GraphQL over WebSocket (graphql-ws) on every BFF endpoint of `server`,
  * beside SSE: an upgrade on /<bff>/graphql becomes a graphql-ws connection
  * whose operations each run through the BFF's Yoga app with every policy.
- * Hand-wired to `ws` (rather than graphql-ws's `useServer`) for what that
- * adapter leaves out: per-address caps at the upgrade, a slow-consumer limit,
- * a per-BFF message size cap, and a drain that completes operations.
+ * Wired to `ws` here rather than with graphql-ws's `useServer`, for what that
+ * adapter leaves out: per-address caps at the upgrade, a per-BFF message size
+ * cap, a bound on queued bytes, and a drain that completes operations.
  */
 export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptions): WebSocketEndpoints {
-  const perBff = new Map<BffApp, BffSockets>();
-  for (const app of bffs.values()) if (app.websocket) perBff.set(app, createBffSockets(app.websocket));
-  const open = new Set<{ socket: WebSocket; state: ConnectionState; drain(): void }>();
-  const closedWaiters = new Set<() => void>();
+  const perBff = new Map<BffApp, BffUpgrades>();
+  for (const app of bffs.values()) if (app.websocket) perBff.set(app, createBffUpgrades(app.websocket));
+  const open = new Set<OpenSocket>();
+  const drainWaiters: Array<() => void> = [];
   let draining = false;
-
-  const settleWaiters = () => {
-    if (open.size > 0) return;
-    for (const done of closedWaiters) done();
-    closedWaiters.clear();
+  const settleDrain = () => {
+    if (open.size === 0) for (const done of drainWaiters.splice(0)) done();
   };
-
-  function serveSocket(socket: WebSocket, upgrade: IncomingMessage, app: BffApp, sockets: BffSockets): void {
-    const { options } = sockets;
-    let closing = false;
-    const close = (code: number, reason: string) => {
-      if (closing) return;
-      closing = true;
-      socket.close(code, reason);
-    };
-    const state: ConnectionState = {
-      app,
-      upgrade,
-      operations: new Map(),
-      identitySlots: sockets.identitySlots,
-      close,
-      isDraining: () => draining,
-      onOperationEnd: () => {
-        // Drained: the `complete` of the last operation is queued by now (graphql-ws sends it in
-        // microtasks after the stream ends); the close frame goes after it.
-        if (draining && state.operations.size === 0) setImmediate(() => close(1001, 'Server shutting down'));
-      },
-    };
-    const entry = {
-      socket,
-      state,
-      drain() {
-        if (state.operations.size === 0) return close(1001, 'Server shutting down');
-        for (const operation of state.operations.values()) operation.controller.abort();
-      },
-    };
-    open.add(entry);
-
-    let answeredPing = true;
-    const keepAlive = setInterval(() => {
-      if (!answeredPing) return socket.terminate();
-      answeredPing = false;
-      socket.ping();
-    }, options.keepAliveMs);
-    socket.on('pong', () => (answeredPing = true));
-
-    const closed = sockets.protocol.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState !== socket.OPEN || closing) return resolve();
-            // A client that stops reading would otherwise make this process hold every event for it.
-            if (socket.bufferedAmount > options.maxBufferedBytes) {
-              logger.warn({ bff: app.name, bufferedBytes: socket.bufferedAmount }, 'websocket: slow consumer dropped');
-              close(1013, 'Slow consumer: too many unread messages');
-              for (const operation of state.operations.values()) operation.controller.abort();
-              // Its close frame waits behind the unread data: give it a moment, then cut the socket.
-              setTimeout(() => socket.terminate(), 1_000).unref();
-              return resolve();
-            }
-            socket.send(data, () => resolve());
-          }),
-        close,
-        onMessage: (deliver) =>
-          socket.on('message', (data, isBinary) => {
-            if (isBinary) return close(4400, 'Binary messages are not supported');
-            deliver(String(data)).catch((error: unknown) => {
-              logger.error({ bff: app.name, err: (error as Error).message }, 'websocket: message handling failed');
-              close(4500, 'Internal server error');
-            });
-          }),
-      },
-      { state },
-    );
-
-    socket.once('close', (code, reason) => {
-      clearInterval(keepAlive);
-      for (const operation of state.operations.values()) operation.controller.abort();
-      state.releaseIdentity?.();
-      open.delete(entry);
-      void closed(code, reason.toString()).finally(settleWaiters);
-    });
-    socket.on('error', (error) => logger.warn({ bff: app.name, err: error.message }, 'websocket error'));
-  }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (request.url ?? '/').split('?')[0];
     const app = findBffApp(bffs, path);
-    const sockets = app && path === app.endpoint ? perBff.get(app) : undefined;
-    if (!app || !sockets) return refuseUpgrade(socket, 404, 'Not Found');
+    const upgrades = app && path === app.endpoint ? perBff.get(app) : undefined;
+    if (!app || !upgrades) return refuseUpgrade(socket, 404, 'Not Found');
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    // Read now: node forgets a destroyed socket's address, and policies read it after.
+    // Read now: node forgets a closed socket's address, and policies read it for every operation.
     const address = request.socket.remoteAddress ?? 'unknown';
-    const release = sockets.addressSlots.acquire(address);
+    const release = upgrades.addressSlots.acquire(address);
     if (!release) return refuseUpgrade(socket, 429, 'Too Many Requests');
+    // The TCP connection's end, whatever happens to the handshake.
     socket.once('close', release);
-    sockets.handshake.handleUpgrade(request, socket, head, (webSocket) =>
-      serveSocket(webSocket, request, app, sockets),
-    );
+    upgrades.handshake.handleUpgrade(request, socket, head, (webSocket) => {
+      const entry = serveGraphqlWsSocket({
+        socket: webSocket,
+        upgrade: request,
+        app,
+        sockets: upgrades,
+        logger,
+        isDraining: () => draining,
+        onClosed: () => {
+          open.delete(entry);
+          settleDrain();
+        },
+      });
+      open.add(entry);
+    });
   });
 
   return {
@@ -183,9 +112,9 @@ export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptio
     drain: () =>
       new Promise<void>((done) => {
         draining = true;
-        closedWaiters.add(done);
+        drainWaiters.push(done);
         for (const entry of open) entry.drain();
-        settleWaiters();
+        settleDrain();
       }),
     terminate: () => {
       draining = true;

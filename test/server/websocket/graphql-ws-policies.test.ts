@@ -3,7 +3,7 @@ import { startOrdersBackend, type OrdersBackend } from '../../../demo/orders-bac
 import { REPO_ROOT, startTestGateway, type TestGateway } from '../../helpers/test-gateway';
 import { WS_JWT_SECRET } from './fixtures/ws-guarded-bff';
 import { PERSISTED_WATCH_ID } from './fixtures/ws-persisted-bff';
-import { connectClient, subscribe } from './ws-test-clients';
+import { connectClient, eventually, subscribe } from './ws-test-clients';
 
 const WATCH = 'subscription { watchOrders(customerId: "") { orderId status } }';
 const GUARDED = './test/server/websocket/fixtures/ws-guarded-bff.ts';
@@ -15,16 +15,6 @@ const bearer = async (subject: string) => ({
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(WS_JWT_SECRET))}`,
 });
-
-/** Asks again until `passes`: the backend sees a cancellation a moment after the gateway sends it. */
-async function eventually<T>(read: () => T, passes: (value: T) => boolean, attempts = 2_000): Promise<T> {
-  let value = read();
-  for (let tried = 0; !passes(value) && tried < attempts; tried++) {
-    await new Promise((done) => setTimeout(done, 5));
-    value = read();
-  }
-  return value;
-}
 
 const codesOf = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   (result.errors ?? []).map((error) => error.extensions?.code);

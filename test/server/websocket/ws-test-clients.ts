@@ -117,3 +117,13 @@ export function openRaw(
     socket.once('error', reject);
   });
 }
+
+/** Reads again until `passes` (or gives up and returns the last value): the backend sees a cancellation a moment after the gateway sends it. */
+export async function eventually<T>(read: () => T, passes: (value: T) => boolean, attempts = 2_000): Promise<T> {
+  let value = read();
+  for (let tried = 0; !passes(value) && tried < attempts; tried++) {
+    await new Promise((done) => setTimeout(done, 5));
+    value = read();
+  }
+  return value;
+}
