@@ -31,6 +31,7 @@ export type LoomErrorCode =
   | 'FORBIDDEN'
   | 'PERSISTED_QUERY_NOT_FOUND'
   | 'PERSISTED_QUERY_ONLY'
+  | 'PERSISTED_QUERY_HASH_MISMATCH'
   | 'INTROSPECTION_DISABLED'
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
@@ -142,6 +143,12 @@ export const forbidden = (message: string) => createLoomError('FORBIDDEN', messa
 
 export const persistedQueryNotFound = (message = 'PersistedQueryNotFound') =>
   createLoomError('PERSISTED_QUERY_NOT_FOUND', message, { httpStatus: 400 });
+
+/** An APQ registration whose sha256Hash is not the hash of its query: refused, nothing stored or run. */
+export const persistedQueryHashMismatch = () =>
+  createLoomError('PERSISTED_QUERY_HASH_MISMATCH', 'provided sha256Hash does not match the query', {
+    httpStatus: 400,
+  });
 
 export const introspectionDisabled = (fieldName: string, bffName: string) =>
   createLoomError(
