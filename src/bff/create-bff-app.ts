@@ -14,6 +14,7 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import { useRequestBatching } from '../plugins/batching/use-request-batching';
 import { createOperationSink, type OperationOutcome } from '../plugins/websocket/create-operation-sink';
 import { findConnectionAuthenticator, type ConnectionAuthenticator } from '../plugins/auth/use-auth';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/websocket-options';
@@ -104,6 +105,8 @@ export function createBffApp({
     maxRequestBodySize: false,
     logging: false,
     maskedErrors: { isDev: !context.production },
+    // Yoga's own cap, kept equal to useRequestBatching's, which answers first with the BFF's wording.
+    batching: definition.batching ? { limit: definition.batching.maxOperations } : false,
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
       ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
@@ -112,6 +115,8 @@ export function createBffApp({
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
+      // Before the policies: an array is refused (or admitted) before useQueryLimits counts it.
+      useRequestBatching({ maxOperations: definition.batching?.maxOperations, bffName: name }),
       useGatewayServices(context),
       ...policies,
       // After every policy: it takes the final result of a WebSocket operation off the HTTP serializer.

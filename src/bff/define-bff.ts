@@ -67,6 +67,12 @@ export interface BffDefinition {
    * policies as over HTTP. @default on, with the defaults of WebSocketOptions
    */
   websocket?: WebSocketOptions | false;
+  /**
+   * Batched requests (JSON arrays of operations): off unless set. Each
+   * operation is validated, priced, rate-limited and authorized on its own.
+   * @default off (an array is refused with BATCH_LIMIT_EXCEEDED)
+   */
+  batching?: { maxOperations: number };
   /** Human description shown on the portal. */
   description?: string;
 }

@@ -13,7 +13,7 @@ export function loadBffDefinition(name: string, file: string): BffDefinition {
   if (!definition || typeof definition !== 'object') {
     throw new ConfigError(`bff "${name}": ${file} must export a BFF definition (use defineBff)`);
   }
-  const { policies, view, introspection, graphiql, subscriptions } = definition as BffDefinition;
+  const { policies, view, introspection, graphiql, subscriptions, batching } = definition as BffDefinition;
   if (policies !== undefined && !Array.isArray(policies))
     throw new ConfigError(`bff "${name}": policies must be a list`);
   for (const [option, value] of [
@@ -30,6 +30,15 @@ export function loadBffDefinition(name: string, file: string): BffDefinition {
     if (value !== undefined && typeof value !== 'boolean')
       throw new ConfigError(`bff "${name}": ${option} must be true or false`);
   }
+  if (
+    batching !== undefined &&
+    (!batching ||
+      typeof batching !== 'object' ||
+      !Number.isSafeInteger(batching.maxOperations) ||
+      batching.maxOperations < 1 ||
+      Object.keys(batching).some((key) => key !== 'maxOperations'))
+  )
+    throw new ConfigError(`bff "${name}": batching must be { maxOperations: <positive integer> }`);
   // GraphiQL builds its explorer from introspection; without it the page is an empty editor.
   if (graphiql === true && introspection === false)
     throw new ConfigError(`bff "${name}": graphiql needs introspection`);
