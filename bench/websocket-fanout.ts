@@ -74,7 +74,7 @@ async function main(): Promise<void> {
           if (id.startsWith('o')) {
             // The three current orders every watch starts with.
             if (++initial === SUBSCRIPTIONS * 3) ready();
-            if (process.env.DEBUG && initial % 300 === 0) console.error("initial", initial);
+            if (process.env.DEBUG && initial % 300 === 0) console.error('initial', initial);
             return;
           }
           const event = pending.get(Number(id));
