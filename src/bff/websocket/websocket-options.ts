@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors';
+import { flag, positiveInteger, strictObject } from '../../core/options-schema';
 
 /** GraphQL over WebSocket (the `graphql-transport-ws` protocol of the graphql-ws library) on a BFF's endpoint. */
 export interface WebSocketOptions {
@@ -62,3 +63,15 @@ export function resolveWebSocketOptions(
   }
   return Object.freeze(resolved);
 }
+
+/** The `websocket` block of a BFF file, checked when the file loads (see WebSocketOptions for each key). */
+export const webSocketOptionsSchema = strictObject({
+  enabled: flag().optional(),
+  maxConnectionsPerIp: positiveInteger().optional(),
+  maxConnectionsPerIdentity: positiveInteger().optional(),
+  maxOperationsPerConnection: positiveInteger().optional(),
+  maxMessageBytes: positiveInteger().optional(),
+  connectionInitTimeoutMs: positiveInteger().optional(),
+  keepAliveMs: positiveInteger().optional(),
+  maxBufferedBytes: positiveInteger().optional(),
+});

@@ -110,21 +110,24 @@ describe('request batching (JSON arrays), per BFF', () => {
   });
 });
 
-describe('the batching option in a BFF file', () => {
+describe('the batching and websocket options in a BFF file', () => {
   let directory: string;
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'loom-batching-'));
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  it.each([[{ maxOperations: 0 }], [{ maxOperations: 2.5 }], [{ max: 3 }], [true]])(
-    'fails start-up on %j',
-    (batching) => {
-      const file = join(directory, `b${Math.random().toString(36).slice(2)}.js`);
-      writeFileSync(file, `module.exports = { batching: ${JSON.stringify(batching)} };`);
-      expect(() => loadBffDefinition('bad', file)).toThrow(
-        'bff "bad": batching must be { maxOperations: <positive integer> }',
-      );
-    },
-  );
+  it.each([
+    [{ batching: { maxOperations: 0 } }, 'bff "bad": batching.maxOperations must be a positive integer, got 0'],
+    [{ batching: { maxOperations: 2.5 } }, 'bff "bad": batching.maxOperations must be a positive integer, got 2.5'],
+    [{ batching: { max: 3 } }, 'bff "bad": unknown key "batching.max" (known keys: maxOperations)'],
+    [{ batching: true }, 'bff "bad": batching must be an object, got true'],
+    [{ websocket: { keepAliveMs: -1 } }, 'bff "bad": websocket.keepAliveMs must be a positive integer, got -1'],
+    [{ websocket: { maxConnection: 5 } }, 'bff "bad": unknown key "websocket.maxConnection"'],
+    [{ websocket: true }, 'bff "bad": websocket'],
+  ])('fails start-up on %j', (definition, message) => {
+    const file = join(directory, `b${Math.random().toString(36).slice(2)}.js`);
+    writeFileSync(file, `module.exports = ${JSON.stringify(definition)};`);
+    expect(() => loadBffDefinition('bad', file)).toThrow(message);
+  });
 });
