@@ -7,6 +7,7 @@ import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verif
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
+import { describePolicy } from '../shared/describe-policy';
 
 export type AuthMode = 'required' | 'optional' | 'off';
 
@@ -174,5 +175,5 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       extendContext({ identity } satisfies Partial<GatewayContext> as object);
     },
   };
-  return plugin;
+  return describePolicy(plugin, { policy: 'useAuth', options });
 }
