@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { RunningBackend } from '../../../demo/http-backend';
 import { startCrmBackend } from '../../fixtures/versions/crm-backend';
 import { REPO_ROOT, startTestGateway, type TestGateway } from '../../helpers/test-gateway';
+import { connectClient, subscribe } from '../../server/websocket/ws-test-clients';
 
 /** A query only v1 answers (`name`) and one only v2 answers (`fullName`): the answer says which version served. */
 const V1_ONLY = '{ getCustomer(id: "1") { name } }';
@@ -182,6 +183,24 @@ describe('versioned BFF routing: paths, the version header and client ranges', (
       const html = await page.text();
       expect(html).toContain(`<title>${title}</title>`);
       expect(html).toContain(`"endpoint":"${endpoint}"`);
+    }
+  });
+
+  it('speaks graphql-ws on each version path, each version with its own schema', async () => {
+    for (const [path, query, expected] of [
+      ['shop/v1', V1_ONLY, { getCustomer: { name: 'Ada Lovelace' } }],
+      ['shop/v2', V2_ONLY, { getCustomer: { fullName: 'Ada Lovelace' } }],
+      ['shop', V2_ONLY, { getCustomer: { fullName: 'Ada Lovelace' } }],
+    ] as const) {
+      const { client, connected } = connectClient(gateway.url, path);
+      try {
+        await connected;
+        const operation = subscribe(client, { query });
+        await operation.ended;
+        expect([path, operation.results]).toEqual([path, [{ data: expected }]]);
+      } finally {
+        await client.dispose();
+      }
     }
   });
 });
