@@ -14,6 +14,7 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import { useSubscriptionDrain } from './use-subscription-drain';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -38,6 +39,8 @@ export interface CreateBffAppOptions {
   directRouter?: DirectSourceRouter;
   /** Response compression; off when undefined. */
   compression?: ResolvedCompression;
+  /** Aborted when the gateway starts draining: open subscriptions then complete. */
+  shutdownSignal?: AbortSignal;
 }
 
 /** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
@@ -69,6 +72,7 @@ export function createBffApp({
   policyContext,
   directRouter,
   compression,
+  shutdownSignal,
 }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
   const schema = createBffView(gatewaySchema, definition.view, name);
@@ -101,6 +105,8 @@ export function createBffApp({
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
+      // After the limit, so completing on shutdown also frees the client's slot.
+      ...(shutdownSignal ? [useSubscriptionDrain({ signal: shutdownSignal })] : []),
       useGatewayServices(context),
       ...policies,
       // Last: it learns a replayable answer's headers after every policy has set them.

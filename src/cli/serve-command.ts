@@ -6,11 +6,16 @@ import { createLogger } from '../core/logger';
 import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
+import { createProgress, describeCount, withProgress } from './progress';
 
 export interface ServeOptions {
   configFile: string;
   port?: number;
+  /** From --host or LOOM_HOST; over the config's `host`. */
+  host?: string;
   demo: boolean;
+  /** No progress lines on stderr. */
+  quiet?: boolean;
   io: CliIo;
 }
 
@@ -19,7 +24,8 @@ export interface ServeOptions {
  * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
  * shutdown deadline cut requests; a second signal exits at once.
  */
-export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
+export async function runServe({ configFile, port, host, demo, quiet, io }: ServeOptions): Promise<void> {
+  const progress = createProgress(io, quiet);
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
@@ -53,9 +59,17 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
         { sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 },
         'tracing: exporting spans over OTLP/HTTP',
       );
-    const gateway = await createGateway({ config, logger });
+    const gateway = await withProgress(
+      progress,
+      `loading and composing ${describeCount(
+        'source',
+        config.sources.map((source) => source.name),
+      )} for ${describeCount('BFF', Object.keys(config.bffs))}`,
+      'composed',
+      () => createGateway({ config, logger }),
+    );
     stops.unshift(() => gateway.close());
-    server = await listen({ gateway }, port ?? config.port, config.host);
+    server = await listen({ gateway }, port ?? config.port, host ?? config.host);
     if (config.admin) {
       const admin = await listenAdmin({ gateway }, config.admin.port, config.admin.host);
       // First of the stops, after the client port has drained: /readyz there reports the drain to the end.

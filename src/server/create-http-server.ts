@@ -144,7 +144,7 @@ function startServer(
       resolve({
         server,
         port: address.port,
-        url: `http://${host}:${address.port}`,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
         drain,
         close: () =>
           new Promise<void>((done) => {
