@@ -1,4 +1,5 @@
 import type { HttpServerLimits } from './http-server-limits';
+import type { TlsOptions } from './tls-options';
 import type { SourceKind } from '../core/source-kind';
 import type { BaseSourceOptions, EntityMergeOptions, SourceRenameOptions } from '../handlers/types';
 import type { OpenApiSourceOptions } from '../handlers/openapi/openapi-source-options';
@@ -132,6 +133,7 @@ export const TOP_LEVEL_KEYS = keysOf<LoomConfig>({
   compression: keysOf<CompressionOptions>({ minBytes: leaf, encodings: leaf }),
   admin: keysOf<AdminOptions>({ port: leaf, host: leaf }),
   server: keysOf<HttpServerLimits>({ headersTimeoutMs: leaf, requestTimeoutMs: leaf, maxConnections: leaf }),
+  tls: keysOf<TlsOptions>({ cert: leaf, key: leaf, ca: leaf }),
 });
 
 /**

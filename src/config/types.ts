@@ -2,6 +2,7 @@ import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from '../compose/link-config';
 import type { ObservabilityOptions } from '../observability/observability-options';
 import type { HttpServerLimits, ResolvedHttpServerLimits } from './http-server-limits';
+import type { ResolvedTls, TlsOptions } from './tls-options';
 import type { CompressionOptions, ResolvedCompression } from '../plugins/http/use-compression';
 
 export type { CompressionOptions };
@@ -68,6 +69,13 @@ export interface LoomConfig {
    * bare /readyz. @default none (everything on the client port)
    */
   admin?: AdminOptions;
+  /**
+   * HTTPS on the client listener: PEM files, relative to the config. HTTP/2
+   * and HTTP/1.1 are offered by ALPN. With `ca`, clients must present a
+   * certificate from it (mutual TLS). The admin port stays plain HTTP.
+   * @default none (plain HTTP)
+   */
+  tls?: TlsOptions;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
@@ -82,6 +90,8 @@ export interface ResolvedConfig extends Readonly<
   /** Off when undefined. */
   readonly compression?: ResolvedCompression;
   readonly admin?: Readonly<Required<AdminOptions>>;
+  /** Off when undefined. */
+  readonly tls?: ResolvedTls;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

@@ -7,6 +7,7 @@ import { resolveCompression, type ResolvedCompression } from '../plugins/http/us
 import { findUnknownKeys, LINK_KEYS, SOURCE_KEYS, TOP_LEVEL_KEYS } from './config-keys';
 import { validateObservabilityOptions } from '../observability/observability-options';
 import { validateHttpServerLimits } from './http-server-limits';
+import { validateTlsOptions } from './tls-options';
 import { validateUpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../plugins/stores/with-redis-deadline';
 import { DEFAULT_REDIS_READINESS_TIMEOUT_MS } from '../plugins/stores/redis-health';
@@ -276,6 +277,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
   const observability = collect(problems, () => validateObservabilityOptions(file, config.observability));
   const compression = collect(problems, () => validateCompression(file, config.compression));
   const admin = collect(problems, () => validateAdmin(file, config));
+  const tls = collect(problems, () => validateTlsOptions(file, configDir, config.tls));
   collect(problems, () => validateServeOptions(file, config));
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return deepFreeze({
@@ -294,5 +296,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     compression,
     admin,
+    tls,
   });
 }
