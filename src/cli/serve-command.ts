@@ -54,11 +54,7 @@ export async function runServe({ configFile, port, host, demo, quiet, io }: Serv
     shutdownTimeoutMs = config.shutdownTimeoutMs;
     const tracing = setupTracing(config.observability?.tracing);
     stops.push(() => tracing.shutdown()); // last: flushes spans after the server has stopped
-    if (tracing.recording)
-      logger.info(
-        { sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 },
-        'tracing: exporting spans over OTLP/HTTP',
-      );
+    if (tracing.export) logger.info(tracing.export, 'tracing: exporting spans over OTLP');
     const gateway = await withProgress(
       progress,
       `loading and composing ${describeCount(

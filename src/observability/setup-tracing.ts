@@ -13,12 +13,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from './observability-options';
-import {
-  isOtelSdkDisabled,
-  otlpProtocolFromEnv,
-  tracesSamplerFromEnv,
-  type OtlpProtocol,
-} from './otel-environment';
+import { isOtelSdkDisabled, otlpProtocolFromEnv, tracesSamplerFromEnv, type OtlpProtocol } from './otel-environment';
 import { StartupError } from '../core/errors';
 
 export interface TracingSetupOptions extends TracingConfig {
@@ -36,6 +31,8 @@ export interface TracingSetupOptions extends TracingConfig {
 export interface Tracing {
   /** Whether spans are recorded (an exporter or span processor is configured). */
   readonly recording: boolean;
+  /** Where and how spans are exported, for the start-up log; undefined when nothing is exported. */
+  readonly export?: { readonly url: string; readonly protocol: OtlpProtocol; readonly sampler: string };
   /** Flushes pending spans and unregisters everything setupTracing registered. */
   shutdown(): Promise<void>;
 }
@@ -111,15 +108,18 @@ function planTracing(options: TracingSetupOptions) {
   const { sampleRatio = 1, spanProcessors = [], env = process.env } = options;
   if (!(sampleRatio >= 0 && sampleRatio <= 1))
     throw new StartupError(`sampleRatio must be from 0 to 1, got ${sampleRatio}`);
-  if (isOtelSdkDisabled(env)) return { processors: [], sampler: undefined };
+  if (isOtelSdkDisabled(env)) return { processors: [], sampler: undefined, export: undefined };
   const fromEnv = tracesSamplerFromEnv(env);
   // always_off records nothing, ever: no provider, so spans stay the API's free no-ops.
-  if (fromEnv?.name === 'always_off') return { processors: [], sampler: undefined };
+  if (fromEnv?.name === 'always_off') return { processors: [], sampler: undefined, export: undefined };
   const url = otlpTracesUrl(options);
-  const exporter = url ? new BatchSpanProcessor(createOtlpExporter(otlpProtocolFromEnv(env), url)) : undefined;
+  const protocol = url ? otlpProtocolFromEnv(env) : undefined;
+  const exporter = url && protocol ? new BatchSpanProcessor(createOtlpExporter(protocol, url)) : undefined;
+  const sampler = fromEnv?.sampler ?? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) });
   return {
     processors: exporter ? [...spanProcessors, exporter] : spanProcessors,
-    sampler: fromEnv?.sampler ?? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
+    sampler,
+    export: url && protocol ? { url, protocol, sampler: sampler.toString() } : undefined,
   };
 }
 
@@ -135,7 +135,8 @@ function planTracing(options: TracingSetupOptions) {
  */
 export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   const { serviceName, env = process.env } = options;
-  const { processors, sampler } = planTracing(options);
+  const plan = planTracing(options);
+  const { processors, sampler } = plan;
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(
@@ -152,6 +153,7 @@ export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   if (provider) trace.setGlobalTracerProvider(provider);
   return {
     recording: provider !== undefined,
+    export: provider ? plan.export : undefined,
     shutdown: async () => {
       await provider?.shutdown();
       trace.disable();

@@ -140,4 +140,22 @@ describe('OTEL_TRACES_SAMPLER, OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_SDK_DISABLED
       await tracing.shutdown();
     }
   });
+
+  it('reports where and how it exports, for the start-up log', async () => {
+    const tracing = setupTracing({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_TRACES_SAMPLER: 'always_on' },
+    });
+    try {
+      expect(tracing.export).toEqual({
+        url: 'http://127.0.0.1:1/v1/traces',
+        protocol: 'http/protobuf',
+        sampler: 'AlwaysOnSampler',
+      });
+    } finally {
+      await tracing.shutdown();
+    }
+    const quiet = setupTracing({ env: {} });
+    expect(quiet.export).toBeUndefined();
+    await quiet.shutdown();
+  });
 });
