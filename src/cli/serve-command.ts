@@ -66,20 +66,24 @@ export async function runServe({ configFile, port, host, demo, quiet, io }: Serv
     );
     stops.unshift(() => gateway.close());
     server = await listen({ gateway }, port ?? config.port, host ?? config.host);
+    const lines: string[] = [];
     if (config.admin) {
       const admin = await listenAdmin({ gateway }, config.admin.port, config.admin.host);
       // First of the stops, after the client port has drained: /readyz there reports the drain to the end.
       stops.unshift(() => admin.close());
-      io.out(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
+      lines.push(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
     }
-    for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+    for (const bff of gateway.bffs.values()) lines.push(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+    // Signal handlers first: a supervisor may send SIGTERM the moment it reads "ready", and a signal
+    // that arrives before node listens for it kills the process without a drain.
+    stopOnSignals(server, stops, shutdownTimeoutMs, io);
+    for (const line of lines) io.out(line);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
   } catch (error) {
     await server?.close();
     for (const stop of stops) await stop();
     throw error;
   }
-  stopOnSignals(server, stops, shutdownTimeoutMs, io);
 }
 
 /** SIGTERM/SIGINT: drain, run `stops` in order, exit 0 (1 if the deadline cut requests); a second signal exits at once. */
