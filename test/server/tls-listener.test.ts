@@ -5,7 +5,8 @@ import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import type { RunningBackend } from '../../demo/http-backend';
+import { CallCounter } from '../../demo/call-counter';
+import { sendJson, startHttpBackend, type RunningBackend } from '../../demo/http-backend';
 import { validateConfig } from '../../src/config/validate-config';
 import { ConfigError, StartupError } from '../../src/core/errors';
 import { createGateway, type Gateway } from '../../src/server/create-gateway';
@@ -17,6 +18,31 @@ import { REPO_ROOT } from '../helpers/test-gateway';
 
 const QUERY = JSON.stringify({ query: '{ getItem(id: "1") { id name } }' });
 const ANSWER = { data: { getItem: { id: '1', name: 'Item 1' } } };
+
+/** The items backend, except that GET /items/:id answers only once `release()` is called. */
+async function startHeldBackend() {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let arrivedCount = 0;
+  const waiters: Array<() => void> = [];
+  const backend = await startHttpBackend(
+    async (_req, res, url) => {
+      const id = /^\/items\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (!id) return sendJson(res, 404, { message: 'no route' });
+      arrivedCount++;
+      for (const wake of waiters.splice(0)) wake();
+      await released;
+      sendJson(res, 200, { id, name: `Item ${id}` });
+    },
+    {},
+    new CallCounter(),
+    new Map(),
+  );
+  const arrived = async (count: number) => {
+    while (arrivedCount < count) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  return { backend, arrived, release };
+}
 
 interface Answer {
   status: number;
@@ -83,7 +109,7 @@ describe('TLS on the client listener', () => {
   });
   afterAll(() => backend?.close());
 
-  const configWith = (tls: Record<string, string>, server?: Record<string, number>) =>
+  const configWith = (tls: Record<string, string>, server?: Record<string, number>, endpoint = backend.url) =>
     validateConfig(
       {
         server,
@@ -92,7 +118,7 @@ describe('TLS on the client listener', () => {
             name: 'items',
             kind: 'openapi',
             spec: './test/fixtures/ratelimit/items/openapi.yaml',
-            endpoint: backend.url,
+            endpoint,
           },
         ],
         bffs: { web: './test/fixtures/bff/open.ts' },
@@ -105,8 +131,9 @@ describe('TLS on the client listener', () => {
   async function serveTls(
     tls: Record<string, string>,
     limits?: Record<string, number>,
+    endpoint?: string,
   ): Promise<{ gateway: Gateway; server: RunningServer }> {
-    const gateway = await createGateway({ config: configWith(tls, limits) });
+    const gateway = await createGateway({ config: configWith(tls, limits, endpoint) });
     return { gateway, server: await listen({ gateway }, 0) };
   }
 
@@ -165,6 +192,37 @@ describe('TLS on the client listener', () => {
     } finally {
       await server.close();
       await gateway.close();
+    }
+  });
+
+  it('lets an HTTP/2 and an HTTP/1.1 request in flight finish on a drain, and cuts them at the deadline', async () => {
+    for (const deadlineMs of [60_000, 1]) {
+      const held = await startHeldBackend();
+      const { gateway, server } = await serveTls(
+        { cert: certs.serverCert, key: certs.serverKey },
+        undefined,
+        held.backend.url,
+      );
+      try {
+        const answers = [postHttp2(server.url, certs), postHttp1(server.url, certs)].map((answer) =>
+          answer.then(
+            // A destroyed HTTP/2 session may end its stream without an answer rather than fail it.
+            ({ status, body }) => (body === '' ? 'cut' : { status, body: JSON.parse(body) as unknown }),
+            () => 'cut',
+          ),
+        );
+        await held.arrived(2);
+        const drained = server.drain(deadlineMs);
+        if (deadlineMs > 1) held.release();
+        expect(await drained).toBe(deadlineMs > 1 ? 'drained' : 'forced');
+        const expected = deadlineMs > 1 ? { status: 200, body: ANSWER } : 'cut';
+        expect(await Promise.all(answers)).toEqual([expected, expected]);
+      } finally {
+        held.release();
+        await server.close();
+        await gateway.close();
+        await held.backend.close();
+      }
     }
   });
 
