@@ -258,7 +258,7 @@ describe('TLS on the client listener', () => {
     writeFileSync(join(certs.dir, 'not-pem.key'), 'hello\n');
     expect(() => configWith({ cert: './missing/cert.pem', key: certs.serverKey, ca: '' })).toThrow(
       new ConfigError(
-        'loom.config.ts: tls.cert file ./missing/cert.pem not found\nloom.config.ts: tls.ca must be the path of a PEM file',
+        'loom.config.ts: tls.ca must be the path of a PEM file, got ""\nloom.config.ts: tls.cert file ./missing/cert.pem not found',
       ),
     );
     const shown = (name: string) => ({ cert: certs.serverCert, key: certs.serverKey, [name]: '' });
