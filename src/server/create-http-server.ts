@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { BffApp } from '../bff/create-bff-app';
@@ -9,6 +9,7 @@ import { readSmallBody } from './read-small-body';
 import { connectionsCheckingIntervalMs, describeListenError, type RunningServer } from './listener-support';
 import { loadTlsCredentials } from './load-tls-credentials';
 import { startSecureServer } from './start-secure-server';
+import { attachWebSockets, type WebSocketEndpoints } from './websocket/attach-websockets';
 
 export type { RunningServer };
 
@@ -62,6 +63,7 @@ function startServer(
   host: string,
   onDrain: () => void,
   limits: ResolvedHttpServerLimits,
+  attach?: (server: Server) => WebSocketEndpoints,
 ): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
@@ -86,13 +88,17 @@ function startServer(
   );
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = 65_000;
+  // Upgraded sockets count as open connections for server.close() but are out of node's reach for closeAllConnections().
+  const websockets = attach?.(server);
   const drain = (timeoutMs: number) =>
     new Promise<'drained' | 'forced'>((done) => {
       draining = true;
       onDrain();
+      void websockets?.drain();
       // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const deadline = setTimeout(() => {
+        websockets?.terminate();
         server.closeAllConnections();
         done('forced');
       }, timeoutMs);
@@ -111,8 +117,10 @@ function startServer(
         port: address.port,
         url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
         drain,
+        websockets,
         close: () =>
           new Promise<void>((done) => {
+            websockets?.terminate();
             server.closeAllConnections();
             server.close(() => done());
           }),
@@ -133,6 +141,7 @@ export function listen(
 ): Promise<RunningServer> {
   const handle = createRequestListener(gateway);
   const onDrain = () => gateway.startDraining();
+  const attach = (server: Server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger });
   const { tls } = gateway.config;
   if (tls) {
     let credentials;
@@ -141,9 +150,9 @@ export function listen(
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    return startSecureServer({ handle, port, host, onDrain, limits, credentials });
+    return startSecureServer({ handle, port, host, onDrain, limits, credentials, attach });
   }
-  return startServer(handle, port, host, onDrain, limits);
+  return startServer(handle, port, host, onDrain, limits, attach);
 }
 
 /** The admin listener (`admin.port`): /healthz, the detailed /readyz and /metrics. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:net';
 import type { ResolvedHttpServerLimits } from '../config/http-server-limits';
 import { StartupError } from '../core/errors';
+import type { WebSocketEndpoints } from './websocket/attach-websockets';
 
 export interface RunningServer {
   /** node:http's server, or node:http2's secure server when `tls` is configured. */
@@ -16,6 +17,8 @@ export interface RunningServer {
    * remaining connections were cut.
    */
   drain(timeoutMs: number): Promise<'drained' | 'forced'>;
+  /** GraphQL over WebSocket on the BFF endpoints (client listener only). */
+  readonly websockets?: WebSocketEndpoints;
 }
 
 /**

@@ -5,10 +5,11 @@ import {
   type Http2ServerResponse,
   type Http2Session,
 } from 'node:http2';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ResolvedHttpServerLimits } from '../config/http-server-limits';
 import type { TlsCredentials } from './load-tls-credentials';
+import type { WebSocketEndpoints } from './websocket/attach-websockets';
 import { connectionsCheckingIntervalMs, describeListenError, type RunningServer } from './listener-support';
 
 export interface SecureServerOptions {
@@ -18,6 +19,8 @@ export interface SecureServerOptions {
   onDrain: () => void;
   limits: ResolvedHttpServerLimits;
   credentials: TlsCredentials;
+  /** GraphQL over WebSocket: upgrades arrive on the HTTP/1.1 connections. */
+  attach?: (server: HttpServer) => WebSocketEndpoints;
 }
 
 type AnyResponse = ServerResponse | Http2ServerResponse;
@@ -86,6 +89,7 @@ export function startSecureServer({
   onDrain,
   limits,
   credentials,
+  attach,
 }: SecureServerOptions): Promise<RunningServer> {
   let draining = false;
   const inFlight = new Map<AnyResponse, Socket | undefined>();
@@ -125,11 +129,18 @@ export function startSecureServer({
   });
   server.maxConnections = limits.maxConnections;
   const connections = trackConnections(server, () => draining);
-  const { sessions, http1, cutEverything } = connections;
+  const { sessions, http1 } = connections;
+  // node:http2 emits 'upgrade' for its HTTP/1.1 connections, as node:http does.
+  const websockets = attach?.(server as unknown as HttpServer);
+  const cutEverything = () => {
+    websockets?.terminate();
+    connections.cutEverything();
+  };
   const drain = (timeoutMs: number) =>
     new Promise<'drained' | 'forced'>((done) => {
       draining = true;
       onDrain();
+      void websockets?.drain();
       for (const [res, socket] of inFlight) if (socket && !res.headersSent) res.setHeader('connection', 'close');
       const deadline = setTimeout(() => {
         cutEverything();
@@ -151,6 +162,7 @@ export function startSecureServer({
         port: address.port,
         url: `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
         drain,
+        websockets,
         close: () =>
           new Promise<void>((closed) => {
             cutEverything();
