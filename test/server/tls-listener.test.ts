@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { connect as tlsConnect } from 'node:tls';
 import { CallCounter } from '../../demo/call-counter';
 import { sendJson, startHttpBackend, type RunningBackend } from '../../demo/http-backend';
@@ -154,6 +155,34 @@ describe('TLS on the client listener', () => {
         body: ANSWER,
       });
       await expect(fetch(`${server.url.replace('https:', 'http:')}/healthz`)).rejects.toThrow('fetch failed');
+    } finally {
+      await server.close();
+      await gateway.close();
+    }
+  });
+
+  it('serves GraphQL over WebSocket (wss) on its HTTP/1.1 connections', async () => {
+    const { gateway, server } = await serveTls({ cert: certs.serverCert, key: certs.serverKey });
+    try {
+      const socket = new WebSocket(`${server.url.replace('https:', 'wss:')}/web/graphql`, 'graphql-transport-ws', {
+        ca: readFileSync(certs.caCert),
+      });
+      const messages: unknown[] = [];
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string };
+        messages.push(message);
+        if (message.type === 'connection_ack')
+          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: JSON.parse(QUERY) as unknown }));
+        if (message.type === 'complete') socket.close();
+      });
+      await closed;
+      expect(messages).toEqual([
+        { type: 'connection_ack' },
+        { id: '1', type: 'next', payload: ANSWER },
+        { id: '1', type: 'complete' },
+      ]);
     } finally {
       await server.close();
       await gateway.close();
