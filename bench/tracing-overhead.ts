@@ -99,7 +99,12 @@ function autocannon(
 }
 
 async function measure(mode: Mode, sinkUrl: string, catalogUrl: string): Promise<Run[]> {
-  const tracing = setupTracing(mode === 'on' ? { sampleRatio: 1, env: { LOOM_OTLP_ENDPOINT: sinkUrl } } : { env: {} });
+  // http/json: the sink counts spans in the JSON body, as in the figures the README records.
+  const tracing = setupTracing(
+    mode === 'on'
+      ? { sampleRatio: 1, env: { LOOM_OTLP_ENDPOINT: sinkUrl, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } }
+      : { env: {} },
+  );
   const config = validateConfig(
     {
       sources: [{ name: 'catalog', kind: 'openapi', spec: './sources/catalog/openapi.yaml', endpoint: catalogUrl }],

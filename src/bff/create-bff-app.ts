@@ -14,6 +14,7 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import { useSubscriptionDrain } from './use-subscription-drain';
 import { useRequestBatching } from '../plugins/batching/use-request-batching';
 import { createOperationSink, type OperationOutcome } from '../plugins/websocket/create-operation-sink';
 import { findConnectionAuthenticator, type ConnectionAuthenticator } from '../plugins/auth/use-auth';
@@ -86,6 +87,8 @@ export interface CreateBffAppOptions {
   compression?: ResolvedCompression;
   /** Set when this app is one version of a versioned BFF. */
   served?: ServedVersion;
+  /** Aborted when the gateway starts draining: open subscriptions then complete. */
+  shutdownSignal?: AbortSignal;
 }
 
 /** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
@@ -156,6 +159,7 @@ export function createBffApp({
   directRouter,
   compression,
   served,
+  shutdownSignal,
 }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
   const view = createBffView(gatewaySchema, definition.view, name);
@@ -212,6 +216,8 @@ export function createBffApp({
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
+      // After the limit, so completing on shutdown also frees the client's slot.
+      ...(shutdownSignal ? [useSubscriptionDrain({ signal: shutdownSignal })] : []),
       // Before the policies: an array is refused (or admitted) before useQueryLimits counts it.
       useRequestBatching({ maxOperations: definition.batching?.maxOperations, bffName: name }),
       useGatewayServices(context),

@@ -6,9 +6,12 @@ import { composeBffSchemas, displayPath, type ComposedBffSchema } from './compos
 import { loadPersistedManifest } from '../plugins/persisted/load-persisted-manifest';
 import { createLogger } from '../core/logger';
 import type { CliIo } from './cli-io';
+import { createProgress, describeCount, withProgress } from './progress';
 
 export interface CheckCommandOptions {
   configFile: string;
+  /** No progress lines on stderr. */
+  quiet?: boolean;
   io: CliIo;
 }
 
@@ -72,11 +75,21 @@ async function checkBff(bff: ComposedBffSchema, io: CliIo): Promise<boolean> {
  * Prints each change; exits 1 on a breaking change, a missing snapshot or a
  * persisted operation that no longer validates.
  */
-export async function runCheck({ configFile, io }: CheckCommandOptions): Promise<number> {
+export async function runCheck({ configFile, quiet, io }: CheckCommandOptions): Promise<number> {
   const config = loadConfig(configFile);
-  const bffs = await composeBffSchemas(
-    config,
-    createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }),
+  // Progress on stderr: stdout is the command's output (the file list, the check report).
+  const bffs = await withProgress(
+    createProgress(io, quiet),
+    `loading and composing ${describeCount(
+      'source',
+      config.sources.map((source) => source.name),
+    )}`,
+    'composed',
+    () =>
+      composeBffSchemas(
+        config,
+        createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }),
+      ),
   );
   let ok = true;
   for (const bff of bffs) if (!(await checkBff(bff, io))) ok = false;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, StartupError } from '../core/errors';
 import type { CliIo } from './cli-io';
+import { commandHelp, HELP } from './command-help';
 
 export type { CliIo };
 
@@ -16,39 +17,6 @@ function loadCommand<T>(path: string): T {
   return require(path) as T;
 }
 
-const HELP = `loom: a GraphQL BFF gateway
-
-Usage:
-  loom serve   [--config mesh.config.ts] [--port 4000] [--demo]   serve every BFF on one port (default command)
-  loom compose [--config mesh.config.ts]                           write schema/<bff>.graphql snapshots
-  loom check   [--config mesh.config.ts]                           compare with the snapshots; exit 1 on breaking changes
-  loom sources add <name> --openapi|--proto|--wsdl <file> --endpoint <url>
-
-Options:
-  -c, --config <file>   config file (default: mesh.config.ts)
-  -p, --port <n>        port to listen on (default: config port or 4000)
-      --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
-  -h, --help            show this help
-  -v, --version         print the version
-
-Environment:
-  LOOM_LOG_LEVEL                      log level: trace, debug, info, warn, error (default: info)
-  NODE_ENV=production                 masked errors, no field suggestions (config \`production\` wins)
-  LOOM_OTLP_ENDPOINT                  OTLP/HTTP base URL spans go to (else the OTEL_* variables below)
-  OTEL_EXPORTER_OTLP_ENDPOINT         OTLP/HTTP base URL (standard)
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  OTLP/HTTP traces URL, used as is
-  OTEL_EXPORTER_OTLP_HEADERS          headers of the OTLP exporter, e.g. authorization=Bearer%20x
-  OTEL_SERVICE_NAME                   service.name of spans (default: config serviceName, else loom)
-  OTEL_RESOURCE_ATTRIBUTES            extra resource attributes, e.g. deployment.environment=prod
-  The demo config (mesh.config.ts) also reads PORT, LOOM_REDIS_URL, LOOM_CATALOG_URL,
-  LOOM_ORDERS_URL, LOOM_BILLING_URL and DEMO_CATALOG_API_KEY; --demo binds free ports
-  unless LOOM_DEMO_CATALOG_PORT, LOOM_DEMO_ORDERS_PORT or LOOM_DEMO_BILLING_PORT is set,
-  and its token issuer 4104 (when free) unless LOOM_DEMO_ISSUER_PORT is set. The demo BFFs
-  read LOOM_DEMO_JWKS_URL and LOOM_DEMO_IOT_API_KEY.
-
-Exit codes: 0 ok, 1 error (bad config, breaking changes, cannot listen), 2 usage.
-`;
-
 /** `--port` as given: checked before anything loads, so a typo does not wait for the graph to compose. */
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -58,7 +26,23 @@ function parsePort(text: string | undefined): number | undefined {
   return port;
 }
 
-class UsageError extends Error {}
+/** `--host` or LOOM_HOST as given; whether this machine has the address shows when the listener binds. */
+function parseHost(text: string | undefined, from: string): string | undefined {
+  if (text === undefined || (from === 'LOOM_HOST' && text === '')) return undefined;
+  if (text.trim() === '' || /[\s/]/.test(text))
+    throw new UsageError(`${from} must be a host name or an IP address, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+class UsageError extends Error {
+  /** `hint`: also point at `loom help` (an unknown command, not a bad value). */
+  constructor(
+    message: string,
+    readonly hint = false,
+  ) {
+    super(message);
+  }
+}
 
 function readVersion(): string {
   return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
@@ -66,97 +50,123 @@ function readVersion(): string {
 
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
-export async function main(argv: string[], io: CliIo = processIo): Promise<number | undefined> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c', default: 'mesh.config.ts' },
-        port: { type: 'string', short: 'p' },
-        demo: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-        openapi: { type: 'string' },
-        proto: { type: 'string' },
-        wsdl: { type: 'string' },
-        endpoint: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    io.err(`loom: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const command = positionals[0] ?? 'serve';
-  if (values.help) {
+const OPTIONS = {
+  config: { type: 'string', short: 'c', default: 'mesh.config.ts' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  demo: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+  openapi: { type: 'string' },
+  proto: { type: 'string' },
+  wsdl: { type: 'string' },
+  endpoint: { type: 'string' },
+} as const;
+
+type ParsedArgs = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
+
+/** `loom help serve`, `loom serve --help`, `loom sources add --help`; bare `loom --help` or `loom help`: everything. */
+function printHelp({ positionals }: ParsedArgs, io: CliIo): number {
+  const topic = positionals[0] === 'help' ? positionals[1] : positionals[0];
+  if (topic === undefined) {
     io.out(HELP);
     return 0;
   }
-  if (values.version) {
+  const text = commandHelp(topic);
+  if (!text) {
+    io.err(`loom: no help for "${topic}": commands are serve, compose, check, sources\n`);
+    return 2;
+  }
+  io.out(text);
+  return 0;
+}
+
+async function runCommand({ values, positionals }: ParsedArgs, io: CliIo): Promise<number | undefined> {
+  const command = positionals[0] ?? 'serve';
+  switch (command) {
+    case 'serve': {
+      const port = parsePort(values.port);
+      const host = parseHost(values.host, '--host') ?? parseHost(process.env.LOOM_HOST, 'LOOM_HOST');
+      await loadCommand<typeof import('./serve-command')>('./serve-command').runServe({
+        configFile: values.config,
+        port,
+        host,
+        demo: values.demo,
+        quiet: values.quiet,
+        io,
+      });
+      return undefined;
+    }
+    case 'compose':
+      return await loadCommand<typeof import('./compose-command')>('./compose-command').runCompose({
+        configFile: values.config,
+        quiet: values.quiet,
+        io,
+      });
+    case 'check':
+      return await loadCommand<typeof import('./check-command')>('./check-command').runCheck({
+        configFile: values.config,
+        quiet: values.quiet,
+        io,
+      });
+    case 'sources':
+      if (positionals[1] !== 'add') throw new UsageError(`unknown command "sources ${positionals[1] ?? ''}"`, true);
+      return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({
+        configFile: values.config,
+        name: positionals[2],
+        openapi: values.openapi,
+        proto: values.proto,
+        wsdl: values.wsdl,
+        endpoint: values.endpoint,
+        io,
+      });
+    default:
+      throw new UsageError(`unknown command "${command}"`, true);
+  }
+}
+
+/** Expected failures as lines on stderr and an exit code; anything else is a bug and keeps its stack. */
+function reportFailure(error: unknown, io: CliIo): number {
+  if (error instanceof ConfigError) {
+    // A config with several faults reports them all, one line each.
+    io.err(
+      error.message
+        .split('\n')
+        .map((line) => `loom: ${line}\n`)
+        .join(''),
+    );
+    return 1;
+  }
+  if (error instanceof StartupError) {
+    io.err(`loom: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof UsageError) {
+    io.err(`loom: ${error.message}\n${error.hint ? USAGE_HINT : ''}`);
+    return 2;
+  }
+  throw error;
+}
+
+const USAGE_HINT = 'Run "loom help" for the commands, "loom help <command>" for one.\n';
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number | undefined> {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    io.err(`loom: ${(error as Error).message}\n${USAGE_HINT}`);
+    return 2;
+  }
+  if (parsed.positionals[0] === 'help' || parsed.values.help) return printHelp(parsed, io);
+  if (parsed.values.version) {
     io.out(`${readVersion()}\n`);
     return 0;
   }
   try {
-    switch (command) {
-      case 'serve': {
-        const port = parsePort(values.port);
-        await loadCommand<typeof import('./serve-command')>('./serve-command').runServe({
-          configFile: values.config,
-          port,
-          demo: values.demo,
-          io,
-        });
-        return undefined;
-      }
-      case 'compose':
-        return await loadCommand<typeof import('./compose-command')>('./compose-command').runCompose({
-          configFile: values.config,
-          io,
-        });
-      case 'check':
-        return await loadCommand<typeof import('./check-command')>('./check-command').runCheck({
-          configFile: values.config,
-          io,
-        });
-      case 'sources':
-        if (positionals[1] !== 'add') {
-          io.err(`loom: unknown command "sources ${positionals[1] ?? ''}"\n\n${HELP}`);
-          return 2;
-        }
-        return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({
-          configFile: values.config,
-          name: positionals[2],
-          openapi: values.openapi,
-          proto: values.proto,
-          wsdl: values.wsdl,
-          endpoint: values.endpoint,
-          io,
-        });
-      default:
-        io.err(`loom: unknown command "${command}"\n\n${HELP}`);
-        return 2;
-    }
+    return await runCommand(parsed, io);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      // A config with several faults reports them all, one line each.
-      io.err(
-        error.message
-          .split('\n')
-          .map((line) => `loom: ${line}\n`)
-          .join(''),
-      );
-      return 1;
-    }
-    if (error instanceof StartupError) {
-      io.err(`loom: ${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof UsageError) {
-      io.err(`loom: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return reportFailure(error, io);
   }
 }

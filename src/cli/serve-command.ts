@@ -7,11 +7,16 @@ import { createLogger } from '../core/logger';
 import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
+import { createProgress, describeCount, withProgress } from './progress';
 
 export interface ServeOptions {
   configFile: string;
   port?: number;
+  /** From --host or LOOM_HOST; over the config's `host`. */
+  host?: string;
   demo: boolean;
+  /** No progress lines on stderr. */
+  quiet?: boolean;
   io: CliIo;
 }
 
@@ -20,7 +25,8 @@ export interface ServeOptions {
  * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
  * shutdown deadline cut requests; a second signal exits at once.
  */
-export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
+export async function runServe({ configFile, port, host, demo, quiet, io }: ServeOptions): Promise<void> {
+  const progress = createProgress(io, quiet);
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
@@ -49,34 +55,42 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     shutdownTimeoutMs = config.shutdownTimeoutMs;
     const tracing = setupTracing(config.observability?.tracing);
     stops.push(() => tracing.shutdown()); // last: flushes spans after the server has stopped
-    if (tracing.recording)
-      logger.info(
-        { sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 },
-        'tracing: exporting spans over OTLP/HTTP',
-      );
-    const gateway = await createGateway({ config, logger });
+    if (tracing.export) logger.info(tracing.export, 'tracing: exporting spans over OTLP');
+    const gateway = await withProgress(
+      progress,
+      `loading and composing ${describeCount(
+        'source',
+        config.sources.map((source) => source.name),
+      )} for ${describeCount('BFF', Object.keys(config.bffs))}`,
+      'composed',
+      () => createGateway({ config, logger }),
+    );
     stops.unshift(() => gateway.close());
-    server = await listen({ gateway }, port ?? config.port, config.host);
+    server = await listen({ gateway }, port ?? config.port, host ?? config.host);
+    const lines: string[] = [];
     if (config.admin) {
       const admin = await listenAdmin({ gateway }, config.admin.port, config.admin.host);
       // First of the stops, after the client port has drained: /readyz there reports the drain to the end.
       stops.unshift(() => admin.close());
-      io.out(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
+      lines.push(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
     }
     for (const bff of gateway.bffs.values()) {
-      io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+      lines.push(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
       for (const version of bff.versions?.apps.keys() ?? []) {
         const current = version === bff.versions?.current ? ' (current)' : '';
-        io.out(`loom: ${bff.name} BFF ${version}${current} on ${server.url}${versionPath(bff.name, version)}\n`);
+        lines.push(`loom: ${bff.name} BFF ${version}${current} on ${server.url}${versionPath(bff.name, version)}\n`);
       }
     }
+    // Signal handlers first: a supervisor may send SIGTERM the moment it reads "ready", and a signal
+    // that arrives before node listens for it kills the process without a drain.
+    stopOnSignals(server, stops, shutdownTimeoutMs, io);
+    for (const line of lines) io.out(line);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
   } catch (error) {
     await server?.close();
     for (const stop of stops) await stop();
     throw error;
   }
-  stopOnSignals(server, stops, shutdownTimeoutMs, io);
 }
 
 /** SIGTERM/SIGINT: drain, run `stops` in order, exit 0 (1 if the deadline cut requests); a second signal exits at once. */

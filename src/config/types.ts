@@ -4,6 +4,7 @@ import { sourceOptionsSchema, type SourceOptions } from '../handlers/source-opti
 import { linkConfigSchema } from '../compose/link-config';
 import { observabilityOptionsSchema, type ObservabilityOptions } from '../observability/observability-options';
 import { httpServerLimitsSchema, type ResolvedHttpServerLimits } from './http-server-limits';
+import { tlsOptionsSchema, type ResolvedTls } from './tls-options';
 import {
   compressionOptionsSchema,
   type CompressionOptions,
@@ -91,6 +92,13 @@ export const loomConfigSchema = strictObject({
    * bare /readyz. @default none (everything on the client port)
    */
   admin: adminOptionsSchema.optional(),
+  /**
+   * HTTPS on the client listener: PEM files, relative to the config. HTTP/2
+   * and HTTP/1.1 are offered by ALPN. With `ca`, clients must present a
+   * certificate from it (mutual TLS). The admin port stays plain HTTP.
+   * @default none (plain HTTP)
+   */
+  tls: tlsOptionsSchema.optional(),
 });
 
 export type LoomConfig = z.input<typeof loomConfigSchema>;
@@ -107,6 +115,8 @@ export interface ResolvedConfig extends Readonly<
   /** Off when undefined. */
   readonly compression?: ResolvedCompression;
   readonly admin?: Readonly<Required<AdminOptions>>;
+  /** Off when undefined. */
+  readonly tls?: ResolvedTls;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

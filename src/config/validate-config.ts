@@ -6,6 +6,7 @@ import { isUrl } from '../handlers/spec-location';
 import { loomConfigSchema, type AdminOptions, type LoomConfig, type ResolvedConfig, type SourceOptions } from './types';
 import { resolveCompression } from '../plugins/http/use-compression';
 import { resolveHttpServerLimits } from './http-server-limits';
+import { resolveTls, tlsFileProblems } from './tls-options';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../plugins/stores/with-redis-deadline';
 import { DEFAULT_REDIS_READINESS_TIMEOUT_MS } from '../plugins/stores/redis-health';
 
@@ -81,6 +82,7 @@ function crossChecks(file: string, configDir: string, config: Raw): string[] {
   if (isObject(admin) && admin.port !== 0 && admin.port === (config.port ?? 4000))
     if ((admin.host ?? '127.0.0.1') === (config.host ?? '127.0.0.1'))
       problems.push(`${file}: admin.port must differ from port (${String(admin.port)})`);
+  problems.push(...tlsFileProblems(file, configDir, config.tls));
   return problems;
 }
 
@@ -187,5 +189,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
         ? undefined
         : resolveCompression(config.compression === true ? {} : config.compression),
     admin: resolveAdmin(config.admin),
+    tls: resolveTls(configDir, config.tls),
   });
 }

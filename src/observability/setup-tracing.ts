@@ -2,6 +2,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { OTLPTraceExporter as OtlpTraceExporterClass } from '@opentelemetry/exporter-trace-otlp-http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import {
@@ -12,6 +13,8 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from './observability-options';
+import { isOtelSdkDisabled, otlpProtocolFromEnv, tracesSamplerFromEnv, type OtlpProtocol } from './otel-environment';
+import { StartupError } from '../core/errors';
 
 export interface TracingSetupOptions extends TracingConfig {
   /**
@@ -28,15 +31,27 @@ export interface TracingSetupOptions extends TracingConfig {
 export interface Tracing {
   /** Whether spans are recorded (an exporter or span processor is configured). */
   readonly recording: boolean;
+  /** Where and how spans are exported, for the start-up log; undefined when nothing is exported. */
+  readonly export?: { readonly url: string; readonly protocol: OtlpProtocol; readonly sampler: string };
   /** Flushes pending spans and unregisters everything setupTracing registered. */
   shutdown(): Promise<void>;
 }
 
-/** The OTLP exporter (and its protobuf and HTTP stack) loads only when there is somewhere to export to. */
-function loadOtlpExporter(): typeof OtlpTraceExporterClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OtlpTraceExporterClass })
-    .OTLPTraceExporter;
+/**
+ * The OTLP exporter (and its protobuf and HTTP stack) loads only when there is
+ * somewhere to export to. Both are the OpenTelemetry packages: JSON or
+ * protobuf bodies over HTTP, headers, timeout and compression from the
+ * standard OTEL_EXPORTER_OTLP_* variables.
+ */
+function createOtlpExporter(protocol: OtlpProtocol, url: string): SpanExporter {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { OTLPTraceExporter } = (
+    protocol === 'http/json'
+      ? require('@opentelemetry/exporter-trace-otlp-http')
+      : require('@opentelemetry/exporter-trace-otlp-proto')
+  ) as { OTLPTraceExporter: typeof OtlpTraceExporterClass };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new OTLPTraceExporter({ url });
 }
 
 function tracesUrl(base: string): string {
@@ -88,37 +103,57 @@ export function tracingResourceAttributes(
   return { ...attributes, [ATTR_SERVICE_NAME]: name };
 }
 
+/** Where spans go and how they are sampled: the options, then the standard environment variables. */
+function planTracing(options: TracingSetupOptions) {
+  const { sampleRatio = 1, spanProcessors = [], env = process.env } = options;
+  if (!(sampleRatio >= 0 && sampleRatio <= 1))
+    throw new StartupError(`sampleRatio must be from 0 to 1, got ${sampleRatio}`);
+  if (isOtelSdkDisabled(env)) return { processors: [], sampler: undefined, export: undefined };
+  const fromEnv = tracesSamplerFromEnv(env);
+  // always_off records nothing, ever: no provider, so spans stay the API's free no-ops.
+  if (fromEnv?.name === 'always_off') return { processors: [], sampler: undefined, export: undefined };
+  const url = otlpTracesUrl(options);
+  const protocol = url ? otlpProtocolFromEnv(env) : undefined;
+  const exporter = url && protocol ? new BatchSpanProcessor(createOtlpExporter(protocol, url)) : undefined;
+  const sampler = fromEnv?.sampler ?? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) });
+  return {
+    processors: exporter ? [...spanProcessors, exporter] : spanProcessors,
+    sampler,
+    export: url && protocol ? { url, protocol, sampler: sampler.toString() } : undefined,
+  };
+}
+
 /**
  * Process-wide tracing, called once at start-up (`loom serve`, tests, bench).
  * Always registers an AsyncLocalStorage context manager and the W3C trace
  * context + baggage propagators, so an incoming `traceparent` reaches the
  * upstream calls even when nothing is exported. Registers a tracer provider
- * (parent-based ratio sampler) only when there is somewhere to send spans:
- * an OTLP endpoint or explicit span processors; otherwise spans are no-ops.
+ * only when there is somewhere to send spans (an OTLP endpoint or explicit
+ * span processors) and something may be sampled; otherwise spans are no-ops.
+ * The sampler is OTEL_TRACES_SAMPLER's when set, else parent-based with the
+ * config's ratio; OTEL_SDK_DISABLED=true registers no provider.
  */
 export function setupTracing(options: TracingSetupOptions = {}): Tracing {
-  const { sampleRatio = 1, serviceName, spanProcessors = [], env = process.env } = options;
-  if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new Error(`sampleRatio must be from 0 to 1, got ${sampleRatio}`);
+  const { serviceName, env = process.env } = options;
+  const plan = planTracing(options);
+  const { processors, sampler } = plan;
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
-  const url = otlpTracesUrl(options);
-  // OTEL_EXPORTER_OTLP_HEADERS and timeouts are still read by the exporter itself.
-  const exporter = url ? new BatchSpanProcessor(new (loadOtlpExporter())({ url })) : undefined;
-  const processors = exporter ? [...spanProcessors, exporter] : spanProcessors;
   const provider =
-    processors.length > 0
+    processors.length > 0 && sampler
       ? new NodeTracerProvider({
           resource: resourceFromAttributes(tracingResourceAttributes(serviceName, env)),
-          sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
+          sampler,
           spanProcessors: processors,
         })
       : undefined;
   if (provider) trace.setGlobalTracerProvider(provider);
   return {
     recording: provider !== undefined,
+    export: provider ? plan.export : undefined,
     shutdown: async () => {
       await provider?.shutdown();
       trace.disable();

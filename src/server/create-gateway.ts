@@ -23,7 +23,7 @@ export interface Gateway extends GatewayParts {
   adminFetch(request: Request): Promise<Response>;
   /** True once `startDraining()` ran: /readyz answers 503 so load balancers stop sending traffic. */
   readonly draining: boolean;
-  /** Shutdown has begun; requests still in flight are served. */
+  /** Shutdown has begun; requests still in flight are served, open subscriptions complete. */
   startDraining(): void;
   close(): Promise<void>;
 }
@@ -53,6 +53,7 @@ export async function createGateway({
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
   const bffs = new Map<string, BffApp>();
+  const shutdown = new AbortController();
   try {
     for (const [name, file] of Object.entries(config.bffs)) {
       const definition = loadBffDefinition(name, file);
@@ -63,6 +64,7 @@ export async function createGateway({
         gatewaySchema: composed.schema,
         directRouter: composed.directRouter,
         compression: config.compression,
+        shutdownSignal: shutdown.signal,
         policyContext: {
           production: config.production,
           logger: logger.child({ bff: name }),
@@ -92,6 +94,8 @@ export async function createGateway({
     },
     startDraining: () => {
       draining = true;
+      // Open subscriptions complete now rather than at the shutdown deadline.
+      shutdown.abort();
     },
     close: async () => {
       await Promise.allSettled(everyBffApp(bffs.values()).map((app) => app.yoga.dispose?.()));

@@ -6,30 +6,17 @@ import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../co
 import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
-import { StartupError } from '../core/errors';
+import { connectionsCheckingIntervalMs, describeListenError, type RunningServer } from './listener-support';
+import { loadTlsCredentials } from './load-tls-credentials';
+import { startSecureServer } from './start-secure-server';
 import { attachWebSockets, type WebSocketEndpoints } from './websocket/attach-websockets';
+
+export type { RunningServer };
 
 export interface HttpServerOptions {
   gateway: Gateway;
   /** Timeouts and connection cap. @default the config's `server` block */
   limits?: ResolvedHttpServerLimits;
-}
-
-export interface RunningServer {
-  readonly server: Server;
-  readonly url: string;
-  readonly port: number;
-  /** Stops at once: every connection is closed, in-flight requests included (tests). */
-  close(): Promise<void>;
-  /**
-   * Graceful stop: /readyz turns 503, the listener stops accepting, in-flight
-   * requests finish (their connections then close, as do idle keep-alive
-   * ones). Resolves 'drained', or 'forced' when `timeoutMs` passed first and the
-   * remaining connections were cut.
-   */
-  drain(timeoutMs: number): Promise<'drained' | 'forced'>;
-  /** GraphQL over WebSocket on the BFF endpoints (client listener only). */
-  readonly websockets?: WebSocketEndpoints;
 }
 
 /**
@@ -77,30 +64,6 @@ export function createRequestListener(gateway: Gateway) {
     else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
     else serveBff(app, req, res, undefined);
   };
-}
-
-/**
- * How often node:http looks for connections past their timeout. Its default,
- * 30 s, would let a slow client hold a connection up to 30 s past
- * `headersTimeoutMs`; the sweep is a walk over open connections, cheap at
- * `maxConnections`.
- */
-function connectionsCheckingIntervalMs(limits: ResolvedHttpServerLimits): number {
-  return Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)));
-}
-
-const LISTEN_FAULTS: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'the port is in use by another process',
-  EACCES: 'permission denied (ports below 1024 need privileges)',
-  EADDRNOTAVAIL: 'the host is not an address of this machine',
-  ENOTFOUND: 'the host name does not resolve',
-  EAI_AGAIN: 'the host name does not resolve',
-};
-
-/** One line for the operator instead of a stack trace: `cannot listen on 127.0.0.1:4000: the port is in use (EADDRINUSE)`. */
-function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  const fault = error.code ? LISTEN_FAULTS[error.code] : undefined;
-  return new StartupError(`cannot listen on ${host}:${port}: ${fault ?? error.message} (${error.code ?? 'error'})`);
 }
 
 /** A node:http listener that can stop at once or drain (see RunningServer). */
@@ -162,7 +125,7 @@ function startServer(
       resolve({
         server,
         port: address.port,
-        url: `http://${host}:${address.port}`,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
         drain,
         websockets,
         close: () =>
@@ -176,20 +139,30 @@ function startServer(
   });
 }
 
-/** The client listener: every BFF, the portal, /healthz and /readyz (and /metrics when there is no admin port). */
+/**
+ * The client listener: every BFF, the portal, /healthz and /readyz (and
+ * /metrics when there is no admin port). HTTPS (HTTP/2 and HTTP/1.1) when the
+ * config has `tls`; its files are read and checked before binding.
+ */
 export function listen(
   { gateway, limits = gateway.config.server ?? DEFAULT_HTTP_SERVER_LIMITS }: HttpServerOptions,
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningServer> {
-  return startServer(
-    createRequestListener(gateway),
-    port,
-    host,
-    () => gateway.startDraining(),
-    limits,
-    (server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger }),
-  );
+  const handle = createRequestListener(gateway);
+  const onDrain = () => gateway.startDraining();
+  const attach = (server: Server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger });
+  const { tls } = gateway.config;
+  if (tls) {
+    let credentials;
+    try {
+      credentials = loadTlsCredentials(tls);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return startSecureServer({ handle, port, host, onDrain, limits, credentials, attach });
+  }
+  return startServer(handle, port, host, onDrain, limits, attach);
 }
 
 /** The admin listener (`admin.port`): /healthz, the detailed /readyz and /metrics. */

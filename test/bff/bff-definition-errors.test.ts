@@ -62,7 +62,8 @@ describe('a bad BFF file fails start-up with one clear line', () => {
       config,
       `export default { sources: [{ name: 'catalog', kind: 'openapi', spec: ${JSON.stringify(join(REPO_ROOT, 'sources/catalog/openapi.yaml'))} }], bffs: { web: ${JSON.stringify(bff)} } };\n`,
     );
-    const child = spawn(process.execPath, ['bin/loom.js', 'check', '--config', config], { cwd: REPO_ROOT });
+    // --quiet: no progress lines, so stderr is the fault alone.
+    const child = spawn(process.execPath, ['bin/loom.js', 'check', '--quiet', '--config', config], { cwd: REPO_ROOT });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

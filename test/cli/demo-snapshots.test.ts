@@ -7,10 +7,10 @@ describe('the committed schema snapshots', () => {
     let out = '';
     let err = '';
     const io: CliIo = { out: (text) => (out += text), err: (text) => (err += text) };
-    const code = await main(['check', '--config', join(REPO_ROOT, 'mesh.config.ts')], io);
+    const code = await main(['check', '--quiet', '--config', join(REPO_ROOT, 'mesh.config.ts')], io);
     expect(code).toBe(0);
     expect(out).not.toMatch(/BREAKING/);
-    // the only thing on stderr is the load warning for the demo's client-streaming method
+    // with --quiet (no progress lines), the only thing on stderr is the load warning for the demo's client-streaming method
     expect(
       err
         .trim()

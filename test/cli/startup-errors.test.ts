@@ -64,9 +64,13 @@ describe('a port in use (a real process)', () => {
         '--port',
         String(port),
       ]);
-      expect(stderr).toBe(
-        `loom: cannot listen on 127.0.0.1:${port}: the port is in use by another process (EADDRINUSE)\n`,
-      );
+      // Progress lines, then the fault: one line, no stack trace.
+      expect(stderr.split('\n')).toEqual([
+        'loom: loading and composing 1 source (items) for 1 BFF (web)...',
+        expect.stringMatching(/^loom: composed in \d+ ms$/),
+        `loom: cannot listen on 127.0.0.1:${port}: the port is in use by another process (EADDRINUSE)`,
+        '',
+      ]);
       expect(code).toBe(1);
     } finally {
       blocker.close();

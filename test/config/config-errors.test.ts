@@ -17,7 +17,8 @@ function writeProject(config: string, files: Record<string, string> = {}): strin
 async function serveExpectingFailure(configFile: string): Promise<{ code: number | undefined; err: string }> {
   let err = '';
   const io: CliIo = { out: () => undefined, err: (text) => (err += text) };
-  const code = await main(['serve', '--config', configFile, '--port', '0'], io);
+  // --quiet: no progress lines, so stderr is the fault alone.
+  const code = await main(['serve', '--quiet', '--config', configFile, '--port', '0'], io);
   return { code, err };
 }
 

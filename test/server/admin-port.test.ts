@@ -43,6 +43,10 @@ describe('admin port', () => {
         expect(await metrics.json()).toEqual({ error: 'not found', bffs: ['/web/graphql'] });
         const ready = await gateway.fetch('/readyz');
         expect([ready.status, await ready.json()]).toEqual([200, { ready: true }]);
+        // The portal links what this port serves, and nothing it refuses.
+        const portal = await (await gateway.fetch('/')).text();
+        expect(portal).toContain('<a href="/readyz">');
+        expect(portal).not.toContain('/metrics');
         expect((await gateway.query('web', { query: '{ getItem(id: "1") { id } }' })).body).toEqual({
           data: { getItem: { id: '1' } },
         });
@@ -65,6 +69,7 @@ describe('admin port', () => {
       });
       try {
         expect((await gateway.fetch('/metrics')).status).toBe(200);
+        expect(await (await gateway.fetch('/')).text()).toContain('<a href="/metrics">/metrics</a>');
         expect(await (await gateway.fetch('/readyz')).json()).toMatchObject({
           ready: true,
           sources: [{ name: 'items' }],

@@ -101,10 +101,15 @@ describe('RunningServer.drain', () => {
 /** Collects a child's output; `waitFor` resolves once `marker` shows up on the stream. */
 /** `loom serve` as its own process, over a project written for `writeProject(endpoint, extra)`. */
 function serveProject(endpoint: string, extra = ''): ChildProcess {
-  return spawn(process.execPath, ['bin/loom.js', 'serve', '--config', writeProject(endpoint, extra), '--port', '0'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
-  });
+  // --quiet: stderr then holds only the shutdown lines these tests read.
+  return spawn(
+    process.execPath,
+    ['bin/loom.js', 'serve', '-q', '--config', writeProject(endpoint, extra), '--port', '0'],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
+    },
+  );
 }
 
 function watch(child: ChildProcess) {

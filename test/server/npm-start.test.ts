@@ -100,6 +100,6 @@ describe('a bad config run as a process', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
-    expect(stdout).toContain('loom serve   [--config mesh.config.ts] [--port 4000] [--demo]');
+    expect(stdout).toContain('loom serve   [--config mesh.config.ts] [--port 4000] [--host h] [--demo]');
   }, 30_000);
 });
