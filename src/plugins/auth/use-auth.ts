@@ -7,6 +7,16 @@ import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verif
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
+import { findGatewayServices } from '../shared/gateway-services';
+import { getOrCreateCounter } from '../../observability/get-or-create-metric';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../stores/with-redis-deadline';
+import {
+  createIntrospectionVerifier,
+  validateIntrospectionOptions,
+  type IntrospectionVerifier,
+  type OAuthIntrospectionOptions,
+} from './oauth/create-introspection-verifier';
+import { createMemoryIntrospectionCache, createRedisIntrospectionCache } from './oauth/introspection-cache';
 
 export type AuthMode = 'required' | 'optional' | 'off';
 
@@ -26,6 +36,13 @@ export interface AuthOptions {
   mode?: AuthMode;
   /** JWTs in `Authorization: Bearer`. */
   jwt?: JwtOptions;
+  /**
+   * OAuth2 opaque access tokens in `Authorization: Bearer`, checked at an RFC 7662
+   * introspection endpoint (cached per token; in Redis when the gateway has one).
+   * With `jwt` too, a bearer token shaped like a JWT (three dot-separated parts) goes to
+   * the JWT check and any other to introspection.
+   */
+  oauth?: OAuthIntrospectionOptions;
   /** API keys in a header or query parameter. */
   apiKey?: ApiKeyOptions;
   /** Scopes required per `Type` or `Type.field` of this BFF's schema: `{ 'Customer.email': ['pii:read'] }`. @default {} */
@@ -49,8 +66,9 @@ const ANONYMOUS: RequestIdentity = Object.freeze({ kind: 'anonymous', scopes: Ob
 function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, 'mode' | 'authDirective'>> {
   const mode = options.mode ?? 'required';
   requireOneOf('useAuth', 'mode', mode, ['required', 'optional', 'off'] as const);
-  if (mode !== 'off' && !options.jwt && !options.apiKey)
-    throw new PolicyOptionError('useAuth', `mode "${mode}" needs jwt, apiKey or both`);
+  if (mode !== 'off' && !options.jwt && !options.apiKey && !options.oauth)
+    throw new PolicyOptionError('useAuth', `mode "${mode}" needs jwt, oauth, apiKey or several`);
+  if (options.oauth) validateIntrospectionOptions(options.oauth);
   const authDirective = options.authDirective ?? 'auth';
   requireNonEmptyString('useAuth', 'authDirective', authDirective);
   if (options.forwardIdentity) validateForwardIdentity(options.forwardIdentity);
@@ -86,7 +104,7 @@ function operationRefusal(
 }
 
 /**
- * Authentication (JWT, API keys), field scopes and identity forwarding, as one policy.
+ * Authentication (JWT, OAuth2 introspection, API keys), field scopes and identity forwarding, as one policy.
  * Credentials are checked when the request arrives, before its body is read;
  * the result is `context.identity` for every later policy (rate limits key on it).
  */
@@ -97,13 +115,24 @@ export function useAuth(options: AuthOptions = {}): Plugin {
   const fieldScopes = options.fieldScopes ?? {};
   const operationScopes = options.operationScopes ?? {};
   const identities = new WeakMap<Request, RequestIdentity>();
+  // Built in onPluginInit, where the gateway's Redis, logger and metrics are known.
+  let oauth: IntrospectionVerifier | undefined;
+
+  /** A bearer token to its verifier: JWT-shaped ones to `jwt` when configured, the rest to introspection. */
+  function verifyBearer(token: string): Promise<RequestIdentity> {
+    const jwtShaped = /^[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*$/.test(token);
+    if (jwt && (jwtShaped || !oauth)) return jwt(token);
+    return (oauth as IntrospectionVerifier)(token);
+  }
 
   async function authenticate(request: Request, url: URL): Promise<RequestIdentity> {
-    const authorization = jwt ? request.headers.get('authorization') : null;
-    if (jwt && authorization !== null) {
-      const match = /^Bearer +([A-Za-z0-9\-_=.]+) *$/i.exec(authorization);
+    const bearer = jwt || options.oauth;
+    const authorization = bearer ? request.headers.get('authorization') : null;
+    if (bearer && authorization !== null) {
+      // RFC 6750 b64token; a JWT is a subset of it.
+      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
       if (!match) throw unauthenticated('Invalid authorization header: send "Bearer <token>"');
-      return jwt(match[1]);
+      return verifyBearer(match[1]);
     }
     if (apiKey) {
       const key =
@@ -136,7 +165,26 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
-    onPluginInit({ addPlugin }) {
+    onPluginInit({ addPlugin, plugins }) {
+      if (options.oauth && mode !== 'off') {
+        const services = findGatewayServices(plugins);
+        oauth = createIntrospectionVerifier(options.oauth, {
+          cache: services.redis
+            ? createRedisIntrospectionCache(
+                services.redis,
+                `${services.redisKeyPrefix}oauth:`,
+                services.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+              )
+            : createMemoryIntrospectionCache(),
+          logger: services.logger,
+          bffName: services.bffName,
+          outcomes: getOrCreateCounter(services.metrics, {
+            name: 'loom_auth_introspections_total',
+            help: 'OAuth2 token introspections by outcome (cache_hit, active, inactive, unavailable)',
+            labelNames: ['bff', 'outcome'],
+          }),
+        });
+      }
       addPlugin(useFieldScopes({ fieldScopes, directiveName: authDirective, identityOf }));
     },
     onExecute: checkOperation,
