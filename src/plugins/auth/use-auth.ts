@@ -7,7 +7,7 @@ import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verif
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
-import { findGatewayServices } from '../shared/gateway-services';
+import { findGatewayServices, type GatewayServices } from '../shared/gateway-services';
 import { getOrCreateCounter } from '../../observability/get-or-create-metric';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../stores/with-redis-deadline';
 import {
@@ -67,7 +67,7 @@ function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, '
   const mode = options.mode ?? 'required';
   requireOneOf('useAuth', 'mode', mode, ['required', 'optional', 'off'] as const);
   if (mode !== 'off' && !options.jwt && !options.apiKey && !options.oauth)
-    throw new PolicyOptionError('useAuth', `mode "${mode}" needs jwt, oauth, apiKey or several`);
+    throw new PolicyOptionError('useAuth', `mode "${mode}" needs at least one of jwt, oauth, apiKey, hmac`);
   if (options.oauth) validateIntrospectionOptions(options.oauth);
   const authDirective = options.authDirective ?? 'auth';
   requireNonEmptyString('useAuth', 'authDirective', authDirective);
@@ -77,6 +77,26 @@ function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, '
     requireStringList('useAuth', `operationScopes.${kind}`, scopes);
   }
   return { mode, authDirective };
+}
+
+/** The introspection check with the gateway's Redis (shared cache), logger and metrics. */
+function createOAuthVerifier(options: OAuthIntrospectionOptions, services: GatewayServices): IntrospectionVerifier {
+  return createIntrospectionVerifier(options, {
+    cache: services.redis
+      ? createRedisIntrospectionCache(
+          services.redis,
+          `${services.redisKeyPrefix}oauth:`,
+          services.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+        )
+      : createMemoryIntrospectionCache(),
+    logger: services.logger,
+    bffName: services.bffName,
+    outcomes: getOrCreateCounter(services.metrics, {
+      name: 'loom_auth_introspections_total',
+      help: 'OAuth2 token introspections by outcome (cache_hit, active, inactive, unavailable)',
+      labelNames: ['bff', 'outcome'],
+    }),
+  });
 }
 
 /** The refusal an operation gets from `operationScopes`, or undefined when the caller may send it. */
@@ -166,25 +186,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       validateFieldScopes(schema, fieldScopes);
     },
     onPluginInit({ addPlugin, plugins }) {
-      if (options.oauth && mode !== 'off') {
-        const services = findGatewayServices(plugins);
-        oauth = createIntrospectionVerifier(options.oauth, {
-          cache: services.redis
-            ? createRedisIntrospectionCache(
-                services.redis,
-                `${services.redisKeyPrefix}oauth:`,
-                services.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
-              )
-            : createMemoryIntrospectionCache(),
-          logger: services.logger,
-          bffName: services.bffName,
-          outcomes: getOrCreateCounter(services.metrics, {
-            name: 'loom_auth_introspections_total',
-            help: 'OAuth2 token introspections by outcome (cache_hit, active, inactive, unavailable)',
-            labelNames: ['bff', 'outcome'],
-          }),
-        });
-      }
+      if (options.oauth && mode !== 'off') oauth = createOAuthVerifier(options.oauth, findGatewayServices(plugins));
       addPlugin(useFieldScopes({ fieldScopes, directiveName: authDirective, identityOf }));
     },
     onExecute: checkOperation,

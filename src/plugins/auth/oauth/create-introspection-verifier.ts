@@ -111,6 +111,62 @@ async function readCapped(response: Response): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** One RFC 7662 call; any answer but a JSON object with a boolean `active` is AUTH_UNAVAILABLE. */
+async function callEndpoint(
+  options: OAuthIntrospectionOptions,
+  call: { basic: string; timeoutMs: number; logger: Logger },
+  token: string,
+): Promise<IntrospectionVerdict> {
+  const { basic, timeoutMs, logger } = call;
+  let text: string;
+  let status: number;
+  try {
+    const response = await fetch(options.introspectionUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+    status = response.status;
+    text = await readCapped(response);
+  } catch (error) {
+    const reason =
+      error instanceof AnswerTooLargeError
+        ? error.message
+        : (error as Error)?.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : 'unreachable';
+    logger.warn({ component: 'oauth-introspection', reason }, 'token introspection failed');
+    throw authUnavailable(`Token introspection failed: ${reason}`);
+  }
+  if (status !== 200) {
+    logger.warn({ component: 'oauth-introspection', status }, 'token introspection failed');
+    throw authUnavailable(`Token introspection failed: the endpoint answered HTTP ${status}`);
+  }
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = undefined;
+  }
+  if (
+    !answer ||
+    typeof answer !== 'object' ||
+    Array.isArray(answer) ||
+    typeof (answer as { active?: unknown }).active !== 'boolean'
+  ) {
+    logger.warn({ component: 'oauth-introspection' }, 'token introspection answered no RFC 7662 object');
+    throw authUnavailable('Token introspection failed: the endpoint sent no RFC 7662 answer');
+  }
+  const { active, ...claims } = answer as { active: boolean } & Record<string, unknown>;
+  return { active, claims: active ? claims : {} };
+}
+
 /**
  * Builds the introspection check once, at start-up. Each call turns a token
  * into an identity, throws 401 for an inactive or unacceptable token, and 503
@@ -133,56 +189,6 @@ export function createIntrospectionVerifier(
   const inFlight = new Map<string, Promise<IntrospectionVerdict>>();
   const count = (outcome: string) => outcomes?.inc({ bff: bffName, outcome });
 
-  async function callEndpoint(token: string): Promise<IntrospectionVerdict> {
-    let text: string;
-    let status: number;
-    try {
-      const response = await fetch(options.introspectionUrl, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${basic}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
-      });
-      status = response.status;
-      text = await readCapped(response);
-    } catch (error) {
-      const reason =
-        error instanceof AnswerTooLargeError
-          ? error.message
-          : (error as Error)?.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs} ms`
-            : 'unreachable';
-      logger.warn({ component: 'oauth-introspection', reason }, 'token introspection failed');
-      throw authUnavailable(`Token introspection failed: ${reason}`);
-    }
-    if (status !== 200) {
-      logger.warn({ component: 'oauth-introspection', status }, 'token introspection failed');
-      throw authUnavailable(`Token introspection failed: the endpoint answered HTTP ${status}`);
-    }
-    let answer: unknown;
-    try {
-      answer = JSON.parse(text);
-    } catch {
-      answer = undefined;
-    }
-    if (
-      !answer ||
-      typeof answer !== 'object' ||
-      Array.isArray(answer) ||
-      typeof (answer as { active?: unknown }).active !== 'boolean'
-    ) {
-      logger.warn({ component: 'oauth-introspection' }, 'token introspection answered no RFC 7662 object');
-      throw authUnavailable('Token introspection failed: the endpoint sent no RFC 7662 answer');
-    }
-    const { active, ...claims } = answer as { active: boolean } & Record<string, unknown>;
-    return { active, claims: active ? claims : {} };
-  }
-
   /** How long a verdict may be kept: never past the token's `exp`. */
   const ttlOf = (verdict: IntrospectionVerdict): number => {
     const exp = verdict.claims.exp;
@@ -204,7 +210,7 @@ export function createIntrospectionVerifier(
   }
 
   async function introspect(token: string, digest: string): Promise<IntrospectionVerdict> {
-    const verdict = await callEndpoint(token);
+    const verdict = await callEndpoint(options, { basic, timeoutMs, logger }, token);
     const ttlMs = ttlOf(verdict);
     if (cache && cacheTtlMs > 0 && ttlMs > 0)
       await cache
