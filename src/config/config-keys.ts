@@ -14,6 +14,12 @@ import type {
   UpstreamPolicyOptions,
 } from '../upstream/upstream-policy-options';
 import type { ObservabilityOptions, TracingConfig } from '../observability/observability-options';
+import type {
+  HmacSigningOptions,
+  OAuth2ClientCredentialsOptions,
+  UpstreamCredentialsOptions,
+  UpstreamTlsOptions,
+} from '../upstream/credentials/upstream-credentials-options';
 import type { AdminOptions, CompressionOptions, LoomConfig, RedisOptions } from './types';
 
 /**
@@ -62,6 +68,23 @@ const upstreamKeys = keysOf<UpstreamPolicyOptions>({
   fallbacks: recordOf(keysOf<{ kind: unknown; value?: unknown }>({ kind: leaf, value: leaf })),
 });
 
+const secretRef = keysOf<{ env: string; file: string }>({ env: leaf, file: leaf });
+
+const credentialKeys = keysOf<UpstreamCredentialsOptions>({
+  bearer: secretRef,
+  oauth2: keysOf<OAuth2ClientCredentialsOptions>({
+    tokenUrl: leaf,
+    clientId: leaf,
+    clientSecret: secretRef,
+    scopes: leaf,
+    audience: leaf,
+    refreshBeforeExpiryMs: leaf,
+    timeoutMs: leaf,
+  }),
+  hmac: keysOf<HmacSigningOptions>({ keyId: leaf, secret: secretRef }),
+  tls: keysOf<UpstreamTlsOptions>({ ca: leaf, cert: leaf, key: leaf }),
+});
+
 const baseSourceKeys = {
   name: leaf,
   kind: leaf,
@@ -71,6 +94,7 @@ const baseSourceKeys = {
   timeoutMs: leaf,
   maxResponseBytes: leaf,
   propagateRequestId: leaf,
+  credentials: credentialKeys,
   upstream: upstreamKeys,
   rename: keysOf<SourceRenameOptions>({ typePrefix: leaf, rootFieldPrefix: leaf, types: leaf, rootFields: leaf }),
   merge: recordOf(keysOf<EntityMergeOptions>({ key: leaf, resolveWith: leaf, keyArgument: leaf, batch: leaf })),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { credentialsFault } from '../upstream/credentials/validate-credentials-options';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
@@ -78,6 +79,8 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
     throw new ConfigError(`${named}: maxResponseBytes must be a positive integer (bytes)`);
   }
   validateUpstreamPolicyOptions(named, source.upstream, source.kind === 'grpc' ? 'address' : 'url');
+  const credentials = credentialsFault(source.credentials, source.kind);
+  if (credentials) throw new ConfigError(`${named}: ${credentials}`);
   return resolvePaths(configDir, source);
 }
 

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
 import type { UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
 import type { UpstreamContext } from '../upstream/upstream-source';
+import type { UpstreamCredentialsOptions } from '../upstream/credentials/upstream-credentials-options';
 
 import type { SourceKind } from '../core/source-kind';
 
@@ -23,6 +24,12 @@ export interface BaseSourceOptions {
   timeoutMs?: number;
   /** Largest upstream answer body, in bytes, counted while it streams; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. HTTP sources. @default 10485760 (10 MB) */
   maxResponseBytes?: number;
+  /**
+   * How Loom authenticates to this source: a static bearer, OAuth2 client
+   * credentials or HMAC signing (HTTP sources), plus a client certificate
+   * (`tls`, mTLS). Secrets come from `{ env }` or `{ file }` only.
+   */
+  credentials?: UpstreamCredentialsOptions;
   /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */
   upstream?: UpstreamPolicyOptions;
   /** Naming rules that resolve clashes with other sources. */
