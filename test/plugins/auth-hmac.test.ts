@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { SUITE_REDIS_COMMAND_TIMEOUT_MS } from '../fixtures/ratelimit/redis-child';
 import { useAuth } from '../../src/plugins/auth/use-auth';
 import type { HmacAuthOptions } from '../../src/plugins/auth/hmac/create-hmac-verifier';
 import { useGatewayServices, standaloneServices } from '../../src/plugins/shared/gateway-services';
@@ -197,7 +198,12 @@ describe('useAuth with HMAC request signatures', () => {
   });
 
   it('refuses a replayed nonce, across instances sharing Redis', async () => {
-    const services = { ...standaloneServices(), redis, redisKeyPrefix: `${prefix}replay:` };
+    const services = {
+      ...standaloneServices(),
+      redis,
+      redisCommandTimeoutMs: SUITE_REDIS_COMMAND_TIMEOUT_MS,
+      redisKeyPrefix: `${prefix}replay:`,
+    };
     const first = createTestApp([useGatewayServices(services), useAuth({ hmac: { keys: KEYS } })]);
     const second = createTestApp([useGatewayServices(services), useAuth({ hmac: { keys: KEYS } })]);
     const headers = signedHeaders({ body: QUERY });

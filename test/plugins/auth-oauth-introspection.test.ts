@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { SUITE_REDIS_COMMAND_TIMEOUT_MS } from '../fixtures/ratelimit/redis-child';
 import { Registry } from 'prom-client';
 import { createSilentLogger } from '../../src/core/logger';
 import { useAuth, type AuthOptions } from '../../src/plugins/auth/use-auth';
@@ -96,7 +97,12 @@ describe('useAuth with OAuth2 opaque tokens (RFC 7662 introspection)', () => {
   });
 
   it("never keeps an answer in Redis past the token's exp, and shares it across instances", async () => {
-    const services = { ...standaloneServices(), redis, redisKeyPrefix: `${prefix}shared:` };
+    const services = {
+      ...standaloneServices(),
+      redis,
+      redisCommandTimeoutMs: SUITE_REDIS_COMMAND_TIMEOUT_MS,
+      redisKeyPrefix: `${prefix}shared:`,
+    };
     const exp = nowSeconds() + 30;
     server.set('tok-short', { answer: { active: true, sub: 'short', scope: 'profile', exp } });
     const first = createTestApp([useGatewayServices(services), useAuth({ oauth: oauth({ cacheTtlMs: 3_600_000 }) })]);
@@ -116,7 +122,12 @@ describe('useAuth with OAuth2 opaque tokens (RFC 7662 introspection)', () => {
   });
 
   it('keeps answers no longer than cacheTtlMs, and not at all with 0', async () => {
-    const services = { ...standaloneServices(), redis, redisKeyPrefix: `${prefix}ttl:` };
+    const services = {
+      ...standaloneServices(),
+      redis,
+      redisCommandTimeoutMs: SUITE_REDIS_COMMAND_TIMEOUT_MS,
+      redisKeyPrefix: `${prefix}ttl:`,
+    };
     const app = createTestApp([useGatewayServices(services), useAuth({ oauth: oauth({ cacheTtlMs: 5_000 }) })]);
     await app.post({ query: '{ hello }' }, bearer('tok-bob'));
     const [key] = await redis.keys(`${prefix}ttl:oauth:*`);
