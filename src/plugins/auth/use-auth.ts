@@ -152,7 +152,13 @@ function bodyReaderFor({
     if (requestParser && request.body) {
       const parse = requestParser;
       setRequestParser((incoming) =>
-        parse(new fetchAPI.Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: Buffer.from(bytes) })),
+        parse(
+          new fetchAPI.Request(incoming.url, {
+            method: incoming.method,
+            headers: incoming.headers,
+            body: Buffer.from(bytes),
+          }),
+        ),
       );
     }
     return bytes;
