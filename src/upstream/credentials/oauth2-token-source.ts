@@ -34,6 +34,21 @@ export class TokenFetchError extends Error {
   }
 }
 
+/** A frozen Redis must not hold every upstream call: past this, the shared token counts as absent. */
+const REDIS_DEADLINE_MS = 500;
+
+function withDeadline<T>(run: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not answer within ${REDIS_DEADLINE_MS} ms`)),
+      REDIS_DEADLINE_MS,
+    );
+    timer.unref();
+  });
+  return Promise.race([run, expired]).finally(() => clearTimeout(timer));
+}
+
 /** Lifetime assumed when the token endpoint sends no `expires_in`. */
 const DEFAULT_EXPIRES_IN_SECONDS = 60;
 
@@ -114,7 +129,7 @@ export function createOAuth2TokenSource(options: OAuth2ClientCredentialsOptions,
   async function readShared(): Promise<HeldToken | undefined> {
     if (!redis) return undefined;
     try {
-      const raw = await redis.get(redisKey);
+      const raw = await withDeadline(redis.get(redisKey));
       const parsed = raw ? (JSON.parse(raw) as HeldToken) : undefined;
       return typeof parsed?.accessToken === 'string' && typeof parsed.expiresAtMs === 'number' ? parsed : undefined;
     } catch (error) {
@@ -126,7 +141,7 @@ export function createOAuth2TokenSource(options: OAuth2ClientCredentialsOptions,
   async function writeShared(token: HeldToken): Promise<void> {
     const ttlMs = Math.floor(token.expiresAtMs - refreshBeforeMs - now());
     if (!redis || ttlMs <= 0) return;
-    await redis.set(redisKey, JSON.stringify(token), 'PX', ttlMs).catch((error: Error) => {
+    await withDeadline(redis.set(redisKey, JSON.stringify(token), 'PX', ttlMs)).catch((error: Error) => {
       logger.warn({ source, err: error.message }, 'upstream token cache unavailable');
     });
   }
@@ -162,7 +177,7 @@ export function createOAuth2TokenSource(options: OAuth2ClientCredentialsOptions,
       held = undefined;
       if (!redis) return;
       const shared = await readShared();
-      if (shared?.accessToken === token) await redis.del(redisKey).catch(() => undefined);
+      if (shared?.accessToken === token) await withDeadline(redis.del(redisKey)).catch(() => undefined);
     },
   };
 }
