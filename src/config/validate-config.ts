@@ -81,6 +81,9 @@ function validateSource(file: string, configDir: string, raw: unknown, seen: Set
   validateUpstreamPolicyOptions(named, source.upstream, source.kind === 'grpc' ? 'address' : 'url');
   const credentials = credentialsFault(source.credentials, source.kind);
   if (credentials) throw new ConfigError(`${named}: ${credentials}`);
+  const { bearer, oauth2, hmac } = source.credentials ?? {};
+  if (source.kind === 'soap' && source.auth?.basic && (bearer || oauth2 || hmac))
+    throw new ConfigError(`${named}: auth.basic and credentials both set Authorization; keep one`);
   return resolvePaths(configDir, source);
 }
 
