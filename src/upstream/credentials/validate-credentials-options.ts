@@ -4,6 +4,14 @@ import type { UpstreamCredentialsOptions } from './upstream-credentials-options'
 const isHttpUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value);
 const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
+/** An unknown key, named (a key is no secret; its value may be). */
+function unknownKeys(value: object, known: readonly string[], at: string): string | undefined {
+  const extra = Object.keys(value).find((key) => !known.includes(key));
+  return extra === undefined
+    ? undefined
+    : `${at}: unknown key "${extra.slice(0, 64)}" (known keys: ${known.join(', ')})`;
+}
+
 /**
  * What is wrong with a source's `credentials`, or undefined. Messages name the
  * option, never a value: a secret written where a `{ env }` or `{ file }`
@@ -13,6 +21,21 @@ export function credentialsFault(raw: unknown, kind: string): string | undefined
   if (raw === undefined) return undefined;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'credentials must be an object';
   const options = raw as UpstreamCredentialsOptions;
+  const unknown = unknownKeys(options, ['bearer', 'oauth2', 'hmac', 'tls'], 'credentials');
+  if (unknown) return unknown;
+  const nested: Array<[string, unknown, string[]]> = [
+    [
+      'credentials.oauth2',
+      options.oauth2,
+      ['tokenUrl', 'clientId', 'clientSecret', 'scopes', 'audience', 'refreshBeforeExpiryMs', 'timeoutMs'],
+    ],
+    ['credentials.hmac', options.hmac, ['keyId', 'secret']],
+    ['credentials.tls', options.tls, ['ca', 'cert', 'key']],
+  ];
+  for (const [at, value, known] of nested) {
+    const fault = value && typeof value === 'object' ? unknownKeys(value, known, at) : undefined;
+    if (fault) return fault;
+  }
   const secretFault = (name: string, value: unknown) =>
     isSecretRef(value)
       ? undefined

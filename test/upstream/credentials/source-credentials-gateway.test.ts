@@ -230,18 +230,18 @@ describe('upstream credentials per source, through a running gateway', () => {
     ],
     [
       { bearer: { env: 'A' }, hmac: { keyId: 'k', secret: { env: 'B' } } },
-      'credentials: give at most one of bearer, oauth2, hmac (got bearer, hmac)',
+      'source "svc": credentials give at most one of bearer, oauth2, hmac (got bearer, hmac)',
     ],
     [
       { oauth2: { tokenUrl: 'ftp://x', clientId: 'c', clientSecret: { env: 'A' } } },
-      'credentials.oauth2.tokenUrl must be an http(s) URL',
+      'source "svc": credentials.oauth2.tokenUrl must be an http(s) URL',
     ],
     [
       { oauth2: { tokenUrl: 'http://127.0.0.1:1/t', clientId: 'c', clientSecret: 'literal-secret' } },
       'credentials.oauth2.clientSecret must be',
     ],
-    [{ tls: { cert: './c.pem' } }, 'credentials.tls: give cert and key together'],
-    [{ bearer: { env: 'A', value: 'literal-secret' } }, 'unknown key'],
+    [{ tls: { cert: './c.pem' } }, 'source "svc": credentials.tls give cert and key together'],
+    [{ bearer: { env: 'A', value: 'literal-secret' } }, 'credentials.bearer must be'],
   ])('refuses bad credentials at load without echoing a secret: %j', async (credentials, message) => {
     const error = await startTestGateway({
       sources: [
