@@ -74,6 +74,12 @@ export const bffDefinitionSchema = strictObject({
   subscriptions: subscriptionLimitOptionsSchema.optional(),
   /** Human description shown on the portal. */
   description: z.string().optional(),
+  /**
+   * The query GraphiQL opens with and the portal links to; it must fit the
+   * BFF's schema (checked at start-up). @default one built from the schema's
+   * first root query field that needs no argument
+   */
+  exampleQuery: z.string().optional(),
 });
 export type BffDefinition = z.input<typeof bffDefinitionSchema>;
 

@@ -26,6 +26,7 @@ import {
   type HmacVerifier,
 } from './hmac/create-hmac-verifier';
 import { createMemoryNonceStore, createRedisNonceStore } from './hmac/nonce-store';
+import { describePolicy } from '../shared/describe-policy';
 
 export type AuthMode = 'required' | 'optional' | 'off';
 
@@ -252,7 +253,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     if (refusal) setResultAndStopExecution(refusal);
   };
 
-  return {
+  const plugin: Plugin = {
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
@@ -276,4 +277,5 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       extendContext({ identity } satisfies Partial<GatewayContext> as object);
     },
   };
+  return describePolicy(plugin, { policy: 'useAuth', options });
 }
