@@ -14,7 +14,7 @@ import {
 import { upstreamPolicyOptionsSchema } from '../upstream/upstream-policy-options';
 import { endpointsSchema, type EndpointForm } from '../upstream/endpoint-schemas';
 import type { UpstreamContext } from '../upstream/upstream-source';
-import { upstreamCredentialsSchema } from '../upstream/credentials/upstream-credentials-options';
+import { upstreamCredentialsSchema } from '../upstream/credentials/validate-credentials-options';
 
 import type { SourceKind } from '../core/source-kind';
 

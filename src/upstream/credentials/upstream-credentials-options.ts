@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import type { SecretRef } from './secret-ref';
-import { credentialsFault } from './validate-credentials-options';
 
 export type { SecretRef };
 
@@ -48,23 +46,4 @@ export interface UpstreamCredentialsOptions {
   hmac?: HmacSigningOptions;
   /** mTLS for HTTP sources (gRPC sources take the source's `tls`). */
   tls?: UpstreamTlsOptions;
-}
-
-/**
- * The config schema of `credentials`. Checked by credentialsFault rather than
- * zod's own shapes, so no message ever quotes a value: a secret written where
- * `{ env }` or `{ file }` belongs must not end up in the error that refuses it.
- */
-export function upstreamCredentialsSchema(transport: 'http' | 'grpc') {
-  return z
-    .custom<UpstreamCredentialsOptions>(() => true)
-    .superRefine((value, context) => {
-      const fault = credentialsFault(value, transport);
-      if (!fault) return;
-      // "credentials.oauth2.tokenUrl must be ..." -> path [oauth2, tokenUrl] and the rest as the message.
-      const nested = /^credentials\.([A-Za-z0-9.]+):? (.*)$/s.exec(fault);
-      const path = nested ? nested[1].split('.') : [];
-      const message = nested ? nested[2] : fault.replace(/^credentials(?::)? /, '');
-      context.addIssue({ code: 'custom', message, path, params: { hideValue: true } });
-    });
 }

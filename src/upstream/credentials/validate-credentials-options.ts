@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isSecretRef } from './secret-ref';
 import type { UpstreamCredentialsOptions } from './upstream-credentials-options';
 
@@ -76,4 +77,23 @@ export function credentialsFault(raw: unknown, kind: string): string | undefined
     if ((tls.cert === undefined) !== (tls.key === undefined)) return 'credentials.tls: give cert and key together';
   }
   return undefined;
+}
+
+/**
+ * The config schema of `credentials`. Checked by credentialsFault rather than
+ * zod's own shapes, so no message ever quotes a value: a secret written where
+ * `{ env }` or `{ file }` belongs must not end up in the error that refuses it.
+ */
+export function upstreamCredentialsSchema(transport: 'http' | 'grpc') {
+  return z
+    .custom<UpstreamCredentialsOptions>(() => true)
+    .superRefine((value, context) => {
+      const fault = credentialsFault(value, transport);
+      if (!fault) return;
+      // "credentials.oauth2.tokenUrl must be ..." -> path [oauth2, tokenUrl] and the rest as the message.
+      const nested = /^credentials\.([A-Za-z0-9.]+):? (.*)$/s.exec(fault);
+      const path = nested ? nested[1].split('.') : [];
+      const message = nested ? nested[2] : fault.replace(/^credentials(?::)? /, '');
+      context.addIssue({ code: 'custom', message, path, params: { hideValue: true } });
+    });
 }
