@@ -275,7 +275,10 @@ export function useAuth(options: AuthOptions = {}): Plugin {
 
   const plugin: Plugin & { [CONNECTION_AUTHENTICATOR]: ConnectionAuthenticator } = {
     [CONNECTION_AUTHENTICATOR]: (request) =>
-      mode === 'off' ? Promise.resolve(ANONYMOUS) : authenticate(request, new URL(request.url)),
+      mode === 'off'
+        ? Promise.resolve(ANONYMOUS)
+        : // A WebSocket upgrade is a GET: an HMAC signature covers an empty body.
+          authenticate(request, new URL(request.url), async () => new Uint8Array()),
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
