@@ -7,6 +7,7 @@ import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from './link-config';
 import type { LoadedSource } from '../handlers/types';
 import type { Logger } from '../core/logger';
+import type { UpstreamContext } from '../upstream/upstream-source';
 import { ConfigError } from '../core/errors';
 import { createRenameTransforms } from './rename-transforms';
 import { checkNamingConflicts } from './check-naming-conflicts';
@@ -33,16 +34,23 @@ export interface GraphConfig {
 export interface ComposeOptions {
   logger: Logger;
   metrics: Registry;
+  /** Shared state for upstream credentials (OAuth2 tokens), when the gateway has Redis. */
+  redis?: UpstreamContext['redis'];
 }
 
 /** Loads every source in parallel; if one fails, the others are closed and the first error is thrown. */
 export async function loadSources(
   config: Pick<GraphConfig, 'sources' | 'configDir'>,
-  { logger, metrics }: ComposeOptions,
+  { logger, metrics, redis }: ComposeOptions,
 ): Promise<LoadedSource[]> {
   const settled = await Promise.allSettled(
     config.sources.map((source) =>
-      loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }), metrics }),
+      loadSource(source, {
+        configDir: config.configDir,
+        logger: logger.child({ source: source.name }),
+        metrics,
+        redis,
+      }),
     ),
   );
   const loaded = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

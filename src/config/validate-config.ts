@@ -63,6 +63,14 @@ function crossChecks(file: string, configDir: string, config: Raw): string[] {
     if (!isObject(source) || typeof source.name !== 'string') continue;
     const named = `${file}: source ${JSON.stringify(source.name)}`;
     if (seen.has(source.name)) problems.push(`${named}: two sources have this name`);
+    const credentials = isObject(source.credentials) ? source.credentials : {};
+    if (
+      source.kind === 'soap' &&
+      isObject(source.auth) &&
+      source.auth.basic &&
+      (credentials.bearer || credentials.oauth2 || credentials.hmac)
+    )
+      problems.push(`${named}: auth.basic and credentials both set Authorization; keep one`);
     seen.add(source.name);
     for (const [field, location] of specFieldsOf(source as unknown as SourceOptions) as Array<[string, unknown]>) {
       if (typeof location !== 'string' || location === '') continue;

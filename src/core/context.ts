@@ -8,10 +8,10 @@ export interface GatewayContext {
 }
 
 export interface RequestIdentity {
-  /** JWT subject or API key id. */
+  /** JWT subject, OAuth2 token subject (or client id), API key id, HMAC key id or client certificate subject. */
   subject?: string;
   plan?: string;
   scopes: readonly string[];
-  kind: 'jwt' | 'apiKey' | 'anonymous';
+  kind: 'jwt' | 'oauth' | 'apiKey' | 'hmac' | 'anonymous';
   claims?: Record<string, unknown>;
 }

@@ -28,6 +28,8 @@ export type LoomErrorCode =
   | 'FRAGMENT_SPREAD_LIMIT_EXCEEDED'
   | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'
+  | 'AUTH_UNAVAILABLE'
+  | 'INPUT_REJECTED'
   | 'FORBIDDEN'
   | 'PERSISTED_QUERY_NOT_FOUND'
   | 'PERSISTED_QUERY_ONLY'
@@ -140,6 +142,23 @@ export const badUserInput = (message: string, extra?: Record<string, unknown>) =
 
 export const unauthenticated = (message = 'Authentication required') =>
   createLoomError('UNAUTHENTICATED', message, { httpStatus: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
+
+/**
+ * The service that judges a credential (an OAuth2 introspection endpoint) failed, was slow or answered
+ * garbage: 503, and the request is refused, never let through unjudged.
+ */
+export const authUnavailable = (message: string, retryAfterSeconds = 1) =>
+  createLoomError('AUTH_UNAVAILABLE', message, {
+    httpStatus: 503,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+
+/**
+ * Threat protection refused a value in `variables` or an inline argument: 400, before any upstream call.
+ * `rule` names the limit or pattern that refused it, `path` where it was (`variables.input.name`).
+ */
+export const inputRejected = (message: string, rule: string, path: string) =>
+  createLoomError('INPUT_REJECTED', message, { httpStatus: 400, extra: { rule, path } });
 
 export const forbidden = (message: string) => createLoomError('FORBIDDEN', message);
 

@@ -127,7 +127,9 @@ function sentence({ issue, path }: Located): string {
   const value =
     discriminator && input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : input;
   if (value === undefined && (issue.code === 'invalid_type' || discriminator)) return `${at} is required`;
-  const got = 'input' in issue ? `, got ${showValue(value)}` : '';
+  // An option that may hold a secret (a source's credentials) never has its value quoted.
+  const hidden = issue.code === 'custom' && (issue as { params?: { hideValue?: unknown } }).params?.hideValue === true;
+  const got = 'input' in issue && !hidden ? `, got ${showValue(value)}` : '';
   return `${at ? `${at} ` : ''}${issue.message}${got}`;
 }
 

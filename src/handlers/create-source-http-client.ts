@@ -1,6 +1,7 @@
 import { createHttpClient, type HttpClient } from '../upstream/create-http-client';
 import type { UpstreamProtocol } from '../upstream/upstream-failure';
 import type { BaseSourceOptions, HandlerContext, SourceKind } from './types';
+import { createUpstreamCredentials } from '../upstream/credentials/create-upstream-credentials';
 
 /** The protocol each HTTP source kind speaks: which 5xx answers are answers, not endpoint failures. */
 const PROTOCOL_OF_KIND: Record<Exclude<SourceKind, 'grpc'>, UpstreamProtocol> = {
@@ -28,5 +29,13 @@ export function createSourceHttpClient(
     upstream: source.upstream,
     metrics: context.metrics,
     logger: context.logger.child({ source: source.name }),
+    credentials:
+      source.credentials &&
+      createUpstreamCredentials(source.credentials, {
+        source: source.name,
+        logger: context.logger,
+        baseDir: context.configDir,
+        redis: context.redis,
+      }),
   });
 }

@@ -14,6 +14,7 @@ import {
 import { upstreamPolicyOptionsSchema } from '../upstream/upstream-policy-options';
 import { endpointsSchema, type EndpointForm } from '../upstream/endpoint-schemas';
 import type { UpstreamContext } from '../upstream/upstream-source';
+import { upstreamCredentialsSchema } from '../upstream/credentials/validate-credentials-options';
 
 import type { SourceKind } from '../core/source-kind';
 
@@ -66,6 +67,12 @@ export function baseSourceShape(form: EndpointForm) {
     timeoutMs: positiveNumber().optional(),
     /** Largest upstream answer body, in bytes, counted while it streams; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. HTTP sources. @default 10485760 (10 MB) */
     maxResponseBytes: positiveInteger(' (bytes)').optional(),
+    /**
+     * How Loom authenticates to this source: a static bearer, OAuth2 client
+     * credentials or HMAC signing (HMAC: HTTP sources), plus a client
+     * certificate (`tls`, mTLS). Secrets come from `{ env }` or `{ file }` only.
+     */
+    credentials: upstreamCredentialsSchema(form === 'address' ? 'grpc' : 'http').optional(),
     /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */
     upstream: upstreamPolicyOptionsSchema(form).optional(),
     /** Naming rules that resolve clashes with other sources. */

@@ -48,8 +48,15 @@ export async function createGateway({
 }: CreateGatewayOptions): Promise<Gateway> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const composed = await composeGateway(config, { logger, metrics });
+  // Before the sources load: upstream OAuth2 tokens are shared through it.
   const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
+  let composed;
+  try {
+    composed = await composeGateway(config, { logger, metrics, redis });
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
   const bffs = new Map<string, BffApp>();

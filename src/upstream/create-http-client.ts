@@ -20,6 +20,7 @@ import {
 import { createShadowMirror, type ShadowMirror, type ShadowResult } from './shadow-traffic';
 import { classifyAttempt, isHttpParserError, type AttemptOutcome, type UpstreamProtocol } from './upstream-failure';
 import { endpointLabel, getResilienceMetrics } from './upstream-metrics';
+import type { UpstreamCredentials } from './credentials/create-upstream-credentials';
 import { resolveUpstreamPolicy, type UpstreamPolicyOptions } from './upstream-policy-options';
 import {
   AttemptTimeoutError,
@@ -63,6 +64,8 @@ export interface HttpClientOptions {
   now?: () => number;
   /** Called with every shadow comparison (tests, custom reporting). */
   onShadowResult?: (result: ShadowResult) => void;
+  /** How Loom authenticates to this source: headers per attempt (bearer, OAuth2, HMAC) and the client certificate. */
+  credentials?: UpstreamCredentials;
 }
 
 /** A fetch bound to one source: keep-alive pool, timeout and typed network errors. */
@@ -134,7 +137,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     Array.isArray(options.endpoints) ? options.endpoints : options.endpoints ? [options.endpoints] : []
   ).map(trimSlash) as string[];
   const metrics = options.metrics && getResilienceMetrics(options.metrics);
-  const agent = new Agent({ connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+  const { credentials } = options;
+  const agent = new Agent({
+    connections: maxConnections,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+    // mTLS: the client certificate is offered on every connection of this source.
+    ...(credentials?.tls && { connect: { ...credentials.tls } }),
+  });
   const closing = new AbortController();
   // Backup URLs are swapped in for a base like the endpoints: no trailing slash either.
   const callerPolicy = { ...policy, backupEndpoint: policy.backupEndpoint && trimSlash(policy.backupEndpoint) };
@@ -195,14 +205,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * headers and body together, not the gaps between bytes. Never throws: the
    * outcome says what happened.
    */
-  const attempt = async (url: string, init: RequestInit, attemptTimeoutMs: number) => {
+  const attempt = async (
+    url: string,
+    init: RequestInit,
+    attemptTimeoutMs: number,
+    authorization: Record<string, string> = {},
+  ) => {
     // No AbortController per call (it costs more than the rest of the attempt): undici's headersTimeout
     // bounds the wait for the headers as a whole, and the body gets what is left of the attempt.
     const startedAt = performance.now();
     const signal = init.signal ? AbortSignal.any([init.signal, closing.signal]) : closing.signal;
     let status: number | undefined;
     try {
-      const headers = plainHeaders(injectTraceHeaders(init.headers)); // W3C traceparent of the active upstream span
+      // W3C traceparent of the active upstream span; the source's credentials last, so no client header replaces them.
+      const headers = { ...plainHeaders(injectTraceHeaders(init.headers)), ...authorization };
       const data = await agent.request({
         origin: new URL(url).origin,
         path: requestTargetOf(url),
@@ -276,7 +292,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return {
       idempotentWhenUnknown: policy.retry.idempotentMethods.has((init.method ?? 'GET').toUpperCase()),
       async run(endpoint, attemptTimeoutMs) {
-        const result = await attempt(endpoint + rest, init, attemptTimeoutMs);
+        const url = endpoint + rest;
+        let authorization: Record<string, string> | undefined;
+        if (credentials) {
+          try {
+            authorization = await credentials.headersFor({
+              method: (init.method ?? 'GET').toUpperCase(),
+              target: requestTargetOf(url),
+              body: init.body as string | Uint8Array | undefined,
+            });
+          } catch (error) {
+            // No token to send: nothing went to the endpoint, so its health and the retries are not concerned.
+            if (error instanceof Object) outcomes.set(error, { kind: 'local', code: 'CREDENTIALS' });
+            throw error;
+          }
+        }
+        const result = await attempt(url, init, attemptTimeoutMs, authorization);
+        if (result.status === 401 && credentials && authorization) await credentials.rejected(authorization);
         if (result.response) {
           outcomes.set(result.response, result.outcome);
           return result.response;

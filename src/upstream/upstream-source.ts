@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger';
 import type { SourceKind } from '../core/source-kind';
@@ -16,4 +17,6 @@ export interface UpstreamContext {
   readonly logger: Logger;
   /** The gateway's Prometheus registry (upstream metrics, breaker state). */
   readonly metrics: Registry;
+  /** The gateway's Redis, when configured: upstream OAuth2 tokens are shared through it. */
+  readonly redis?: Redis;
 }

@@ -195,7 +195,7 @@ describe('hostile configs get bounded, readable messages', () => {
   it('names an own __proto__ key and a non-ASCII typo like any other', () => {
     const parsed = JSON.parse('{"__proto__": {"polluted": true}, "endpoínt": "http://127.0.0.1:1"}') as object;
     expect(faultsOf({ sources: [{ ...source, ...parsed }], bffs })).toEqual([
-      'loom.config.ts: source "catalog": unknown key "__proto__" (known keys: name, endpoint, headers, forwardHeaders, propagateRequestId, timeoutMs, maxResponseBytes, upstream, rename, merge, kind, spec, operations)',
+      'loom.config.ts: source "catalog": unknown key "__proto__" (known keys: name, endpoint, headers, forwardHeaders, propagateRequestId, timeoutMs, maxResponseBytes, credentials, upstream, rename, merge, kind, spec, operations)',
       'loom.config.ts: source "catalog": unknown key "endpoínt" (did you mean "endpoint"?)',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

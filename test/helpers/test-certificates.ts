@@ -1,79 +1,107 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** PEM files made for one test run with the openssl CLI; never committed. */
+/** PEM files of a throw-away CA, a server certificate for 127.0.0.1 and client certificates, made per test run. */
 export interface TestCertificates {
-  readonly dir: string;
-  /** A CA that signs the server's and the client's certificates. */
-  readonly caCert: string;
-  /** The listener's certificate (127.0.0.1 and localhost) and key. */
-  readonly serverCert: string;
-  readonly serverKey: string;
-  /** A client certificate from the CA (mutual TLS). */
-  readonly clientCert: string;
-  readonly clientKey: string;
-  /** A self-signed client certificate the CA never signed. */
-  readonly strangerCert: string;
-  readonly strangerKey: string;
+  dir: string;
+  /** Paths. */
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+  /** A client certificate from another CA: must be refused. */
+  strangerCert: string;
+  strangerKey: string;
+  read(path: string): Buffer;
+  remove(): void;
 }
 
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** P-256 keys: quick to make, and what a modern listener would carry. */
-function newKey(dir: string, name: string): void {
-  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', name], dir);
-}
-
-function signed(dir: string, name: string, subject: string, extensions: string): void {
-  newKey(dir, `${name}.key`);
-  openssl(['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir);
+function issue(dir: string, name: string, subject: string, ca: string, extensions: string): void {
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  ]);
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.pem`,
-    ],
-    dir,
-  );
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '1',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
+function selfSignedCa(dir: string, name: string, subject: string): void {
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+    '-subj',
+    subject,
+    '-days',
+    '1',
+  ]);
+}
+
+/** Generates everything with the openssl command in a fresh temporary directory; nothing is committed. */
 export function createTestCertificates(): TestCertificates {
-  const dir = mkdtempSync(join(tmpdir(), 'loom-tls-'));
-  newKey(dir, 'ca.key');
-  openssl(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=Loom test CA', '-days', '1', '-out', 'ca.pem'], dir);
-  signed(dir, 'server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  signed(dir, 'client', '/CN=web-client', 'extendedKeyUsage=clientAuth\n');
-  newKey(dir, 'stranger.key');
-  openssl(
-    ['req', '-x509', '-new', '-key', 'stranger.key', '-subj', '/CN=stranger', '-days', '1', '-out', 'stranger.pem'],
+  const dir = mkdtempSync(join(tmpdir(), 'loom-certs-'));
+  selfSignedCa(dir, 'ca', '/CN=Loom Test CA');
+  selfSignedCa(dir, 'stranger-ca', '/CN=Someone Else CA');
+  issue(
     dir,
+    'server',
+    '/CN=127.0.0.1',
+    'ca',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
   );
-  const at = (name: string) => join(dir, name);
+  issue(dir, 'client', '/CN=loom-gateway/O=Loom', 'ca', 'extendedKeyUsage=clientAuth\n');
+  issue(dir, 'stranger', '/CN=intruder', 'stranger-ca', 'extendedKeyUsage=clientAuth\n');
   return {
     dir,
-    caCert: at('ca.pem'),
-    serverCert: at('server.pem'),
-    serverKey: at('server.key'),
-    clientCert: at('client.pem'),
-    clientKey: at('client.key'),
-    strangerCert: at('stranger.pem'),
-    strangerKey: at('stranger.key'),
+    caCert: join(dir, 'ca.crt'),
+    serverCert: join(dir, 'server.crt'),
+    serverKey: join(dir, 'server.key'),
+    clientCert: join(dir, 'client.crt'),
+    clientKey: join(dir, 'client.key'),
+    strangerCert: join(dir, 'stranger.crt'),
+    strangerKey: join(dir, 'stranger.key'),
+    read: (path) => readFileSync(path),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

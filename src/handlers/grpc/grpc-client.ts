@@ -34,6 +34,8 @@ export interface GrpcClientOptions {
   propagateRequestId?: boolean;
   forwardHeaders: readonly string[];
   credentials: grpc.ChannelCredentials;
+  /** Metadata that authenticates each call (the source's bearer or OAuth2 token), set after every other entry. */
+  authorization?: () => Promise<Record<string, string>>;
   /** Balancing, breakers, ejection, retries, backup, shadow (see UpstreamPolicyOptions). Validated here. */
   upstream?: UpstreamPolicyOptions;
   /** The gateway registry for breaker, retry and shadow metrics and the health board; none when absent. */
@@ -132,7 +134,7 @@ export class GrpcSourceClient {
     return this.caller.health();
   }
 
-  private metadata(context: GatewayContext | undefined): grpc.Metadata {
+  private async metadata(context: GatewayContext | undefined): Promise<grpc.Metadata> {
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(this.options.headers)) metadata.set(key.toLowerCase(), value);
     for (const [key, value] of Object.entries(
@@ -142,6 +144,7 @@ export class GrpcSourceClient {
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) metadata.set(key, value);
+    for (const [key, value] of Object.entries((await this.options.authorization?.()) ?? {})) metadata.set(key, value);
     return metadata;
   }
 
@@ -182,7 +185,7 @@ export class GrpcSourceClient {
     send: ChannelCall<Answer>,
     mirror: boolean,
   ): Promise<Answer> {
-    const metadata = this.metadata(context);
+    const metadata = await this.metadata(context);
     const primary = this.caller.call({
       run: (endpoint, timeoutMs) => send(this.channels.get(endpoint)!.client, metadata.clone(), timeoutMs),
       classifyError: classifyGrpcError,
@@ -269,10 +272,11 @@ export class GrpcSourceClient {
     deadline = true,
   ): AsyncGenerator<Decoded> {
     const { path, serialize, deserialize } = this.callOf(method);
+    const metadata = await this.metadata(context);
     const lease = this.caller.lease();
     const client = this.channels.get(lease.endpoint)!.client;
     const options = deadline ? { deadline: Date.now() + this.options.timeoutMs } : {};
-    const call = client.makeServerStreamRequest(path, serialize, deserialize, request, this.metadata(context), options);
+    const call = client.makeServerStreamRequest(path, serialize, deserialize, request, metadata, options);
     // The client went away (SSE request aborted, WebSocket operation completed or socket closed): cancel
     // now. return() alone would wait in the queue of this generator until the backend's next message.
     const signal = context?.request?.signal;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createUpstreamCredentials } from '../../upstream/credentials/create-upstream-credentials';
 import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
@@ -10,10 +12,22 @@ import { GrpcSourceClient } from './grpc-client';
 import { listServices, loadProtoRoot } from './load-proto-root';
 import { DEFAULT_GRPC_CONNECT_TIMEOUT_MS, type GrpcSourceOptions } from './grpc-source-options';
 
-function credentialsFor(source: GrpcSourceOptions): grpc.ChannelCredentials {
-  if (!source.tls) return grpc.credentials.createInsecure();
-  const read = (file?: string) => (file ? readFileSync(file) : null);
-  return grpc.credentials.createSsl(read(source.tls.ca), read(source.tls.key), read(source.tls.cert));
+function credentialsFor(source: GrpcSourceOptions, configDir: string): grpc.ChannelCredentials {
+  // `tls` and `credentials.tls` say the same (PEM files); the client certificate makes it mTLS.
+  const tls = source.tls ?? source.credentials?.tls;
+  if (!tls) return grpc.credentials.createInsecure();
+  const read = (file?: string) => (file ? readFileSync(resolve(configDir, file)) : null);
+  return grpc.credentials.createSsl(read(tls.ca), read(tls.key), read(tls.cert));
+}
+
+/** Bearer or OAuth2 token metadata per call, when the source has `credentials`. */
+function authorizationFor(source: GrpcSourceOptions, context: HandlerContext) {
+  if (!source.credentials?.bearer && !source.credentials?.oauth2) return undefined;
+  const credentials = createUpstreamCredentials(
+    { ...source.credentials, tls: undefined },
+    { source: source.name, logger: context.logger, baseDir: context.configDir, redis: context.redis },
+  );
+  return () => credentials.headersFor({ method: 'POST', target: '/' });
 }
 
 /** `services` by full name, in the protos' order; an unknown name fails start-up. */
@@ -55,7 +69,8 @@ export const grpcHandler: SourceHandler<GrpcSourceOptions> = {
       headers: source.headers ?? {},
       forwardHeaders: source.forwardHeaders?.map((header) => header.toLowerCase()) ?? [],
       propagateRequestId: source.propagateRequestId !== false,
-      credentials: credentialsFor(source),
+      credentials: credentialsFor(source, context.configDir),
+      authorization: authorizationFor(source, context),
       upstream: source.upstream,
       metrics: context.metrics,
       logger,

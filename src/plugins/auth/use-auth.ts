@@ -1,12 +1,31 @@
 import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { requestForbidden, unauthenticated } from '../../core/errors';
+import { payloadTooLarge, requestForbidden, unauthenticated } from '../../core/errors';
 import type { GatewayContext, RequestIdentity } from '../../core/context';
 import { PolicyOptionError, requireNonEmptyString, requireOneOf, requireStringList } from '../shared/option-checks';
 import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verifier';
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
+import { findGatewayServices, type GatewayServices } from '../shared/gateway-services';
+import { getOrCreateCounter } from '../../observability/get-or-create-metric';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../stores/with-redis-deadline';
+import {
+  createIntrospectionVerifier,
+  validateIntrospectionOptions,
+  type IntrospectionVerifier,
+  type OAuthIntrospectionOptions,
+} from './oauth/create-introspection-verifier';
+import { createMemoryIntrospectionCache, createRedisIntrospectionCache } from './oauth/introspection-cache';
+import {
+  createHmacVerifier,
+  readBodyCapped,
+  validateHmacOptions,
+  type BodyReader,
+  type HmacAuthOptions,
+  type HmacVerifier,
+} from './hmac/create-hmac-verifier';
+import { createMemoryNonceStore, createRedisNonceStore } from './hmac/nonce-store';
 import { describePolicy } from '../shared/describe-policy';
 
 export type AuthMode = 'required' | 'optional' | 'off';
@@ -27,6 +46,18 @@ export interface AuthOptions {
   mode?: AuthMode;
   /** JWTs in `Authorization: Bearer`. */
   jwt?: JwtOptions;
+  /**
+   * OAuth2 opaque access tokens in `Authorization: Bearer`, checked at an RFC 7662
+   * introspection endpoint (cached per token; in Redis when the gateway has one).
+   * With `jwt` too, a bearer token shaped like a JWT (three dot-separated parts) goes to
+   * the JWT check and any other to introspection.
+   */
+  oauth?: OAuthIntrospectionOptions;
+  /**
+   * HMAC request signatures for machine clients (`Authorization: HMAC-SHA256 ...`),
+   * nonces remembered in Redis when the gateway has one (README: HMAC request signatures).
+   */
+  hmac?: HmacAuthOptions;
   /** API keys in a header or query parameter. */
   apiKey?: ApiKeyOptions;
   /** Scopes required per `Type` or `Type.field` of this BFF's schema: `{ 'Customer.email': ['pii:read'] }`. @default {} */
@@ -70,8 +101,10 @@ const ANONYMOUS: RequestIdentity = Object.freeze({ kind: 'anonymous', scopes: Ob
 function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, 'mode' | 'authDirective'>> {
   const mode = options.mode ?? 'required';
   requireOneOf('useAuth', 'mode', mode, ['required', 'optional', 'off'] as const);
-  if (mode !== 'off' && !options.jwt && !options.apiKey)
-    throw new PolicyOptionError('useAuth', `mode "${mode}" needs jwt, apiKey or both`);
+  if (mode !== 'off' && !options.jwt && !options.apiKey && !options.oauth && !options.hmac)
+    throw new PolicyOptionError('useAuth', `mode "${mode}" needs at least one of jwt, oauth, apiKey, hmac`);
+  if (options.oauth) validateIntrospectionOptions(options.oauth);
+  if (options.hmac) validateHmacOptions(options.hmac);
   const authDirective = options.authDirective ?? 'auth';
   requireNonEmptyString('useAuth', 'authDirective', authDirective);
   if (options.forwardIdentity) validateForwardIdentity(options.forwardIdentity);
@@ -80,6 +113,77 @@ function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, '
     requireStringList('useAuth', `operationScopes.${kind}`, scopes);
   }
   return { mode, authDirective };
+}
+
+/** The introspection check with the gateway's Redis (shared cache), logger and metrics. */
+function createOAuthVerifier(options: OAuthIntrospectionOptions, services: GatewayServices): IntrospectionVerifier {
+  return createIntrospectionVerifier(options, {
+    cache: services.redis
+      ? createRedisIntrospectionCache(
+          services.redis,
+          `${services.redisKeyPrefix}oauth:`,
+          services.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+        )
+      : createMemoryIntrospectionCache(),
+    logger: services.logger,
+    bffName: services.bffName,
+    outcomes: getOrCreateCounter(services.metrics, {
+      name: 'loom_auth_introspections_total',
+      help: 'OAuth2 token introspections by outcome (cache_hit, active, inactive, unavailable)',
+      labelNames: ['bff', 'outcome'],
+    }),
+  });
+}
+
+/** The signature check with nonces in the gateway's Redis (every instance sees every nonce), else in memory. */
+function createHmacAuth(options: HmacAuthOptions, services: GatewayServices): HmacVerifier {
+  return createHmacVerifier(options, {
+    nonces: services.redis
+      ? createRedisNonceStore(
+          services.redis,
+          `${services.redisKeyPrefix}hmac-nonce:`,
+          services.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+        )
+      : createMemoryNonceStore(),
+    logger: services.logger,
+  });
+}
+
+type RequestParsePayload = Parameters<NonNullable<Plugin['onRequestParse']>>[0];
+
+/**
+ * Reads the body for a signature check without taking it from Yoga: a body the
+ * server already read whole (src/server/read-small-body) is used as it is;
+ * a stream is read here and Yoga's parser is handed a request over the bytes.
+ */
+function bodyReaderFor({
+  request,
+  serverContext,
+  requestParser,
+  setRequestParser,
+  fetchAPI,
+}: RequestParsePayload): BodyReader {
+  return async (maxBytes) => {
+    const preRead = (serverContext as { req?: { body?: unknown } } | undefined)?.req?.body;
+    if (Buffer.isBuffer(preRead)) {
+      if (preRead.length > maxBytes) throw payloadTooLarge(maxBytes);
+      return preRead;
+    }
+    const bytes = await readBodyCapped(request, maxBytes);
+    if (requestParser && request.body) {
+      const parse = requestParser;
+      setRequestParser((incoming) =>
+        parse(
+          new fetchAPI.Request(incoming.url, {
+            method: incoming.method,
+            headers: incoming.headers,
+            body: Buffer.from(bytes),
+          }),
+        ),
+      );
+    }
+    return bytes;
+  };
 }
 
 /** The refusal an operation gets from `operationScopes`, or undefined when the caller may send it. */
@@ -107,7 +211,7 @@ function operationRefusal(
 }
 
 /**
- * Authentication (JWT, API keys), field scopes and identity forwarding, as one policy.
+ * Authentication (JWT, OAuth2 introspection, API keys), field scopes and identity forwarding, as one policy.
  * Credentials are checked when the request arrives, before its body is read;
  * the result is `context.identity` for every later policy (rate limits key on it).
  */
@@ -118,13 +222,29 @@ export function useAuth(options: AuthOptions = {}): Plugin {
   const fieldScopes = options.fieldScopes ?? {};
   const operationScopes = options.operationScopes ?? {};
   const identities = new WeakMap<Request, RequestIdentity>();
+  // Built in onPluginInit, where the gateway's Redis, logger and metrics are known.
+  let oauth: IntrospectionVerifier | undefined;
+  let hmac: HmacVerifier | undefined;
 
-  async function authenticate(request: Request, url: URL): Promise<RequestIdentity> {
-    const authorization = jwt ? request.headers.get('authorization') : null;
-    if (jwt && authorization !== null) {
-      const match = /^Bearer +([A-Za-z0-9\-_=.]+) *$/i.exec(authorization);
+  /** A bearer token to its verifier: JWT-shaped ones to `jwt` when configured, the rest to introspection. */
+  function verifyBearer(token: string): Promise<RequestIdentity> {
+    const jwtShaped = /^[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*$/.test(token);
+    if (jwt && (jwtShaped || !oauth)) return jwt(token);
+    return (oauth as IntrospectionVerifier)(token);
+  }
+
+  async function authenticate(request: Request, url: URL, readBody: BodyReader): Promise<RequestIdentity> {
+    const bearer = jwt || options.oauth;
+    const authorization = bearer || hmac ? request.headers.get('authorization') : null;
+    if (hmac && authorization !== null && /^HMAC-SHA256 /i.test(authorization))
+      return hmac(request, url, authorization, readBody);
+    if (hmac && !bearer && authorization !== null)
+      throw unauthenticated('Invalid authorization header: send "HMAC-SHA256 keyId=..., nonce=..., signature=..."');
+    if (bearer && authorization !== null) {
+      // RFC 6750 b64token; a JWT is a subset of it.
+      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
       if (!match) throw unauthenticated('Invalid authorization header: send "Bearer <token>"');
-      return jwt(match[1]);
+      return verifyBearer(match[1]);
     }
     if (apiKey) {
       const key =
@@ -155,17 +275,24 @@ export function useAuth(options: AuthOptions = {}): Plugin {
 
   const plugin: Plugin & { [CONNECTION_AUTHENTICATOR]: ConnectionAuthenticator } = {
     [CONNECTION_AUTHENTICATOR]: (request) =>
-      mode === 'off' ? Promise.resolve(ANONYMOUS) : authenticate(request, new URL(request.url)),
+      mode === 'off'
+        ? Promise.resolve(ANONYMOUS)
+        : // A WebSocket upgrade is a GET: an HMAC signature covers an empty body.
+          authenticate(request, new URL(request.url), async () => new Uint8Array()),
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
-    onPluginInit({ addPlugin }) {
+    onPluginInit({ addPlugin, plugins }) {
+      const services = findGatewayServices(plugins);
+      if (options.oauth && mode !== 'off') oauth = createOAuthVerifier(options.oauth, services);
+      if (options.hmac && mode !== 'off') hmac = createHmacAuth(options.hmac, services);
       addPlugin(useFieldScopes({ fieldScopes, directiveName: authDirective, identityOf }));
     },
     onExecute: checkOperation,
     onSubscribe: checkOperation,
-    async onRequestParse({ request, url }) {
-      identities.set(request, mode === 'off' ? ANONYMOUS : await authenticate(request, url));
+    async onRequestParse(payload) {
+      const { request, url } = payload;
+      identities.set(request, mode === 'off' ? ANONYMOUS : await authenticate(request, url, bodyReaderFor(payload)));
     },
     onContextBuilding({ context, extendContext }) {
       const identity = identityOf(context) ?? ANONYMOUS;

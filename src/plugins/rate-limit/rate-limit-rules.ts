@@ -80,8 +80,10 @@ function keyReader(
       // Prefixed like `user` keys, so no key id can share a bucket with an address.
       return (context) => {
         const { identity } = context;
-        if (identity?.kind === 'apiKey' && identity.subject) return `apiKey:${identity.subject}`;
-        return identity?.kind === 'jwt' && identity.subject ? undefined : byAddress(context);
+        // An HMAC key id is a machine client's key as much as an API key is.
+        if ((identity?.kind === 'apiKey' || identity?.kind === 'hmac') && identity.subject)
+          return `${identity.kind}:${identity.subject}`;
+        return identity && identity.kind !== 'anonymous' && identity.subject ? undefined : byAddress(context);
       };
     case 'plan':
       return ({ identity }) => identity?.plan;

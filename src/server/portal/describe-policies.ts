@@ -24,6 +24,8 @@ function describeAuth(options: Extract<PolicyDescription, { policy: 'useAuth' }>
   if (mode === 'off') return ['No authentication.'];
   const credentials = [
     options.jwt && 'a JWT in Authorization: Bearer',
+    options.oauth && 'an OAuth2 access token in Authorization: Bearer (checked by introspection)',
+    options.hmac && 'an HMAC-SHA256 signature in Authorization (with Date and Content-Digest)',
     options.apiKey && `an API key in ${options.apiKey.header ?? 'x-api-key'}`,
   ].filter(Boolean);
   const lines = [
