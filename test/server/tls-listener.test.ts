@@ -300,7 +300,7 @@ describe('TLS on the client listener', () => {
       /^cannot use TLS: tls\.key \.\/not-pem\.key is not a PEM private key \(/,
     );
     expect(() => load({ cert: certs.serverCert, key: certs.clientKey })).toThrow(
-      /^cannot use TLS: tls\.key \.\/client\.key does not belong to tls\.cert .*server\.pem \(.*key values mismatch/,
+      /^cannot use TLS: tls\.key \.\/client\.key does not belong to tls\.cert .*server\.crt \(.*key values mismatch/,
     );
   });
 });
@@ -314,7 +314,7 @@ describe('loom serve with tls (a real process)', () => {
     const writeConfig = (name: string, key: string) => {
       writeFileSync(
         join(certs.dir, name),
-        `export default { sources: [{ name: 'items', kind: 'openapi', spec: ${spec}, endpoint: '${backend.url}' }], bffs: { web: './bff.ts' }, tls: { cert: './server.pem', key: '${key}' } };\n`,
+        `export default { sources: [{ name: 'items', kind: 'openapi', spec: ${spec}, endpoint: '${backend.url}' }], bffs: { web: './bff.ts' }, tls: { cert: './server.crt', key: '${key}' } };\n`,
       );
       return join(certs.dir, name);
     };
