@@ -17,6 +17,17 @@ export interface BffViewOptions {
    * @default everything
    */
   include?: string[];
+  /**
+   * Makes `include` the whole list of what the view serves: a field is served
+   * only when a field pattern names it (`Query.getProduct`, `Product.{id,name}`)
+   * or a type pattern names its type (`Product`: all its fields, those added
+   * later included); object and interface types only when a pattern names them.
+   * Enums, scalars, unions and input types follow the fields that use them. A
+   * source registered later stays off this BFF until its fields are listed.
+   * Without it, `include` narrows only the types its patterns name, and
+   * fields of other types (a new link on `Customer`) pass. @default false
+   */
+  allowList?: boolean;
   /** Types and fields to hide, applied after `include`. A hidden interface field is hidden on every implementation. */
   exclude?: string[];
   /**

@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import type { ResolvedConfig } from '../config/types';
 import { createBffView } from '../bff/create-bff-view';
 import { loadBffDefinition } from '../bff/load-bff-definition';
+import type { BffViewOptions } from '../bff/define-bff';
 import type { Logger } from '../core/logger';
 import { composeGateway } from '../compose/compose-gateway';
 
@@ -18,6 +19,38 @@ export interface ComposedBffSchema {
   readonly snapshotFile: string;
   /** <bff dir>/<bff>.persisted.json, when present. */
   readonly persistedManifest?: string;
+  /**
+   * 'allowList': serves only what it lists (new sources do not reach it);
+   * 'denyList': trimmed by what it hides (new sources do reach it);
+   * 'wholeGraph': no view, everything on purpose.
+   */
+  readonly viewKind: BffViewKind;
+}
+
+export type BffViewKind = 'allowList' | 'denyList' | 'wholeGraph';
+
+export function viewKindOf(view: BffViewOptions | undefined): BffViewKind {
+  if (view?.allowList) return 'allowList';
+  return view?.include?.length || view?.exclude?.length || view?.listBoundArguments?.length ? 'denyList' : 'wholeGraph';
+}
+
+/** A composed BFF's snapshot text and where its snapshot and persisted operations live. */
+export function describeComposedBff(
+  name: string,
+  file: string,
+  schema: GraphQLSchema,
+  config: ResolvedConfig,
+  view: BffViewOptions | undefined,
+): ComposedBffSchema {
+  const manifest = join(dirname(file), `${basename(name)}.persisted.json`);
+  return {
+    name,
+    schema,
+    sdl: printStableSchema(schema),
+    snapshotFile: join(config.schemaDir, `${name}.graphql`),
+    persistedManifest: existsSync(manifest) ? manifest : undefined,
+    viewKind: viewKindOf(view),
+  };
 }
 
 /** Sorted and printed, so the same graph always gives the same bytes. */
@@ -35,15 +68,9 @@ export async function composeBffSchemas(config: ResolvedConfig, logger: Logger):
   const composed = await composeGateway(config, { logger, metrics: new Registry() });
   try {
     return Object.entries(config.bffs).map(([name, file]) => {
-      const schema = createBffView(composed.schema, loadBffDefinition(name, file).view, name);
-      const manifest = join(dirname(file), `${basename(name)}.persisted.json`);
-      return {
-        name,
-        schema,
-        sdl: printStableSchema(schema),
-        snapshotFile: join(config.schemaDir, `${name}.graphql`),
-        persistedManifest: existsSync(manifest) ? manifest : undefined,
-      };
+      const { view } = loadBffDefinition(name, file);
+      const schema = createBffView(composed.schema, view, name);
+      return describeComposedBff(name, file, schema, config, view);
     });
   } finally {
     await composed.close();

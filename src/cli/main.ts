@@ -22,12 +22,23 @@ Usage:
   loom serve   [--config mesh.config.ts] [--port 4000] [--demo]   serve every BFF on one port (default command)
   loom compose [--config mesh.config.ts]                           write schema/<bff>.graphql snapshots
   loom check   [--config mesh.config.ts]                           compare with the snapshots; exit 1 on breaking changes
-  loom sources add <name> --openapi|--proto|--wsdl <file> --endpoint <url>
+  loom sources add <name> --openapi|--proto|--wsdl <file|url> --endpoint <url>
+               [--include-dir <dir>]... [--prefix <p>] [--force] [--dry-run] [--timeout <ms>]
+                                                                  copy the spec and what it imports to sources/<name>/,
+                                                                  compose and build every BFF as serve does, then add it
+  loom sources list                                               the config's sources
+  loom sources remove <name> [--dry-run]                          take a source out (after the same dry run)
 
 Options:
   -c, --config <file>   config file (default: mesh.config.ts)
   -p, --port <n>        port to listen on (default: config port or 4000)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
+      --watch           serve: reload when the config, sources/ or BFF files change (SIGHUP reloads too)
+      --include-dir     sources add: a directory proto imports resolve against (repeatable)
+      --prefix <p>      sources add: prefix the new source's types and root fields (resolves naming clashes)
+      --force           sources add: replace an existing sources/<name>/ and config entry
+      --dry-run         sources add/remove: check everything, write nothing
+      --timeout <ms>    sources add: longest a spec URL may take (default 30000)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -60,6 +71,13 @@ function parsePort(text: string | undefined): number | undefined {
 
 class UsageError extends Error {}
 
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const timeoutMs = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(timeoutMs > 0)) throw new UsageError(`--timeout must be a positive integer (ms), got ${JSON.stringify(text)}`);
+  return timeoutMs;
+}
+
 function readVersion(): string {
   return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 }
@@ -82,6 +100,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         proto: { type: 'string' },
         wsdl: { type: 'string' },
         endpoint: { type: 'string' },
+        'include-dir': { type: 'string', multiple: true },
+        prefix: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        watch: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -106,6 +130,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           configFile: values.config,
           port,
           demo: values.demo,
+          watch: values.watch,
           io,
         });
         return undefined;
@@ -121,19 +146,32 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           io,
         });
       case 'sources':
-        if (positionals[1] !== 'add') {
-          io.err(`loom: unknown command "sources ${positionals[1] ?? ''}"\n\n${HELP}`);
-          return 2;
-        }
-        return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({
-          configFile: values.config,
-          name: positionals[2],
-          openapi: values.openapi,
-          proto: values.proto,
-          wsdl: values.wsdl,
-          endpoint: values.endpoint,
-          io,
-        });
+        if (positionals[1] === 'add')
+          return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({
+            configFile: values.config,
+            name: positionals[2],
+            openapi: values.openapi,
+            proto: values.proto,
+            wsdl: values.wsdl,
+            endpoint: values.endpoint,
+            includeDirs: values['include-dir'],
+            prefix: values.prefix,
+            force: values.force,
+            dryRun: values['dry-run'],
+            fetchTimeoutMs: parseTimeout(values.timeout),
+            io,
+          });
+        if (positionals[1] === 'list')
+          return loadCommand<typeof import('./sources-list-command')>('./sources-list-command').runSourcesList({
+            configFile: values.config,
+            io,
+          });
+        if (positionals[1] === 'remove')
+          return await loadCommand<typeof import('./sources-remove-command')>(
+            './sources-remove-command',
+          ).runSourcesRemove({ configFile: values.config, name: positionals[2], dryRun: values['dry-run'], io });
+        io.err(`loom: unknown command "sources ${positionals[1] ?? ''}"\n\n${HELP}`);
+        return 2;
       default:
         io.err(`loom: unknown command "${command}"\n\n${HELP}`);
         return 2;

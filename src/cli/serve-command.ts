@@ -11,6 +11,8 @@ export interface ServeOptions {
   configFile: string;
   port?: number;
   demo: boolean;
+  /** Reload when the config, sources/ or a BFF file changes. */
+  watch?: boolean;
   io: CliIo;
 }
 
