@@ -114,7 +114,8 @@ function protoReferences(location: string, text: string, includeDirs: readonly s
       const candidate = join(dir, importPath);
       if (existsSync(candidate)) return [{ location: candidate, importPath }];
     }
-    if (existsSync(join(PROTOBUFJS_DIR, importPath))) return [];
+    // Well-known types: protobufjs has them built in (common) or beside its package.json.
+    if (protobuf.common.get(importPath) || existsSync(join(PROTOBUFJS_DIR, importPath))) return [];
     throw new ConfigError(
       `${location}: import "${importPath}" not found in ${[dirname(location), ...includeDirs].join(', ')} (add --include-dir <dir>)`,
     );
@@ -161,11 +162,6 @@ function commonPrefix(lists: readonly string[][]): string[] {
 function layout(options: SpecClosureOptions, order: readonly string[], importPaths: Map<string, string>): string[] {
   const { location: entry, kind } = options;
   const toParts = (location: string) => (isUrl(location) ? urlSegments(location) : resolve(location).split(sep));
-  if (isUrl(entry)) {
-    const origin = new URL(entry).origin;
-    const foreign = order.find((location) => !isUrl(location) || new URL(location).origin !== origin);
-    if (foreign) throw new ConfigError(`${foreign}: referenced from ${entry} but on another server; copy it by hand`);
-  }
   if (kind === 'grpc') {
     const includeDir = options.includeDirs?.find((dir) => !relative(dir, entry).startsWith('..'));
     const entryPath = isUrl(entry)
@@ -203,9 +199,14 @@ export async function collectSpecClosure(options: SpecClosureOptions): Promise<S
   const importPaths = new Map<string, string>();
   const remote = new Set<string>();
   const queue: Reference[] = [{ location: entry }];
+  const origin = isUrl(entry) ? new URL(entry).origin : undefined;
   while (queue.length > 0) {
     const { location, importPath } = queue.shift()!;
     if (contents.has(location)) continue;
+    // Never a request to a server the user did not name.
+    if (origin && (!isUrl(location) || new URL(location).origin !== origin))
+      throw new ConfigError(`${location}: referenced from ${entry} but on another server; copy it by hand`);
+    if (origin) urlSegments(location); // a name the copy cannot hold is refused before any request
     if (contents.size >= maxFiles)
       throw new ConfigError(`${entry}: references more than ${maxFiles} files; copy the spec by hand`);
     options.onFile?.(location);
