@@ -21,7 +21,8 @@ export interface BffViewOptions {
    * Makes `include` the whole list of what the view serves: a field is served
    * only when a field pattern names it (`Query.getProduct`, `Product.{id,name}`)
    * or a type pattern names its type (`Product`: all its fields, those added
-   * later included); object and interface types only when a pattern names them.
+   * later included); object and interface types only when a pattern names them
+   * (a field whose type is not served is hidden).
    * Enums, scalars, unions and input types follow the fields that use them. A
    * source registered later stays off this BFF until its fields are listed.
    * Without it, `include` narrows only the types its patterns name, and

@@ -218,7 +218,7 @@ export function editSourcesList(text: string, shown: string): SourcesListEdit {
       if (index < 0) throw new ConfigError(`${shown}: no source "${name}" written in its sources list`);
       const element = elements[index]!;
       const elementStart = element.getStart(file);
-      const afterElement = /^[ \t]*,?[ \t]*(\r?\n|$)/.exec(text.slice(element.getEnd()));
+      const afterElement = /^[ \t]*,?[ \t]*(\/\/[^\n]*)?(\r?\n|$)/.exec(text.slice(element.getEnd()));
       const ownLine = text.slice(text.lastIndexOf('\n', elementStart - 1) + 1, elementStart).trim() === '';
       if (ownLine && afterElement) {
         // The usual layout, an element on lines of its own: drop them, with the comment lines just above.
