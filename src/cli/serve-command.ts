@@ -1,5 +1,10 @@
-import { loadConfig } from './load-config';
-import { createGateway } from '../server/create-gateway';
+import { dirname, resolve } from 'node:path';
+import { forgetProjectModules, loadConfig } from './load-config';
+import { createGateway, createProcessRegistry, type Gateway } from '../server/create-gateway';
+import { createReloadableGateway, type ReloadableGateway } from '../server/reloadable-gateway';
+import type { ResolvedConfig } from '../config/types';
+import type { Logger } from '../core/logger';
+import { watchProject } from './watch-project';
 import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/validate-config';
 import { createLogger } from '../core/logger';
@@ -21,7 +26,53 @@ export interface ServeOptions {
  * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
  * shutdown deadline cut requests; a second signal exits at once.
  */
-export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
+/**
+ * The gateway `loom serve` runs: reloadable. Each reload reads the config,
+ * the BFF files and the specs afresh and builds the next generation; the
+ * listener, port, admin port, limits and tracing stay as started.
+ */
+async function createServedGateway(configFile: string, config: ResolvedConfig, logger: Logger): Promise<ReloadableGateway> {
+  const metrics = createProcessRegistry();
+  let reloadable: ReloadableGateway | undefined;
+  const build = (current: ResolvedConfig): Promise<Gateway> =>
+    createGateway({ config: current, logger, metrics, reloadStatus: () => reloadable!.reloadStatus() });
+  const initial = await build(config);
+  reloadable = createReloadableGateway({
+    initial,
+    logger,
+    metrics,
+    retireTimeoutMs: config.shutdownTimeoutMs,
+    build: async () => {
+      const file = resolve(configFile);
+      forgetProjectModules([dirname(file)], [file, ...Object.values(reloadable!.config.bffs)]);
+      const next = loadConfig(configFile);
+      forgetProjectModules([], Object.values(next.bffs));
+      return build(next);
+    },
+  });
+  return reloadable;
+}
+
+/** SIGHUP reloads (always); `--watch` also reloads when a watched file changes. */
+function reloadOn(gateway: ReloadableGateway, watchFiles: boolean, logger: Logger): () => void {
+  const reload = (cause: string) => {
+    logger.info({ cause }, 'reload: starting');
+    void gateway.reload(cause).then((status) => {
+      if (status.lastReloadOk) watcher?.update(gateway.config);
+    });
+  };
+  const onHangup = () => reload('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  const watcher = watchFiles
+    ? watchProject({ config: gateway.config, logger, onChange: (file) => reload(`change to ${file}`) })
+    : undefined;
+  return () => {
+    process.off('SIGHUP', onHangup);
+    watcher?.close();
+  };
+}
+
+export async function runServe({ configFile, port, demo, watch = false, io }: ServeOptions): Promise<void> {
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
@@ -55,8 +106,10 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
         { sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 },
         'tracing: exporting spans over OTLP/HTTP',
       );
-    const gateway = await createGateway({ config, logger });
+    const gateway = await createServedGateway(configFile, config, logger);
     stops.unshift(() => gateway.close());
+    const stopReloading = reloadOn(gateway, watch, logger);
+    stops.unshift(async () => stopReloading());
     server = await listen({ gateway }, port ?? config.port, config.host);
     if (config.admin) {
       const admin = await listenAdmin({ gateway }, config.admin.port, config.admin.host);
@@ -66,6 +119,7 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     }
     for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
+    if (watch) io.out('loom: watching the config, sources/ and the BFF files; a change reloads (so does SIGHUP)\n');
   } catch (error) {
     await server?.close();
     for (const stop of stops) await stop();

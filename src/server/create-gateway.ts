@@ -6,9 +6,16 @@ import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
-import type { GatewayParts, ReadinessCheck } from './gateway-parts';
+import type { GatewayParts, ReadinessCheck, ReloadStatus } from './gateway-parts';
 
 export type { GatewayParts, ReadinessCheck };
+
+/** A gateway held for one request: the request finishes on it even if a reload swaps another in. */
+export interface PinnedGateway {
+  readonly gateway: Gateway;
+  /** The request is done (its answer sent or abandoned). */
+  release(): void;
+}
 
 /** A running gateway: its parts, and its whole HTTP surface as one Fetch handler (no socket needed). */
 export interface Gateway extends GatewayParts {
@@ -24,11 +31,27 @@ export interface Gateway extends GatewayParts {
   /** Shutdown has begun; requests still in flight are served. */
   startDraining(): void;
   close(): Promise<void>;
+  /** Holds the generation serving now for one request (reloadable gateways); otherwise requests use this one. */
+  pin?(): PinnedGateway;
 }
 
 export interface CreateGatewayOptions {
   config: ResolvedConfig;
   logger?: Logger;
+  /**
+   * A registry to put the metrics in, shared across reloads so counters carry
+   * on. @default a new one, with the process metrics
+   */
+  metrics?: Registry;
+  /** Hot reload's state, for /readyz. */
+  reloadStatus?: () => ReloadStatus;
+}
+
+/** A registry with the process metrics (CPU, memory, event loop). */
+export function createProcessRegistry(): Registry {
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  return metrics;
 }
 
 function connectRedis(url: string, logger: Logger): Redis {
@@ -37,9 +60,12 @@ function connectRedis(url: string, logger: Logger): Redis {
   return redis;
 }
 
-export async function createGateway({ config, logger = createSilentLogger() }: CreateGatewayOptions): Promise<Gateway> {
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
+export async function createGateway({
+  config,
+  logger = createSilentLogger(),
+  metrics = createProcessRegistry(),
+  reloadStatus,
+}: CreateGatewayOptions): Promise<Gateway> {
   const composed = await composeGateway(config, { logger, metrics });
   const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
   const readinessChecks: ReadinessCheck[] = [];
@@ -74,7 +100,7 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
     redis?.disconnect();
     throw error;
   }
-  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks };
+  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks, reloadStatus };
   let draining = false;
   return {
     ...parts,

@@ -55,11 +55,21 @@ function serveBff(app: BffApp, req: IncomingMessage, res: ServerResponse, body: 
  * Everything else (/healthz, /readyz, /metrics, /) goes through gateway.fetch.
  */
 export function createRequestListener(gateway: Gateway) {
-  const viaFetch = createServerAdapter((request: Request) => gateway.fetch(request));
+  // One adapter per generation a reloadable gateway serves; a plain gateway has one.
+  const adapters = new WeakMap<Gateway, ReturnType<typeof createServerAdapter>>();
+  const adapterOf = (current: Gateway) => {
+    let adapter = adapters.get(current);
+    if (!adapter) adapters.set(current, (adapter = createServerAdapter((request: Request) => current.fetch(request))));
+    return adapter;
+  };
   return (req: IncomingMessage, res: ServerResponse) => {
+    // A reloadable gateway: the request runs on the generation serving now, to its end, whatever reloads meanwhile.
+    const pinned = gateway.pin?.();
+    if (pinned) res.once('close', pinned.release);
+    const current = pinned?.gateway ?? gateway;
     const path = (req.url ?? '/').split('?')[0];
-    const app = findBffApp(gateway.bffs, path);
-    if (!app) return void viaFetch(req, res);
+    const app = findBffApp(current.bffs, path);
+    if (!app) return void adapterOf(current)(req, res);
     if (path !== app.endpoint) void app.yoga(req, res);
     else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
     else serveBff(app, req, res, undefined);
