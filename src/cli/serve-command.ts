@@ -31,20 +31,22 @@ export interface ServeOptions {
  * the BFF files and the specs afresh and builds the next generation; the
  * listener, port, admin port, limits and tracing stay as started.
  */
-async function createServedGateway(configFile: string, config: ResolvedConfig, logger: Logger): Promise<ReloadableGateway> {
+async function createServedGateway(
+  configFile: string,
+  config: ResolvedConfig,
+  logger: Logger,
+): Promise<ReloadableGateway> {
   const metrics = createProcessRegistry();
-  let reloadable: ReloadableGateway | undefined;
   const build = (current: ResolvedConfig): Promise<Gateway> =>
-    createGateway({ config: current, logger, metrics, reloadStatus: () => reloadable!.reloadStatus() });
-  const initial = await build(config);
-  reloadable = createReloadableGateway({
-    initial,
+    createGateway({ config: current, logger, metrics, reloadStatus: () => reloadable.reloadStatus() });
+  const reloadable: ReloadableGateway = createReloadableGateway({
+    initial: await build(config),
     logger,
     metrics,
     retireTimeoutMs: config.shutdownTimeoutMs,
     build: async () => {
       const file = resolve(configFile);
-      forgetProjectModules([dirname(file)], [file, ...Object.values(reloadable!.config.bffs)]);
+      forgetProjectModules([dirname(file)], [file, ...Object.values(reloadable.config.bffs)]);
       const next = loadConfig(configFile);
       forgetProjectModules([], Object.values(next.bffs));
       return build(next);

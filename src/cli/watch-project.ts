@@ -44,7 +44,8 @@ function watchedFolders(config: ResolvedConfig): Map<string, boolean> {
   for (const file of Object.values(config.bffs)) folders.set(dirname(file), folders.get(dirname(file)) ?? false);
   for (const source of config.sources)
     for (const spec of specFiles(source))
-      if (!isUrl(spec) && !spec.startsWith(`${sources}/`)) folders.set(dirname(spec), folders.get(dirname(spec)) ?? false);
+      if (!isUrl(spec) && !spec.startsWith(`${sources}/`))
+        folders.set(dirname(spec), folders.get(dirname(spec)) ?? false);
   return folders;
 }
 

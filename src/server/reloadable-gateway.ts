@@ -40,6 +40,61 @@ interface Generation {
   retiring?: { done(): void };
 }
 
+/** The same response, with `done` called once its body has been read to the end, failed or been cancelled. */
+function releasedAtEnd(response: Response, done: () => void): Response {
+  if (!response.body) {
+    done();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: ended, value } = await reader.read();
+        if (ended) {
+          done();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+function createReloadMetrics(metrics: Registry) {
+  const reloads = getOrCreateCounter(metrics, {
+    name: 'loom_reloads_total',
+    help: 'Reloads of the config, specs and BFF files, by result (ok: swapped in; error: the old graph kept serving)',
+    labelNames: ['result'],
+  });
+  const generation = getOrCreateGauge(metrics, {
+    name: 'loom_generation',
+    help: 'Generation of the graph being served (1 at start, +1 per successful reload)',
+  });
+  const lastFailed = getOrCreateGauge(metrics, {
+    name: 'loom_last_reload_failed',
+    help: '1 when the last reload failed (the previous generation is still serving), else 0',
+  });
+  return {
+    served(number: number) {
+      generation.set(number);
+      lastFailed.set(0);
+      if (number > 1) reloads.inc({ result: 'ok' });
+    },
+    failed() {
+      reloads.inc({ result: 'error' });
+      lastFailed.set(1);
+    },
+  };
+}
+
 /** One line for a log or /readyz: a ConfigError's lines joined. */
 const oneLine = (error: unknown) => String((error as Error)?.message ?? error).replace(/\s*\n\s*/g, '; ');
 
@@ -52,22 +107,9 @@ const oneLine = (error: unknown) => String((error as Error)?.message ?? error).r
  */
 export function createReloadableGateway(options: ReloadableGatewayOptions): ReloadableGateway {
   const { build, logger, metrics, retireTimeoutMs = 25_000 } = options;
-  const reloads = getOrCreateCounter(metrics, {
-    name: 'loom_reloads_total',
-    help: 'Reloads of the config, specs and BFF files, by result (ok: swapped in; error: the old graph kept serving)',
-    labelNames: ['result'],
-  });
-  const generationGauge = getOrCreateGauge(metrics, {
-    name: 'loom_generation',
-    help: 'Generation of the graph being served (1 at start, +1 per successful reload)',
-  });
-  const lastErrorGauge = getOrCreateGauge(metrics, {
-    name: 'loom_last_reload_failed',
-    help: '1 when the last reload failed (the previous generation is still serving), else 0',
-  });
+  const reloadMetrics = createReloadMetrics(metrics);
   let current: Generation = { gateway: options.initial, number: 1, inFlight: 0 };
-  generationGauge.set(1);
-  lastErrorGauge.set(0);
+  reloadMetrics.served(1);
   const retiring = new Set<Generation>();
   let status: ReloadStatus = { generation: 1, reloading: false };
   let draining = false;
@@ -95,7 +137,10 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
     void closed.then(async () => {
       await generation.gateway.close().catch(() => undefined);
       retiring.delete(generation);
-      logger.info({ generation: generation.number, unfinished: generation.inFlight }, 'reload: previous generation closed');
+      logger.info(
+        { generation: generation.number, unfinished: generation.inFlight },
+        'reload: previous generation closed',
+      );
     });
   };
 
@@ -114,10 +159,13 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
       const previous = current;
       current = { gateway, number: previous.number + 1, inFlight: 0 };
       retire(previous);
-      status = { generation: current.number, reloading: false, lastReloadAt: new Date().toISOString(), lastReloadOk: true };
-      reloads.inc({ result: 'ok' });
-      generationGauge.set(current.number);
-      lastErrorGauge.set(0);
+      status = {
+        generation: current.number,
+        reloading: false,
+        lastReloadAt: new Date().toISOString(),
+        lastReloadOk: true,
+      };
+      reloadMetrics.served(current.number);
       logger.info(
         { generation: current.number, durationMs: Date.now() - started, cause },
         'reload: new generation serving',
@@ -131,8 +179,7 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
         lastReloadOk: false,
         lastReloadError: message,
       };
-      reloads.inc({ result: 'error' });
-      lastErrorGauge.set(1);
+      reloadMetrics.failed();
       logger.error(
         { generation: current.number, cause },
         `reload failed${cause ? ` (${cause})` : ''}, generation ${current.number} keeps serving: ${message}`,
@@ -184,30 +231,7 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
       done();
       throw error;
     }
-    if (!response.body) {
-      done();
-      return response;
-    }
-    const reader = response.body.getReader();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const { done: ended, value } = await reader.read();
-          if (ended) {
-            done();
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (error) {
-          done();
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        done();
-        return reader.cancel(reason);
-      },
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return releasedAtEnd(response, done);
   };
 
   return {
@@ -247,7 +271,10 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
     close: async () => {
       draining = true;
       await running;
-      await Promise.allSettled([current.gateway.close(), ...[...retiring].map((generation) => generation.gateway.close())]);
+      await Promise.allSettled([
+        current.gateway.close(),
+        ...[...retiring].map((generation) => generation.gateway.close()),
+      ]);
     },
   };
 }
