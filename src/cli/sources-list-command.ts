@@ -1,8 +1,8 @@
-import { relative } from 'node:path';
 import { isUrl } from '../handlers/spec-location';
 import type { SourceOptions } from '../config/types';
 import type { CliIo } from './cli-io';
 import { loadConfig } from './load-config';
+import { displayPath } from './compose-bff-schemas';
 
 export interface SourcesListOptions {
   configFile: string;
@@ -27,7 +27,7 @@ function specsOf(source: SourceOptions): string[] {
 export function runSourcesList({ configFile, io, cwd = process.cwd() }: SourcesListOptions): number {
   const config = loadConfig(configFile, cwd);
   for (const source of config.sources) {
-    const specs = specsOf(source).map((spec) => (isUrl(spec) ? spec : relative(cwd, spec) || spec));
+    const specs = specsOf(source).map((spec) => (isUrl(spec) ? spec : displayPath(spec)));
     const endpoints = Array.isArray(source.endpoint) ? source.endpoint.join(',') : (source.endpoint ?? '-');
     io.out(`${source.name}\t${source.kind}\t${specs.join(',') || '-'}\t${endpoints}\n`);
   }
