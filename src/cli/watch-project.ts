@@ -21,7 +21,14 @@ export interface WatchProjectOptions {
 }
 
 /** Temporary files of editors and of `loom sources add`: their own changes are not changes of the project. */
-const isNoise = (name: string) => /^\.loom-|\.tmp$|~$|\.swp$|^\.#|^4913$/.test(basename(name));
+const TEMPORARY = /^\.loom-|\.tmp$|~$|\.swp$|^\.#|^4913$/;
+/** What a config, a BFF file or a spec can be; a README or a log beside the config is not a reason to reload. */
+const PROJECT_FILE = /\.([cm]?[jt]s|json|ya?ml|proto|wsdl|xsd|graphql|gql)$/;
+const isNoise = (name: string) =>
+  TEMPORARY.test(basename(name)) ||
+  !PROJECT_FILE.test(name) ||
+  basename(name) === 'package-lock.json' ||
+  basename(name) === 'package.json';
 
 function specFiles(source: SourceOptions): string[] {
   switch (source.kind) {
