@@ -2,6 +2,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
+import { formatConfigIssues, PARSE_OPTIONS } from '../core/format-config-issues';
+import { ENDPOINT_SCHEMAS } from '../upstream/endpoint-schemas';
 import { isUrl } from '../handlers/spec-location';
 import { NamingConflictError } from '../compose/check-naming-conflicts';
 import type { CliIo } from './cli-io';
@@ -136,6 +138,13 @@ export async function runSourcesAdd(options: SourcesAddOptions): Promise<number>
   const name = options.name!;
   const { kind, given } = specOf(options);
   const progress = (line: string) => io.err(`loom: sources add: ${line}\n`);
+  // The same parse as the config's, so `sources add` never writes an entry the config then refuses.
+  const parsedEndpoint = ENDPOINT_SCHEMAS[kind === 'grpc' ? 'address' : 'url'].safeParse(
+    options.endpoint,
+    PARSE_OPTIONS,
+  );
+  if (!parsedEndpoint.success)
+    throw new ConfigError(`sources add: --endpoint ${formatConfigIssues(parsedEndpoint.error.issues)[0]}`);
   const configFile = resolve(cwd, options.configFile);
   if (!existsSync(configFile)) throw new ConfigError(`${options.configFile}: config file not found`);
   const shownConfig = options.configFile;

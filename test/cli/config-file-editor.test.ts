@@ -118,6 +118,11 @@ describe('editing the sources list of a config file through its syntax tree', ()
       1,
     ],
     [['--timeout', 'soon'], 'loom: --timeout must be a positive integer (ms), got "soon"\n', 2],
+    [
+      ['--endpoint', '127.0.0.1:9'],
+      'loom: sources add: --endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "127.0.0.1:9"\n',
+      1,
+    ],
   ])('the CLI refuses bad flags %j', async (flags, err, code) => {
     const result = await runCli([
       'sources',

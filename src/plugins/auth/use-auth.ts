@@ -7,6 +7,7 @@ import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verif
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
+import { describePolicy } from '../shared/describe-policy';
 
 export type AuthMode = 'required' | 'optional' | 'off';
 
@@ -132,7 +133,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     if (refusal) setResultAndStopExecution(refusal);
   };
 
-  return {
+  const plugin: Plugin = {
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
@@ -152,4 +153,5 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       extendContext({ identity } satisfies Partial<GatewayContext> as object);
     },
   };
+  return describePolicy(plugin, { policy: 'useAuth', options });
 }
