@@ -165,7 +165,7 @@ describe('loom serve --watch: hot reload (a real process)', () => {
     writeFileSync(join(dir, 'bff.ts'), "export default { view: { allowList: 'yes', include: ['Query.*'] } };\n");
     const [failure] = await output.waitFor(/^.*"msg":"reload failed[^\n]*$/m);
     expect(JSON.parse(failure).msg).toBe(
-      `reload failed (change to ${join(dir, 'bff.ts')}), generation 4 keeps serving: bff "web": view.allowList must be true or false`,
+      `reload failed (change to ${join(dir, 'bff.ts')}), generation 4 keeps serving: ${join(dir, 'bff.ts')}: bff "web": view.allowList must be true or false, got "yes"`,
     );
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
@@ -174,7 +174,7 @@ describe('loom serve --watch: hot reload (a real process)', () => {
       reloading: false,
       lastReloadAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       lastReloadOk: false,
-      lastReloadError: 'bff "web": view.allowList must be true or false',
+      lastReloadError: `${join(dir, 'bff.ts')}: bff "web": view.allowList must be true or false, got "yes"`,
     });
     expect((await query(url!, '{ getItem(id: "3") { id name } }')).status).toBe(200);
     const metrics = await (await fetch(`${url}/metrics`)).text();
