@@ -14,6 +14,10 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import { useRequestBatching } from '../plugins/batching/use-request-batching';
+import { createOperationSink, type OperationOutcome } from '../plugins/websocket/create-operation-sink';
+import { findConnectionAuthenticator, type ConnectionAuthenticator } from '../plugins/auth/use-auth';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/websocket-options';
 import { findPolicyDescriptions, type PolicyDescription } from '../plugins/shared/policy-description';
 import { createExampleQuery, requireValidExampleQuery } from './example-query';
 import { listPersistedOperations } from './persisted-operation-list';
@@ -32,6 +36,12 @@ export interface BffApp {
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** Answers repeated public cache hits before Yoga; only when every policy of the BFF is replay-safe. */
   readonly replay?: ResponseReplay;
+  /** GraphQL over WebSocket on this endpoint; undefined when the BFF turns it off. */
+  readonly websocket?: ResolvedWebSocketOptions;
+  /** The BFF's credential check for a connection (useAuth's); undefined when it has no auth policy. */
+  readonly authenticateConnection?: ConnectionAuthenticator;
+  /** Runs one operation request through this app with every policy, returning its result as values (WebSocket). */
+  runOperation(request: Request, serverContext: Record<string, unknown>): Promise<OperationOutcome>;
   /** What its policies were built with (for the portal), in order. */
   readonly policies: readonly PolicyDescription[];
   /** Whether a browser opening the endpoint gets GraphiQL. */
@@ -105,6 +115,8 @@ export function createBffApp({
     onResponse: (payload) => (replay?.enabled ? replay.plugin.onResponse?.(payload) : undefined),
   };
   const endpoint = `/${name}/graphql`;
+  const websocket = resolveWebSocketOptions(name, definition.websocket);
+  const operationSink = createOperationSink();
   if (definition.exampleQuery !== undefined) requireValidExampleQuery(name, definition.exampleQuery, schema);
   const exampleQuery = definition.exampleQuery ?? createExampleQuery(schema);
   const graphiql = definition.graphiql ?? introspection;
@@ -134,6 +146,8 @@ export function createBffApp({
     maxRequestBodySize: false,
     logging: false,
     maskedErrors: { isDev: !context.production },
+    // Yoga's own cap, kept equal to useRequestBatching's, which answers first with the BFF's wording.
+    batching: definition.batching ? { limit: definition.batching.maxOperations } : false,
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
       ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
@@ -144,8 +158,12 @@ export function createBffApp({
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
+      // Before the policies: an array is refused (or admitted) before useQueryLimits counts it.
+      useRequestBatching({ maxOperations: definition.batching?.maxOperations, bffName: name }),
       useGatewayServices(context),
       ...policies,
+      // After every policy: it takes the final result of a WebSocket operation off the HTTP serializer.
+      ...(websocket ? [operationSink.plugin] : []),
       // Last: it learns a replayable answer's headers after every policy has set them.
       replayForwarder,
       // After replay, which must learn the uncompressed answer it replays from the cache.
@@ -163,6 +181,10 @@ export function createBffApp({
     schema,
     yoga,
     replay: replay?.enabled ? replay : undefined,
+    websocket,
+    authenticateConnection: findConnectionAuthenticator(policies),
+    runOperation: (request, serverContext) =>
+      operationSink.run((fetchRequest, context) => yoga.fetch(fetchRequest, context), request, serverContext),
     policies: descriptions,
     graphiql,
     introspection,

@@ -45,6 +45,26 @@ export interface AuthOptions {
   forwardIdentity?: ForwardIdentityOptions;
 }
 
+/**
+ * Checks a request's credentials the way the plugin checks each request, for
+ * a transport that authenticates once per connection (WebSocket
+ * `connection_init`). Rejects with the plugin's UNAUTHENTICATED error.
+ */
+export type ConnectionAuthenticator = (request: Request) => Promise<RequestIdentity>;
+
+const CONNECTION_AUTHENTICATOR = Symbol('loom.connectionAuthenticator');
+
+/** The authenticator of the first useAuth among `plugins`, or undefined when there is none (every caller is anonymous). */
+export function findConnectionAuthenticator(plugins: readonly object[]): ConnectionAuthenticator | undefined {
+  for (const plugin of plugins) {
+    const authenticator = (plugin as { [CONNECTION_AUTHENTICATOR]?: ConnectionAuthenticator })[
+      CONNECTION_AUTHENTICATOR
+    ];
+    if (authenticator) return authenticator;
+  }
+  return undefined;
+}
+
 const ANONYMOUS: RequestIdentity = Object.freeze({ kind: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
 
 function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, 'mode' | 'authDirective'>> {
@@ -133,7 +153,9 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     if (refusal) setResultAndStopExecution(refusal);
   };
 
-  const plugin: Plugin = {
+  const plugin: Plugin & { [CONNECTION_AUTHENTICATOR]: ConnectionAuthenticator } = {
+    [CONNECTION_AUTHENTICATOR]: (request) =>
+      mode === 'off' ? Promise.resolve(ANONYMOUS) : authenticate(request, new URL(request.url)),
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
