@@ -188,7 +188,7 @@ export function listen(
     host,
     () => gateway.startDraining(),
     limits,
-    (server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger }),
+    (server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger, pin: gateway.pin }),
   );
 }
 

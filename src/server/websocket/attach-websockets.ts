@@ -28,6 +28,12 @@ export interface AttachWebSocketsOptions {
   server: HttpServer;
   bffs: ReadonlyMap<string, BffApp>;
   logger: Logger;
+  /**
+   * A reloadable gateway's pin: each connection is served by the BFF apps of
+   * the generation serving at its upgrade, and holds that generation open
+   * until it closes. Without it, `bffs` serves every connection.
+   */
+  pin?: () => { gateway: { readonly bffs: ReadonlyMap<string, BffApp> }; release(): void };
 }
 
 interface BffUpgrades extends BffSockets {
@@ -65,9 +71,15 @@ function createBffUpgrades(options: ResolvedWebSocketOptions): BffUpgrades {
  * adapter leaves out: per-address caps at the upgrade, a per-BFF message size
  * cap, a bound on queued bytes, and a drain that completes operations.
  */
-export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptions): WebSocketEndpoints {
-  const perBff = new Map<BffApp, BffUpgrades>();
-  for (const app of bffs.values()) if (app.websocket) perBff.set(app, createBffUpgrades(app.websocket));
+export function attachWebSockets({ server, bffs, logger, pin }: AttachWebSocketsOptions): WebSocketEndpoints {
+  // Keyed by app: a reload brings new apps, whose upgrades are made when first asked for.
+  const perBff = new WeakMap<BffApp, BffUpgrades>();
+  const upgradesOf = (app: BffApp) => {
+    if (!app.websocket) return undefined;
+    let upgrades = perBff.get(app);
+    if (!upgrades) perBff.set(app, (upgrades = createBffUpgrades(app.websocket)));
+    return upgrades;
+  };
   const open = new Set<OpenSocket>();
   const drainWaiters: Array<() => void> = [];
   let draining = false;
@@ -78,8 +90,10 @@ export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptio
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (request.url ?? '/').split('?')[0];
-    const app = findBffApp(bffs, path);
-    const upgrades = app && path === app.endpoint ? perBff.get(app) : undefined;
+    const pinned = pin?.();
+    if (pinned) socket.once('close', pinned.release);
+    const app = findBffApp(pinned?.gateway.bffs ?? bffs, path);
+    const upgrades = app && path === app.endpoint ? upgradesOf(app) : undefined;
     if (!app || !upgrades) return refuseUpgrade(socket, 404, 'Not Found');
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
     // Read now: node forgets a closed socket's address, and policies read it for every operation.
