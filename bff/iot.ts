@@ -15,6 +15,8 @@ import { demoIotApiKey } from '../demo/demo-auth';
 export default defineBff({
   description: 'IoT devices: persisted operations only',
   view: {
+    // An allow-list: only these coordinates are served, whatever sources are added later.
+    allowList: true,
     include: ['Query.getProduct', 'Query.listProducts', 'Product.{id,name,price,currency}'],
     hiddenArguments: { 'Query.listProducts.limit': 5 },
   },

@@ -16,24 +16,43 @@ import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
 const boundedLists = { requireListSize: true, maxListSize: 100 };
 
 /**
- * The mobile app: a trimmed view of the graph. No admin mutations, no internal
- * fields, no list that can return a whole collection, and introspection off
- * in production (the config's `production`, i.e. NODE_ENV=production).
- * Globs, so that sources added later (orders, billing) follow the same rules.
+ * The mobile app: a trimmed view of the graph, as an allow-list. It serves
+ * only the coordinates listed here, so a source registered later (and a new
+ * link on a listed type) stays off mobile until someone lists its fields:
+ * no admin mutations, no internal fields, no list that can return a whole
+ * collection, and introspection off in production (the config's
+ * `production`, i.e. NODE_ENV=production). Enums, scalars and input types
+ * follow the fields that use them.
  */
 export default defineBff({
   description: 'Mobile app: trimmed graph',
   view: {
-    exclude: [
-      // Admin mutations: catalog maintenance, anything named admin/internal.
-      'Mutation.{create,update,delete}Product*',
-      'Mutation.*{Admin,admin,Internal,internal}*',
-      // Internal fields.
-      '*.note',
-      '*.{internal,admin}*',
-      '*.*{Internal,Admin}*',
+    allowList: true,
+    include: [
+      'Query.{getCustomer,getInvoice,getOrder,getProduct,listOrders,listProducts}',
+      'Mutation.{createOrder,payInvoice,ping}',
+      'Subscription.watchOrders',
+      // catalog
+      'Customer.{email,id,name,tier}',
+      'Product.{currency,delivery,id,name,price,promotion,tags}',
+      'DigitalDelivery.{downloadUrl,type}',
+      'PhysicalDelivery.{type,weightGrams}',
+      'AmountOff.amountOff',
+      'PercentOff.percentOff',
+      // orders
+      'Order.{attributes,billing,card,createdAt,customer,customerId,deliveryWindow,discount,id,invoice,metadata}',
+      'Order.{paymentCase,productIds,products,signature,status,totalCents}',
+      'Order_AttributesEntry.{key,value}',
+      'OrderEvent.{at,orderId,status}',
+      'CardPayment.{brand,last4}',
+      'InvoicePayment.{dueInDays,invoiceId}',
+      'Pong.message',
+      // billing
+      'Invoice.{amount,currency,dueAt,invoiceId,issuedOn,lines,orderId,paid,sequence,status,version}',
+      'InvoiceLine.{description,quantity,unitPrice}',
+      'PaymentReceipt.{amount,invoiceId,paidAt,receiptId,status}',
     ],
-    // Root lists without a limit/first argument (e.g. listCustomers) are hidden.
+    // Root lists without a limit/first argument (e.g. listCustomers) stay hidden even if listed.
     listBoundArguments: ['limit', 'first', 'pageSize'],
     // Small screens: a shorter page unless the app asks for more.
     argumentDefaults: { 'Query.listProducts.limit': 10 },

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../plugins/policy-context';
 import { z } from 'zod';
-import { nonEmptyString, stringList, stringMap, strictObject } from '../core/options-schema';
+import { flag, nonEmptyString, stringList, stringMap, strictObject } from '../core/options-schema';
 
 const patterns = () =>
   z.array(nonEmptyString('must be a glob pattern'), { error: 'must be a list of glob patterns' }).optional();
@@ -21,6 +21,18 @@ export const bffViewOptionsSchema = strictObject({
    * @default everything
    */
   include: patterns(),
+  /**
+   * Makes `include` the whole list of what the view serves: a field is served
+   * only when a field pattern names it (`Query.getProduct`, `Product.{id,name}`)
+   * or a type pattern names its type (`Product`: all its fields, those added
+   * later included); object and interface types only when a pattern names them
+   * (a field whose type is not served is hidden).
+   * Enums, scalars, unions and input types follow the fields that use them. A
+   * source registered later stays off this BFF until its fields are listed.
+   * Without it, `include` narrows only the types its patterns name, and
+   * fields of other types (a new link on `Customer`) pass. @default false
+   */
+  allowList: flag().optional(),
   /** Types and fields to hide, applied after `include`. A hidden interface field is hidden on every implementation. */
   exclude: patterns(),
   /**

@@ -32,6 +32,10 @@ export function createBffView(
   requirePatternList(bffName, 'include', view.include);
   requirePatternList(bffName, 'exclude', view.exclude);
   requirePatternList(bffName, 'listBoundArguments', view.listBoundArguments);
+  if (view.allowList !== undefined && typeof view.allowList !== 'boolean')
+    throw new ConfigError(`bff "${bffName}": view.allowList must be true or false`);
+  if (view.allowList && !view.include?.length)
+    throw new ConfigError(`bff "${bffName}": view.allowList needs view.include, the list of what the view serves`);
   const isWholeGraph = !view.include?.length && !view.exclude?.length && !view.listBoundArguments?.length;
   let schema = isWholeGraph ? gatewaySchema : filterView(gatewaySchema, view);
   const argumentSettings = parseArgumentSettings(bffName, view, gatewaySchema);

@@ -47,27 +47,83 @@ function brokenPersistedOperations(manifestFile: string, schema: GraphQLSchema):
   return broken;
 }
 
-async function checkBff(bff: ComposedBffSchema, io: CliIo): Promise<boolean> {
-  if (!existsSync(bff.snapshotFile)) {
-    io.out(`${bff.name}: no snapshot at ${displayPath(bff.snapshotFile)}; run loom compose and commit it\n`);
-    return false;
-  }
+/** What `loom check` found for one BFF. */
+export interface BffCheckResult {
+  readonly name: string;
+  /** False without a snapshot to compare with. */
+  readonly hasSnapshot: boolean;
+  readonly changes: readonly Change[];
+  readonly breaking: number;
+  /** Persisted operations that no longer validate, one line each. */
+  readonly brokenOperations: readonly string[];
+  /** Mutations the snapshot does not have, on a trimmed view that is not an allow-list. */
+  readonly gainedMutations: readonly string[];
+  readonly ok: boolean;
+}
+
+function mutationNames(schema: GraphQLSchema): Set<string> {
+  return new Set(Object.keys(schema.getMutationType()?.getFields() ?? {}));
+}
+
+/** Compares one composed BFF with its snapshot and persisted operations. */
+export async function checkBffSchema(bff: ComposedBffSchema): Promise<BffCheckResult> {
+  if (!existsSync(bff.snapshotFile))
+    return {
+      name: bff.name,
+      hasSnapshot: false,
+      changes: [],
+      breaking: 0,
+      brokenOperations: [],
+      gainedMutations: [],
+      ok: false,
+    };
   // Both sides from printed SDL: the snapshot's terms (no applied directives, no resolvers).
-  const changes: Change[] = await diff(buildSchema(readFileSync(bff.snapshotFile, 'utf8')), buildSchema(bff.sdl));
-  const breaking = changes.filter((change) => change.criticality.level === CriticalityLevel.Breaking);
-  const broken = bff.persistedManifest ? brokenPersistedOperations(bff.persistedManifest, bff.schema) : [];
+  const before = buildSchema(readFileSync(bff.snapshotFile, 'utf8'));
+  const changes: Change[] = await diff(before, buildSchema(bff.sdl));
+  const breaking = changes.filter((change) => change.criticality.level === CriticalityLevel.Breaking).length;
+  const brokenOperations = bff.persistedManifest ? brokenPersistedOperations(bff.persistedManifest, bff.schema) : [];
+  const known = mutationNames(before);
+  const gainedMutations =
+    bff.viewKind === 'denyList' ? [...mutationNames(bff.schema)].filter((name) => !known.has(name)) : [];
+  return {
+    name: bff.name,
+    hasSnapshot: true,
+    changes,
+    breaking,
+    brokenOperations,
+    gainedMutations,
+    ok: breaking === 0 && brokenOperations.length === 0,
+  };
+}
+
+/** The warning for a deny-list view that gains mutations: new sources reach it unless someone hides them. */
+export function describeGainedMutations(result: BffCheckResult): string | undefined {
+  const { gainedMutations: gained } = result;
+  if (gained.length === 0) return undefined;
+  const shown =
+    gained.length > 5 ? `${gained.slice(0, 5).join(', ')} and ${gained.length - 5} more` : gained.join(', ');
+  return `${result.name} is a deny-list view and gains ${gained.length} mutation(s): ${shown}; make it an allow-list (view.allowList with view.include) so new sources stay off it`;
+}
+
+function printBffCheck(bff: ComposedBffSchema, result: BffCheckResult, io: CliIo): void {
+  if (!result.hasSnapshot) {
+    io.out(`${bff.name}: no snapshot at ${displayPath(bff.snapshotFile)}; run loom compose and commit it\n`);
+    return;
+  }
+  const { changes, breaking, brokenOperations } = result;
   io.out(
-    `${bff.name}: ${breaking.length} breaking, ${changes.length - breaking.length} safe or dangerous change(s) against ${displayPath(bff.snapshotFile)}\n`,
+    `${bff.name}: ${breaking} breaking, ${changes.length - breaking} safe or dangerous change(s) against ${displayPath(bff.snapshotFile)}\n`,
   );
   for (const change of changes)
     io.out(`  ${LABELS[change.criticality.level]} ${change.message}${change.path ? ` (${change.path})` : ''}\n`);
+  const warning = describeGainedMutations(result);
+  if (warning) io.out(`  WARNING   ${warning}\n`);
   if (bff.persistedManifest) {
     io.out(
-      `  persisted operations (${displayPath(bff.persistedManifest)}): ${broken.length === 0 ? 'all valid' : `${broken.length} would break`}\n`,
+      `  persisted operations (${displayPath(bff.persistedManifest)}): ${brokenOperations.length === 0 ? 'all valid' : `${brokenOperations.length} would break`}\n`,
     );
-    for (const line of broken) io.out(`  BROKEN    persisted operation ${line}\n`);
+    for (const line of brokenOperations) io.out(`  BROKEN    persisted operation ${line}\n`);
   }
-  return breaking.length === 0 && broken.length === 0;
 }
 
 /**
@@ -92,7 +148,11 @@ export async function runCheck({ configFile, quiet, io }: CheckCommandOptions): 
       ),
   );
   let ok = true;
-  for (const bff of bffs) if (!(await checkBff(bff, io))) ok = false;
+  for (const bff of bffs) {
+    const result = await checkBffSchema(bff);
+    printBffCheck(bff, result, io);
+    if (!result.ok) ok = false;
+  }
   io.out(ok ? 'loom check: no breaking changes\n' : 'loom check: breaking changes found\n');
   return ok ? 0 : 1;
 }

@@ -45,7 +45,7 @@ export interface CommandHelp {
 
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   serve: {
-    usage: 'loom serve [--config mesh.config.ts] [--port 4000] [--host 127.0.0.1] [--demo] [--quiet]',
+    usage: 'loom serve [--config mesh.config.ts] [--port 4000] [--host 127.0.0.1] [--demo] [--watch] [--quiet]',
     summary: `Serves every BFF of the config on one port (the default command): /<bff>/graphql,
 /healthz, /readyz, /metrics and the portal at /. TLS, the admin port and
 compression come from the config (tls, admin, compression). Prints the
@@ -55,6 +55,7 @@ addresses on stdout once ready, progress on stderr. On SIGTERM/SIGINT it drains
   -p, --port <n>        port to listen on (default: config port, else 4000)
       --host <host>     host to bind (default: LOOM_HOST, else config host, else 127.0.0.1)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
+      --watch           reload when the config, sources/ or BFF files change (SIGHUP reloads too)
 ${QUIET_OPTION}`,
     environment: SERVE_ENV,
     examples: `  loom serve --config mesh.config.ts --port 8080
@@ -79,18 +80,32 @@ change, a missing snapshot or a persisted operation that no longer validates.`,
     examples: `  loom check > schema-report.txt   # progress stays on stderr`,
   },
   sources: {
-    usage: 'loom sources add <name> --openapi|--proto|--wsdl <file> --endpoint <url> [--config mesh.config.ts]',
-    summary: `Registers a backend team's source: loads the spec with its handler (a broken
-spec is refused before anything is written), copies it to sources/<name>/ and
-adds the source to the config's sources list.`,
+    usage: `loom sources add <name> --openapi|--proto|--wsdl <file|url> --endpoint <url>
+         [--include-dir <dir>]... [--prefix <p>] [--force] [--dry-run] [--timeout <ms>]
+       loom sources list
+       loom sources remove <name> [--dry-run]`,
+    summary: `Registers a backend team's source. add reads the spec (a file or an http(s)
+URL) and everything it imports (proto imports, XSD imports and includes,
+external $refs), composes the whole gateway with it and builds every BFF
+exactly as serve does, reports every naming clash at once, and only then copies
+the closure to sources/<name>/ and adds the source to the config (an edit of
+the config's syntax tree). Any failure writes nothing. remove runs the same
+dry run without the source, then deletes it.`,
     options: `${CONFIG_OPTION}
-      --openapi <file>  an OpenAPI 3 spec (YAML or JSON)
-      --proto <file>    a .proto file (gRPC)
-      --wsdl <file>     a WSDL file (SOAP)
-      --endpoint <url>  where the backend answers (host:port for gRPC)`,
+      --openapi <file>     an OpenAPI 3 spec (YAML or JSON), file or URL
+      --proto <file>       a .proto file (gRPC), file or URL
+      --wsdl <file>        a WSDL file (SOAP), file or URL
+      --endpoint <url>     where the backend answers (host:port for gRPC)
+      --include-dir <dir>  a directory proto imports resolve against (repeatable)
+      --prefix <p>         prefix the new source's types and root fields (resolves naming clashes)
+      --force              replace an existing sources/<name>/ and config entry
+      --dry-run            check everything, write nothing
+      --timeout <ms>       longest a spec URL may take (default 30000)`,
     environment: '  none',
     examples: `  loom sources add inventory --openapi ./inventory.yaml --endpoint http://inventory:8080
-  loom sources add stock --proto ./stock.proto --endpoint stock:50051`,
+  loom sources add stock --proto ./stock.proto --include-dir ./protos --endpoint stock:50051
+  loom sources add petstore --openapi https://specs.internal/petstore.yaml --prefix Pet --dry-run
+  loom sources remove stock`,
   },
 };
 
@@ -123,7 +138,8 @@ Usage:
   loom serve   [--config mesh.config.ts] [--port 4000] [--host h] [--demo]   serve every BFF on one port (default command)
   loom compose [--config mesh.config.ts]                                      write schema/<bff>.graphql snapshots
   loom check   [--config mesh.config.ts]                                      compare with the snapshots; exit 1 on breaking changes
-  loom sources add <name> --openapi|--proto|--wsdl <file> --endpoint <url>
+  loom sources add <name> --openapi|--proto|--wsdl <file|url> --endpoint <url> [--prefix p] [--dry-run]
+  loom sources list | remove <name>                                           the config's sources; take one out
   loom help <command>                                                         usage, environment and examples of one command
 
 Options:
@@ -131,6 +147,7 @@ Options:
   -p, --port <n>        port to listen on (default: config port or 4000)
       --host <host>     host to bind (default: LOOM_HOST, else config host, else 127.0.0.1)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
+      --watch           serve: reload when the config, sources/ or BFF files change (SIGHUP reloads too)
   -q, --quiet           no progress lines on stderr
   -h, --help            show this help
   -v, --version         print the version

@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import type { ResolvedConfig } from '../config/types';
 import { createBffView } from '../bff/create-bff-view';
 import { loadBffDefinition } from '../bff/load-bff-definition';
+import type { BffViewOptions } from '../bff/define-bff';
 import type { Logger } from '../core/logger';
 import { composeGateway } from '../compose/compose-gateway';
 import { parseVersioning } from '../bff/versions/parse-versioning';
@@ -21,6 +22,38 @@ export interface ComposedBffSchema {
   readonly snapshotFile: string;
   /** <bff dir>/<bff>.persisted.json (a version that is not current: <bff>.<version>.persisted.json), when present. */
   readonly persistedManifest?: string;
+  /**
+   * 'allowList': serves only what it lists (new sources do not reach it);
+   * 'denyList': trimmed by what it hides (new sources do reach it);
+   * 'wholeGraph': no view, everything on purpose.
+   */
+  readonly viewKind: BffViewKind;
+}
+
+export type BffViewKind = 'allowList' | 'denyList' | 'wholeGraph';
+
+export function viewKindOf(view: BffViewOptions | undefined): BffViewKind {
+  if (view?.allowList) return 'allowList';
+  return view?.include?.length || view?.exclude?.length || view?.listBoundArguments?.length ? 'denyList' : 'wholeGraph';
+}
+
+/** A composed BFF's snapshot text and where its snapshot and persisted operations live. */
+export function describeComposedBff(
+  name: string,
+  file: string,
+  schema: GraphQLSchema,
+  config: ResolvedConfig,
+  view: BffViewOptions | undefined,
+): ComposedBffSchema {
+  const manifest = join(dirname(file), `${basename(name)}.persisted.json`);
+  return {
+    name,
+    schema,
+    sdl: printStableSchema(schema),
+    snapshotFile: join(config.schemaDir, `${name}.graphql`),
+    persistedManifest: existsSync(manifest) ? manifest : undefined,
+    viewKind: viewKindOf(view),
+  };
 }
 
 /** Sorted and printed, so the same graph always gives the same bytes. */
@@ -39,7 +72,13 @@ export async function composeBffSchemas(config: ResolvedConfig, logger: Logger):
   try {
     return Object.entries(config.bffs).flatMap(([name, file]): ComposedBffSchema[] => {
       const definition = loadBffDefinition(name, file);
-      const entry = (label: string, schema: GraphQLSchema, snapshotFile: string, manifestName: string) => {
+      const entry = (
+        label: string,
+        schema: GraphQLSchema,
+        snapshotFile: string,
+        manifestName: string,
+        view: BffViewOptions | undefined,
+      ): ComposedBffSchema => {
         const manifest = join(dirname(file), manifestName);
         return {
           name: label,
@@ -47,6 +86,7 @@ export async function composeBffSchemas(config: ResolvedConfig, logger: Logger):
           sdl: printStableSchema(schema),
           snapshotFile,
           persistedManifest: existsSync(manifest) ? manifest : undefined,
+          viewKind: viewKindOf(view),
         };
       };
       const versioning = parseVersioning(name, definition);
@@ -57,6 +97,7 @@ export async function composeBffSchemas(config: ResolvedConfig, logger: Logger):
             createBffView(composed.schema, definition.view, name),
             join(config.schemaDir, `${name}.graphql`),
             `${basename(name)}.persisted.json`,
+            definition.view,
           ),
         ];
       // Each version against its own snapshot and persisted operations; the current one keeps the BFF's.
@@ -65,7 +106,8 @@ export async function composeBffSchemas(config: ResolvedConfig, logger: Logger):
         const snapshot = version.snapshot
           ? resolve(config.configDir, version.snapshot)
           : join(config.schemaDir, `${stem}.graphql`);
-        return entry(`${name} ${version.name}`, schema, snapshot, `${basename(stem)}.persisted.json`);
+        const view = versioning.versions.get(version.name)?.view ?? definition.view;
+        return entry(`${name} ${version.name}`, schema, snapshot, `${basename(stem)}.persisted.json`, view);
       });
     });
   } finally {

@@ -1,10 +1,26 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { describeLoadFailure, shownPath } from '../core/describe-load-failure';
 import { requireDefault } from '../core/require-default';
 import { validateConfig } from '../config/validate-config';
 import type { ResolvedConfig } from '../config/types';
+
+/** Loom's own modules: never reloaded, so every generation shares one copy of each class and registry. */
+const LOOM_SOURCE_DIR = resolve(__dirname, '..');
+
+/**
+ * Drops the project's modules from require's cache so that the next load
+ * reads the files as they are now (hot reload): the config, BFF files and
+ * whatever they import from `dirs`, but never Loom itself or node_modules.
+ */
+export function forgetProjectModules(dirs: readonly string[], files: readonly string[] = []): void {
+  const inside = (id: string, dir: string) => id.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+  for (const id of Object.keys(require.cache)) {
+    if (id.includes(`${sep}node_modules${sep}`) || inside(id, LOOM_SOURCE_DIR)) continue;
+    if (files.includes(id) || dirs.some((dir) => inside(id, dir))) delete require.cache[id];
+  }
+}
 
 /**
  * Loads and validates a config file (mesh.config.ts by default). Throws a

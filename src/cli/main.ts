@@ -44,6 +44,13 @@ class UsageError extends Error {
   }
 }
 
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const timeoutMs = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(timeoutMs > 0)) throw new UsageError(`--timeout must be a positive integer (ms), got ${JSON.stringify(text)}`);
+  return timeoutMs;
+}
+
 function readVersion(): string {
   return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 }
@@ -62,6 +69,12 @@ const OPTIONS = {
   proto: { type: 'string' },
   wsdl: { type: 'string' },
   endpoint: { type: 'string' },
+  'include-dir': { type: 'string', multiple: true },
+  prefix: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  watch: { type: 'boolean', default: false },
 } as const;
 
 type ParsedArgs = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
@@ -93,6 +106,7 @@ async function runCommand({ values, positionals }: ParsedArgs, io: CliIo): Promi
         port,
         host,
         demo: values.demo,
+        watch: values.watch,
         quiet: values.quiet,
         io,
       });
@@ -111,7 +125,15 @@ async function runCommand({ values, positionals }: ParsedArgs, io: CliIo): Promi
         io,
       });
     case 'sources':
-      if (positionals[1] !== 'add') throw new UsageError(`unknown command "sources ${positionals[1] ?? ''}"`, true);
+      return await runSources({ values, positionals }, io);
+    default:
+      throw new UsageError(`unknown command "${command}"`, true);
+  }
+}
+
+async function runSources({ values, positionals }: ParsedArgs, io: CliIo): Promise<number | undefined> {
+  switch (positionals[1]) {
+    case 'add':
       return await loadCommand<typeof import('./sources-add-command')>('./sources-add-command').runSourcesAdd({
         configFile: values.config,
         name: positionals[2],
@@ -119,10 +141,27 @@ async function runCommand({ values, positionals }: ParsedArgs, io: CliIo): Promi
         proto: values.proto,
         wsdl: values.wsdl,
         endpoint: values.endpoint,
+        includeDirs: values['include-dir'],
+        prefix: values.prefix,
+        force: values.force,
+        dryRun: values['dry-run'],
+        fetchTimeoutMs: parseTimeout(values.timeout),
+        io,
+      });
+    case 'list':
+      return loadCommand<typeof import('./sources-list-command')>('./sources-list-command').runSourcesList({
+        configFile: values.config,
+        io,
+      });
+    case 'remove':
+      return await loadCommand<typeof import('./sources-remove-command')>('./sources-remove-command').runSourcesRemove({
+        configFile: values.config,
+        name: positionals[2],
+        dryRun: values['dry-run'],
         io,
       });
     default:
-      throw new UsageError(`unknown command "${command}"`, true);
+      throw new UsageError(`unknown command "sources ${positionals[1] ?? ''}"`, true);
   }
 }
 

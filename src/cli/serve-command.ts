@@ -1,6 +1,11 @@
 import { versionPath } from '../bff/versions/create-versioned-bff-app';
-import { loadConfig } from './load-config';
-import { createGateway } from '../server/create-gateway';
+import { dirname, resolve } from 'node:path';
+import { forgetProjectModules, loadConfig } from './load-config';
+import { createGateway, createProcessRegistry, type Gateway } from '../server/create-gateway';
+import { createReloadableGateway, type ReloadableGateway } from '../server/reloadable-gateway';
+import type { ResolvedConfig } from '../config/types';
+import type { Logger } from '../core/logger';
+import { watchProject } from './watch-project';
 import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/validate-config';
 import { createLogger } from '../core/logger';
@@ -17,6 +22,8 @@ export interface ServeOptions {
   demo: boolean;
   /** No progress lines on stderr. */
   quiet?: boolean;
+  /** Reload when the config, sources/ or a BFF file changes. */
+  watch?: boolean;
   io: CliIo;
 }
 
@@ -25,7 +32,63 @@ export interface ServeOptions {
  * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
  * shutdown deadline cut requests; a second signal exits at once.
  */
-export async function runServe({ configFile, port, host, demo, quiet, io }: ServeOptions): Promise<void> {
+/**
+ * The gateway `loom serve` runs: reloadable. Each reload reads the config,
+ * the BFF files and the specs afresh and builds the next generation; the
+ * listener, port, admin port, limits and tracing stay as started.
+ */
+async function createServedGateway(
+  configFile: string,
+  config: ResolvedConfig,
+  logger: Logger,
+): Promise<ReloadableGateway> {
+  const metrics = createProcessRegistry();
+  const build = (current: ResolvedConfig): Promise<Gateway> =>
+    createGateway({ config: current, logger, metrics, reloadStatus: () => reloadable.reloadStatus() });
+  const reloadable: ReloadableGateway = createReloadableGateway({
+    initial: await build(config),
+    logger,
+    metrics,
+    retireTimeoutMs: config.shutdownTimeoutMs,
+    build: async () => {
+      const file = resolve(configFile);
+      forgetProjectModules([dirname(file)], [file, ...Object.values(reloadable.config.bffs)]);
+      const next = loadConfig(configFile);
+      forgetProjectModules([], Object.values(next.bffs));
+      return build(next);
+    },
+  });
+  return reloadable;
+}
+
+/** SIGHUP reloads (always); `--watch` also reloads when a watched file changes. */
+function reloadOn(gateway: ReloadableGateway, watchFiles: boolean, logger: Logger): () => void {
+  const reload = (cause: string) => {
+    logger.info({ cause }, 'reload: starting');
+    void gateway.reload(cause).then((status) => {
+      if (status.lastReloadOk) watcher?.update(gateway.config);
+    });
+  };
+  const onHangup = () => reload('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  const watcher = watchFiles
+    ? watchProject({ config: gateway.config, logger, onChange: (file) => reload(`change to ${file}`) })
+    : undefined;
+  return () => {
+    process.off('SIGHUP', onHangup);
+    watcher?.close();
+  };
+}
+
+export async function runServe({
+  configFile,
+  port,
+  host,
+  demo,
+  watch = false,
+  quiet,
+  io,
+}: ServeOptions): Promise<void> {
   const progress = createProgress(io, quiet);
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
@@ -63,9 +126,11 @@ export async function runServe({ configFile, port, host, demo, quiet, io }: Serv
         config.sources.map((source) => source.name),
       )} for ${describeCount('BFF', Object.keys(config.bffs))}`,
       'composed',
-      () => createGateway({ config, logger }),
+      () => createServedGateway(configFile, config, logger),
     );
     stops.unshift(() => gateway.close());
+    const stopReloading = reloadOn(gateway, watch, logger);
+    stops.unshift(async () => stopReloading());
     server = await listen({ gateway }, port ?? config.port, host ?? config.host);
     const lines: string[] = [];
     if (config.admin) {
@@ -86,6 +151,7 @@ export async function runServe({ configFile, port, host, demo, quiet, io }: Serv
     stopOnSignals(server, stops, shutdownTimeoutMs, io);
     for (const line of lines) io.out(line);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
+    if (watch) io.out('loom: watching the config, sources/ and the BFF files; a change reloads (so does SIGHUP)\n');
   } catch (error) {
     await server?.close();
     for (const stop of stops) await stop();

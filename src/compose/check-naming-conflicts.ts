@@ -16,6 +16,19 @@ export interface NamedSchema {
   readonly merge?: Readonly<Record<string, unknown>>;
 }
 
+/** Two sources that export the same root field or the same (unmergeable) type. */
+export interface NamingConflict {
+  readonly kind: 'rootField' | 'type';
+  /** `Query.listProducts` or `Customer`. */
+  readonly name: string;
+  /** The source that exported it first, in config order. */
+  readonly owner: string;
+  /** The source that exports it again. */
+  readonly other: string;
+  /** One line naming both sources and the way out. */
+  readonly message: string;
+}
+
 const ROOT_OPERATIONS = ['Query', 'Mutation', 'Subscription'] as const;
 
 function rootTypeNames(schema: GraphQLSchema): Set<string> {
@@ -26,34 +39,50 @@ function rootTypeNames(schema: GraphQLSchema): Set<string> {
   );
 }
 
+function rootType(schema: GraphQLSchema, operation: (typeof ROOT_OPERATIONS)[number]) {
+  return operation === 'Query'
+    ? schema.getQueryType()
+    : operation === 'Mutation'
+      ? schema.getMutationType()
+      : schema.getSubscriptionType();
+}
+
+const rootFieldConflict = (owner: string, other: string, coordinate: string): NamingConflict => ({
+  kind: 'rootField',
+  name: coordinate,
+  owner,
+  other,
+  message: `sources "${owner}" and "${other}" both export root field ${coordinate}; add a rename rule (rename.rootFieldPrefix or rename.rootFields) to one of them`,
+});
+
+const typeConflict = (owner: string, other: string, typeName: string): NamingConflict => ({
+  kind: 'type',
+  name: typeName,
+  owner,
+  other,
+  message: `sources "${owner}" and "${other}" both export type ${typeName}; add a rename rule (rename.typePrefix or rename.types) to one of them, or declare ${typeName} in both sources' merge to merge it`,
+});
+
 /**
- * Two sources exporting the same root field, or the same object type, would
- * silently shadow each other when stitched. Fail with a message that names
- * both sources and the way out. Identical scalars, enums and input types are
- * shared vocabulary (JSON, DateTime, a common enum) and merge safely; so do
- * object types that both sources declare in `merge` (type merging).
+ * Every root field and object type that two sources export, which would
+ * silently shadow each other when stitched. Identical scalars, enums and input
+ * types are shared vocabulary (JSON, DateTime, a common enum) and merge
+ * safely; so do object types that both sources declare in `merge` (type
+ * merging). All of them at once: a team adding a source renames once, not
+ * once per restart.
  */
-export function checkNamingConflicts(sources: readonly NamedSchema[]): void {
+export function findNamingConflicts(sources: readonly NamedSchema[]): NamingConflict[] {
+  const conflicts: NamingConflict[] = [];
   const rootFieldOwner = new Map<string, string>();
   const typeOwner = new Map<string, { source: string; printed: string; merged: boolean }>();
   for (const { name, schema, merge = {} } of sources) {
     const roots = rootTypeNames(schema);
     for (const operation of ROOT_OPERATIONS) {
-      const type =
-        operation === 'Query'
-          ? schema.getQueryType()
-          : operation === 'Mutation'
-            ? schema.getMutationType()
-            : schema.getSubscriptionType();
-      for (const field of Object.keys(type?.getFields() ?? {})) {
+      for (const field of Object.keys(rootType(schema, operation)?.getFields() ?? {})) {
         const coordinate = `${operation}.${field}`;
         const owner = rootFieldOwner.get(coordinate);
-        if (owner && owner !== name) {
-          throw new ConfigError(
-            `sources "${owner}" and "${name}" both export root field ${coordinate}; add a rename rule (rename.rootFieldPrefix or rename.rootFields) to one of them`,
-          );
-        }
-        rootFieldOwner.set(coordinate, name);
+        if (owner && owner !== name) conflicts.push(rootFieldConflict(owner, name, coordinate));
+        else rootFieldOwner.set(coordinate, name);
       }
     }
     for (const type of Object.values(schema.getTypeMap())) {
@@ -65,12 +94,25 @@ export function checkNamingConflicts(sources: readonly NamedSchema[]): void {
         const shareable =
           merged || isScalarType(type) || ((isEnumType(type) || isInputObjectType(type)) && owner.printed === printed);
         if (!shareable) {
-          throw new ConfigError(
-            `sources "${owner.source}" and "${name}" both export type ${type.name}; add a rename rule (rename.typePrefix or rename.types) to one of them, or declare ${type.name} in both sources' merge to merge it`,
-          );
+          conflicts.push(typeConflict(owner.source, name, type.name));
+          continue;
         }
       }
       typeOwner.set(type.name, { source: name, printed, merged: (owner?.merged ?? true) && type.name in merge });
     }
+  }
+  return conflicts;
+}
+
+/** Throws one ConfigError listing every naming conflict, one line each. */
+export function checkNamingConflicts(sources: readonly NamedSchema[]): void {
+  const conflicts = findNamingConflicts(sources);
+  if (conflicts.length > 0) throw new NamingConflictError(conflicts);
+}
+
+/** The sources clash: every conflict, one line each (a ConfigError, so the CLI prints them all). */
+export class NamingConflictError extends ConfigError {
+  constructor(readonly conflicts: readonly NamingConflict[]) {
+    super(conflicts.map((conflict) => conflict.message).join('\n'));
   }
 }

@@ -8,9 +8,16 @@ import { createVersionedBffApp, everyBffApp } from '../bff/versions/create-versi
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
-import type { GatewayParts, ReadinessCheck } from './gateway-parts';
+import type { GatewayParts, ReadinessCheck, ReloadStatus } from './gateway-parts';
 
 export type { GatewayParts, ReadinessCheck };
+
+/** A gateway held for one request: the request finishes on it even if a reload swaps another in. */
+export interface PinnedGateway {
+  readonly gateway: Gateway;
+  /** The request is done (its answer sent or abandoned). */
+  release(): void;
+}
 
 /** A running gateway: its parts, and its whole HTTP surface as one Fetch handler (no socket needed). */
 export interface Gateway extends GatewayParts {
@@ -26,6 +33,8 @@ export interface Gateway extends GatewayParts {
   /** Shutdown has begun; requests still in flight are served, open subscriptions complete. */
   startDraining(): void;
   close(): Promise<void>;
+  /** Holds the generation serving now for one request (reloadable gateways); otherwise requests use this one. */
+  pin?(): PinnedGateway;
 }
 
 export interface CreateGatewayOptions {
@@ -33,6 +42,20 @@ export interface CreateGatewayOptions {
   logger?: Logger;
   /** Epoch ms now, for BFF versions' deprecation and sunset (tests move it instead of waiting). @default Date.now */
   now?: () => number;
+  /**
+   * A registry to put the metrics in, shared across reloads so counters carry
+   * on. @default a new one, with the process metrics
+   */
+  metrics?: Registry;
+  /** Hot reload's state, for /readyz. */
+  reloadStatus?: () => ReloadStatus;
+}
+
+/** A registry with the process metrics (CPU, memory, event loop). */
+export function createProcessRegistry(): Registry {
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  return metrics;
 }
 
 function connectRedis(url: string, logger: Logger): Redis {
@@ -45,9 +68,9 @@ export async function createGateway({
   config,
   logger = createSilentLogger(),
   now,
+  metrics = createProcessRegistry(),
+  reloadStatus,
 }: CreateGatewayOptions): Promise<Gateway> {
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
   // Before the sources load: upstream OAuth2 tokens are shared through it.
   const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
   let composed;
@@ -90,7 +113,7 @@ export async function createGateway({
     redis?.disconnect();
     throw error;
   }
-  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks };
+  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks, reloadStatus };
   let draining = false;
   return {
     ...parts,

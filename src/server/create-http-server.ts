@@ -50,16 +50,26 @@ function headerValue(req: IncomingMessage, name: string): string | null {
  * Everything else (/healthz, /readyz, /metrics, /) goes through gateway.fetch.
  */
 export function createRequestListener(gateway: Gateway) {
-  const viaFetch = createServerAdapter((request: Request) => gateway.fetch(request));
+  // One adapter per generation a reloadable gateway serves; a plain gateway has one.
+  const adapters = new WeakMap<Gateway, ReturnType<typeof createServerAdapter>>();
+  const adapterOf = (current: Gateway) => {
+    let adapter = adapters.get(current);
+    if (!adapter) adapters.set(current, (adapter = createServerAdapter((request: Request) => current.fetch(request))));
+    return adapter;
+  };
   return (req: IncomingMessage, res: ServerResponse) => {
+    // A reloadable gateway: the request runs on the generation serving now, to its end, whatever reloads meanwhile.
+    const pinned = gateway.pin?.();
+    if (pinned) res.once('close', pinned.release);
+    const current = pinned?.gateway ?? gateway;
     const path = (req.url ?? '/').split('?')[0];
     // Paths with dot segments or escapes go through gateway.fetch, whose URL parser resolves them the way
     // clients do; so do refused version headers and everything that is not a BFF.
     const app =
       path.includes('/.') || path.includes('%')
         ? undefined
-        : findBffApp(gateway.bffs, path, (name) => headerValue(req, name));
-    if (!app) return void viaFetch(req, res);
+        : findBffApp(current.bffs, path, (name) => headerValue(req, name));
+    if (!app) return void adapterOf(current)(req, res);
     if (path !== app.endpoint && !app.aliases?.includes(path)) void app.yoga(req, res);
     else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
     else serveBff(app, req, res, undefined);
@@ -151,7 +161,8 @@ export function listen(
 ): Promise<RunningServer> {
   const handle = createRequestListener(gateway);
   const onDrain = () => gateway.startDraining();
-  const attach = (server: Server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger });
+  const attach = (server: Server) =>
+    attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger, pin: gateway.pin });
   const { tls } = gateway.config;
   if (tls) {
     let credentials;

@@ -10,6 +10,19 @@ export interface ReadinessCheck {
   check(): Promise<boolean> | boolean;
 }
 
+/** Where hot reload stands (`loom serve --watch`, SIGHUP); /readyz shows it. */
+export interface ReloadStatus {
+  /** 1 at start, +1 per reload that swapped a new graph in. */
+  readonly generation: number;
+  /** A reload is building the next generation now. */
+  readonly reloading: boolean;
+  /** When the last reload finished (ISO 8601). */
+  readonly lastReloadAt?: string;
+  readonly lastReloadOk?: boolean;
+  /** Why the last reload failed; the previous generation kept serving. */
+  readonly lastReloadError?: string;
+}
+
 /** Everything one Loom process serves: the composed graph and one app per BFF. */
 export interface GatewayParts {
   readonly config: ResolvedConfig;
@@ -19,4 +32,6 @@ export interface GatewayParts {
   readonly logger: Logger;
   readonly redis?: Redis;
   readonly readinessChecks: readonly ReadinessCheck[];
+  /** Hot reload's state, when the gateway reloads (shown on /readyz). */
+  readonly reloadStatus?: () => ReloadStatus;
 }

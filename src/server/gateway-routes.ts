@@ -1,6 +1,6 @@
 import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
-import type { GatewayParts } from './gateway-parts';
+import type { GatewayParts, ReloadStatus } from './gateway-parts';
 import { createPortalRoutes } from './portal/portal-routes';
 import { compressResponse } from '../plugins/http/use-compression';
 import { refusalResponse, routeBffRequest } from '../bff/versions/route-bff-request';
@@ -29,6 +29,8 @@ export interface ReadinessReport {
   sources: Array<{ name: string; kind: string; loaded: boolean }>;
   checks: Array<{ name: string; ok: boolean }>;
   upstreams: ReturnType<typeof describeUpstreamHealth>;
+  /** Hot reload: generation, last reload time and result (`loom serve --watch`, SIGHUP). */
+  reload?: ReloadStatus;
 }
 
 export async function describeReadiness(gateway: GatewayParts): Promise<ReadinessReport> {
@@ -48,6 +50,7 @@ export async function describeReadiness(gateway: GatewayParts): Promise<Readines
     sources,
     checks,
     upstreams: describeUpstreamHealth(gateway.metrics),
+    ...(gateway.reloadStatus && { reload: gateway.reloadStatus() }),
   };
 }
 

@@ -1,120 +1,204 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main, type CliIo } from '../../src/cli/main';
 import { loadConfig } from '../../src/cli/load-config';
-import { REPO_ROOT } from '../helpers/test-gateway';
+import { createGateway } from '../../src/server/create-gateway';
+import { FIXTURES } from '../helpers/test-gateway';
+import {
+  createScratchProject,
+  runCli,
+  startSpecServer,
+  type ScratchProject,
+  type SpecServer,
+} from '../fixtures/sources-add/scratch-project';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
-function project(): { dir: string; config: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'loom-sources-add-'));
-  writeFileSync(join(dir, 'bff.ts'), 'export default { policies: [] };\n');
-  const config = join(dir, 'loom.config.ts');
-  writeFileSync(
-    config,
-    `export default {\n  sources: [\n    { name: 'catalog', kind: 'openapi', spec: ${JSON.stringify(join(REPO_ROOT, 'sources/catalog/openapi.yaml'))} },\n  ],\n  bffs: { web: './bff.ts' },\n};\n`,
-  );
-  return { dir, config };
-}
+const PETSTORE = join(FIXTURES, 'openapi/swagger-petstore-3.yaml');
+const REDOC = join(FIXTURES, 'openapi/redoc-petstore-discriminator.yaml');
 
-async function run(args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (text) => (out += text), err: (text) => (err += text) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
-describe('loom sources add', () => {
-  it('copies a valid spec into sources/<name>/ and registers it in the config', async () => {
-    const { dir, config } = project();
-    const result = await run([
-      'sources',
-      'add',
-      'billing',
-      '--wsdl',
-      join(REPO_ROOT, 'sources/billing/billing.wsdl'),
-      '--endpoint',
-      'http://127.0.0.1:4103/billing',
-      '--config',
-      config,
-    ]);
-    expect(result).toEqual({
-      code: 0,
-      err: '',
-      out: `loom: added soap source "billing" (3 root fields) from ./sources/billing/billing.wsdl to ${config}\n`,
+describe('loom sources add: real specs into a project, one after another', () => {
+  let project: ScratchProject;
+  let specs: SpecServer;
+  let petsBackend: Server;
+  let petsEndpoint: string;
+  let petCalls = 0;
+  beforeAll(async () => {
+    project = createScratchProject();
+    petsBackend = createServer((_req, res) => {
+      petCalls++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 7, name: 'Rex', photoUrls: [], status: 'available' }));
     });
-    expect(existsSync(join(dir, 'sources/billing/billing.wsdl'))).toBe(true);
-    const loaded = loadConfig(config, dir);
-    expect(loaded.sources.map((source) => [source.name, source.kind, source.endpoint])).toEqual([
-      ['billing', 'soap', 'http://127.0.0.1:4103/billing'],
-      ['catalog', 'openapi', undefined],
-    ]);
+    await new Promise<void>((done) => petsBackend.listen(0, '127.0.0.1', done));
+    petsEndpoint = `http://127.0.0.1:${(petsBackend.address() as AddressInfo).port}/api/v3`;
+    specs = await startSpecServer({
+      '/soap/CyberSourceTransaction_1.26.wsdl': join(FIXTURES, 'soap/CyberSourceTransaction_1.26.wsdl'),
+      '/soap/CyberSourceTransaction_1.26.xsd': join(FIXTURES, 'soap/CyberSourceTransaction_1.26.xsd'),
+    });
+    expect(await runCli(['compose', '--config', project.config])).toMatchObject({ code: 0 });
+  });
+  afterAll(async () => {
+    project?.remove();
+    await specs?.close();
+    await new Promise((done) => petsBackend?.close(done));
   });
 
-  it('refuses a spec that does not load, and writes nothing', async () => {
-    const { dir, config } = project();
-    const before = readFileSync(config, 'utf8');
-    const broken = join(dir, 'broken.yaml');
-    writeFileSync(broken, 'openapi: 3.0.0\npaths: {\n  /x: [unclosed\n');
-    const result = await run([
+  it('adds an OpenAPI spec: copies it, edits the config in place, says which BFFs expose it', async () => {
+    const before = readFileSync(project.config, 'utf8');
+    const result = await runCli([
       'sources',
       'add',
-      'broken',
+      'pets',
       '--openapi',
-      broken,
+      PETSTORE,
       '--endpoint',
-      'http://127.0.0.1:9',
+      petsEndpoint,
       '--config',
-      config,
+      project.config,
     ]);
-    expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^loom: source "broken": cannot load OpenAPI spec .*broken\.yaml: .+\n$/);
-    expect(readFileSync(config, 'utf8')).toBe(before);
-    expect(existsSync(join(dir, 'sources/broken'))).toBe(false);
-  });
-
-  it.each([
-    [
-      ['sources', 'add', 'catalog', '--openapi', 'x.yaml', '--endpoint', 'http://127.0.0.1:9'],
-      'sources add: x.yaml not found',
-    ],
-    [
-      ['sources', 'add', 'two', '--openapi', 'a.yaml', '--proto', 'b.proto', '--endpoint', 'http://127.0.0.1:9'],
-      'sources add: give exactly one of --openapi, --proto or --wsdl',
-    ],
-    [['sources', 'add', 'x', '--openapi', 'a.yaml'], 'sources add: --endpoint is required'],
-    [
-      ['sources', 'add', 'x', '--openapi', 'a.yaml', '--endpoint', '127.0.0.1:9'],
-      'sources add: --endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "127.0.0.1:9"',
-    ],
-    [
-      ['sources', 'add', 'x', '--proto', 'b.proto', '--endpoint', 'http://127.0.0.1:9'],
-      'sources add: --endpoint must be host:port (e.g. 127.0.0.1:50051), got "http://127.0.0.1:9"',
-    ],
-  ])('refuses bad arguments: %j', async (args, message) => {
-    const { config, dir } = project();
-    const result = await run(
-      [...args, '--config', config].map((arg) =>
-        arg.endsWith('.yaml') || arg.endsWith('.proto') ? join(dir, arg) : arg,
-      ),
+    expect(result.out).toBe(
+      `loom: added openapi source "pets" (19 root fields, 1 file(s)) in ./sources/pets/ to ${project.config}\n`,
     );
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(message.replace('x.yaml', join(dir, 'x.yaml')));
+    expect(result.code).toBe(0);
+    // Progress on stderr, phase by phase; the allow-list BFF gains nothing, the whole-graph one all of it.
+    expect(result.err).toMatch(/^loom: sources add: reading .*swagger-petstore-3\.yaml\n/);
+    expect(result.err).toContain('loom: sources add: composing 2 source(s) and building 2 BFF(s), as serve does\n');
+    expect(result.err).toContain('loom: sources add: exposed on: web: +8 Query, +11 Mutation; kiosk: +0\n');
+    expect(result.err).toContain('loom: sources add: loom check: kiosk: 0 breaking, 0 safe or dangerous change(s)\n');
+    expect(result.err).toMatch(/loom check: web: 0 breaking, \d+ safe or dangerous change\(s\)\n/);
+    expect(readFileSync(join(project.dir, 'sources/pets/swagger-petstore-3.yaml'))).toEqual(readFileSync(PETSTORE));
+    // The edit is an insertion after the last element: the comments and the rest stay byte for byte.
+    const after = readFileSync(project.config, 'utf8');
+    const added = [
+      '    {',
+      "      name: 'pets',",
+      "      kind: 'openapi',",
+      "      spec: './sources/pets/swagger-petstore-3.yaml',",
+      `      endpoint: '${petsEndpoint}',`,
+      '    },',
+      '',
+    ].join('\n');
+    expect(after).toBe(
+      before.replace("endpoint: 'http://127.0.0.1:9' },\n", `endpoint: 'http://127.0.0.1:9' },\n${added}`),
+    );
   });
 
-  it('refuses a name the config already has', async () => {
-    const { config } = project();
-    const result = await run([
+  it('reports every naming clash at once, writes nothing, and --prefix resolves them', async () => {
+    const before = project.files();
+    const args = ['sources', 'add', 'redoc', '--openapi', REDOC, '--endpoint', 'http://127.0.0.1:9/v2'];
+    const refused = await runCli([...args, '--config', project.config]);
+    expect(refused.code).toBe(1);
+    const clashes = refused.err.split('\n').filter((line) => line.includes('both export'));
+    // Pet, Category, Tag, Order, User, ApiResponse... and root fields: all in one run.
+    expect(clashes.length).toBeGreaterThanOrEqual(8);
+    expect(clashes).toContain(
+      'loom: sources "pets" and "redoc" both export root field Query.getPetById; add a rename rule (rename.rootFieldPrefix or rename.rootFields) to one of them',
+    );
+    expect(clashes.some((line) => line.startsWith('loom: sources "pets" and "redoc" both export type Pet;'))).toBe(
+      true,
+    );
+    expect(refused.err).toContain(
+      `loom: sources add: ${clashes.length} naming clash(es); rerun with --prefix <p> to prefix "redoc"'s types and root fields (e.g. --prefix redoc_)\n`,
+    );
+    expect(project.files()).toEqual(before);
+
+    const added = await runCli([...args, '--prefix', 'Redoc_', '--config', project.config]);
+    expect(added).toMatchObject({ code: 0, out: expect.stringContaining('added openapi source "redoc"') });
+    expect(readFileSync(project.config, 'utf8')).toContain(
+      "rename: { typePrefix: 'Redoc_', rootFieldPrefix: 'Redoc_' }",
+    );
+  });
+
+  it('adds a proto with its imports through --include-dir, laid out so they resolve', async () => {
+    const entry = join(FIXTURES, 'grpc/examples/internal/proto/examplepb/echo_service.proto');
+    const args = ['sources', 'add', 'echo', '--proto', entry, '--endpoint', '127.0.0.1:9', '--config', project.config];
+    const before = project.files();
+    const missing = await runCli(args);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(
+      /^loom: \/.*\/echo_service\.proto: import "examples\/internal\/proto\/sub\/message\.proto" not found in \/.*\/examplepb \(add --include-dir <dir>\)$/m,
+    );
+    expect(project.files()).toEqual(before);
+
+    const added = await runCli([...args, '--include-dir', join(FIXTURES, 'grpc')]);
+    expect(added.err).not.toMatch(/loom: sources "/);
+    expect(added).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/added grpc source "echo" \(\d+ root fields, 5 file\(s\)\)/),
+    });
+    const copied = [...project.files().keys()].filter((file) => file.startsWith('sources/echo/')).sort();
+    expect(copied).toEqual([
+      'sources/echo/examples/internal/proto/examplepb/echo_service.proto',
+      'sources/echo/examples/internal/proto/sub/message.proto',
+      'sources/echo/examples/internal/proto/sub2/message.proto',
+      'sources/echo/google/api/annotations.proto',
+      'sources/echo/google/api/http.proto',
+    ]);
+    expect(readFileSync(project.config, 'utf8')).toContain(
+      "proto: './sources/echo/examples/internal/proto/examplepb/echo_service.proto',\n      includeDirs: ['./sources/echo'],",
+    );
+  });
+
+  it('adds a WSDL from a URL with the XSD it imports', async () => {
+    const url = `${specs.url}/soap/CyberSourceTransaction_1.26.wsdl`;
+    const added = await runCli([
       'sources',
       'add',
-      'catalog',
-      '--openapi',
-      join(REPO_ROOT, 'sources/catalog/openapi.yaml'),
+      'payments',
+      '--wsdl',
+      url,
       '--endpoint',
-      'http://127.0.0.1:9',
+      'http://127.0.0.1:9/soap',
       '--config',
-      config,
+      project.config,
     ]);
-    expect(result).toMatchObject({ code: 1, err: expect.stringContaining('already has a source "catalog"') });
+    expect(added).toMatchObject({ code: 0, out: expect.stringContaining('added soap source "payments"') });
+    expect(added.err).toContain(`loom: sources add: reading ${specs.url}/soap/CyberSourceTransaction_1.26.xsd\n`);
+    expect(readFileSync(join(project.dir, 'sources/payments/CyberSourceTransaction_1.26.xsd'))).toEqual(
+      readFileSync(join(FIXTURES, 'soap/CyberSourceTransaction_1.26.xsd')),
+    );
+  });
+
+  it('refuses an existing sources/<name>/ unless --force, and --dry-run writes nothing', async () => {
+    const args = ['sources', 'add', 'pets', '--openapi', PETSTORE, '--endpoint', 'http://127.0.0.1:9/v3'];
+    const before = project.files();
+    const refused = await runCli([...args, '--config', project.config]);
+    expect(refused).toEqual({
+      code: 1,
+      out: '',
+      err: `loom: sources add: ${project.config} already has a source "pets" (--force replaces it)\n`,
+    });
+    const dryRun = await runCli([...args, '--force', '--dry-run', '--config', project.config]);
+    expect(dryRun).toMatchObject({ code: 0, out: expect.stringContaining('dry run') });
+    expect(project.files()).toEqual(before);
+  });
+
+  it('leaves a config that serves: every BFF answers, a new source field reaches its backend', async () => {
+    // Earlier commands in this process loaded the config before it had the new sources: load it afresh.
+    jest.resetModules();
+    const gateway = await createGateway({ config: loadConfig(project.config, project.dir) });
+    try {
+      for (const bff of ['web', 'kiosk']) {
+        const response = await gateway.fetch(
+          new Request(`http://loom.test/${bff}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+          }),
+        );
+        expect(await response.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+      }
+      const response = await gateway.fetch(
+        new Request('http://loom.test/web/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ getPetById(petId: 7) { id name } }' }),
+        }),
+      );
+      expect(await response.json()).toEqual({ data: { getPetById: { id: 7, name: 'Rex' } } });
+      expect(petCalls).toBe(1);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -6,8 +6,8 @@ import picomatch from 'picomatch';
  * schema at start-up, never per request.
  */
 export interface CoordinateMatcher {
-  /** Whether a named type (not a root type) stays visible. */
-  keepsType(typeName: string): boolean;
+  /** Whether a named type (not a root type) stays visible; `composite`: an object or interface type. */
+  keepsType(typeName: string, composite?: boolean): boolean;
   /** Whether `typeName.fieldName` stays visible (root fields included). */
   keepsField(typeName: string, fieldName: string): boolean;
 }
@@ -40,9 +40,42 @@ export interface CoordinateMatcherOptions {
   exclude?: readonly string[];
   /** The schema's root type names (`Query`, `Mutation`, `Subscription`). */
   rootTypeNames: readonly string[];
+  /** `include` lists everything served (see BffViewOptions.allowList). */
+  allowList?: boolean;
 }
 
-export function createCoordinateMatcher({
+export function createCoordinateMatcher(options: CoordinateMatcherOptions): CoordinateMatcher {
+  return options.allowList ? createAllowListMatcher(options) : createNarrowingMatcher(options);
+}
+
+function createExcludeMatcher(exclude: readonly string[]) {
+  const matchExcludedType = compile(exclude.filter((pattern) => !isFieldPattern(pattern)));
+  const matchExcludedField = compile(exclude.filter(isFieldPattern));
+  return { matchExcludedType, matchExcludedField };
+}
+
+/**
+ * Allow-list: a field is kept when a field pattern names it or a type pattern
+ * names its type; an object or interface type when any pattern names it.
+ * Other types are kept unless excluded: pruning drops those no kept field uses.
+ */
+function createAllowListMatcher({ include = [], exclude = [] }: CoordinateMatcherOptions): CoordinateMatcher {
+  const matchType = compile(include.filter((pattern) => !isFieldPattern(pattern)));
+  const includedFields = include.filter(isFieldPattern);
+  const matchField = compile(includedFields);
+  const matchFieldType = compile(includedFields.map(typePartOf));
+  const { matchExcludedType, matchExcludedField } = createExcludeMatcher(exclude);
+  return {
+    keepsType: (typeName, composite = true) =>
+      (!composite || matchType(typeName) || matchFieldType(typeName)) && !matchExcludedType(typeName),
+    keepsField: (typeName, fieldName) => {
+      const coordinate = `${typeName}.${fieldName}`;
+      return (matchType(typeName) || matchField(coordinate)) && !matchExcludedField(coordinate);
+    },
+  };
+}
+
+function createNarrowingMatcher({
   include = [],
   exclude = [],
   rootTypeNames,
@@ -57,8 +90,7 @@ export function createCoordinateMatcher({
   const narrowsRootFields = rootTypeNames.some(matchNarrowedType);
   const roots = new Set(rootTypeNames);
   const isNarrowedType = (typeName: string) => (roots.has(typeName) ? narrowsRootFields : matchNarrowedType(typeName));
-  const matchExcludedType = compile(exclude.filter((pattern) => !isFieldPattern(pattern)));
-  const matchExcludedField = compile(exclude.filter(isFieldPattern));
+  const { matchExcludedType, matchExcludedField } = createExcludeMatcher(exclude);
   return {
     keepsType: (typeName) => matchIncludedType(typeName) && !matchExcludedType(typeName),
     keepsField(typeName, fieldName) {

@@ -15,7 +15,7 @@ import { filterSchema, getRootTypeNames } from '@graphql-tools/utils';
 import { createCoordinateMatcher, type CoordinateMatcher } from './coordinate-matcher';
 import type { BffViewOptions } from '../define-bff';
 
-export type FilterOptions = Pick<BffViewOptions, 'include' | 'exclude' | 'listBoundArguments'>;
+export type FilterOptions = Pick<BffViewOptions, 'include' | 'exclude' | 'listBoundArguments' | 'allowList'>;
 
 const coordinateOf = (typeName: string, fieldName: string) => `${typeName}.${fieldName}`;
 
@@ -115,10 +115,15 @@ export function filterView(schema: GraphQLSchema, options: FilterOptions): Graph
     include: options.include,
     exclude: options.exclude,
     rootTypeNames: [...rootTypeNames],
+    allowList: options.allowList,
   });
   const keepsType = (typeName: string) => {
     const type = schema.getType(typeName);
-    return !type || !isFilterableType(type, rootTypeNames) || matcher.keepsType(typeName);
+    return (
+      !type ||
+      !isFilterableType(type, rootTypeNames) ||
+      matcher.keepsType(typeName, isObjectType(type) || isInterfaceType(type))
+    );
   };
   const composite = Object.values(schema.getTypeMap()).filter(
     (type) => (isObjectType(type) || isInterfaceType(type)) && !isIntrospectionType(type),

@@ -7,7 +7,6 @@ import type { ResolvedWebSocketOptions } from '../../bff/websocket/websocket-opt
 import { createSubscriptionSlots, type SubscriptionSlots } from '../../plugins/rate-limit/subscription-slots';
 import type { Logger } from '../../core/logger';
 import { findBffApp } from '../gateway-routes';
-import { everyBffApp } from '../../bff/versions/create-versioned-bff-app';
 import { createGraphqlWsServer } from './create-graphql-ws-server';
 import { serveGraphqlWsSocket, type BffSockets, type OpenSocket } from './serve-graphql-ws-socket';
 
@@ -29,6 +28,12 @@ export interface AttachWebSocketsOptions {
   server: HttpServer;
   bffs: ReadonlyMap<string, BffApp>;
   logger: Logger;
+  /**
+   * A reloadable gateway's pin: each connection is served by the BFF apps of
+   * the generation serving at its upgrade, and holds that generation open
+   * until it closes. Without it, `bffs` serves every connection.
+   */
+  pin?: () => { gateway: { readonly bffs: ReadonlyMap<string, BffApp> }; release(): void };
 }
 
 interface BffUpgrades extends BffSockets {
@@ -66,10 +71,15 @@ function createBffUpgrades(options: ResolvedWebSocketOptions): BffUpgrades {
  * adapter leaves out: per-address caps at the upgrade, a per-BFF message size
  * cap, a bound on queued bytes, and a drain that completes operations.
  */
-export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptions): WebSocketEndpoints {
-  const perBff = new Map<BffApp, BffUpgrades>();
-  // Every version of a versioned BFF is an app of its own, with its own sockets.
-  for (const app of everyBffApp(bffs.values())) if (app.websocket) perBff.set(app, createBffUpgrades(app.websocket));
+export function attachWebSockets({ server, bffs, logger, pin }: AttachWebSocketsOptions): WebSocketEndpoints {
+  // Keyed by app: a reload brings new apps, whose upgrades are made when first asked for.
+  const perBff = new WeakMap<BffApp, BffUpgrades>();
+  const upgradesOf = (app: BffApp) => {
+    if (!app.websocket) return undefined;
+    let upgrades = perBff.get(app);
+    if (!upgrades) perBff.set(app, (upgrades = createBffUpgrades(app.websocket)));
+    return upgrades;
+  };
   const open = new Set<OpenSocket>();
   const drainWaiters: Array<() => void> = [];
   let draining = false;
@@ -80,13 +90,17 @@ export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptio
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (request.url ?? '/').split('?')[0];
+    const pinned = pin?.();
+    if (pinned) socket.once('close', pinned.release);
     const header = (name: string) => {
       const value = request.headers[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     };
     // Raw paths with dot segments or escapes are no endpoint here, as on the HTTP side.
-    const app = path.includes('/.') || path.includes('%') ? undefined : findBffApp(bffs, path, header);
-    const upgrades = app && (path === app.endpoint || app.aliases?.includes(path)) ? perBff.get(app) : undefined;
+    const app =
+      path.includes('/.') || path.includes('%') ? undefined : findBffApp(pinned?.gateway.bffs ?? bffs, path, header);
+    // Every version of a versioned BFF is an app of its own, with its own sockets.
+    const upgrades = app && (path === app.endpoint || app.aliases?.includes(path)) ? upgradesOf(app) : undefined;
     if (!app || !upgrades) return refuseUpgrade(socket, 404, 'Not Found');
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
     // Read now: node forgets a closed socket's address, and policies read it for every operation.
