@@ -6,12 +6,23 @@ import { createLogger } from '../core/logger';
 import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
+import type { DemoModule } from './demo-module';
 
 export interface ServeOptions {
   configFile: string;
   port?: number;
   demo: boolean;
   io: CliIo;
+}
+
+/** demo/ ships with the repository, not with the npm package. */
+function loadDemoModule(): DemoModule {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../demo/start-demo-backends') as { demoModule: DemoModule }).demoModule;
+  } catch (error) {
+    throw new StartupError(`--demo needs Loom's repository (demo/): ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 /**
@@ -24,9 +35,7 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
   const stops: Array<() => Promise<void>> = [];
   if (demo) {
     // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
-    const { startDemoBackends, demoPortsFromEnv } =
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
+    const { startDemoBackends, demoPortsFromEnv } = loadDemoModule();
     const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
       throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
     });
