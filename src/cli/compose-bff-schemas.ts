@@ -7,6 +7,7 @@ import { createBffView } from '../bff/create-bff-view';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { Logger } from '../core/logger';
 import { composeGateway } from '../compose/compose-gateway';
+import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 
 export interface ComposedBffSchema {
   readonly name: string;
@@ -32,7 +33,8 @@ export function displayPath(file: string): string {
 
 /** Loads the sources, stitches them and computes every BFF's view and snapshot text. Closes the sources. */
 export async function composeBffSchemas(config: ResolvedConfig, logger: Logger): Promise<ComposedBffSchema[]> {
-  const composed = await composeGateway(config, { logger, metrics: new Registry() });
+  const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
+  const composed = await composeGateway(config, { logger, metrics: new Registry(), schemaCache });
   try {
     return Object.entries(config.bffs).map(([name, file]) => {
       const schema = createBffView(composed.schema, loadBffDefinition(name, file).view, name);

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { loadSource } from '../handlers/registry';
 import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from './link-config';
+import type { SchemaCache } from '../handlers/schema-cache/schema-cache';
 import type { LoadedSource } from '../handlers/types';
 import type { Logger } from '../core/logger';
 import { ConfigError } from '../core/errors';
@@ -33,16 +34,23 @@ export interface GraphConfig {
 export interface ComposeOptions {
   logger: Logger;
   metrics: Registry;
+  /** Generated source schemas on disk; none: generated at every start. */
+  schemaCache?: SchemaCache;
 }
 
 /** Loads every source in parallel; if one fails, the others are closed and the first error is thrown. */
 export async function loadSources(
   config: Pick<GraphConfig, 'sources' | 'configDir'>,
-  { logger, metrics }: ComposeOptions,
+  { logger, metrics, schemaCache }: ComposeOptions,
 ): Promise<LoadedSource[]> {
   const settled = await Promise.allSettled(
     config.sources.map((source) =>
-      loadSource(source, { configDir: config.configDir, logger: logger.child({ source: source.name }), metrics }),
+      loadSource(source, {
+        configDir: config.configDir,
+        logger: logger.child({ source: source.name }),
+        metrics,
+        schemaCache,
+      }),
     ),
   );
   const loaded = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

@@ -14,7 +14,7 @@ import type {
   UpstreamPolicyOptions,
 } from '../upstream/upstream-policy-options';
 import type { ObservabilityOptions, TracingConfig } from '../observability/observability-options';
-import type { AdminOptions, CompressionOptions, LoomConfig, RedisOptions } from './types';
+import type { AdminOptions, CompressionOptions, LoomConfig, RedisOptions, SchemaCacheOptions } from './types';
 
 /**
  * The key set of every object in the config. `keysOf<T>()` takes exactly the
@@ -132,6 +132,7 @@ export const TOP_LEVEL_KEYS = keysOf<LoomConfig>({
   compression: keysOf<CompressionOptions>({ minBytes: leaf, encodings: leaf }),
   admin: keysOf<AdminOptions>({ port: leaf, host: leaf }),
   server: keysOf<HttpServerLimits>({ headersTimeoutMs: leaf, requestTimeoutMs: leaf, maxConnections: leaf }),
+  schemaCache: keysOf<SchemaCacheOptions>({ directory: leaf }),
 });
 
 /**

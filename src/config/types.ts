@@ -68,6 +68,18 @@ export interface LoomConfig {
    * bare /readyz. @default none (everything on the client port)
    */
   admin?: AdminOptions;
+  /**
+   * Generated source schemas (OpenAPI) kept on disk between starts, keyed by a
+   * hash of the spec's files, the source options and Loom's version. `false`
+   * turns it off; LOOM_SCHEMA_CACHE (`off` or a folder) overrides this key.
+   * @default { directory: '<os tmpdir>/loom-schema-cache-<uid>' }
+   */
+  schemaCache?: false | SchemaCacheOptions;
+}
+
+export interface SchemaCacheOptions {
+  /** Folder of the cache files (relative paths resolve against the config's folder). */
+  directory?: string;
 }
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
@@ -82,6 +94,8 @@ export interface ResolvedConfig extends Readonly<
   /** Off when undefined. */
   readonly compression?: ResolvedCompression;
   readonly admin?: Readonly<Required<AdminOptions>>;
+  /** Off when false. */
+  readonly schemaCache: false | Readonly<Required<SchemaCacheOptions>>;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

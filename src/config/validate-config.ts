@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
 import type { AdminOptions, LoomConfig, RedisOptions, ResolvedConfig, SourceOptions } from './types';
@@ -252,6 +253,29 @@ function validateServeOptions(file: string, config: LoomConfig): void {
     );
 }
 
+/** The default schema cache folder: per user, so a shared /tmp never mixes (or poisons) two users' caches. */
+export function defaultSchemaCacheDirectory(): string {
+  return join(tmpdir(), `loom-schema-cache-${process.getuid?.() ?? 'user'}`);
+}
+
+function validateSchemaCache(
+  file: string,
+  configDir: string,
+  raw: LoomConfig['schemaCache'],
+  env: NodeJS.ProcessEnv,
+): ResolvedConfig['schemaCache'] {
+  const fromEnv = env.LOOM_SCHEMA_CACHE;
+  if (fromEnv === 'off') return false;
+  if (fromEnv) return { directory: resolve(configDir, fromEnv) };
+  if (raw === false) return false;
+  if (raw === undefined) return { directory: defaultSchemaCacheDirectory() };
+  if (typeof raw !== 'object' || raw === null)
+    throw new ConfigError(`${file}: schemaCache must be false or an object with a directory`);
+  if (raw.directory !== undefined && (typeof raw.directory !== 'string' || raw.directory === ''))
+    throw new ConfigError(`${file}: schemaCache.directory must be a non-empty string`);
+  return { directory: raw.directory ? resolve(configDir, raw.directory) : defaultSchemaCacheDirectory() };
+}
+
 /**
  * Validates a config once, at the edge. Every fault is reported at once, one
  * line each, naming the file, the source and the fault; unknown keys get a
@@ -276,6 +300,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
   const observability = collect(problems, () => validateObservabilityOptions(file, config.observability));
   const compression = collect(problems, () => validateCompression(file, config.compression));
   const admin = collect(problems, () => validateAdmin(file, config));
+  const schemaCache = collect(problems, () => validateSchemaCache(file, configDir, config.schemaCache, process.env));
   collect(problems, () => validateServeOptions(file, config));
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return deepFreeze({
@@ -294,5 +319,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     compression,
     admin,
+    schemaCache: schemaCache ?? false,
   });
 }

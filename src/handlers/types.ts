@@ -4,6 +4,7 @@ import type { UpstreamPolicyOptions } from '../upstream/upstream-policy-options'
 import type { UpstreamContext } from '../upstream/upstream-source';
 
 import type { SourceKind } from '../core/source-kind';
+import type { SchemaCache } from './schema-cache/schema-cache';
 
 export type { SourceKind };
 
@@ -57,6 +58,8 @@ export interface SourceRenameOptions {
 export interface HandlerContext extends UpstreamContext {
   /** Directory that relative spec paths resolve against (the config file's directory). */
   readonly configDir: string;
+  /** Generated schemas on disk (OpenAPI sources); none: every start generates them. */
+  readonly schemaCache?: SchemaCache;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Redis } from 'ioredis';
 import { composeGateway } from '../compose/compose-gateway';
+import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { createBffApp, type BffApp } from '../bff/create-bff-app';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { ResolvedConfig } from '../config/types';
@@ -40,7 +41,8 @@ function connectRedis(url: string, logger: Logger): Redis {
 export async function createGateway({ config, logger = createSilentLogger() }: CreateGatewayOptions): Promise<Gateway> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const composed = await composeGateway(config, { logger, metrics });
+  const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
+  const composed = await composeGateway(config, { logger, metrics, schemaCache });
   const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
