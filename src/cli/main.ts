@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, StartupError } from '../core/errors';
@@ -28,6 +29,7 @@ Options:
   -c, --config <file>   config file (default: mesh.config.ts)
   -p, --port <n>        port to listen on (default: config port or 4000)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
+      --workers <n|auto>  serve: n worker processes on the one port (auto: one per core)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -60,6 +62,16 @@ function parsePort(text: string | undefined): number | undefined {
 
 class UsageError extends Error {}
 
+/** `--workers N|auto`: worker processes under `loom serve`; auto = one per core. */
+function parseWorkerCount(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'auto') return availableParallelism();
+  const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(count >= 1 && count <= 256))
+    throw new UsageError(`--workers must be an integer from 1 to 256 or auto, got ${JSON.stringify(text)}`);
+  return count;
+}
+
 function readVersion(): string {
   return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 }
@@ -76,6 +88,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         config: { type: 'string', short: 'c', default: 'mesh.config.ts' },
         port: { type: 'string', short: 'p' },
         demo: { type: 'boolean', default: false },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
         openapi: { type: 'string' },
@@ -107,6 +120,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           port,
           demo: values.demo,
           io,
+          workers: parseWorkerCount(values.workers),
         });
         return undefined;
       }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
 import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
@@ -7,12 +8,17 @@ import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
 import type { DemoModule } from './demo-module';
+import { runPrimary } from './workers/run-primary';
+import { createWorkerMetrics } from './workers/cluster-metrics';
+import { reportReady } from './workers/worker-ready';
 
 export interface ServeOptions {
   configFile: string;
   port?: number;
   demo: boolean;
   io: CliIo;
+  /** `--workers`: run this many worker processes (node:cluster) under a supervising primary. */
+  workers?: number;
 }
 
 /** demo/ ships with the repository, not with the npm package. */
@@ -25,30 +31,47 @@ function loadDemoModule(): DemoModule {
   }
 }
 
+/** Starts the demo backends and points mesh.config.ts at them; returns their stop. */
+async function startDemo(io: CliIo): Promise<() => Promise<void>> {
+  // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
+  const { startDemoBackends, demoPortsFromEnv } = loadDemoModule();
+  const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
+    throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
+  });
+  // mesh.config.ts reads these; a URL set by the user points elsewhere on purpose and wins.
+  process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
+  process.env.LOOM_ORDERS_URL ??= backends.orders.url;
+  process.env.LOOM_BILLING_URL ??= backends.billing.url;
+  process.env.LOOM_DEMO_JWKS_URL ??= backends.issuer.jwksUrl;
+  io.out(
+    `loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`,
+  );
+  for (const line of backends.banner) io.out(`loom: ${line}\n`);
+  return () => backends.close();
+}
+
 /**
  * `loom serve`: load the config, compose, serve every BFF. On SIGTERM/SIGINT
  * drain (see RunningServer.drain), close everything, exit 0, or 1 when the
  * shutdown deadline cut requests; a second signal exits at once.
  */
-export async function runServe({ configFile, port, demo, io }: ServeOptions): Promise<void> {
+export async function runServe({ configFile, port, demo, io: processIo, workers }: ServeOptions): Promise<void> {
+  // A worker's banner goes to the primary, which prints it once (see workers/run-primary.ts).
+  const banner: string[] = [];
+  const io: CliIo = cluster.isWorker ? { out: (text) => banner.push(text), err: processIo.err } : processIo;
+  const workerMetrics = cluster.isWorker ? createWorkerMetrics() : undefined;
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
-  if (demo) {
-    // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
-    const { startDemoBackends, demoPortsFromEnv } = loadDemoModule();
-    const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
-      throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
-    });
-    stops.push(() => backends.close());
-    // mesh.config.ts reads these; a URL set by the user points elsewhere on purpose and wins.
-    process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
-    process.env.LOOM_ORDERS_URL ??= backends.orders.url;
-    process.env.LOOM_BILLING_URL ??= backends.billing.url;
-    process.env.LOOM_DEMO_JWKS_URL ??= backends.issuer.jwksUrl;
-    io.out(
-      `loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`,
-    );
-    for (const line of backends.banner) io.out(`loom: ${line}\n`);
+  // Under --workers the primary runs the demo; its workers find the URLs in the environment.
+  if (demo && !cluster.isWorker) stops.push(await startDemo(io));
+  if (workers !== undefined && cluster.isPrimary) {
+    try {
+      const { shutdownTimeoutMs } = loadConfig(configFile); // a bad config fails here, once, not in every worker
+      return await runPrimary({ workers, shutdownTimeoutMs, io, stops });
+    } catch (error) {
+      for (const stop of stops) await stop();
+      throw error;
+    }
   }
   let server: RunningServer | undefined;
   let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
@@ -62,7 +85,8 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
         { sampleRatio: config.observability?.tracing?.sampleRatio ?? 1 },
         'tracing: exporting spans over OTLP/HTTP',
       );
-    const gateway = await createGateway({ config, logger });
+    const gateway = await createGateway({ config, logger, metricsText: workerMetrics?.metricsText });
+    workerMetrics?.register(gateway.metrics);
     stops.unshift(() => gateway.close());
     server = await listen({ gateway }, port ?? config.port, config.host);
     if (config.admin) {
@@ -73,6 +97,7 @@ export async function runServe({ configFile, port, demo, io }: ServeOptions): Pr
     }
     for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
+    if (cluster.isWorker) reportReady(server.url, banner);
   } catch (error) {
     await server?.close();
     for (const stop of stops) await stop();
@@ -106,6 +131,7 @@ function stopOnSignals(
     );
     process.exit(outcome === 'drained' ? 0 : 1);
   };
-  process.on('SIGINT', shutdown);
+  // A worker drains on the primary's SIGTERM; a terminal's Ctrl-C reaches it too, and must not count twice.
+  process.on('SIGINT', cluster.isWorker ? () => undefined : shutdown);
   process.on('SIGTERM', shutdown);
 }

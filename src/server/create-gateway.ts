@@ -30,6 +30,11 @@ export interface Gateway extends GatewayParts {
 export interface CreateGatewayOptions {
   config: ResolvedConfig;
   logger?: Logger;
+  /**
+   * What /metrics answers. @default this process's registry; a worker of
+   * `loom serve --workers` asks the primary for every worker's, summed.
+   */
+  metricsText?: () => Promise<string>;
 }
 
 function connectRedis(url: string, logger: Logger): Redis {
@@ -38,7 +43,11 @@ function connectRedis(url: string, logger: Logger): Redis {
   return redis;
 }
 
-export async function createGateway({ config, logger = createSilentLogger() }: CreateGatewayOptions): Promise<Gateway> {
+export async function createGateway({
+  config,
+  logger = createSilentLogger(),
+  metricsText,
+}: CreateGatewayOptions): Promise<Gateway> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
@@ -76,7 +85,16 @@ export async function createGateway({ config, logger = createSilentLogger() }: C
     redis?.disconnect();
     throw error;
   }
-  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks };
+  const parts: GatewayParts = {
+    config,
+    composed,
+    bffs,
+    metrics,
+    metricsText: metricsText ?? (() => metrics.metrics()),
+    logger,
+    redis,
+    readinessChecks,
+  };
   let draining = false;
   return {
     ...parts,

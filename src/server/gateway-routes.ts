@@ -99,7 +99,7 @@ function createRoutes(
       return json(report.ready ? 200 : 503, operators ? report : { ready: report.ready });
     }
     if (pathname === '/metrics' && operators)
-      return new Response(await gateway.metrics.metrics(), {
+      return new Response(await gateway.metricsText(), {
         headers: { 'content-type': gateway.metrics.contentType },
       });
     if (pathname === '/' && clients)
