@@ -45,20 +45,32 @@ function chooseBuild({ env = process.env, root = ROOT } = {}) {
   return newestMtimeMs(path.join(root, 'src')) > builtMs ? 'stale' : 'compiled';
 }
 
+/** dist/ file for a path under src/ (`../src/config`, `../src/bff/define-bff.ts`), or undefined. */
+function compiledFileFor(target) {
+  const relative = path.relative(SRC, target).replace(/\.(ts|js)$/, '');
+  for (const candidate of [`${relative}.js`, path.join(relative, 'index.js')]) {
+    const compiled = path.join(DIST, candidate);
+    if (fs.existsSync(compiled)) return compiled;
+  }
+  return undefined;
+}
+
 /**
  * In a compiled run, a TypeScript config or BFF file of this repository that
  * imports `../src/...` gets the compiled module from dist/ instead of a second
  * copy of the sources through tsx (twice the start-up work, and two module
- * instances of the same plugin). Files outside src/, and anything dist/ lacks,
- * resolve as usual.
+ * instances of the same plugin); in the container image, where src/ is not
+ * shipped, the demo's BFF files load this way. Anything else resolves as usual.
  */
 function redirectSourcesToDist() {
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveToDist(request, parent, isMain, options) {
-    const resolved = resolveFilename.call(this, request, parent, isMain, options);
-    if (!resolved.startsWith(SRC + path.sep) || !resolved.endsWith('.ts')) return resolved;
-    const compiled = path.join(DIST, path.relative(SRC, resolved)).replace(/\.ts$/, '.js');
-    return fs.existsSync(compiled) ? compiled : resolved;
+    if (parent && parent.filename && (request.startsWith('./') || request.startsWith('../'))) {
+      const target = path.resolve(path.dirname(parent.filename), request);
+      const compiled = target.startsWith(SRC + path.sep) ? compiledFileFor(target) : undefined;
+      if (compiled) return compiled;
+    }
+    return resolveFilename.call(this, request, parent, isMain, options);
   };
 }
 

@@ -129,4 +129,28 @@ export default defineBff({ view: { include: ['Query.getCustomer'] }, policies: [
     expect(sdl).toContain('getCustomer(');
     expect(sdl).not.toContain('listProducts');
   });
+
+  it('loads the Kubernetes example project (deploy/k8s/project) with the installed package', async () => {
+    const project = join(appDir, 'k8s-project');
+    cpSync(join(REPO_ROOT, 'deploy/k8s/project'), project, { recursive: true });
+    const bin = join(appDir, 'node_modules/loom/bin/loom.js');
+    const { stdout } = await run(process.execPath, [bin, 'compose', '--config', 'k8s-project/mesh.config.ts'], {
+      cwd: appDir,
+    });
+    expect(stdout).toContain('web');
+    expect(readFileSync(join(project, 'schema/web.graphql'), 'utf8')).toContain('getCustomer(');
+  });
+
+  it("runs the demo from the container image's layout: dist/ and no src/ (the Dockerfile's runtime stage)", async () => {
+    const image = join(scratch, 'image');
+    mkdirSync(image);
+    // The runtime stage's COPY lines: dist from the build, then package.json, bin and the demo project.
+    cpSync(join(packageDir, 'dist'), join(image, 'dist'), { recursive: true });
+    for (const entry of ['package.json', 'bin', 'mesh.config.ts', 'bff', 'sources', 'schema', 'demo'])
+      cpSync(join(REPO_ROOT, entry), join(image, entry), { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(image, 'node_modules'), 'dir');
+    // The demo's BFF files import ../src/...: with no src/ they get dist/ (bin/compiled-build.js).
+    const { stdout } = await run(process.execPath, ['bin/loom.js', 'check'], { cwd: image });
+    expect(stdout).toContain('loom check: no breaking changes');
+  });
 });
