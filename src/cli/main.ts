@@ -42,7 +42,9 @@ Environment:
   OTEL_EXPORTER_OTLP_HEADERS          headers of the OTLP exporter, e.g. authorization=Bearer%20x
   OTEL_SERVICE_NAME                   service.name of spans (default: config serviceName, else loom)
   OTEL_RESOURCE_ATTRIBUTES            extra resource attributes, e.g. deployment.environment=prod
-  The demo config (mesh.config.ts) also reads PORT, LOOM_REDIS_URL, LOOM_CATALOG_URL,
+  LOOM_SCHEMA_CACHE                   generated source schemas: off, or a folder (default: config schemaCache)
+  LOOM_RUN_TS=1                       run the TypeScript sources even when dist/ (npm run build) is up to date
+  The demo config (mesh.config.ts) also reads PORT, LOOM_HOST, LOOM_REDIS_URL, LOOM_CATALOG_URL,
   LOOM_ORDERS_URL, LOOM_BILLING_URL and DEMO_CATALOG_API_KEY; --demo binds free ports
   unless LOOM_DEMO_CATALOG_PORT, LOOM_DEMO_ORDERS_PORT or LOOM_DEMO_BILLING_PORT is set,
   and its token issuer 4104 (when free) unless LOOM_DEMO_ISSUER_PORT is set. The demo BFFs
