@@ -51,7 +51,10 @@ describe('Dockerfile', () => {
 
   it('builds in one stage (npm ci, build, prune) and runs from another', () => {
     expect(stages).toHaveLength(2);
-    expect(stages[0]![0]!.args).toMatch(/^node:20\S* AS build$/);
+    // The Node major of .nvmrc (and engines.node) in both stages.
+    const major = readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8').trim().split('.')[0];
+    expect(stages[0]![0]!.args).toBe(`node:${major}-bookworm-slim AS build`);
+    expect(runtime[0]!.args).toBe(`node:${major}-bookworm-slim`);
     const build = find(stages[0]!, 'RUN').map((item) => item.args);
     expect(build).toEqual(['npm ci --no-audit --no-fund', 'npm run build && npm prune --omit=dev']);
     expect(
