@@ -3,7 +3,7 @@
 # `serve --config /app/project/mesh.config.ts` for your own (deploy/k8s does).
 # Stage 1 installs everything and compiles; stage 2 keeps production
 # dependencies and the compiled code only, and runs as the unprivileged `node` user.
-FROM node:22-bookworm-slim AS build
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # patch-package applies these on install (postinstall).
@@ -13,7 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     LOOM_HOST=0.0.0.0 \
     PORT=4000

@@ -1,6 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../plugins/policy-context';
-import type { SubscriptionLimitOptions } from '../plugins/rate-limit/use-subscription-limit';
+import { z } from 'zod';
+import { flag, nonEmptyString, stringList, stringMap, strictObject } from '../core/options-schema';
+import { subscriptionLimitOptionsSchema } from '../plugins/rate-limit/use-subscription-limit';
+
+const patterns = () =>
+  z.array(nonEmptyString('must be a glob pattern'), { error: 'must be a list of glob patterns' }).optional();
 
 /**
  * What a BFF's client can see of the gateway graph, built once at start-up.
@@ -9,60 +14,68 @@ import type { SubscriptionLimitOptions } from '../plugins/rate-limit/use-subscri
  * root fields included (`Query.*`, `Mutation.createProduct`, `*.note`).
  * Names are the gateway's, before any rename.
  */
-export interface BffViewOptions {
+export const bffViewOptionsSchema = strictObject({
   /**
    * Types and fields to keep. Type patterns narrow the types; field patterns
    * narrow the fields of the types their type part matches (`Query.get*`
    * keeps only the `get*` queries and leaves `Product`'s fields alone).
    * @default everything
    */
-  include?: string[];
+  include: patterns(),
   /** Types and fields to hide, applied after `include`. A hidden interface field is hidden on every implementation. */
-  exclude?: string[];
+  exclude: patterns(),
   /**
    * When set, root fields that return a list are hidden unless they take one
    * of these arguments, so a client cannot ask for a whole collection:
    * `['limit', 'first']`. @default no such rule
    */
-  listBoundArguments?: string[];
+  listBoundArguments: stringList().optional(),
   /**
    * Arguments hidden from the client and always sent upstream with this value:
    * `{ 'Query.listProducts.limit': 5, 'Order.items.first': 10 }`. On root
    * fields this costs nothing per request; below the root it adds the
    * wrapping layer (the value travels inside the delegated selection).
    */
-  hiddenArguments?: Record<string, unknown>;
+  hiddenArguments: z.record(z.string(), z.unknown(), { error: 'must be an object of coordinate: value' }).optional(),
   /**
    * Arguments that stay visible with a new default, sent upstream when the
    * client leaves them out: `{ 'Query.listProducts.limit': 10 }`.
    */
-  argumentDefaults?: Record<string, unknown>;
+  argumentDefaults: z.record(z.string(), z.unknown(), { error: 'must be an object of coordinate: value' }).optional(),
   /**
    * Renames of types, root fields and object fields:
    * `{ Customer: 'Client', 'Query.getCustomer': 'customer', 'Customer.email': 'mail' }`.
    * Renames add one wrapping layer per request (graphql-tools transforms); filters add none.
    * Every other option uses the gateway's names, before renaming.
    */
-  renames?: Record<string, string>;
-}
+  renames: stringMap().optional(),
+});
+export type BffViewOptions = z.input<typeof bffViewOptionsSchema>;
 
 /** A policy: an envelop plugin, or a factory that builds one from the BFF's context. One line in a BFF file. */
 export type BffPolicy = Plugin | ((context: PolicyContext) => Plugin | Plugin[]);
 
-export interface BffDefinition {
+const POLICY = 'must be a plugin or a function of the BFF context that returns plugins';
+const bffPolicySchema = z.custom<BffPolicy>(
+  (value) => typeof value === 'function' || (typeof value === 'object' && value !== null && !Array.isArray(value)),
+  { error: POLICY },
+);
+
+export const bffDefinitionSchema = strictObject({
   /** The client's view of the graph. @default the whole graph */
-  view?: BffViewOptions;
+  view: bffViewOptionsSchema.optional(),
   /** Whether introspection queries are allowed. @default true outside production */
-  introspection?: boolean;
+  introspection: flag().optional(),
   /** Whether GraphiQL answers a browser GET. @default same as introspection */
-  graphiql?: boolean;
+  graphiql: flag().optional(),
   /** Policies in the order they run. */
-  policies?: BffPolicy[];
+  policies: z.array(bffPolicySchema, { error: 'must be a list' }).optional(),
   /** Open subscriptions per client (useSubscriptionLimit), on every BFF. @default { maxPerClient: 10 } */
-  subscriptions?: SubscriptionLimitOptions;
+  subscriptions: subscriptionLimitOptionsSchema.optional(),
   /** Human description shown on the portal. */
-  description?: string;
-}
+  description: z.string().optional(),
+});
+export type BffDefinition = z.input<typeof bffDefinitionSchema>;
 
 /** Types a BFF file: `export default defineBff({...})`. */
 export function defineBff(definition: BffDefinition): BffDefinition {

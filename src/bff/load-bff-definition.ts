@@ -1,37 +1,30 @@
 import { requireDefault } from '../core/require-default';
 import { ConfigError } from '../core/errors';
-import type { BffDefinition } from './define-bff';
+import { describeLoadFailure, shownPath } from '../core/describe-load-failure';
+import { formatConfigIssues, PARSE_OPTIONS } from '../core/format-config-issues';
+import { bffDefinitionSchema, type BffDefinition } from './define-bff';
 
-/** Loads a BFF file (TypeScript through tsx/jest) and checks its shape. */
+/**
+ * Loads a BFF file (TypeScript through tsx/jest) and checks it against the
+ * BFF schema: every fault at once, one line each, `<file>: bff "web": <path> <fault>`.
+ */
 export function loadBffDefinition(name: string, file: string): BffDefinition {
+  const shown = shownPath(file);
+  const where = `${shown}: bff "${name}"`;
   let definition: unknown;
   try {
     definition = requireDefault(file);
   } catch (error) {
-    throw new ConfigError(`bff "${name}": cannot load ${file}: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError(describeLoadFailure(shown, file, process.cwd(), error));
   }
-  if (!definition || typeof definition !== 'object') {
-    throw new ConfigError(`bff "${name}": ${file} must export a BFF definition (use defineBff)`);
+  if (!definition || typeof definition !== 'object' || Array.isArray(definition)) {
+    throw new ConfigError(`${where}: must export a BFF definition (use defineBff)`);
   }
-  const { policies, view, introspection, graphiql, subscriptions } = definition as BffDefinition;
-  if (policies !== undefined && !Array.isArray(policies))
-    throw new ConfigError(`bff "${name}": policies must be a list`);
-  for (const [option, value] of [
-    ['view', view],
-    ['subscriptions', subscriptions],
-  ] as const) {
-    if (value !== undefined && (!value || typeof value !== 'object' || Array.isArray(value)))
-      throw new ConfigError(`bff "${name}": ${option} must be an object`);
-  }
-  for (const [option, value] of [
-    ['introspection', introspection],
-    ['graphiql', graphiql],
-  ] as const) {
-    if (value !== undefined && typeof value !== 'boolean')
-      throw new ConfigError(`bff "${name}": ${option} must be true or false`);
-  }
+  const result = bffDefinitionSchema.safeParse(definition, PARSE_OPTIONS);
+  const problems = result.success ? [] : formatConfigIssues(result.error.issues, { input: definition });
+  const { introspection, graphiql } = definition as BffDefinition;
   // GraphiQL builds its explorer from introspection; without it the page is an empty editor.
-  if (graphiql === true && introspection === false)
-    throw new ConfigError(`bff "${name}": graphiql needs introspection`);
+  if (graphiql === true && introspection === false) problems.push('graphiql needs introspection');
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${where}: ${problem}`).join('\n'));
   return definition as BffDefinition;
 }

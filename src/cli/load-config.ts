@@ -1,41 +1,25 @@
 import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
+import { describeLoadFailure, shownPath } from '../core/describe-load-failure';
 import { requireDefault } from '../core/require-default';
 import { validateConfig } from '../config/validate-config';
 import type { ResolvedConfig } from '../config/types';
 
 /**
- * esbuild (through tsx) reports a syntax error as `Transform failed with 1
- * error:` and puts the place and the cause on the next line,
- * `/abs/file.ts:1:28: ERROR: Unexpected ";"`: show that line, with the file as
- * the user named it (the error may be in a file the config imports).
+ * Loads and validates a config file (mesh.config.ts by default). Throws a
+ * ConfigError with one line per fault; a syntax error as `file:line:column:
+ * syntax error: <cause>`.
  */
-const TRANSFORM_ERROR = /^(.+):(\d+):(\d+): ERROR: (.+)$/m;
-
-function describeLoadFailure(shown: string, absolute: string, cwd: string, error: Error): string {
-  const message = String(error?.message ?? error);
-  const located = message.startsWith('Transform failed') ? TRANSFORM_ERROR.exec(message) : null;
-  if (located) {
-    const [, file, line, column, cause] = located;
-    const where = file === absolute ? shown : relative(cwd, file!).startsWith('..') ? file : relative(cwd, file!);
-    // esbuild counts columns from 0; editors and compilers from 1.
-    return `${where}:${line}:${Number(column) + 1}: syntax error: ${cause}`;
-  }
-  return `${shown}: cannot load: ${message.split('\n')[0]}`;
-}
-
-/** Loads and validates a config file (mesh.config.ts by default). Throws ConfigError with one clear line. */
 export function loadConfig(file = 'mesh.config.ts', cwd = process.cwd()): ResolvedConfig {
   const absolute = resolve(cwd, file);
-  const fromCwd = relative(cwd, absolute);
-  const shown = fromCwd && !fromCwd.startsWith('..') ? fromCwd : absolute;
+  const shown = shownPath(absolute, cwd);
   if (!existsSync(absolute)) throw new ConfigError(`${shown}: config file not found`);
   let raw: unknown;
   try {
     raw = requireDefault(absolute);
   } catch (error) {
-    throw new ConfigError(describeLoadFailure(shown, absolute, cwd, error as Error));
+    throw new ConfigError(describeLoadFailure(shown, absolute, cwd, error));
   }
   return validateConfig(raw, shown, dirname(absolute));
 }

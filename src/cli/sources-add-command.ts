@@ -2,6 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { basename, dirname, relative, resolve } from 'node:path';
 import { Registry } from 'prom-client';
 import { ConfigError } from '../core/errors';
+import { formatConfigIssues, PARSE_OPTIONS } from '../core/format-config-issues';
+import { ENDPOINT_SCHEMAS } from '../upstream/endpoint-schemas';
 import { loadSource } from '../handlers/registry';
 import { createSilentLogger } from '../core/logger';
 import type { SourceOptions } from '../config/types';
@@ -54,6 +56,10 @@ export async function runSourcesAdd(options: SourcesAddOptions): Promise<number>
   if (!name || !NAME.test(name)) throw new ConfigError(`sources add: the source name must match ${NAME}`);
   if (!endpoint) throw new ConfigError('sources add: --endpoint is required');
   const { kind, file, target } = specOf(options);
+  // The same parse as the config's, so `sources add` never writes an entry the config then refuses.
+  const parsedEndpoint = ENDPOINT_SCHEMAS[kind === 'grpc' ? 'address' : 'url'].safeParse(endpoint, PARSE_OPTIONS);
+  if (!parsedEndpoint.success)
+    throw new ConfigError(`sources add: --endpoint ${formatConfigIssues(parsedEndpoint.error.issues)[0]}`);
   const specFile = resolve(cwd, file);
   if (!existsSync(specFile)) throw new ConfigError(`sources add: ${file} not found`);
   const configFile = resolve(cwd, options.configFile);

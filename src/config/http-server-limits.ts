@@ -1,21 +1,25 @@
+import type { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import { positiveInteger, strictObject } from '../core/options-schema';
 
 /** `server` in mesh.config.ts: how long a client may take to send a request, and how many may be connected. */
-export interface HttpServerLimits {
+export const httpServerLimitsSchema = strictObject({
   /**
    * Most time a client may take to send the request headers, in ms; then the
    * connection is answered 408 and closed (slowloris). @default 10000
    */
-  headersTimeoutMs?: number;
+  headersTimeoutMs: positiveInteger().optional(),
   /**
    * Most time a client may take to send the whole request, body included, in
    * ms. It bounds receiving only: a long answer (an SSE subscription) is not
    * cut. At least `headersTimeoutMs`. @default 30000
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs: positiveInteger().optional(),
   /** Most open client connections; further ones are closed on arrival. @default 1024 */
-  maxConnections?: number;
-}
+  maxConnections: positiveInteger().optional(),
+});
+
+export type HttpServerLimits = z.input<typeof httpServerLimitsSchema>;
 
 export type ResolvedHttpServerLimits = Readonly<Required<HttpServerLimits>>;
 
@@ -25,26 +29,21 @@ export const DEFAULT_HTTP_SERVER_LIMITS: ResolvedHttpServerLimits = Object.freez
   maxConnections: 1024,
 });
 
-/** Checks the `server` block once, at load; messages name the file and the field. */
-export function validateHttpServerLimits(file: string, raw: unknown): ResolvedHttpServerLimits {
-  if (raw === undefined) return DEFAULT_HTTP_SERVER_LIMITS;
-  if (!raw || typeof raw !== 'object') throw new ConfigError(`${file}: server must be an object`);
-  const limits = { ...DEFAULT_HTTP_SERVER_LIMITS, ...(raw as HttpServerLimits) };
-  for (const name of ['headersTimeoutMs', 'requestTimeoutMs', 'maxConnections'] as const) {
-    const value = limits[name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new ConfigError(`${file}: server.${name} must be a positive integer, got ${JSON.stringify(value)}`);
-    }
-  }
-  // node:http refuses a headers timeout longer than the request timeout.
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+/**
+ * Fills the defaults into a `server` block the schema has checked, and checks
+ * what the schema cannot: node:http refuses a headers timeout longer than the
+ * request timeout.
+ */
+export function resolveHttpServerLimits(file: string, limits: HttpServerLimits = {}): ResolvedHttpServerLimits {
+  const resolved = {
+    headersTimeoutMs: limits.headersTimeoutMs ?? DEFAULT_HTTP_SERVER_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_HTTP_SERVER_LIMITS.requestTimeoutMs,
+    maxConnections: limits.maxConnections ?? DEFAULT_HTTP_SERVER_LIMITS.maxConnections,
+  };
+  if (resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
     throw new ConfigError(
-      `${file}: server.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed server.requestTimeoutMs (${limits.requestTimeoutMs})`,
+      `${file}: server.headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed server.requestTimeoutMs (${resolved.requestTimeoutMs})`,
     );
   }
-  return Object.freeze({
-    headersTimeoutMs: limits.headersTimeoutMs,
-    requestTimeoutMs: limits.requestTimeoutMs,
-    maxConnections: limits.maxConnections,
-  });
+  return Object.freeze(resolved);
 }

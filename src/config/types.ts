@@ -1,86 +1,115 @@
-import type { SourceOptions } from '../handlers/source-options';
-import type { LinkConfig } from '../compose/link-config';
-import type { ObservabilityOptions } from '../observability/observability-options';
-import type { HttpServerLimits, ResolvedHttpServerLimits } from './http-server-limits';
-import type { CompressionOptions, ResolvedCompression } from '../plugins/http/use-compression';
+import { z } from 'zod';
+import { flag, integerAtLeast, integerBetween, nonEmptyString, strictObject } from '../core/options-schema';
+import { sourceOptionsSchema, type SourceOptions } from '../handlers/source-options';
+import { linkConfigSchema } from '../compose/link-config';
+import { observabilityOptionsSchema, type ObservabilityOptions } from '../observability/observability-options';
+import { httpServerLimitsSchema, type ResolvedHttpServerLimits } from './http-server-limits';
+import {
+  compressionOptionsSchema,
+  type CompressionOptions,
+  type ResolvedCompression,
+} from '../plugins/http/use-compression';
 
 export type { CompressionOptions };
 
 export type { SourceOptions };
 
-/** A second listener for operators: /metrics and the detailed /readyz, kept off the client port. */
-export interface AdminOptions {
-  /** Port of the admin listener (0: any free port). */
-  port: number;
-  /** Host the admin listener binds. @default '127.0.0.1' */
-  host?: string;
-}
+/** A deadline that waits longer than this is no deadline: a stalled Redis would still stall every request. */
+const MAX_REDIS_TIMEOUT_MS = 60_000;
 
 /** The shared Redis and how long its users wait for it. */
-export interface RedisOptions {
+export const redisOptionsSchema = strictObject({
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
-  url: string;
+  url: nonEmptyString(),
   /**
    * Deadline of each Redis operation of a policy (a rate-limit charge, a cache
    * read or write), in ms. Past it Redis counts as down: the rate limit applies
    * its `failMode`, the cache misses. @default 100
    */
-  commandTimeoutMs?: number;
+  commandTimeoutMs: integerBetween(1, MAX_REDIS_TIMEOUT_MS, ' (ms)').optional(),
   /** Deadline of the Redis readiness probes (PING) behind /readyz, in ms. @default 500 */
-  readinessTimeoutMs?: number;
-}
+  readinessTimeoutMs: integerBetween(1, MAX_REDIS_TIMEOUT_MS, ' (ms)').optional(),
+});
+export type RedisOptions = z.input<typeof redisOptionsSchema>;
 
-export interface LoomConfig {
+const port = () => integerBetween(0, 65535);
+
+/** A second listener for operators: /metrics and the detailed /readyz, kept off the client port. */
+export const adminOptionsSchema = strictObject({
+  /** Port of the admin listener (0: any free port). */
+  port: port(),
+  /** Host the admin listener binds. @default '127.0.0.1' */
+  host: nonEmptyString().optional(),
+});
+export type AdminOptions = z.input<typeof adminOptionsSchema>;
+
+/** Where generated source schemas are kept between starts (see `schemaCache`). */
+export const schemaCacheOptionsSchema = strictObject({
+  /** Folder of the cache files (relative paths resolve against the config's folder). */
+  directory: nonEmptyString().optional(),
+});
+export type SchemaCacheOptions = z.input<typeof schemaCacheOptionsSchema>;
+
+/**
+ * The whole config, composed from each layer's own schema (sources from
+ * src/handlers, links from src/compose, upstream policies from src/upstream,
+ * compression from src/plugins). `LoomConfig` is its input type, so
+ * `defineConfig` and the validation cannot drift.
+ */
+export const loomConfigSchema = strictObject({
   /** Upstream sources; each becomes a subschema. */
-  sources: SourceOptions[];
+  sources: z
+    .array(sourceOptionsSchema, { error: 'must be a non-empty list' })
+    .min(1, { error: 'must be a non-empty list' }),
   /** Fields that cross sources, resolved through batched lookups. */
-  links?: LinkConfig[];
+  links: z.array(linkConfigSchema, { error: 'must be a list' }).optional(),
   /** BFF name -> BFF file (relative to the config). Each is served at `/<name>/graphql`. */
-  bffs: Record<string, string>;
-  /** Redis for shared state (rate limits, cache): a URL or options. In memory when unset. */
-  redis?: string | RedisOptions;
+  bffs: z.record(z.string(), nonEmptyString('must be a file path'), {
+    error: 'must name at least one BFF file',
+  }),
+  /** Redis for shared state (rate limits, cache): a URL or options. In memory when unset (or an empty string). */
+  redis: z.union([z.string({ error: 'must be a URL' }), redisOptionsSchema]).optional(),
   /** Port `loom serve` listens on. @default 4000 */
-  port?: number;
+  port: port().optional(),
   /** Host `loom serve` binds. @default '127.0.0.1' */
-  host?: string;
+  host: nonEmptyString().optional(),
   /** Client connection limits: header and request timeouts, most open connections (see HttpServerLimits). */
-  server?: HttpServerLimits;
+  server: httpServerLimitsSchema.optional(),
   /** Production mode: masked errors, no suggestions. @default NODE_ENV === 'production' */
-  production?: boolean;
+  production: flag().optional(),
   /** Directory that holds schema snapshots. @default './schema' */
-  schemaDir?: string;
+  schemaDir: nonEmptyString().optional(),
   /** Tracing (sample ratio, service name); exporter from LOOM_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT. */
-  observability?: ObservabilityOptions;
+  observability: observabilityOptionsSchema.optional(),
   /**
    * On SIGTERM/SIGINT, how long in-flight requests may run before `loom serve`
    * closes their connections and exits 1. Keep it below the orchestrator's
    * grace period (Kubernetes: 30 s). @default 25000
    */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMs: integerAtLeast(0, ' (ms)').optional(),
   /**
    * Response compression (gzip, br) by Accept-Encoding, above `minBytes`,
    * never for SSE or multipart streams. `true` for the defaults. @default false
    */
-  compression?: boolean | CompressionOptions;
+  compression: z.union([flag(), compressionOptionsSchema]).optional(),
   /**
    * Admin listener. When set, /metrics and the /readyz with sources, checks
    * and upstream endpoints move there; the client port keeps /healthz and a
    * bare /readyz. @default none (everything on the client port)
    */
-  admin?: AdminOptions;
+  admin: adminOptionsSchema.optional(),
   /**
    * Generated source schemas (OpenAPI) kept on disk between starts, keyed by a
    * hash of the spec's files, the source options and Loom's version. `false`
    * turns it off; LOOM_SCHEMA_CACHE (`off` or a folder) overrides this key.
    * @default { directory: '<os tmpdir>/loom-schema-cache-<uid>' }
    */
-  schemaCache?: false | SchemaCacheOptions;
-}
+  schemaCache: z
+    .union([z.literal(false), schemaCacheOptionsSchema], { error: 'must be false or an object with a directory' })
+    .optional(),
+});
 
-export interface SchemaCacheOptions {
-  /** Folder of the cache files (relative paths resolve against the config's folder). */
-  directory?: string;
-}
+export type LoomConfig = z.input<typeof loomConfigSchema>;
 
 /** A validated config: paths absolute, frozen, with the file it came from. */
 export interface ResolvedConfig extends Readonly<

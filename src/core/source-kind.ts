@@ -1,2 +1,4 @@
 /** The kinds of spec Loom turns into a subschema. */
-export type SourceKind = 'openapi' | 'grpc' | 'soap' | 'graphql';
+export const SOURCE_KINDS = ['openapi', 'grpc', 'soap', 'graphql'] as const;
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];

@@ -1,7 +1,17 @@
-import type { OpenApiSourceOptions } from './openapi/openapi-source-options';
-import type { GrpcSourceOptions } from './grpc/grpc-source-options';
-import type { SoapSourceOptions } from './soap/soap-source-options';
-import type { GraphqlSourceOptions } from './graphql/graphql-source-options';
+import { z } from 'zod';
+import { SOURCE_KINDS } from '../core/source-kind';
+import { openApiSourceOptionsSchema } from './openapi/openapi-source-options';
+import { grpcSourceOptionsSchema } from './grpc/grpc-source-options';
+import { soapSourceOptionsSchema } from './soap/soap-source-options';
+import { graphqlSourceOptionsSchema } from './graphql/graphql-source-options';
 
-/** Every kind of source, as written in the config. */
-export type SourceOptions = OpenApiSourceOptions | GrpcSourceOptions | SoapSourceOptions | GraphqlSourceOptions;
+/** Every kind of source, as written in the config: the kind picks the schema. */
+export const sourceOptionsSchema = z.discriminatedUnion(
+  'kind',
+  [openApiSourceOptionsSchema, grpcSourceOptionsSchema, soapSourceOptionsSchema, graphqlSourceOptionsSchema],
+  {
+    error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${SOURCE_KINDS.join(', ')}` : undefined),
+  },
+);
+
+export type SourceOptions = z.input<typeof sourceOptionsSchema>;

@@ -1,6 +1,18 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '@graphql-tools/utils';
-import type { UpstreamPolicyOptions } from '../upstream/upstream-policy-options';
+import { z } from 'zod';
+import {
+  flag,
+  nonEmptyString,
+  oneOf,
+  positiveInteger,
+  positiveNumber,
+  stringList,
+  stringMap,
+  strictObject,
+} from '../core/options-schema';
+import { upstreamPolicyOptionsSchema } from '../upstream/upstream-policy-options';
+import { endpointsSchema, type EndpointForm } from '../upstream/endpoint-schemas';
 import type { UpstreamContext } from '../upstream/upstream-source';
 
 import type { SourceKind } from '../core/source-kind';
@@ -8,52 +20,68 @@ import type { SchemaCache } from './schema-cache/schema-cache';
 
 export type { SourceKind };
 
-/** Options every source kind shares. Kind-specific options extend this in the handler's folder. */
-export interface BaseSourceOptions {
-  /** Unique source name; used in errors, metrics and traces. */
-  name: string;
-  /** One upstream endpoint, or several for load balancing and failover. Overrides the spec's own servers. */
-  endpoint?: string | string[];
-  /** Static headers (or gRPC metadata) sent with every upstream call. */
-  headers?: Record<string, string>;
-  /** Client request headers copied onto upstream calls (e.g. `authorization`, `x-api-key`). */
-  forwardHeaders?: string[];
-  /** Send the request id as `x-request-id` (HTTP header, gRPC metadata) on every upstream call. @default true */
-  propagateRequestId?: boolean;
-  /** Per-call timeout for this source, in milliseconds; bounds each attempt's headers and body together. @default 10000 */
-  timeoutMs?: number;
-  /** Largest upstream answer body, in bytes, counted while it streams; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. HTTP sources. @default 10485760 (10 MB) */
-  maxResponseBytes?: number;
-  /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */
-  upstream?: UpstreamPolicyOptions;
-  /** Naming rules that resolve clashes with other sources. */
-  rename?: SourceRenameOptions;
-  /** Entities this source shares with other sources (type merging), by type name after renames. */
-  merge?: Record<string, EntityMergeOptions>;
-}
-
 /** How a source fetches its part of a shared entity, e.g. `{ key: 'id', resolveWith: 'getCustomer' }`. */
-export interface EntityMergeOptions {
+export const entityMergeOptionsSchema = strictObject({
   /** Field of the entity that identifies it in every source. */
-  key: string;
+  key: nonEmptyString(),
   /** Query field (after renames) that returns the entity by key, or a list of them by a list of keys. */
-  resolveWith: string;
+  resolveWith: nonEmptyString(),
   /** Argument of `resolveWith` that takes the key(s). @default the only argument, else `key` */
-  keyArgument?: string;
+  keyArgument: nonEmptyString().optional(),
   /** Use a batch endpoint found for the entity ('auto'), never ('off'). @default 'auto' */
-  batch?: 'auto' | 'off';
+  batch: oneOf(['auto', 'off']).optional(),
+});
+export type EntityMergeOptions = z.input<typeof entityMergeOptionsSchema>;
+
+export const sourceRenameOptionsSchema = strictObject({
+  /** Prefix for every type name of this source (root types excepted). */
+  typePrefix: z.string().optional(),
+  /** Prefix for every root field of this source. */
+  rootFieldPrefix: z.string().optional(),
+  /** Explicit renames: `{ OldType: 'NewType' }`. */
+  types: stringMap().optional(),
+  /** Explicit root field renames: `{ 'Query.getUser': 'user' }`. */
+  rootFields: stringMap().optional(),
+});
+export type SourceRenameOptions = z.input<typeof sourceRenameOptionsSchema>;
+
+const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/**
+ * Options every source kind shares; each handler's schema spreads this shape
+ * with its kind, its spec fields and its endpoint form (URL or host:port).
+ */
+export function baseSourceShape(form: EndpointForm) {
+  return {
+    /** Unique source name; used in errors, metrics and traces. */
+    name: z.string({ error: `must match ${SOURCE_NAME}` }).regex(SOURCE_NAME, { error: `must match ${SOURCE_NAME}` }),
+    /** One upstream endpoint, or several for load balancing and failover. Overrides the spec's own servers. */
+    endpoint: endpointsSchema(form).optional(),
+    /** Static headers (or gRPC metadata) sent with every upstream call. */
+    headers: stringMap().optional(),
+    /** Client request headers copied onto upstream calls (e.g. `authorization`, `x-api-key`). */
+    forwardHeaders: stringList().optional(),
+    /** Send the request id as `x-request-id` (HTTP header, gRPC metadata) on every upstream call. @default true */
+    propagateRequestId: flag().optional(),
+    /** Per-call timeout for this source, in milliseconds; bounds each attempt's headers and body together. @default 10000 */
+    timeoutMs: positiveNumber().optional(),
+    /** Largest upstream answer body, in bytes, counted while it streams; past it the call fails with UPSTREAM_RESPONSE_TOO_LARGE. HTTP sources. @default 10485760 (10 MB) */
+    maxResponseBytes: positiveInteger(' (bytes)').optional(),
+    /** Retries, circuit breaker, load balancing, shadowing (src/upstream). */
+    upstream: upstreamPolicyOptionsSchema(form).optional(),
+    /** Naming rules that resolve clashes with other sources. */
+    rename: sourceRenameOptionsSchema.optional(),
+    /** Entities this source shares with other sources (type merging), by type name after renames. */
+    merge: z
+      .record(z.string(), entityMergeOptionsSchema, { error: 'must be an object of type: merge rule' })
+      .optional(),
+  };
 }
 
-export interface SourceRenameOptions {
-  /** Prefix for every type name of this source (root types excepted). */
-  typePrefix?: string;
-  /** Prefix for every root field of this source. */
-  rootFieldPrefix?: string;
-  /** Explicit renames: `{ OldType: 'NewType' }`. */
-  types?: Record<string, string>;
-  /** Explicit root field renames: `{ 'Query.getUser': 'user' }`. */
-  rootFields?: Record<string, string>;
-}
+export const baseSourceSchema = strictObject(baseSourceShape('url'));
+
+/** Options every source kind shares. Kind-specific options extend this in the handler's folder. */
+export type BaseSourceOptions = z.input<typeof baseSourceSchema>;
 
 export interface HandlerContext extends UpstreamContext {
   /** Directory that relative spec paths resolve against (the config file's directory). */

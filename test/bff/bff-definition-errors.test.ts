@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBffDefinition } from '../../src/bff/load-bff-definition';
 import { ConfigError } from '../../src/core/errors';
-import { startTestGateway } from '../helpers/test-gateway';
+import { REPO_ROOT, startTestGateway } from '../helpers/test-gateway';
 
 describe('a bad BFF file fails start-up with one clear line', () => {
   let directory: string;
@@ -31,6 +32,42 @@ describe('a bad BFF file fails start-up with one clear line', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);
   });
+
+  it('lists every fault of a BFF file at once, with the file, the path and a hint for unknown keys', () => {
+    const file = bffFile(
+      "export default { polices: [], view: { includ: ['Query.*'], renames: { Customer: 3 } }, policies: [42], subscriptions: { maxPerClent: 3 } };",
+    );
+    const load = () => loadBffDefinition('web', file);
+    expect(load).toThrow(ConfigError);
+    let message = '';
+    try {
+      load();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      `${file}: bff "web": unknown key "polices" (did you mean "policies"?)`,
+      `${file}: bff "web": unknown key "view.includ" (did you mean "view.include"?)`,
+      `${file}: bff "web": view.renames.Customer must be a string, got 3`,
+      `${file}: bff "web": policies[0] must be a plugin or a function of the BFF context that returns plugins, got 42`,
+      `${file}: bff "web": unknown key "subscriptions.maxPerClent" (did you mean "subscriptions.maxPerClient"?)`,
+    ]);
+  });
+
+  it('shows a syntax error in a BFF file with its line, column and cause (spawned loom check)', async () => {
+    const bff = bffFile('export default { policies: [ ;\n');
+    const config = join(directory, 'syntax.config.ts');
+    writeFileSync(
+      config,
+      `export default { sources: [{ name: 'catalog', kind: 'openapi', spec: ${JSON.stringify(join(REPO_ROOT, 'sources/catalog/openapi.yaml'))} }], bffs: { web: ${JSON.stringify(bff)} } };\n`,
+    );
+    const child = spawn(process.execPath, ['bin/loom.js', 'check', '--config', config], { cwd: REPO_ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toBe(`loom: ${bff}:1:30: syntax error: Unexpected ";"\n`);
+  }, 60_000);
 
   it.each([
     [

@@ -83,6 +83,14 @@ describe('loom sources add', () => {
       'sources add: give exactly one of --openapi, --proto or --wsdl',
     ],
     [['sources', 'add', 'x', '--openapi', 'a.yaml'], 'sources add: --endpoint is required'],
+    [
+      ['sources', 'add', 'x', '--openapi', 'a.yaml', '--endpoint', '127.0.0.1:9'],
+      'sources add: --endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "127.0.0.1:9"',
+    ],
+    [
+      ['sources', 'add', 'x', '--proto', 'b.proto', '--endpoint', 'http://127.0.0.1:9'],
+      'sources add: --endpoint must be host:port (e.g. 127.0.0.1:50051), got "http://127.0.0.1:9"',
+    ],
   ])('refuses bad arguments: %j', async (args, message) => {
     const { config, dir } = project();
     const result = await run(

@@ -143,7 +143,7 @@ describe('links with missing keys and forced modes', () => {
   it.each([
     [
       { field: 'Order', resolveWith: 'getCustomer', args: { id: '$source.customerId' } },
-      'link Order: field must be written Type.field',
+      'link "Order": field must be written Type.field, got "Order"',
     ],
     [
       { field: 'Order.customer', resolveWith: 'getNobody', args: { id: '$source.customerId' } },

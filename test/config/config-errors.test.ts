@@ -39,7 +39,7 @@ describe('bad config stops start-up with one line naming the source and the faul
     );
     const { code, err } = await serveExpectingFailure(file);
     expect(code).toBe(1);
-    expect(err).toMatch(/source "ledger": unknown kind "corba" \(expected one of openapi, grpc, soap, graphql\)\n$/);
+    expect(err).toMatch(/source "ledger": kind must be one of openapi, grpc, soap, graphql, got "corba"\n$/);
   });
 
   it('reports invalid YAML in a spec', async () => {

@@ -27,22 +27,22 @@ describe('config: redis options', () => {
   it.each([
     [
       { url: 'redis://127.0.0.1:6379', commandTimeoutMs: 0 },
-      'loom.config.ts: redis: commandTimeoutMs must be an integer from 1 to 60000 (ms), got 0',
+      'loom.config.ts: redis.commandTimeoutMs must be an integer from 1 to 60000 (ms), got 0',
     ],
     [
       { url: 'redis://127.0.0.1:6379', commandTimeoutMs: 2.5 },
-      'loom.config.ts: redis: commandTimeoutMs must be an integer from 1 to 60000 (ms), got 2.5',
+      'loom.config.ts: redis.commandTimeoutMs must be an integer from 1 to 60000 (ms), got 2.5',
     ],
     [
       { url: 'redis://127.0.0.1:6379', readinessTimeoutMs: Infinity },
-      'loom.config.ts: redis: readinessTimeoutMs must be an integer from 1 to 60000 (ms), got null',
+      'loom.config.ts: redis.readinessTimeoutMs must be an integer from 1 to 60000 (ms), got Infinity',
     ],
     [
       { url: 'redis://127.0.0.1:6379', readinessTimeoutMs: '500' },
-      'loom.config.ts: redis: readinessTimeoutMs must be an integer from 1 to 60000 (ms), got "500"',
+      'loom.config.ts: redis.readinessTimeoutMs must be an integer from 1 to 60000 (ms), got "500"',
     ],
-    [{ commandTimeoutMs: 100 }, 'loom.config.ts: redis: url must be a non-empty string'],
-    [42, 'loom.config.ts: redis must be a URL or an object with a url'],
+    [{ commandTimeoutMs: 100 }, 'loom.config.ts: redis.url is required'],
+    [42, 'loom.config.ts: redis must be a URL or an object, got 42'],
   ])('refuses %j', (redis, message) => {
     expect(() => validate(redis)).toThrow(message);
   });

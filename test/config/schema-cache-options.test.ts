@@ -40,8 +40,8 @@ describe('config: schemaCache', () => {
   });
 
   it.each([
-    [true, 'loom.config.ts: schemaCache must be false or an object with a directory'],
-    ['/tmp/x', 'loom.config.ts: schemaCache must be false or an object with a directory'],
+    [true, 'loom.config.ts: schemaCache must be false or an object, got true'],
+    ['/tmp/x', 'loom.config.ts: schemaCache must be false or an object, got "/tmp/x"'],
     [{ directory: '' }, 'loom.config.ts: schemaCache.directory must be a non-empty string'],
     [{ directory: 42 }, 'loom.config.ts: schemaCache.directory must be a non-empty string'],
   ])('refuses %j', (schemaCache, message) => {

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../src/config/validate-config';
-import { suggestKey } from '../../src/config/config-keys';
+import { defineConfig } from '../../src/config/define-config';
+import { suggestKey } from '../../src/core/options-schema';
 import { ConfigError } from '../../src/core/errors';
 import { main, type CliIo } from '../../src/cli/main';
 import { REPO_ROOT } from '../helpers/test-gateway';
@@ -35,9 +36,9 @@ describe('unknown keys fail at load with the path and a hint', () => {
       bffs,
     };
     expect(faultsOf(config)).toEqual([
-      'loom.config.ts: unknown key "link" (did you mean "links"?)',
       'loom.config.ts: source "catalog": unknown key "timeoutMS" (did you mean "timeoutMs"?)',
       'loom.config.ts: source "catalog": unknown key "upstream.retry.attemps" (did you mean "upstream.retry.maxRetries"?)',
+      'loom.config.ts: unknown key "link" (did you mean "links"?)',
     ]);
   });
 
@@ -76,6 +77,25 @@ describe('unknown keys fail at load with the path and a hint', () => {
     ]);
   });
 
+  it('is the same rule at compile time: defineConfig is typed by the schema that validates', () => {
+    const config = defineConfig({
+      sources: [
+        {
+          name: 'catalog',
+          kind: 'openapi',
+          spec,
+          // @ts-expect-error not an option: tsc refuses what the schema refuses
+          endpiont: 'http://127.0.0.1:1',
+          upstream: { loadBalancing: 'round-robin', retry: false },
+        },
+      ],
+      bffs,
+    });
+    expect(faultsOf(config)).toEqual([
+      'loom.config.ts: source "catalog": unknown key "endpiont" (did you mean "endpoint"?)',
+    ]);
+  });
+
   it('suggests nothing for a name far from every key', () => {
     expect(suggestKey('colour', ['endpoint', 'spec'])).toBeUndefined();
     expect(suggestKey('retries', ['maxRetries', 'baseDelayMs'])).toBe('maxRetries');
@@ -88,25 +108,25 @@ describe('endpoints are parsed at load', () => {
       'openapi',
       'not a url',
       { spec },
-      'loom.config.ts: source "s": endpoint "not a url" is not a URL (e.g. http://127.0.0.1:8080)',
+      'loom.config.ts: source "s": endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "not a url"',
     ],
     [
       'openapi',
       'ftp://host/x',
       { spec },
-      'loom.config.ts: source "s": endpoint "ftp://host/x" must be an http(s) URL, not ftp:',
+      'loom.config.ts: source "s": endpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "ftp://host/x"',
     ],
     [
       'grpc',
       'http://127.0.0.1:4102',
       { proto: './sources/orders/orders.proto' },
-      'loom.config.ts: source "s": endpoint "http://127.0.0.1:4102" must be host:port (e.g. 127.0.0.1:50051)',
+      'loom.config.ts: source "s": endpoint must be host:port (e.g. 127.0.0.1:50051), got "http://127.0.0.1:4102"',
     ],
     [
       'grpc',
       '127.0.0.1:99999',
       { proto: './sources/orders/orders.proto' },
-      'loom.config.ts: source "s": endpoint "127.0.0.1:99999" must be host:port (e.g. 127.0.0.1:50051)',
+      'loom.config.ts: source "s": endpoint must be host:port (e.g. 127.0.0.1:50051), got "127.0.0.1:99999"',
     ],
   ])('%s endpoint %s', (kind, endpoint, fields, expected) => {
     expect(faultsOf({ sources: [{ name: 's', kind, ...fields, endpoint }], bffs })).toEqual([expected]);
@@ -159,12 +179,62 @@ describe('a config with five planted faults', () => {
     expect(await main(['serve', '--config', join(dir, 'loom.config.ts'), '--port', '0'], io)).toBe(1);
     const file = join(dir, 'loom.config.ts');
     expect(err.split('\n')).toEqual([
-      `loom: ${file}: unknown key "link" (did you mean "links"?)`,
       `loom: ${file}: source "catalog": unknown key "endpiont" (did you mean "endpoint"?)`,
       `loom: ${file}: source "catalog": unknown key "timeoutMS" (did you mean "timeoutMs"?)`,
       `loom: ${file}: source "catalog": unknown key "upstream.retry.attemps" (did you mean "upstream.retry.maxRetries"?)`,
+      `loom: ${file}: unknown key "link" (did you mean "links"?)`,
       `loom: ${file}: port must be an integer from 0 to 65535, got "eighty"`,
       '',
+    ]);
+  });
+});
+
+describe('hostile configs get bounded, readable messages', () => {
+  const source = { name: 'catalog', kind: 'openapi', spec };
+
+  it('names an own __proto__ key and a non-ASCII typo like any other', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "endpoínt": "http://127.0.0.1:1"}') as object;
+    expect(faultsOf({ sources: [{ ...source, ...parsed }], bffs })).toEqual([
+      'loom.config.ts: source "catalog": unknown key "__proto__" (known keys: name, endpoint, headers, forwardHeaders, propagateRequestId, timeoutMs, maxResponseBytes, upstream, rename, merge, kind, spec, operations)',
+      'loom.config.ts: source "catalog": unknown key "endpoínt" (did you mean "endpoint"?)',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('cuts a huge value short and survives a circular one', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const [long, loop] = faultsOf({
+      sources: [
+        { ...source, endpoint: `not a url ${'x'.repeat(100_000)}` },
+        { ...source, name: 'b', timeoutMs: circular },
+      ],
+      bffs,
+    });
+    expect(long).toMatch(
+      /^loom\.config\.ts: source "catalog": endpoint must be an http\(s\) URL .*, got "not a url x+\.\.\.$/,
+    );
+    expect(long!.length).toBeLessThan(250);
+    expect(loop).toBe('loom.config.ts: source "b": timeoutMs must be a positive number, got [object Object]');
+  });
+
+  it('lists at most 50 problems, then how many more', () => {
+    const typos = Object.fromEntries(Array.from({ length: 10_000 }, (_, index) => [`option${index}`, index]));
+    const faults = faultsOf({ sources: [source], bffs, ...typos });
+    expect(faults).toHaveLength(51);
+    expect(faults[0]).toMatch(/^loom\.config\.ts: unknown key "option0" \(known keys: sources, links, bffs,/);
+    expect(faults[50]).toBe('loom.config.ts: ... and 9950 more problems');
+  });
+
+  it('refuses a value of the wrong kind at any depth, and a class instance where an object is expected', () => {
+    expect(
+      faultsOf({
+        sources: [{ ...source, upstream: { retry: { idempotentMethods: ['GET', 7] } }, headers: new Map() }],
+        bffs,
+      }),
+    ).toEqual([
+      'loom.config.ts: source "catalog": upstream.retry.idempotentMethods[1] must be a string, got 7',
+      'loom.config.ts: source "catalog": headers must be an object of strings, got {}',
     ]);
   });
 });

@@ -37,7 +37,7 @@ describe('compression options', () => {
     const spec = './test/fixtures/ratelimit/items/openapi.yaml';
     const config = { sources: [{ name: 'items', kind: 'openapi', spec }], bffs: { web: './bff/web.ts' } };
     expect(() => validateConfig({ ...config, compression: { encodings: [] } }, 'loom.config.ts', REPO_ROOT)).toThrow(
-      new ConfigError('loom.config.ts: compression: encodings must be a non-empty list of br, gzip, got []'),
+      new ConfigError('loom.config.ts: compression.encodings must be a non-empty list of br, gzip, got []'),
     );
     expect(validateConfig({ ...config, compression: true }, 'loom.config.ts', REPO_ROOT).compression).toEqual({
       minBytes: 1024,

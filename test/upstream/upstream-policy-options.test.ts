@@ -52,19 +52,28 @@ describe('upstream policy options', () => {
   });
 
   it.each<[UpstreamPolicyOptions, string]>([
-    [{ retry: { maxRetries: -1 } }, 'upstream.retry.maxRetries must be an integer >= 0'],
-    [{ retry: { budgetRatio: 2 } }, 'upstream.retry.budgetRatio must be between 0 and 1'],
-    [{ circuitBreaker: { failureRateThreshold: 0 } }, 'upstream.circuitBreaker.failureRateThreshold must be in (0, 1]'],
-    [{ circuitBreaker: { minimumCalls: 0 } }, 'upstream.circuitBreaker.minimumCalls must be an integer >= 1'],
-    [{ loadBalancing: 'random' as never }, 'upstream.loadBalancing must be round-robin or least-outstanding'],
-    [{ backupEndpoint: 'ftp://x' }, 'upstream.backupEndpoint must be an http(s) URL'],
-    [{ shadow: { endpoint: 'http://s', ratio: 1.5 } }, 'upstream.shadow.ratio must be between 0 and 1'],
-    [{ operationTimeoutsMs: { getItem: 0 } }, 'upstream.operationTimeoutsMs.getItem must be a positive number'],
-    [{ requestDeadlineMs: -5 }, 'upstream.requestDeadlineMs must be a positive number'],
+    [{ retry: { maxRetries: -1 } }, 'upstream.retry.maxRetries must be an integer >= 0, got -1'],
+    [{ retry: { budgetRatio: 2 } }, 'upstream.retry.budgetRatio must be a number from 0 to 1, got 2'],
+    [
+      { circuitBreaker: { failureRateThreshold: 0 } },
+      'upstream.circuitBreaker.failureRateThreshold must be in (0, 1], got 0',
+    ],
+    [{ circuitBreaker: { minimumCalls: 0 } }, 'upstream.circuitBreaker.minimumCalls must be an integer >= 1, got 0'],
+    [
+      { loadBalancing: 'random' as never },
+      'upstream.loadBalancing must be one of round-robin, least-outstanding, got "random"',
+    ],
+    [
+      { backupEndpoint: 'ftp://x' },
+      'upstream.backupEndpoint must be an http(s) URL (e.g. http://127.0.0.1:8080), got "ftp://x"',
+    ],
+    [{ shadow: { endpoint: 'http://s', ratio: 1.5 } }, 'upstream.shadow.ratio must be a number from 0 to 1, got 1.5'],
+    [{ operationTimeoutsMs: { getItem: 0 } }, 'upstream.operationTimeoutsMs.getItem must be a positive number, got 0'],
+    [{ requestDeadlineMs: -5 }, 'upstream.requestDeadlineMs must be a positive number, got -5'],
     [{ fallbacks: { getItem: { kind: 'null' } } }, 'upstream.fallbacks: "getItem" must look like Query.fieldName'],
     [
       { fallbacks: { 'Query.getItem': { kind: 'cached' } as never } },
-      'upstream.fallbacks["Query.getItem"].kind must be null, static or last-good',
+      'upstream.fallbacks["Query.getItem"].kind must be one of null, static, last-good, got "cached"',
     ],
   ])('rejects %j', (options, message) => {
     expect(() => validateUpstreamPolicyOptions('source "s"', options)).toThrow(
@@ -85,7 +94,7 @@ describe('upstream policy options', () => {
       bffs: { web: './test/fixtures/bff/open.ts' },
     };
     expect(() => validateConfig(config, 'mesh.config.ts', REPO_ROOT)).toThrow(
-      new ConfigError('mesh.config.ts: source "items": upstream.retry.maxRetries must be an integer >= 0'),
+      new ConfigError('mesh.config.ts: source "items": upstream.retry.maxRetries must be an integer >= 0, got 1.5'),
     );
   });
 
@@ -111,9 +120,15 @@ describe('upstream policy options', () => {
     ).not.toThrow();
     expect(() =>
       validateConfig(grpcSource({ shadow: { endpoint: 'http://127.0.0.1:3' } }), 'mesh.config.ts', REPO_ROOT),
-    ).toThrow(new ConfigError('mesh.config.ts: source "orders": upstream.shadow.endpoint must be a host:port address'));
+    ).toThrow(
+      new ConfigError(
+        'mesh.config.ts: source "orders": upstream.shadow.endpoint must be host:port (e.g. 127.0.0.1:50051), got "http://127.0.0.1:3"',
+      ),
+    );
     expect(() => validateConfig(grpcSource({ backupEndpoint: 'orders-backup' }), 'mesh.config.ts', REPO_ROOT)).toThrow(
-      new ConfigError('mesh.config.ts: source "orders": upstream.backupEndpoint must be a host:port address'),
+      new ConfigError(
+        'mesh.config.ts: source "orders": upstream.backupEndpoint must be host:port (e.g. 127.0.0.1:50051), got "orders-backup"',
+      ),
     );
     expect(resolveUpstreamPolicy('s', { backupEndpoint: '127.0.0.1:3' }, 'address').backupEndpoint).toBe('127.0.0.1:3');
   });
@@ -124,7 +139,7 @@ describe('upstream policy options', () => {
       bffs: { web: './test/fixtures/bff/open.ts' },
     };
     expect(() => validateConfig(config, 'mesh.config.ts', REPO_ROOT)).toThrow(
-      new ConfigError('mesh.config.ts: source "orders": endpoint is required'),
+      new ConfigError('mesh.config.ts: source "orders": endpoint must not be an empty list, got []'),
     );
   });
 });

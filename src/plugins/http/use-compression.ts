@@ -1,16 +1,23 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
+import { z } from 'zod';
+import { oneOf, positiveInteger, strictObject } from '../../core/options-schema';
 import { requirePositiveInteger } from '../shared/option-checks';
 
 export type CompressionEncoding = 'br' | 'gzip';
 
-export interface CompressionOptions {
+export const compressionOptionsSchema = strictObject({
   /** Smaller bodies go out as they are: compressing them costs more CPU than the bytes it saves. @default 1024 */
-  minBytes?: number;
+  minBytes: positiveInteger().optional(),
   /** Encodings offered, in order of preference when the client accepts several equally. @default ['br', 'gzip'] */
-  encodings?: CompressionEncoding[];
-}
+  encodings: z
+    .array(oneOf(['br', 'gzip']), { error: 'must be a list of br, gzip' })
+    .min(1, { error: 'must be a non-empty list of br, gzip' })
+    .optional(),
+});
+
+export type CompressionOptions = z.input<typeof compressionOptionsSchema>;
 
 export interface ResolvedCompression {
   readonly minBytes: number;

@@ -1,22 +1,26 @@
 import type { ExecutionArgs } from 'graphql';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
+import type { z } from 'zod';
+import { flag, positiveInteger, strictObject } from '../../core/options-schema';
 import { subscriptionLimitExceeded } from '../../core/errors';
 import type { GatewayContext } from '../../core/context';
 import { requirePositiveInteger } from '../shared/option-checks';
 import { clientAddress } from './rate-limit-rules';
 import { createSubscriptionSlots, releaseWhenDone } from './subscription-slots';
 
-export interface SubscriptionLimitOptions {
+export const subscriptionLimitOptionsSchema = strictObject({
   /**
    * Most subscriptions one client may hold open at once, per BFF and gateway
    * instance. A client is its identity (user, API key) when authenticated,
    * else its address. @default 10
    */
-  maxPerClient?: number;
+  maxPerClient: positiveInteger().optional(),
   /** Key anonymous callers by the first `X-Forwarded-For` address; only behind a proxy you trust. @default false */
-  trustForwardedFor?: boolean;
-}
+  trustForwardedFor: flag().optional(),
+});
+
+export type SubscriptionLimitOptions = z.input<typeof subscriptionLimitOptionsSchema>;
 
 /** Who holds a subscription: an authenticated identity, else the caller's address. */
 function clientOf(contextValue: object, trustForwardedFor: boolean): string {
