@@ -19,6 +19,7 @@ import { resolve } from 'node:path';
 import { freePort, startProcess, stopAll, stopProcess, waitForUrl, type BenchProcess } from './lib/processes';
 import { cpuSeconds, graphqlRequest, load, probe, rssMb, serialLatency, type BenchRequest } from './lib/measure';
 import { renderResults, type ScenarioResult } from './lib/report';
+import { ownedSections } from './lib/results-sections';
 
 const ROOT = resolve(__dirname, '..');
 const PEER = resolve(ROOT, '../shared/peer-bench');
@@ -342,7 +343,9 @@ async function main(): Promise<void> {
   };
   writeFileSync(resolve(OUT, 'results.json'), JSON.stringify({ meta, results, rounds }, null, 2));
   const markdown = renderResults(meta, results, rounds);
-  writeFileSync(resolve(__dirname, 'RESULTS.md'), markdown);
+  // Sections other benchmarks own (bench/websocket-fanout.ts) stay.
+  const owned = ownedSections(resolve(__dirname, 'RESULTS.md'));
+  writeFileSync(resolve(__dirname, 'RESULTS.md'), owned ? `${markdown.trimEnd()}\n\n${owned}` : markdown);
   console.log(`\n${markdown}`);
 }
 

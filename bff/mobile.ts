@@ -3,6 +3,7 @@ import { useAuth } from '../src/plugins/auth/use-auth';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
+import { useAutomaticPersistedQueries } from '../src/plugins/apq/use-automatic-persisted-queries';
 import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 import { useResponseCache } from '../src/plugins/cache/use-response-cache';
 import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
@@ -46,6 +47,8 @@ export default defineBff({
         bodyLimit: { maxBytes: 50_000 },
         safeErrors: { production: context.production },
       }),
+    // Apollo APQ: clients send a hash, and the document once per instance set (shared through Redis when configured).
+    useAutomaticPersistedQueries(),
     (context) =>
       useQueryLimits({
         maxDepth: 8,

@@ -3,6 +3,7 @@ import { useAuth } from '../src/plugins/auth/use-auth';
 import { useHttpHardening } from '../src/plugins/http/use-http-hardening';
 import { useQueryLimits } from '../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../src/plugins/use-cost-limit';
+import { useAutomaticPersistedQueries } from '../src/plugins/apq/use-automatic-persisted-queries';
 import { useRateLimit } from '../src/plugins/rate-limit/use-rate-limit';
 import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
 
@@ -18,6 +19,8 @@ export default defineBff({
   description: 'Web app: the whole graph',
   introspection: true,
   graphiql: true,
+  // Apollo's BatchHttpLink: up to 5 operations per request, each priced and charged on its own.
+  batching: { maxOperations: 5 },
   policies: [
     (context) =>
       useHttpHardening({
@@ -25,6 +28,8 @@ export default defineBff({
         bodyLimit: { maxBytes: 100_000 },
         safeErrors: { production: context.production },
       }),
+    // Apollo APQ: clients send a hash, and the document once per instance set (shared through Redis when configured).
+    useAutomaticPersistedQueries(),
     (context) =>
       useQueryLimits({
         maxDepth: 10,

@@ -10,6 +10,11 @@ export interface OrdersBackendOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
+  /**
+   * WatchOrders sends the current orders, then stays open for `publishOrderEvent`
+   * instead of ending (live subscriptions, WebSocket tests and benchmarks). @default false
+   */
+  liveWatches?: boolean;
 }
 
 /** How a method misbehaves until cleared: fail with a gRPC status, or never answer. */
@@ -23,6 +28,10 @@ export interface OrdersBackend {
   /** Metadata of the last call each method received. */
   readonly lastMetadata: Map<string, Record<string, unknown>>;
   readonly faults: Map<string, OrdersFault>;
+  /** WatchOrders streams open now (with `liveWatches`). */
+  readonly openWatches: number;
+  /** Sends an event to every open WatchOrders stream (with `liveWatches`); returns how many got it. */
+  publishOrderEvent(event: { orderId: string; status: string }): number;
   close(): Promise<void>;
 }
 
@@ -78,7 +87,9 @@ type Handler = (
 export async function startOrdersBackend({
   port = 0,
   host = '127.0.0.1',
+  liveWatches = false,
 }: OrdersBackendOptions = {}): Promise<OrdersBackend> {
+  const watches = new Set<grpc.ServerWritableStream<{ customerId: string }, unknown>>();
   const definition = loadSync(ORDERS_PROTO, { longs: String, enums: String, defaults: true, oneofs: true });
   const service = (grpc.loadPackageDefinition(definition) as any).shop.orders.v1.OrderService
     .service as grpc.ServiceDefinition;
@@ -147,6 +158,11 @@ export async function startOrdersBackend({
       calls.record('WatchOrders');
       const stream = call as grpc.ServerWritableStream<{ customerId: string }, unknown>;
       lastMetadata.set('WatchOrders', stream.metadata.getMap());
+      // Counted so tests can see a client's disconnect reach the backend as a cancelled call.
+      stream.once('cancelled', () => {
+        calls.record('WatchOrders.cancelled');
+        watches.delete(stream);
+      });
       const fault = faults.get('WatchOrders');
       if (fault === 'hang') return;
       // grpc-js sends a status for an 'error' event; destroy() would leave the stream open without one.
@@ -163,7 +179,8 @@ export async function startOrdersBackend({
         .slice(0, 3)) {
         stream.write({ orderId: order.id, status: order.status, at: order.createdAt });
       }
-      stream.end();
+      if (liveWatches) watches.add(stream);
+      else stream.end();
     },
     Ping: unary('Ping', () => ({ message: 'pong' })),
     ImportOrders: (_call, callback) => callback!(null, { orders: [] }),
@@ -182,6 +199,14 @@ export async function startOrdersBackend({
     calls,
     lastMetadata,
     faults,
+    get openWatches() {
+      return watches.size;
+    },
+    publishOrderEvent: (event) => {
+      const at = { seconds: Math.floor(Date.now() / 1000), nanos: 0 };
+      for (const stream of watches) stream.write({ ...event, at });
+      return watches.size;
+    },
     close: () =>
       new Promise<void>((done) => {
         server.forceShutdown();

@@ -14,6 +14,16 @@ import { findResponseReplay, type ResponseReplay } from '../plugins/cache/replay
 import { replayKeyHeaders } from '../plugins/shared/replay-safety';
 import { useGatewayServices } from '../plugins/shared/gateway-services';
 import { useSubscriptionLimit } from '../plugins/rate-limit/use-subscription-limit';
+import { useRequestBatching } from '../plugins/batching/use-request-batching';
+import { createOperationSink, type OperationOutcome } from '../plugins/websocket/create-operation-sink';
+import { findConnectionAuthenticator, type ConnectionAuthenticator } from '../plugins/auth/use-auth';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/websocket-options';
+import { findPolicyDescriptions, type PolicyDescription } from '../plugins/shared/policy-description';
+import { createExampleQuery, requireValidExampleQuery } from './example-query';
+import { listPersistedOperations } from './persisted-operation-list';
+import { useBrowserPages } from './browser/use-browser-pages';
+import { renderGraphiqlPage } from './browser/render-graphiql-page';
+import { renderBffPage } from './browser/render-bff-page';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -26,6 +36,20 @@ export interface BffApp {
   readonly yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** Answers repeated public cache hits before Yoga; only when every policy of the BFF is replay-safe. */
   readonly replay?: ResponseReplay;
+  /** GraphQL over WebSocket on this endpoint; undefined when the BFF turns it off. */
+  readonly websocket?: ResolvedWebSocketOptions;
+  /** The BFF's credential check for a connection (useAuth's); undefined when it has no auth policy. */
+  readonly authenticateConnection?: ConnectionAuthenticator;
+  /** Runs one operation request through this app with every policy, returning its result as values (WebSocket). */
+  runOperation(request: Request, serverContext: Record<string, unknown>): Promise<OperationOutcome>;
+  /** What its policies were built with (for the portal), in order. */
+  readonly policies: readonly PolicyDescription[];
+  /** Whether a browser opening the endpoint gets GraphiQL. */
+  readonly graphiql: boolean;
+  /** Whether the BFF answers introspection (and so may show its schema). */
+  readonly introspection: boolean;
+  /** A query that runs on this BFF (GraphiQL's first tab, the portal's links), if one could be made. */
+  readonly exampleQuery?: string;
 }
 
 export interface CreateBffAppOptions {
@@ -61,6 +85,13 @@ function assemblePolicies(definition: BffDefinition, context: PolicyContext): Pl
   });
 }
 
+/** The header a BFF's API keys travel in, when its auth policy takes API keys. */
+function apiKeyHeaderOf(descriptions: readonly PolicyDescription[]): string | undefined {
+  const auth = descriptions.find((description) => description.policy === 'useAuth');
+  if (!auth?.options.apiKey || auth.options.mode === 'off') return undefined;
+  return auth.options.apiKey.header ?? 'x-api-key';
+}
+
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
 export function createBffApp({
   name,
@@ -84,25 +115,55 @@ export function createBffApp({
     onResponse: (payload) => (replay?.enabled ? replay.plugin.onResponse?.(payload) : undefined),
   };
   const endpoint = `/${name}/graphql`;
+  const websocket = resolveWebSocketOptions(name, definition.websocket);
+  const operationSink = createOperationSink();
+  if (definition.exampleQuery !== undefined) requireValidExampleQuery(name, definition.exampleQuery, schema);
+  const exampleQuery = definition.exampleQuery ?? createExampleQuery(schema);
+  const graphiql = definition.graphiql ?? introspection;
+  const descriptions = findPolicyDescriptions(policies);
+  const browserPages = useBrowserPages({
+    endpoint,
+    graphiqlPage: graphiql
+      ? () => renderGraphiqlPage({ bffName: name, endpoint, defaultQuery: exampleQuery })
+      : undefined,
+    bffPage: (origin) =>
+      renderBffPage({
+        bffName: name,
+        endpoint,
+        origin,
+        description: definition.description,
+        persisted: listPersistedOperations(schema, descriptions),
+        apiKeyHeader: apiKeyHeaderOf(descriptions),
+      }),
+  });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: endpoint,
-    graphiql: (definition.graphiql ?? introspection) ? { title: `Loom · ${name}` } : false,
+    // Yoga's GraphiQL loads its scripts from a CDN; useBrowserPages serves Loom's own copy instead.
+    graphiql: false,
     landingPage: false,
     // Replaced by the same 25 MB limit below, which skips the stream when the server read the body whole.
     maxRequestBodySize: false,
     logging: false,
     maskedErrors: { isDev: !context.production },
+    // Yoga's own cap, kept equal to useRequestBatching's, which answers first with the BFF's wording.
+    batching: definition.batching ? { limit: definition.batching.maxOperations } : false,
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
       ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
       useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
+      // Before the policies, as Yoga's GraphiQL was: a page is not a GraphQL request (no CSRF header, no key).
+      browserPages,
       ...createGatewayPlugins(context),
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
+      // Before the policies: an array is refused (or admitted) before useQueryLimits counts it.
+      useRequestBatching({ maxOperations: definition.batching?.maxOperations, bffName: name }),
       useGatewayServices(context),
       ...policies,
+      // After every policy: it takes the final result of a WebSocket operation off the HTTP serializer.
+      ...(websocket ? [operationSink.plugin] : []),
       // Last: it learns a replayable answer's headers after every policy has set them.
       replayForwarder,
       // After replay, which must learn the uncompressed answer it replays from the cache.
@@ -113,5 +174,20 @@ export function createBffApp({
   });
   const keyHeaders = replayKeyHeaders(policies);
   if (replay && keyHeaders) replay.enable(keyHeaders);
-  return { name, endpoint, definition, schema, yoga, replay: replay?.enabled ? replay : undefined };
+  return {
+    name,
+    endpoint,
+    definition,
+    schema,
+    yoga,
+    replay: replay?.enabled ? replay : undefined,
+    websocket,
+    authenticateConnection: findConnectionAuthenticator(policies),
+    runOperation: (request, serverContext) =>
+      operationSink.run((fetchRequest, context) => yoga.fetch(fetchRequest, context), request, serverContext),
+    policies: descriptions,
+    graphiql,
+    introspection,
+    exampleQuery,
+  };
 }

@@ -1,8 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
 import type { PolicyContext } from '../plugins/policy-context';
 import { z } from 'zod';
-import { flag, nonEmptyString, stringList, stringMap, strictObject } from '../core/options-schema';
+import { flag, nonEmptyString, positiveInteger, stringList, stringMap, strictObject } from '../core/options-schema';
 import { subscriptionLimitOptionsSchema } from '../plugins/rate-limit/use-subscription-limit';
+import { webSocketOptionsSchema } from './websocket/websocket-options';
 
 const patterns = () =>
   z.array(nonEmptyString('must be a glob pattern'), { error: 'must be a list of glob patterns' }).optional();
@@ -72,8 +73,26 @@ export const bffDefinitionSchema = strictObject({
   policies: z.array(bffPolicySchema, { error: 'must be a list' }).optional(),
   /** Open subscriptions per client (useSubscriptionLimit), on every BFF. @default { maxPerClient: 10 } */
   subscriptions: subscriptionLimitOptionsSchema.optional(),
+  /**
+   * GraphQL over WebSocket (graphql-ws) on the BFF's endpoint, beside SSE:
+   * caps and keep-alive; `false` turns it off. Every operation meets the same
+   * policies as over HTTP. @default on, with the defaults of WebSocketOptions
+   */
+  websocket: z.union([z.literal(false), webSocketOptionsSchema], { error: 'must be an object or false' }).optional(),
+  /**
+   * Batched requests (JSON arrays of operations): off unless set. Each
+   * operation is validated, priced, rate-limited and authorized on its own.
+   * @default off (an array is refused with BATCH_LIMIT_EXCEEDED)
+   */
+  batching: strictObject({ maxOperations: positiveInteger() }).optional(),
   /** Human description shown on the portal. */
   description: z.string().optional(),
+  /**
+   * The query GraphiQL opens with and the portal links to; it must fit the
+   * BFF's schema (checked at start-up). @default one built from the schema's
+   * first root query field that needs no argument
+   */
+  exampleQuery: z.string().optional(),
 });
 export type BffDefinition = z.input<typeof bffDefinitionSchema>;
 

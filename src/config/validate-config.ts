@@ -39,8 +39,8 @@ function ownerOf(config: Raw) {
   };
 }
 
-/** The spec files a source names, by option. */
-function specFieldsOf(source: Raw): Array<[string, unknown]> {
+/** The spec files (or URLs) of a source, as `[option, location]`: one per proto file, none for an introspected GraphQL source. */
+export function specFieldsOf(source: SourceOptions): Array<[string, string]> {
   switch (source.kind) {
     case 'openapi':
       return [['spec', source.spec]];
@@ -64,7 +64,7 @@ function crossChecks(file: string, configDir: string, config: Raw): string[] {
     const named = `${file}: source ${JSON.stringify(source.name)}`;
     if (seen.has(source.name)) problems.push(`${named}: two sources have this name`);
     seen.add(source.name);
-    for (const [field, location] of specFieldsOf(source)) {
+    for (const [field, location] of specFieldsOf(source as unknown as SourceOptions) as Array<[string, unknown]>) {
       if (typeof location !== 'string' || location === '') continue;
       const resolved = resolveLocation(configDir, location);
       if (!isUrl(resolved) && !existsSync(resolved)) problems.push(`${named}: ${field} file ${location} not found`);

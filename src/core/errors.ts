@@ -17,6 +17,8 @@ export type LoomErrorCode =
   | 'RATE_LIMITED'
   | 'RATE_LIMIT_UNAVAILABLE'
   | 'SUBSCRIPTION_LIMIT_EXCEEDED'
+  | 'OPERATION_LIMIT_EXCEEDED'
+  | 'SHUTTING_DOWN'
   | 'COST_LIMIT_EXCEEDED'
   | 'DEPTH_LIMIT_EXCEEDED'
   | 'ALIAS_LIMIT_EXCEEDED'
@@ -29,6 +31,7 @@ export type LoomErrorCode =
   | 'FORBIDDEN'
   | 'PERSISTED_QUERY_NOT_FOUND'
   | 'PERSISTED_QUERY_ONLY'
+  | 'PERSISTED_QUERY_HASH_MISMATCH'
   | 'INTROSPECTION_DISABLED'
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
@@ -141,6 +144,12 @@ export const forbidden = (message: string) => createLoomError('FORBIDDEN', messa
 export const persistedQueryNotFound = (message = 'PersistedQueryNotFound') =>
   createLoomError('PERSISTED_QUERY_NOT_FOUND', message, { httpStatus: 400 });
 
+/** An APQ registration whose sha256Hash is not the hash of its query: refused, nothing stored or run. */
+export const persistedQueryHashMismatch = () =>
+  createLoomError('PERSISTED_QUERY_HASH_MISMATCH', 'provided sha256Hash does not match the query', {
+    httpStatus: 400,
+  });
+
 export const introspectionDisabled = (fieldName: string, bffName: string) =>
   createLoomError(
     'INTROSPECTION_DISABLED',
@@ -176,6 +185,18 @@ export const subscriptionLimitExceeded = (maxPerClient: number) =>
       extra: { limit: maxPerClient },
     },
   );
+
+/** A WebSocket connection already runs its most operations at once: the new one is refused, the others go on. */
+export const operationLimitExceeded = (maxPerConnection: number) =>
+  createLoomError(
+    'OPERATION_LIMIT_EXCEEDED',
+    `Too many operations on this connection: at most ${maxPerConnection} at once; complete one first`,
+    { httpStatus: 429, extra: { limit: maxPerConnection } },
+  );
+
+/** This instance is draining: no new operation starts here; the client should reconnect (to another instance). */
+export const shuttingDown = () =>
+  createLoomError('SHUTTING_DOWN', 'The server is shutting down; reconnect to continue', { httpStatus: 503 });
 
 export const costLimitExceeded = (cost: number, maxCost: number) =>
   createLoomError('COST_LIMIT_EXCEEDED', `Query cost ${cost} exceeds the maximum of ${maxCost}`, {

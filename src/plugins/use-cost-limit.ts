@@ -7,6 +7,7 @@ import { createQueryCostCalculator, type QueryCostOptions, type QueryPrice } fro
 import { applyListSizeClamps } from './cost/apply-list-size-clamps';
 import { priceOncePerRequest } from './cost/price-once-per-request';
 import { PolicyOptionError, requirePositiveInteger } from './shared/option-checks';
+import { describePolicy } from './shared/describe-policy';
 
 export interface CostLimitOptions extends QueryCostOptions {
   /** Most an operation may cost (see computeQueryCost: 1 per field, lists multiplied by `first`/`limit` or the default list size). @default 1000 */
@@ -51,7 +52,7 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
     }
   };
   // The cost is a function of the document and variables: replay-safe.
-  return markReplaySafe({
+  const plugin = markReplaySafe({
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const priced = priceOf(args);
       if ('refusal' in priced) return setResultAndStopExecution(priced.refusal);
@@ -65,4 +66,5 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
       if ('refusal' in priced) setResultAndStopExecution(priced.refusal);
     },
   });
+  return describePolicy(plugin, { policy: 'useCostLimit', options });
 }

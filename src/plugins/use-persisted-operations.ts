@@ -3,6 +3,8 @@ import type { Plugin } from 'graphql-yoga';
 import { usePersistedOperations as useYogaPersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { ConfigError, persistedQueryNotFound } from '../core/errors';
 import { withGatewayServices } from './shared/gateway-services';
+import { describePolicy } from './shared/describe-policy';
+import type { PersistedOperationsDescription } from './shared/policy-description';
 import type { DocumentNode } from 'graphql';
 import {
   compilePersistedManifest,
@@ -66,7 +68,9 @@ function requireOptions(options: PersistedOperationsOptions): void {
  */
 export function usePersistedOperations(options: PersistedOperationsOptions): Plugin {
   requireOptions(options);
-  return withGatewayServices((context) => {
+  // What the portal shows: the manifest as read at start-up (see describePolicy).
+  let served: PersistedManifest | undefined;
+  const plugin = withGatewayServices((context) => {
     const file =
       typeof options.manifest === 'string'
         ? isAbsolute(options.manifest)
@@ -74,6 +78,7 @@ export function usePersistedOperations(options: PersistedOperationsOptions): Plu
           : resolve(options.manifest)
         : undefined;
     const manifest = file ? loadPersistedManifest(file) : (options.manifest as PersistedManifest);
+    served = manifest;
     // Compiled against the schema as soon as the app has it (onSchemaChange runs while the app is built).
     let documents: Map<string, DocumentNode> | undefined;
     const compile: Plugin = {
@@ -105,5 +110,10 @@ export function usePersistedOperations(options: PersistedOperationsOptions): Plu
         },
       }) as Plugin,
     ];
+  });
+  const persistedOnly = options.persistedOnly ?? false;
+  return describePolicy(plugin, {
+    policy: 'usePersistedOperations',
+    options: { persistedOnly, manifest: () => served } satisfies PersistedOperationsDescription,
   });
 }

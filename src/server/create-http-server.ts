@@ -7,6 +7,7 @@ import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
 import { StartupError } from '../core/errors';
+import { attachWebSockets, type WebSocketEndpoints } from './websocket/attach-websockets';
 
 export interface HttpServerOptions {
   gateway: Gateway;
@@ -27,6 +28,8 @@ export interface RunningServer {
    * remaining connections were cut.
    */
   drain(timeoutMs: number): Promise<'drained' | 'forced'>;
+  /** GraphQL over WebSocket on the BFF endpoints (client listener only). */
+  readonly websockets?: WebSocketEndpoints;
 }
 
 /**
@@ -97,6 +100,7 @@ function startServer(
   host: string,
   onDrain: () => void,
   limits: ResolvedHttpServerLimits,
+  attach?: (server: Server) => WebSocketEndpoints,
 ): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
@@ -121,13 +125,17 @@ function startServer(
   );
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = 65_000;
+  // Upgraded sockets count as open connections for server.close() but are out of node's reach for closeAllConnections().
+  const websockets = attach?.(server);
   const drain = (timeoutMs: number) =>
     new Promise<'drained' | 'forced'>((done) => {
       draining = true;
       onDrain();
+      void websockets?.drain();
       // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const deadline = setTimeout(() => {
+        websockets?.terminate();
         server.closeAllConnections();
         done('forced');
       }, timeoutMs);
@@ -146,8 +154,10 @@ function startServer(
         port: address.port,
         url: `http://${host}:${address.port}`,
         drain,
+        websockets,
         close: () =>
           new Promise<void>((done) => {
+            websockets?.terminate();
             server.closeAllConnections();
             server.close(() => done());
           }),
@@ -162,7 +172,14 @@ export function listen(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningServer> {
-  return startServer(createRequestListener(gateway), port, host, () => gateway.startDraining(), limits);
+  return startServer(
+    createRequestListener(gateway),
+    port,
+    host,
+    () => gateway.startDraining(),
+    limits,
+    (server) => attachWebSockets({ server, bffs: gateway.bffs, logger: gateway.logger }),
+  );
 }
 
 /** The admin listener (`admin.port`): /healthz, the detailed /readyz and /metrics. */

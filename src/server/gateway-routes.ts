@@ -1,7 +1,7 @@
 import type { BffApp } from '../bff/create-bff-app';
 import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 import type { GatewayParts } from './gateway-parts';
-import { renderPortal } from './render-portal';
+import { createPortalRoutes } from './portal/portal-routes';
 import { compressResponse } from '../plugins/http/use-compression';
 
 /** The BFF whose endpoint (or a path below it, e.g. Yoga's SSE sub-paths) `pathname` names. */
@@ -45,8 +45,9 @@ export async function describeReadiness(gateway: GatewayParts): Promise<Readines
 /**
  * Which routes a listener serves: 'all' on the one port when no admin port is
  * configured; with one, 'public' (BFFs, portal, /healthz, a bare /readyz) on
- * the client port and 'admin' (/healthz, the detailed /readyz, /metrics) on
- * the admin port, so upstream URLs and metrics stay off the client port.
+ * the client port and 'admin' (/healthz, the detailed /readyz, /metrics, the
+ * portal with live health) on the admin port, so upstream URLs and metrics
+ * stay off the client port.
  */
 export type Surface = 'all' | 'public' | 'admin';
 
@@ -87,6 +88,8 @@ function createRoutes(
 ): (request: Request) => Promise<Response> {
   const clients = surface !== 'admin';
   const operators = surface !== 'public';
+  // On both surfaces: the client port's portal leaves out health details, the admin port's has them.
+  const portal = createPortalRoutes(gateway, { live: operators, everySchema: surface === 'admin' });
   return async (request) => {
     const { pathname } = new URL(request.url);
     const app = clients ? findBffApp(gateway.bffs, pathname) : undefined;
@@ -102,8 +105,8 @@ function createRoutes(
       return new Response(await gateway.metricsText(), {
         headers: { 'content-type': gateway.metrics.contentType },
       });
-    if (pathname === '/' && clients)
-      return new Response(renderPortal(gateway), { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const page = await portal(request, pathname);
+    if (page) return page;
     return notFound(gateway, surface);
   };
 }

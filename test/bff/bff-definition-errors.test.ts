@@ -26,6 +26,7 @@ describe('a bad BFF file fails start-up with one clear line', () => {
     ['export default { subscriptions: 3 };', 'bff "x": subscriptions must be an object'],
     ["export default { introspection: 'yes' };", 'bff "x": introspection must be true or false'],
     ['export default { introspection: false, graphiql: true };', 'bff "x": graphiql needs introspection'],
+    ['export default { exampleQuery: 3 };', 'bff "x": exampleQuery must be a string'],
     ['throw new Error("boom");', 'cannot load'],
   ])('%s', (source, message) => {
     const load = () => loadBffDefinition('x', bffFile(source));
@@ -76,6 +77,14 @@ describe('a bad BFF file fails start-up with one clear line', () => {
     ],
     ["export default { view: { include: 'Query.*' } };", 'bff "web": view.include must be a list of glob patterns'],
     ["export default { view: { exclude: ['Query.*'] } };", 'bff "web": the view hides every Query field'],
+    [
+      "export default { exampleQuery: '{ listProducts { nope } }' };",
+      'bff "web": exampleQuery does not fit the BFF\'s schema: Cannot query field "nope" on type "Product".',
+    ],
+    [
+      "export default { exampleQuery: '{ listProducts { ' };",
+      'bff "web": exampleQuery does not fit the BFF\'s schema: Syntax Error',
+    ],
   ])('a view error stops the gateway: %s', async (source, message) => {
     const start = startTestGateway({
       sources: [

@@ -34,15 +34,19 @@ describe.each([
     }
   });
 
-  it.each(Object.entries(open))('%s serves GraphiQL to a browser: %s', async (bff, allowed) => {
+  it.each(Object.entries(open))('%s serves GraphiQL to a browser (else its own page): %s', async (bff, allowed) => {
     const page = await getHtml(demo.gateway, `/${bff}/graphql`);
+    expect(page.status).toBe(200);
+    expect(page.type).toBe('text/html; charset=utf-8');
     if (allowed) {
-      expect(page.status).toBe(200);
-      expect(page.type).toContain('text/html');
-      expect(page.text).toContain(`<title>Loom · ${bff}</title>`);
+      expect(page.text).toContain(`<title>${bff} · GraphiQL · Loom</title>`);
+      expect(page.text).toContain('/graphiql.js"></script>');
     } else {
-      expect(page.text).not.toContain('GraphiQL');
-      expect(page.status).toBeGreaterThanOrEqual(400);
+      // The BFF's own page instead: no GraphiQL, and no schema.
+      expect(page.text).toContain(`<title>${bff} · Loom</title>`);
+      expect(page.text).toContain('GraphiQL is off on this BFF.');
+      expect(page.text).not.toContain('graphiql.js');
+      expect(page.text).not.toMatch(/data-type|getCustomer/);
     }
   });
 });

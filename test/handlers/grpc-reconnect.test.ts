@@ -9,7 +9,10 @@ const GET_ORDER = { query: '{ getOrder(id: "o1") { id status } }' };
 
 /**
  * Calls after healing until one succeeds. Each failing call costs at most the
- * source timeout (300 ms), so the bound is a count of calls, not a clock.
+ * source timeout (300 ms), so the bound is a count of calls, not a clock. On a
+ * loaded machine a call may reach the healed backend and still miss its
+ * deadline: each gateway call makes at most one upstream call (no retries), so
+ * the backend sees between 1 and `calls` of them.
  */
 async function firstSuccess(gateway: TestGateway, maxCalls: number): Promise<{ calls: number; last: GraphqlResponse }> {
   let last = await gateway.query('web', GET_ORDER);
@@ -79,13 +82,14 @@ describe('a gRPC source whose endpoint accepts TCP but never speaks HTTP/2, then
     });
 
     proxy.mode = 'forward';
-    const { last } = await firstSuccess(gateway, 5);
+    const { calls, last } = await firstSuccess(gateway, 8);
     expect(last.body).toEqual({ data: { getOrder: { id: 'o1', status: 'PENDING' } } });
-    expect(orders.calls.count('GetOrder')).toBe(1);
+    expect(orders.calls.count('GetOrder')).toBeGreaterThanOrEqual(1);
+    expect(orders.calls.count('GetOrder')).toBeLessThanOrEqual(calls);
     expect(proxy.accepted.forward).toBeGreaterThanOrEqual(1);
 
-    // Healed for good: the next calls take the new connection.
-    expect((await gateway.query('web', GET_ORDER)).body.errors).toBeUndefined();
+    // Healed for good: the next calls take the new connection (one miss allowed for a stalled machine).
+    expect((await firstSuccess(gateway, 2)).last.body.errors).toBeUndefined();
   });
 });
 

@@ -273,6 +273,12 @@ export class GrpcSourceClient {
     const client = this.channels.get(lease.endpoint)!.client;
     const options = deadline ? { deadline: Date.now() + this.options.timeoutMs } : {};
     const call = client.makeServerStreamRequest(path, serialize, deserialize, request, this.metadata(context), options);
+    // The client went away (SSE request aborted, WebSocket operation completed or socket closed): cancel
+    // now. return() alone would wait in the queue of this generator until the backend's next message.
+    const signal = context?.request?.signal;
+    const cancel = () => call.cancel();
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
     let failed = false;
     try {
       for await (const message of call) yield message as Decoded;
@@ -280,6 +286,7 @@ export class GrpcSourceClient {
       failed = classifyGrpcError(error).failed;
       throw this.toGraphqlError(error as grpc.ServiceError);
     } finally {
+      signal?.removeEventListener('abort', cancel);
       lease.finish(failed);
       call.cancel();
     }

@@ -7,6 +7,7 @@ import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verif
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
+import { describePolicy } from '../shared/describe-policy';
 
 export type AuthMode = 'required' | 'optional' | 'off';
 
@@ -42,6 +43,26 @@ export interface AuthOptions {
   authDirective?: string;
   /** Identity sent to upstreams as request headers (gRPC metadata): name them in the source's `forwardHeaders` too. */
   forwardIdentity?: ForwardIdentityOptions;
+}
+
+/**
+ * Checks a request's credentials the way the plugin checks each request, for
+ * a transport that authenticates once per connection (WebSocket
+ * `connection_init`). Rejects with the plugin's UNAUTHENTICATED error.
+ */
+export type ConnectionAuthenticator = (request: Request) => Promise<RequestIdentity>;
+
+const CONNECTION_AUTHENTICATOR = Symbol('loom.connectionAuthenticator');
+
+/** The authenticator of the first useAuth among `plugins`, or undefined when there is none (every caller is anonymous). */
+export function findConnectionAuthenticator(plugins: readonly object[]): ConnectionAuthenticator | undefined {
+  for (const plugin of plugins) {
+    const authenticator = (plugin as { [CONNECTION_AUTHENTICATOR]?: ConnectionAuthenticator })[
+      CONNECTION_AUTHENTICATOR
+    ];
+    if (authenticator) return authenticator;
+  }
+  return undefined;
 }
 
 const ANONYMOUS: RequestIdentity = Object.freeze({ kind: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
@@ -132,7 +153,9 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     if (refusal) setResultAndStopExecution(refusal);
   };
 
-  return {
+  const plugin: Plugin & { [CONNECTION_AUTHENTICATOR]: ConnectionAuthenticator } = {
+    [CONNECTION_AUTHENTICATOR]: (request) =>
+      mode === 'off' ? Promise.resolve(ANONYMOUS) : authenticate(request, new URL(request.url)),
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
@@ -152,4 +175,5 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       extendContext({ identity } satisfies Partial<GatewayContext> as object);
     },
   };
+  return describePolicy(plugin, { policy: 'useAuth', options });
 }

@@ -26,6 +26,7 @@ import { attachResponseReplay, createResponseReplay } from './replay/create-resp
 import { markReplaySafe } from '../shared/replay-safety';
 import { getRequestMetrics } from '../../observability/gateway-metrics';
 import { getRequestRecord } from '../../observability/request-record';
+import { describePolicy } from '../shared/describe-policy';
 
 export interface ResponseCacheOptions {
   /** Lifetime of an entry without a more specific TTL, in ms. @default 60000 */
@@ -132,7 +133,7 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
   const privateSet = new Set(privateScope);
 
   // Caching never refuses or changes a request: replay-safe, keyed by the headers the entry varies on.
-  return markReplaySafe(
+  const plugin = markReplaySafe(
     withGatewayServices((policy) => {
       const health = policy.redis
         ? createRedisHealth({
@@ -299,4 +300,5 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
     }),
     varyHeaders,
   );
+  return describePolicy(plugin, { policy: 'useResponseCache', options });
 }

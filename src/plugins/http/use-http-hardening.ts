@@ -6,6 +6,7 @@ import { markReplaySafe } from '../shared/replay-safety';
 import { useIpFilter, type IpFilterOptions } from './use-ip-filter';
 import { useSafeErrors, type SafeErrorsOptions } from './use-safe-errors';
 import { useSecurityHeaders, type SecurityHeadersOptions } from './use-security-headers';
+import { describePolicy } from '../shared/describe-policy';
 
 export interface HttpHardeningOptions {
   /** Body size limit and UTF-8 check; `false` turns it off. @default { maxBytes: 102400 } */
@@ -39,6 +40,7 @@ export function useHttpHardening(options: HttpHardeningOptions = {}): Plugin {
     },
   };
   // The client's address is not in a request's bytes: an IP filter must see every request.
+  describePolicy(hardening, { policy: 'useHttpHardening', options });
   if (options.ipFilter) return hardening;
   const csrfHeaders = options.csrf === false ? [] : (options.csrf?.requestHeaders ?? DEFAULT_CSRF_HEADERS);
   return markReplaySafe(hardening, [

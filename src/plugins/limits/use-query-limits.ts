@@ -7,6 +7,7 @@ import { maxDistinctFragmentSpreadsRule } from './fragment-spread-rule';
 import { maxIntrospectionDepthRule } from './introspection-depth-rule';
 import { requirePositiveInteger } from '../shared/option-checks';
 import { findGatewayServices } from '../shared/gateway-services';
+import { describePolicy } from '../shared/describe-policy';
 
 export interface QueryLimitsOptions {
   /** Deepest selection a client may send (fragments count as a level; introspection has `maxIntrospectionDepth`). @default 10 */
@@ -100,7 +101,7 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
       blockFieldSuggestion: { enabled: blockSuggestions, mask: '' },
     }) as Plugin;
   // Every limit is a function of the request body: the same body always gets the same answer.
-  return markReplaySafe({
+  const plugin = markReplaySafe({
     onPluginInit({ plugins, addPlugin }) {
       // Unless set, suggestions are hidden exactly when the gateway runs in production (config `production`).
       addPlugin(createArmor(blockFieldSuggestions ?? findGatewayServices(plugins).production));
@@ -123,4 +124,5 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
       };
     },
   });
+  return describePolicy(plugin, { policy: 'useQueryLimits', options });
 }

@@ -13,6 +13,7 @@ import { priceOncePerRequest } from '../cost/price-once-per-request';
 import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
+import { describePolicy } from '../shared/describe-policy';
 
 export type { RateLimitRule } from './rate-limit-rules';
 
@@ -74,7 +75,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
 
   const ruleFields = options.rules.flatMap((rule) => rule.field ?? []);
 
-  return withGatewayServices((policy) => {
+  const plugin = withGatewayServices((policy) => {
     const store =
       options.store ??
       (policy.redis
@@ -221,4 +222,5 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       },
     };
   });
+  return describePolicy(plugin, { policy: 'useRateLimit', options });
 }
