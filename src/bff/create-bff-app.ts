@@ -24,6 +24,7 @@ import { listPersistedOperations } from './persisted-operation-list';
 import { useBrowserPages } from './browser/use-browser-pages';
 import { renderGraphiqlPage } from './browser/render-graphiql-page';
 import { renderBffPage } from './browser/render-bff-page';
+import type { BffVersionSet } from './versions/route-bff-request';
 
 /** Yoga's own default body limit, kept for BFFs without a tighter one (useHttpHardening). */
 const DEFAULT_MAX_BODY_BYTES = 25_000_000;
@@ -50,6 +51,27 @@ export interface BffApp {
   readonly introspection: boolean;
   /** A query that runs on this BFF (GraphiQL's first tab, the portal's links), if one could be made. */
   readonly exampleQuery?: string;
+  /** The version this app serves (versioned BFFs). */
+  readonly version?: string;
+  /** Other paths this app answers besides `endpoint` (versioned BFFs). */
+  readonly aliases?: readonly string[];
+  /** On a versioned BFF's entry (its current version): every version and how `/<bff>/graphql` is routed. */
+  readonly versions?: BffVersionSet<BffApp>;
+}
+
+/** How one version of a versioned BFF is served (src/bff/versions/create-versioned-bff-app.ts). */
+export interface ServedVersion {
+  readonly version: string;
+  /** The version's main path. */
+  readonly endpoint: string;
+  /** Other paths it answers: `/<bff>/<version>/graphql` for the current one, `/<bff>/graphql` when routed there. */
+  readonly aliases: readonly string[];
+  /** Yoga's graphqlEndpoint: a URLPattern pathname matching the endpoint and its aliases. */
+  readonly endpointPattern: string;
+  /** The version's schema from its view (mappings); the view itself when nothing is mapped. */
+  readonly mapSchema: (view: GraphQLSchema) => GraphQLSchema;
+  /** Run right after the gateway's own plugins, before any policy (the version's lifecycle). */
+  readonly plugins: readonly Plugin[];
 }
 
 export interface CreateBffAppOptions {
@@ -62,6 +84,8 @@ export interface CreateBffAppOptions {
   directRouter?: DirectSourceRouter;
   /** Response compression; off when undefined. */
   compression?: ResolvedCompression;
+  /** Set when this app is one version of a versioned BFF. */
+  served?: ServedVersion;
 }
 
 /** A view that neither hides, renames nor fixes anything: the gateway schema as it is. */
@@ -92,6 +116,37 @@ function apiKeyHeaderOf(descriptions: readonly PolicyDescription[]): string | un
   return auth.options.apiKey.header ?? 'x-api-key';
 }
 
+/** GraphiQL, or the BFF's page, for a browser opening the endpoint or one of its aliases. */
+function createBrowserPages(
+  shownName: string,
+  endpoint: string,
+  aliases: readonly string[] | undefined,
+  page: {
+    graphiql: boolean;
+    exampleQuery?: string;
+    description?: string;
+    schema: GraphQLSchema;
+    descriptions: readonly PolicyDescription[];
+  },
+): Plugin {
+  return useBrowserPages({
+    endpoint,
+    aliases,
+    graphiqlPage: page.graphiql
+      ? () => renderGraphiqlPage({ bffName: shownName, endpoint, defaultQuery: page.exampleQuery })
+      : undefined,
+    bffPage: (origin) =>
+      renderBffPage({
+        bffName: shownName,
+        endpoint,
+        origin,
+        description: page.description,
+        persisted: listPersistedOperations(page.schema, page.descriptions),
+        apiKeyHeader: apiKeyHeaderOf(page.descriptions),
+      }),
+  });
+}
+
 /** One yoga/envelop instance per BFF: its own schema view and its own policies. */
 export function createBffApp({
   name,
@@ -100,9 +155,11 @@ export function createBffApp({
   policyContext,
   directRouter,
   compression,
+  served,
 }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
-  const schema = createBffView(gatewaySchema, definition.view, name);
+  const view = createBffView(gatewaySchema, definition.view, name);
+  const schema = served ? served.mapSchema(view) : view;
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
   const introspection = definition.introspection ?? !context.production;
   const policies = assemblePolicies(definition, context);
@@ -114,31 +171,25 @@ export function createBffApp({
     onPluginInit: ({ plugins }) => void (replay = findResponseReplay(plugins)),
     onResponse: (payload) => (replay?.enabled ? replay.plugin.onResponse?.(payload) : undefined),
   };
-  const endpoint = `/${name}/graphql`;
+  const endpoint = served?.endpoint ?? `/${name}/graphql`;
+  const shownName = served ? `${name} ${served.version}` : name;
   const websocket = resolveWebSocketOptions(name, definition.websocket);
   const operationSink = createOperationSink();
   if (definition.exampleQuery !== undefined) requireValidExampleQuery(name, definition.exampleQuery, schema);
   const exampleQuery = definition.exampleQuery ?? createExampleQuery(schema);
   const graphiql = definition.graphiql ?? introspection;
   const descriptions = findPolicyDescriptions(policies);
-  const browserPages = useBrowserPages({
-    endpoint,
-    graphiqlPage: graphiql
-      ? () => renderGraphiqlPage({ bffName: name, endpoint, defaultQuery: exampleQuery })
-      : undefined,
-    bffPage: (origin) =>
-      renderBffPage({
-        bffName: name,
-        endpoint,
-        origin,
-        description: definition.description,
-        persisted: listPersistedOperations(schema, descriptions),
-        apiKeyHeader: apiKeyHeaderOf(descriptions),
-      }),
+  const browserPages = createBrowserPages(shownName, endpoint, served?.aliases, {
+    graphiql,
+    exampleQuery,
+    description: definition.description,
+    schema,
+    descriptions,
   });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    graphqlEndpoint: endpoint,
+    // A version's is a URLPattern matching its path and aliases (create-versioned-bff-app.ts).
+    graphqlEndpoint: served?.endpointPattern ?? endpoint,
     // Yoga's GraphiQL loads its scripts from a CDN; useBrowserPages serves Loom's own copy instead.
     graphiql: false,
     landingPage: false,
@@ -150,11 +201,14 @@ export function createBffApp({
     batching: definition.batching ? { limit: definition.batching.maxOperations } : false,
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
-      ...(directRouter && isWholeGraph(definition.view) ? [useDirectSourceExecution(directRouter)] : []),
+      ...(directRouter && isWholeGraph(definition.view) && schema === view
+        ? [useDirectSourceExecution(directRouter)]
+        : []),
       useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
       // Before the policies, as Yoga's GraphiQL was: a page is not a GraphQL request (no CSRF header, no key).
       browserPages,
       ...createGatewayPlugins(context),
+      ...(served?.plugins ?? []),
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
@@ -189,5 +243,6 @@ export function createBffApp({
     graphiql,
     introspection,
     exampleQuery,
+    ...(served && { version: served.version, aliases: served.aliases }),
   };
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { loadConfig } from './load-config';
 import { composeBffSchemas, displayPath } from './compose-bff-schemas';
 import { createLogger } from '../core/logger';
@@ -18,6 +19,8 @@ export async function runCompose({ configFile, io }: ComposeCommandOptions): Pro
   );
   mkdirSync(config.schemaDir, { recursive: true });
   for (const bff of bffs) {
+    // A version's `snapshot` may sit outside the schema directory.
+    mkdirSync(dirname(bff.snapshotFile), { recursive: true });
     writeFileSync(bff.snapshotFile, bff.sdl);
     io.out(`loom: wrote ${displayPath(bff.snapshotFile)}\n`);
   }

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { versionPath } from '../bff/versions/create-versioned-bff-app';
 import { loadConfig } from './load-config';
 import { createGateway } from '../server/create-gateway';
 import { listen, listenAdmin, type RunningServer } from '../server/create-http-server';
@@ -95,7 +96,13 @@ export async function runServe({ configFile, port, demo, io: processIo, workers 
       stops.unshift(() => admin.close());
       io.out(`loom: admin on ${admin.url} (/metrics, /readyz)\n`);
     }
-    for (const bff of gateway.bffs.values()) io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+    for (const bff of gateway.bffs.values()) {
+      io.out(`loom: ${bff.name} BFF on ${server.url}${bff.endpoint}\n`);
+      for (const version of bff.versions?.apps.keys() ?? []) {
+        const current = version === bff.versions?.current ? ' (current)' : '';
+        io.out(`loom: ${bff.name} BFF ${version}${current} on ${server.url}${versionPath(bff.name, version)}\n`);
+      }
+    }
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
     if (cluster.isWorker) reportReady(server.url, banner);
   } catch (error) {

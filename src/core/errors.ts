@@ -36,6 +36,8 @@ export type LoomErrorCode =
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
   | 'MISSING_KEY'
+  | 'VERSION_SUNSET'
+  | 'UNKNOWN_API_VERSION'
   | 'CONFIG_INVALID';
 
 declare module 'graphql' {
@@ -237,6 +239,25 @@ export const badRequest = (message: string) => createLoomError('BAD_REQUEST', me
 
 /** The whole request is refused (IP deny list, CSRF): 403, unlike `forbidden`, which nulls one field. */
 export const requestForbidden = (message: string) => createLoomError('FORBIDDEN', message, { httpStatus: 403 });
+
+/** A BFF version past its sunset date (RFC 8594): 410, with the version to move to. */
+export const versionSunset = (bffName: string, version: string, sunset: string, successorPath: string) =>
+  createLoomError(
+    'VERSION_SUNSET',
+    `Version ${version} of the ${bffName} API was retired on ${sunset}; use ${successorPath}`,
+    { httpStatus: 410, extra: { version, sunset, successor: successorPath } },
+  );
+
+/** A version header naming no version of the BFF (never echoes the value: it may be anything). */
+export const unknownApiVersion = (header: string, known: readonly string[]) =>
+  createLoomError(
+    'UNKNOWN_API_VERSION',
+    `The ${header} header names no version of this API; known: ${known.join(', ')}`,
+    {
+      httpStatus: 400,
+      extra: { versions: [...known] },
+    },
+  );
 
 export const missingKey = (source: string, typeName: string, key: unknown) =>
   createLoomError('MISSING_KEY', `Source "${source}" returned no ${typeName} for key ${JSON.stringify(key)}`, {

@@ -17,6 +17,10 @@ export interface RequestRecord {
   readonly errorCodes: string[];
   upstreamCalls: number;
   upstreamErrors: number;
+  /** The BFF version that served it (versioned BFFs only). */
+  apiVersion?: string;
+  /** The calling client's name and version headers, cleaned (versioned BFFs only). */
+  client?: { readonly name: string; readonly version: string };
   /** HTTP status of the response, once known. */
   status?: number;
   durationMs?: number;

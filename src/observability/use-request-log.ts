@@ -39,6 +39,7 @@ export function useRequestLog({ logger }: RequestLogOptions): Plugin {
           errorCodes: record.errorCodes,
           upstreamCalls: record.upstreamCalls,
           upstreamErrors: record.upstreamErrors,
+          ...(record.apiVersion !== undefined && { version: record.apiVersion, client: record.client }),
           ...(spanContext &&
             trace.isSpanContextValid(spanContext) && { traceId: spanContext.traceId, spanId: spanContext.spanId }),
           req: { method: request.method, path: url.pathname, headers: sanitizeHeaders(request.headers) },

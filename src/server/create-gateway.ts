@@ -2,8 +2,10 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Redis } from 'ioredis';
 import { composeGateway } from '../compose/compose-gateway';
 import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
-import { createBffApp, type BffApp } from '../bff/create-bff-app';
+import { createBffApp, type BffApp, type CreateBffAppOptions } from '../bff/create-bff-app';
 import { loadBffDefinition } from '../bff/load-bff-definition';
+import { parseVersioning } from '../bff/versions/parse-versioning';
+import { createVersionedBffApp, everyBffApp } from '../bff/versions/create-versioned-bff-app';
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
@@ -35,6 +37,8 @@ export interface CreateGatewayOptions {
    * `loom serve --workers` asks the primary for every worker's, summed.
    */
   metricsText?: () => Promise<string>;
+  /** Epoch ms now, for BFF versions' deprecation and sunset (tests move it instead of waiting). @default Date.now */
+  now?: () => number;
 }
 
 function connectRedis(url: string, logger: Logger): Redis {
@@ -47,6 +51,7 @@ export async function createGateway({
   config,
   logger = createSilentLogger(),
   metricsText,
+  now,
 }: CreateGatewayOptions): Promise<Gateway> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -59,26 +64,25 @@ export async function createGateway({
   try {
     for (const [name, file] of Object.entries(config.bffs)) {
       const definition = loadBffDefinition(name, file);
-      bffs.set(
+      const versioning = parseVersioning(name, definition);
+      const appOptions: CreateBffAppOptions = {
         name,
-        createBffApp({
-          name,
-          definition,
-          gatewaySchema: composed.schema,
-          directRouter: composed.directRouter,
-          compression: config.compression,
-          policyContext: {
-            production: config.production,
-            logger: logger.child({ bff: name }),
-            redis,
-            redisKeyPrefix: `loom:${name}:`,
-            redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
-            redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
-            metrics,
-            addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
-          },
-        }),
-      );
+        definition,
+        gatewaySchema: composed.schema,
+        directRouter: composed.directRouter,
+        compression: config.compression,
+        policyContext: {
+          production: config.production,
+          logger: logger.child({ bff: name }),
+          redis,
+          redisKeyPrefix: `loom:${name}:`,
+          redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
+          redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
+          metrics,
+          addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
+        },
+      };
+      bffs.set(name, versioning ? createVersionedBffApp({ ...appOptions, versioning, now }) : createBffApp(appOptions));
     }
   } catch (error) {
     await composed.close();
@@ -107,7 +111,7 @@ export async function createGateway({
       draining = true;
     },
     close: async () => {
-      await Promise.allSettled([...bffs.values()].map((app) => app.yoga.dispose?.()));
+      await Promise.allSettled(everyBffApp(bffs.values()).map((app) => app.yoga.dispose?.()));
       await composed.close();
       redis?.disconnect();
     },

@@ -50,6 +50,11 @@ function serveBff(app: BffApp, req: IncomingMessage, res: ServerResponse, body: 
   else void app.yoga(req, res);
 }
 
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
 /**
  * The node:http adapter over `gateway.fetch`. BFF endpoints keep two measured
  * shortcuts: small POST bodies are read whole before Yoga, and response replay
@@ -61,9 +66,14 @@ export function createRequestListener(gateway: Gateway) {
   const viaFetch = createServerAdapter((request: Request) => gateway.fetch(request));
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    const app = findBffApp(gateway.bffs, path);
+    // Paths with dot segments or escapes go through gateway.fetch, whose URL parser resolves them the way
+    // clients do; so do refused version headers and everything that is not a BFF.
+    const app =
+      path.includes('/.') || path.includes('%')
+        ? undefined
+        : findBffApp(gateway.bffs, path, (name) => headerValue(req, name));
     if (!app) return void viaFetch(req, res);
-    if (path !== app.endpoint) void app.yoga(req, res);
+    if (path !== app.endpoint && !app.aliases?.includes(path)) void app.yoga(req, res);
     else if (req.method === 'POST') readSmallBody(req, PRE_READ_BYTES, (body) => serveBff(app, req, res, body));
     else serveBff(app, req, res, undefined);
   };

@@ -3,12 +3,21 @@ import { describeUpstreamHealth } from '../upstream/upstream-health-board';
 import type { GatewayParts } from './gateway-parts';
 import { createPortalRoutes } from './portal/portal-routes';
 import { compressResponse } from '../plugins/http/use-compression';
+import { refusalResponse, routeBffRequest } from '../bff/versions/route-bff-request';
+import { everyBffApp } from '../bff/versions/create-versioned-bff-app';
 
-/** The BFF whose endpoint (or a path below it, e.g. Yoga's SSE sub-paths) `pathname` names. */
-export function findBffApp(bffs: ReadonlyMap<string, BffApp>, pathname: string): BffApp | undefined {
-  const bffName = pathname.split('/')[1];
-  const app = bffName ? bffs.get(bffName) : undefined;
-  return app && (pathname === app.endpoint || pathname.startsWith(`${app.endpoint}/`)) ? app : undefined;
+/**
+ * The BFF app whose endpoint (or a path below it, e.g. Yoga's SSE sub-paths)
+ * `pathname` names: for a versioned BFF, the version its path, routing header
+ * or client names. A refused version header is no app.
+ */
+export function findBffApp(
+  bffs: ReadonlyMap<string, BffApp>,
+  pathname: string,
+  readHeader: (name: string) => string | null = () => null,
+): BffApp | undefined {
+  const route = routeBffRequest(bffs, pathname, readHeader);
+  return route && 'app' in route ? route.app : undefined;
 }
 
 function json(status: number, body: unknown): Response {
@@ -68,7 +77,7 @@ export function createGatewayFetch(
   // BFF answers are compressed by their Yoga app (useCompression), after response replay has seen them.
   return async (request) => {
     const response = await route(request);
-    return findBffApp(gateway.bffs, new URL(request.url).pathname)
+    return routeBffRequest(gateway.bffs, new URL(request.url).pathname, () => null)
       ? response
       : compressResponse(request, response, compression);
   };
@@ -77,7 +86,7 @@ export function createGatewayFetch(
 function notFound(gateway: GatewayParts, surface: Surface): Response {
   return json(404, {
     error: 'not found',
-    bffs: surface === 'admin' ? [] : [...gateway.bffs.values()].map((bff) => bff.endpoint),
+    bffs: surface === 'admin' ? [] : everyBffApp(gateway.bffs.values()).map((bff) => bff.endpoint),
   });
 }
 
@@ -92,8 +101,8 @@ function createRoutes(
   const portal = createPortalRoutes(gateway, { live: operators, everySchema: surface === 'admin' });
   return async (request) => {
     const { pathname } = new URL(request.url);
-    const app = clients ? findBffApp(gateway.bffs, pathname) : undefined;
-    if (app) return app.yoga.fetch(request);
+    const route = clients ? routeBffRequest(gateway.bffs, pathname, (name) => request.headers.get(name)) : undefined;
+    if (route) return 'app' in route ? route.app.yoga.fetch(request) : refusalResponse(route.refusal);
     if (pathname === '/healthz') return json(200, { status: 'ok' });
     if (pathname === '/readyz') {
       // A draining instance must leave the load balancer at once, whatever its checks say.

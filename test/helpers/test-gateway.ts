@@ -24,6 +24,8 @@ export interface TestGatewayOptions {
   logger?: Logger;
   /** Serve on a real node:http listener at 127.0.0.1:0 (for what needs a socket: replay, peers' addresses, streaming). */
   socket?: boolean;
+  /** The gateway's clock (epoch ms), for BFF versions' deprecation and sunset. @default Date.now */
+  now?: () => number;
 }
 
 /** Where in-process requests pretend to go; never resolved, never dialled. */
@@ -87,7 +89,7 @@ export async function startTestGateway(
       ? { logger: loggerOrOptions as Logger }
       : ((loggerOrOptions as TestGatewayOptions | undefined) ?? {});
   const resolved = validateConfig({ ...config, port: 0 }, '<test>', configDir);
-  const gateway = await createGateway({ config: resolved, logger: options.logger });
+  const gateway = await createGateway({ config: resolved, logger: options.logger, now: options.now });
   const server = options.socket ? await listen({ gateway }, 0) : undefined;
   const inProcess: Fetch = (url, init) => gateway.fetch(new Request(url, init));
   const fetchFn = server ? fetch : inProcess;

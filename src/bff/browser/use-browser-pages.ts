@@ -4,6 +4,8 @@ import { GRAPHIQL_CONTENT_SECURITY_POLICY } from './render-graphiql-page';
 
 export interface BrowserPagesOptions {
   endpoint: string;
+  /** Other paths the BFF answers (a version's, see create-versioned-bff-app.ts). @default [] */
+  aliases?: readonly string[];
   /** GraphiQL's page, when the BFF offers GraphiQL. */
   graphiqlPage?: () => string;
   /** The BFF's page otherwise (its persisted operations), for the origin the browser asked. */
@@ -11,11 +13,11 @@ export interface BrowserPagesOptions {
 }
 
 /** A browser opening the endpoint: GET, asking for HTML first-hand, like Yoga's own GraphiQL check. */
-function isBrowserNavigation(request: Request, url: URL, endpoint: string): boolean {
+function isBrowserNavigation(request: Request, url: URL, paths: readonly string[]): boolean {
   return (
     request.method === 'GET' &&
     (request.headers.get('accept') ?? '').includes('text/html') &&
-    (url.pathname === endpoint || url.pathname === `${endpoint}/`)
+    paths.some((path) => url.pathname === path || url.pathname === `${path}/`)
   );
 }
 
@@ -27,10 +29,11 @@ function isBrowserNavigation(request: Request, url: URL, endpoint: string): bool
  * operation (`documentId`, or `query` where GraphiQL is off) is a GraphQL
  * request and goes on.
  */
-export function useBrowserPages({ endpoint, graphiqlPage, bffPage }: BrowserPagesOptions): Plugin {
+export function useBrowserPages({ endpoint, aliases = [], graphiqlPage, bffPage }: BrowserPagesOptions): Plugin {
+  const paths = [endpoint, ...aliases];
   return {
     onRequest({ request, url, endResponse }) {
-      if (!isBrowserNavigation(request, url, endpoint)) return;
+      if (!isBrowserNavigation(request, url, paths)) return;
       if (graphiqlPage) {
         endResponse(new Response(graphiqlPage(), { headers: pageHeaders(GRAPHIQL_CONTENT_SECURITY_POLICY) }));
         return;

@@ -7,6 +7,7 @@ import type { ResolvedWebSocketOptions } from '../../bff/websocket/websocket-opt
 import { createSubscriptionSlots, type SubscriptionSlots } from '../../plugins/rate-limit/subscription-slots';
 import type { Logger } from '../../core/logger';
 import { findBffApp } from '../gateway-routes';
+import { everyBffApp } from '../../bff/versions/create-versioned-bff-app';
 import { createGraphqlWsServer } from './create-graphql-ws-server';
 import { serveGraphqlWsSocket, type BffSockets, type OpenSocket } from './serve-graphql-ws-socket';
 
@@ -67,7 +68,8 @@ function createBffUpgrades(options: ResolvedWebSocketOptions): BffUpgrades {
  */
 export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptions): WebSocketEndpoints {
   const perBff = new Map<BffApp, BffUpgrades>();
-  for (const app of bffs.values()) if (app.websocket) perBff.set(app, createBffUpgrades(app.websocket));
+  // Every version of a versioned BFF is an app of its own, with its own sockets.
+  for (const app of everyBffApp(bffs.values())) if (app.websocket) perBff.set(app, createBffUpgrades(app.websocket));
   const open = new Set<OpenSocket>();
   const drainWaiters: Array<() => void> = [];
   let draining = false;
@@ -78,8 +80,13 @@ export function attachWebSockets({ server, bffs, logger }: AttachWebSocketsOptio
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (request.url ?? '/').split('?')[0];
-    const app = findBffApp(bffs, path);
-    const upgrades = app && path === app.endpoint ? perBff.get(app) : undefined;
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    };
+    // Raw paths with dot segments or escapes are no endpoint here, as on the HTTP side.
+    const app = path.includes('/.') || path.includes('%') ? undefined : findBffApp(bffs, path, header);
+    const upgrades = app && (path === app.endpoint || app.aliases?.includes(path)) ? perBff.get(app) : undefined;
     if (!app || !upgrades) return refuseUpgrade(socket, 404, 'Not Found');
     if (draining) return refuseUpgrade(socket, 503, 'Service Unavailable');
     // Read now: node forgets a closed socket's address, and policies read it for every operation.
