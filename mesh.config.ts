@@ -44,4 +44,6 @@ export default defineConfig({
   bffs: discoverBffFiles(resolve(__dirname, 'bff')),
   redis: process.env.LOOM_REDIS_URL,
   port: Number(process.env.PORT ?? 4000),
+  // The container image sets LOOM_HOST=0.0.0.0; outside one, only this machine reaches the demo.
+  host: process.env.LOOM_HOST ?? '127.0.0.1',
 });

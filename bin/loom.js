@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx's CommonJS hook: no build step, and
-// config/BFF files written in TypeScript load the same way.
+// Runs the compiled CLI (dist/, from `npm run build`) when it is up to date,
+// else the TypeScript sources through tsx's CommonJS hook. The hook is
+// registered either way: config and BFF files written in TypeScript load
+// through it (compiled on the fly, cached by tsx).
 require('tsx/cjs/api').register();
-require('../src/cli/main.ts')
+const { chooseBuild, redirectSourcesToDist, COMPILED_ENTRY } = require('./compiled-build.js');
+
+// 'stale' (a source edited after the build) runs the sources, silently: output stays the same either way.
+const build = chooseBuild();
+if (build === 'compiled') redirectSourcesToDist();
+require(build === 'compiled' ? COMPILED_ENTRY : '../src/cli/main.ts')
   .main(process.argv.slice(2))
   .then((code) => {
     if (typeof code === 'number') process.exitCode = code;

@@ -3,6 +3,7 @@ import { startOrdersBackend, type OrdersBackend } from './orders-backend';
 import { startBillingBackend, type BillingBackend } from './billing-backend';
 import { DEMO_ISSUER_PORT, demoIotApiKey } from './demo-auth';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
+import type { DemoModule } from '../src/cli/demo-module';
 
 export interface DemoBackends {
   readonly catalog: CatalogBackend;
@@ -82,3 +83,6 @@ export async function startDemoBackends(ports: DemoPorts = {}): Promise<DemoBack
     },
   };
 }
+
+/** What `loom serve --demo` loads (typed by src/cli/demo-module.ts without importing demo/). */
+export const demoModule = { demoPortsFromEnv, startDemoBackends } satisfies DemoModule;

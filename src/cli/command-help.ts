@@ -24,6 +24,8 @@ const TRACING_ENV = `  LOOM_OTLP_ENDPOINT                   OTLP/HTTP base URL s
   OTEL_SDK_DISABLED=true               export no spans (traceparent is still passed on)`;
 
 const SERVE_ENV = `  LOOM_HOST                            host to bind (--host wins; e.g. 0.0.0.0 in a container)
+  LOOM_SCHEMA_CACHE                    generated source schemas: off, or a folder (default: config schemaCache)
+  LOOM_RUN_TS=1                        run the TypeScript sources even when dist/ (npm run build) is up to date
   LOOM_LOG_LEVEL                       log level: trace, debug, info, warn, error (default: info)
   NODE_ENV=production                  masked errors, no field suggestions (config \`production\` wins)
 ${TRACING_ENV}
@@ -56,6 +58,7 @@ addresses on stdout once ready, progress on stderr. On SIGTERM/SIGINT it drains
       --host <host>     host to bind (default: LOOM_HOST, else config host, else 127.0.0.1)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
       --watch           reload when the config, sources/ or BFF files change (SIGHUP reloads too)
+      --workers <n|auto>  n worker processes on the one port (node:cluster; auto: one per core)
 ${QUIET_OPTION}`,
     environment: SERVE_ENV,
     examples: `  loom serve --config mesh.config.ts --port 8080
@@ -148,6 +151,7 @@ Options:
       --host <host>     host to bind (default: LOOM_HOST, else config host, else 127.0.0.1)
       --demo            also start the demo backends (REST catalog, gRPC orders, SOAP billing)
       --watch           serve: reload when the config, sources/ or BFF files change (SIGHUP reloads too)
+      --workers <n|auto>  serve: n worker processes on the one port (auto: one per core)
   -q, --quiet           no progress lines on stderr
   -h, --help            show this help
   -v, --version         print the version

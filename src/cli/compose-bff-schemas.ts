@@ -8,6 +8,7 @@ import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { BffViewOptions } from '../bff/define-bff';
 import type { Logger } from '../core/logger';
 import { composeGateway } from '../compose/compose-gateway';
+import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { parseVersioning } from '../bff/versions/parse-versioning';
 import { createVersionSchemas } from '../bff/versions/create-versioned-bff-app';
 
@@ -68,7 +69,8 @@ export function displayPath(file: string): string {
 
 /** Loads the sources, stitches them and computes every BFF's view and snapshot text. Closes the sources. */
 export async function composeBffSchemas(config: ResolvedConfig, logger: Logger): Promise<ComposedBffSchema[]> {
-  const composed = await composeGateway(config, { logger, metrics: new Registry() });
+  const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
+  const composed = await composeGateway(config, { logger, metrics: new Registry(), schemaCache });
   try {
     return Object.entries(config.bffs).flatMap(([name, file]): ComposedBffSchema[] => {
       const definition = loadBffDefinition(name, file);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, StartupError } from '../core/errors';
@@ -51,6 +52,16 @@ function parseTimeout(text: string | undefined): number | undefined {
   return timeoutMs;
 }
 
+/** `--workers N|auto`: worker processes under `loom serve`; auto = one per core. */
+function parseWorkerCount(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'auto') return availableParallelism();
+  const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(count >= 1 && count <= 256))
+    throw new UsageError(`--workers must be an integer from 1 to 256 or auto, got ${JSON.stringify(text)}`);
+  return count;
+}
+
 function readVersion(): string {
   return (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 }
@@ -75,6 +86,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   timeout: { type: 'string' },
   watch: { type: 'boolean', default: false },
+  workers: { type: 'string' },
 } as const;
 
 type ParsedArgs = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
@@ -108,6 +120,7 @@ async function runCommand({ values, positionals }: ParsedArgs, io: CliIo): Promi
         demo: values.demo,
         watch: values.watch,
         quiet: values.quiet,
+        workers: parseWorkerCount(values.workers),
         io,
       });
       return undefined;

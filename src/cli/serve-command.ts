@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { versionPath } from '../bff/versions/create-versioned-bff-app';
 import { dirname, resolve } from 'node:path';
 import { forgetProjectModules, loadConfig } from './load-config';
@@ -13,6 +14,10 @@ import { StartupError } from '../core/errors';
 import { setupTracing } from '../observability/setup-tracing';
 import type { CliIo } from './cli-io';
 import { createProgress, describeCount, withProgress } from './progress';
+import type { DemoModule } from './demo-module';
+import { runPrimary } from './workers/run-primary';
+import { createWorkerMetrics } from './workers/cluster-metrics';
+import { reportReady } from './workers/worker-ready';
 
 export interface ServeOptions {
   configFile: string;
@@ -25,6 +30,37 @@ export interface ServeOptions {
   /** Reload when the config, sources/ or a BFF file changes. */
   watch?: boolean;
   io: CliIo;
+  /** `--workers`: run this many worker processes (node:cluster) under a supervising primary. */
+  workers?: number;
+}
+
+/** demo/ ships with the repository, not with the npm package. */
+function loadDemoModule(): DemoModule {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../demo/start-demo-backends') as { demoModule: DemoModule }).demoModule;
+  } catch (error) {
+    throw new StartupError(`--demo needs Loom's repository (demo/): ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Starts the demo backends and points mesh.config.ts at them; returns their stop. */
+async function startDemo(io: CliIo): Promise<() => Promise<void>> {
+  // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
+  const { startDemoBackends, demoPortsFromEnv } = loadDemoModule();
+  const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
+    throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
+  });
+  // mesh.config.ts reads these; a URL set by the user points elsewhere on purpose and wins.
+  process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
+  process.env.LOOM_ORDERS_URL ??= backends.orders.url;
+  process.env.LOOM_BILLING_URL ??= backends.billing.url;
+  process.env.LOOM_DEMO_JWKS_URL ??= backends.issuer.jwksUrl;
+  io.out(
+    `loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`,
+  );
+  for (const line of backends.banner) io.out(`loom: ${line}\n`);
+  return () => backends.close();
 }
 
 /**
@@ -41,10 +77,11 @@ async function createServedGateway(
   configFile: string,
   config: ResolvedConfig,
   logger: Logger,
+  metricsText?: () => Promise<string>,
 ): Promise<ReloadableGateway> {
   const metrics = createProcessRegistry();
   const build = (current: ResolvedConfig): Promise<Gateway> =>
-    createGateway({ config: current, logger, metrics, reloadStatus: () => reloadable.reloadStatus() });
+    createGateway({ config: current, logger, metrics, metricsText, reloadStatus: () => reloadable.reloadStatus() });
   const reloadable: ReloadableGateway = createReloadableGateway({
     initial: await build(config),
     logger,
@@ -87,29 +124,27 @@ export async function runServe({
   demo,
   watch = false,
   quiet,
-  io,
+  io: processIo,
+  workers,
 }: ServeOptions): Promise<void> {
-  const progress = createProgress(io, quiet);
+  // A worker's banner goes to the primary, which prints it once (see workers/run-primary.ts).
+  const banner: string[] = [];
+  const io: CliIo = cluster.isWorker ? { out: (text) => banner.push(text), err: processIo.err } : processIo;
+  const workerMetrics = cluster.isWorker ? createWorkerMetrics() : undefined;
+  // Progress once, from the primary: not from every worker.
+  const progress = createProgress(io, quiet || cluster.isWorker);
   const logger = createLogger({ pretty: Boolean(process.stdout.isTTY) });
   const stops: Array<() => Promise<void>> = [];
-  if (demo) {
-    // The demo (and the soap package its SOAP backend needs) loads only behind --demo.
-    const { startDemoBackends, demoPortsFromEnv } =
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('../../demo/start-demo-backends') as typeof import('../../demo/start-demo-backends');
-    const backends = await startDemoBackends(demoPortsFromEnv()).catch((error: Error) => {
-      throw new StartupError(`cannot start the demo backends: ${error.message.split('\n')[0]}`);
-    });
-    stops.push(() => backends.close());
-    // mesh.config.ts reads these; a URL set by the user points elsewhere on purpose and wins.
-    process.env.LOOM_CATALOG_URL ??= backends.catalog.url;
-    process.env.LOOM_ORDERS_URL ??= backends.orders.url;
-    process.env.LOOM_BILLING_URL ??= backends.billing.url;
-    process.env.LOOM_DEMO_JWKS_URL ??= backends.issuer.jwksUrl;
-    io.out(
-      `loom: demo backends: catalog ${backends.catalog.url}, orders ${backends.orders.url}, billing ${backends.billing.url}\n`,
-    );
-    for (const line of backends.banner) io.out(`loom: ${line}\n`);
+  // Under --workers the primary runs the demo; its workers find the URLs in the environment.
+  if (demo && !cluster.isWorker) stops.push(await startDemo(io));
+  if (workers !== undefined && cluster.isPrimary) {
+    try {
+      const { shutdownTimeoutMs } = loadConfig(configFile); // a bad config fails here, once, not in every worker
+      return await runPrimary({ workers, shutdownTimeoutMs, io, stops });
+    } catch (error) {
+      for (const stop of stops) await stop();
+      throw error;
+    }
   }
   let server: RunningServer | undefined;
   let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
@@ -126,8 +161,9 @@ export async function runServe({
         config.sources.map((source) => source.name),
       )} for ${describeCount('BFF', Object.keys(config.bffs))}`,
       'composed',
-      () => createServedGateway(configFile, config, logger),
+      () => createServedGateway(configFile, config, logger, workerMetrics?.metricsText),
     );
+    workerMetrics?.register(gateway.metrics);
     stops.unshift(() => gateway.close());
     const stopReloading = reloadOn(gateway, watch, logger);
     stops.unshift(async () => stopReloading());
@@ -152,6 +188,7 @@ export async function runServe({
     for (const line of lines) io.out(line);
     io.out(`loom: ready on ${server.url} (portal at /, health at /healthz)\n`);
     if (watch) io.out('loom: watching the config, sources/ and the BFF files; a change reloads (so does SIGHUP)\n');
+    if (cluster.isWorker) reportReady(server.url, banner);
   } catch (error) {
     await server?.close();
     for (const stop of stops) await stop();
@@ -184,6 +221,7 @@ function stopOnSignals(
     );
     process.exit(outcome === 'drained' ? 0 : 1);
   };
-  process.on('SIGINT', shutdown);
+  // A worker drains on the primary's SIGTERM; a terminal's Ctrl-C reaches it too, and must not count twice.
+  process.on('SIGINT', cluster.isWorker ? () => undefined : shutdown);
   process.on('SIGTERM', shutdown);
 }

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { loadSource } from '../handlers/registry';
 import type { SourceOptions } from '../handlers/source-options';
 import type { LinkConfig } from './link-config';
+import type { SchemaCache } from '../handlers/schema-cache/schema-cache';
 import type { LoadedSource } from '../handlers/types';
 import type { Logger } from '../core/logger';
 import type { UpstreamContext } from '../upstream/upstream-source';
@@ -36,12 +37,14 @@ export interface ComposeOptions {
   metrics: Registry;
   /** Shared state for upstream credentials (OAuth2 tokens), when the gateway has Redis. */
   redis?: UpstreamContext['redis'];
+  /** Generated source schemas on disk; none: generated at every start. */
+  schemaCache?: SchemaCache;
 }
 
 /** Loads every source in parallel; if one fails, the others are closed and the first error is thrown. */
 export async function loadSources(
   config: Pick<GraphConfig, 'sources' | 'configDir'>,
-  { logger, metrics, redis }: ComposeOptions,
+  { logger, metrics, redis, schemaCache }: ComposeOptions,
 ): Promise<LoadedSource[]> {
   const settled = await Promise.allSettled(
     config.sources.map((source) =>
@@ -50,6 +53,7 @@ export async function loadSources(
         logger: logger.child({ source: source.name }),
         metrics,
         redis,
+        schemaCache,
       }),
     ),
   );

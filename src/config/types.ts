@@ -44,6 +44,13 @@ export const adminOptionsSchema = strictObject({
 });
 export type AdminOptions = z.input<typeof adminOptionsSchema>;
 
+/** Where generated source schemas are kept between starts (see `schemaCache`). */
+export const schemaCacheOptionsSchema = strictObject({
+  /** Folder of the cache files (relative paths resolve against the config's folder). */
+  directory: nonEmptyString().optional(),
+});
+export type SchemaCacheOptions = z.input<typeof schemaCacheOptionsSchema>;
+
 /**
  * The whole config, composed from each layer's own schema (sources from
  * src/handlers, links from src/compose, upstream policies from src/upstream,
@@ -99,6 +106,15 @@ export const loomConfigSchema = strictObject({
    * @default none (plain HTTP)
    */
   tls: tlsOptionsSchema.optional(),
+  /**
+   * Generated source schemas (OpenAPI) kept on disk between starts, keyed by a
+   * hash of the spec's files, the source options and Loom's version. `false`
+   * turns it off; LOOM_SCHEMA_CACHE (`off` or a folder) overrides this key.
+   * @default { directory: '<os tmpdir>/loom-schema-cache-<uid>' }
+   */
+  schemaCache: z
+    .union([z.literal(false), schemaCacheOptionsSchema], { error: 'must be false or an object with a directory' })
+    .optional(),
 });
 
 export type LoomConfig = z.input<typeof loomConfigSchema>;
@@ -117,6 +133,8 @@ export interface ResolvedConfig extends Readonly<
   readonly admin?: Readonly<Required<AdminOptions>>;
   /** Off when undefined. */
   readonly tls?: ResolvedTls;
+  /** Off when false. */
+  readonly schemaCache: false | Readonly<Required<SchemaCacheOptions>>;
   /** The config file, or '<inline>' for configs built in code. */
   readonly file: string;
   readonly configDir: string;

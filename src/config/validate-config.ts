@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { formatConfigIssues, PARSE_OPTIONS, type IssueOwner } from '../core/format-config-issues';
 import { isUrl } from '../handlers/spec-location';
@@ -159,6 +160,24 @@ function listProblems(file: string, problems: readonly string[]): string {
   ].join('\n');
 }
 
+/** The default schema cache folder: per user, so a shared /tmp never mixes (or poisons) two users' caches. */
+export function defaultSchemaCacheDirectory(): string {
+  return join(tmpdir(), `loom-schema-cache-${process.getuid?.() ?? 'user'}`);
+}
+
+/** The cache folder: LOOM_SCHEMA_CACHE (`off` or a folder) wins over the config key. */
+function resolveSchemaCache(
+  configDir: string,
+  option: LoomConfig['schemaCache'],
+  env: NodeJS.ProcessEnv,
+): ResolvedConfig['schemaCache'] {
+  const fromEnv = env.LOOM_SCHEMA_CACHE;
+  if (fromEnv === 'off') return false;
+  if (fromEnv) return { directory: resolve(configDir, fromEnv) };
+  if (option === false) return false;
+  return { directory: option?.directory ? resolve(configDir, option.directory) : defaultSchemaCacheDirectory() };
+}
+
 /**
  * Validates a config once, at the edge, against the config schema (zod,
  * strict: an unknown key is an error with a "did you mean"), then checks what
@@ -198,5 +217,6 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
         : resolveCompression(config.compression === true ? {} : config.compression),
     admin: resolveAdmin(config.admin),
     tls: resolveTls(configDir, config.tls),
+    schemaCache: resolveSchemaCache(configDir, config.schemaCache, process.env),
   });
 }

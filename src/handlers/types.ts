@@ -17,6 +17,7 @@ import type { UpstreamContext } from '../upstream/upstream-source';
 import { upstreamCredentialsSchema } from '../upstream/credentials/validate-credentials-options';
 
 import type { SourceKind } from '../core/source-kind';
+import type { SchemaCache } from './schema-cache/schema-cache';
 
 export type { SourceKind };
 
@@ -92,6 +93,8 @@ export type BaseSourceOptions = z.input<typeof baseSourceSchema>;
 export interface HandlerContext extends UpstreamContext {
   /** Directory that relative spec paths resolve against (the config file's directory). */
   readonly configDir: string;
+  /** Generated schemas on disk (OpenAPI sources); none: every start generates them. */
+  readonly schemaCache?: SchemaCache;
 }
 
 /**

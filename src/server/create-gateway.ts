@@ -1,6 +1,7 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Redis } from 'ioredis';
 import { composeGateway } from '../compose/compose-gateway';
+import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { createBffApp, type BffApp, type CreateBffAppOptions } from '../bff/create-bff-app';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import { parseVersioning } from '../bff/versions/parse-versioning';
@@ -40,6 +41,11 @@ export interface Gateway extends GatewayParts {
 export interface CreateGatewayOptions {
   config: ResolvedConfig;
   logger?: Logger;
+  /**
+   * What /metrics answers. @default this process's registry; a worker of
+   * `loom serve --workers` asks the primary for every worker's, summed.
+   */
+  metricsText?: () => Promise<string>;
   /** Epoch ms now, for BFF versions' deprecation and sunset (tests move it instead of waiting). @default Date.now */
   now?: () => number;
   /**
@@ -67,15 +73,17 @@ function connectRedis(url: string, logger: Logger): Redis {
 export async function createGateway({
   config,
   logger = createSilentLogger(),
+  metricsText,
   now,
   metrics = createProcessRegistry(),
   reloadStatus,
 }: CreateGatewayOptions): Promise<Gateway> {
   // Before the sources load: upstream OAuth2 tokens are shared through it.
+  const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
   const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
   let composed;
   try {
-    composed = await composeGateway(config, { logger, metrics, redis });
+    composed = await composeGateway(config, { logger, metrics, redis, schemaCache });
   } catch (error) {
     redis?.disconnect();
     throw error;
@@ -113,7 +121,17 @@ export async function createGateway({
     redis?.disconnect();
     throw error;
   }
-  const parts: GatewayParts = { config, composed, bffs, metrics, logger, redis, readinessChecks, reloadStatus };
+  const parts: GatewayParts = {
+    config,
+    composed,
+    bffs,
+    metrics,
+    metricsText: metricsText ?? (() => metrics.metrics()),
+    logger,
+    redis,
+    readinessChecks,
+    reloadStatus,
+  };
   let draining = false;
   return {
     ...parts,

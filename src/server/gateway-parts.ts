@@ -29,6 +29,8 @@ export interface GatewayParts {
   readonly composed: ComposedGateway;
   readonly bffs: ReadonlyMap<string, BffApp>;
   readonly metrics: Registry;
+  /** The Prometheus text /metrics answers (this registry's, or every worker's). */
+  readonly metricsText: () => Promise<string>;
   readonly logger: Logger;
   readonly redis?: Redis;
   readonly readinessChecks: readonly ReadinessCheck[];

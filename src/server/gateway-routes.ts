@@ -114,7 +114,7 @@ function createRoutes(
       return json(report.ready ? 200 : 503, operators ? report : { ready: report.ready });
     }
     if (pathname === '/metrics' && operators)
-      return new Response(await gateway.metrics.metrics(), {
+      return new Response(await gateway.metricsText(), {
         headers: { 'content-type': gateway.metrics.contentType },
       });
     const page = await portal(request, pathname);

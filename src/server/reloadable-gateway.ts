@@ -247,6 +247,9 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
     get metrics() {
       return current.gateway.metrics;
     },
+    get metricsText() {
+      return current.gateway.metricsText;
+    },
     get logger() {
       return current.gateway.logger;
     },

@@ -1,4 +1,3 @@
-import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { badUserInput, ConfigError, upstreamHttpError } from '../../core/errors';
 import { createSourceHttpClient } from '../create-source-http-client';
@@ -6,10 +5,9 @@ import { createMeshLogger } from './mesh-logger';
 import { encodePathArguments } from './encode-path-arguments';
 import { findBatchEndpoints } from '../find-batch-endpoints';
 import { mapOpenApiErrors } from './map-openapi-errors';
-import { dropUnprintableDefaults } from './drop-unprintable-defaults';
 import { withoutMeshInternals } from './without-mesh-internals';
 import { forwardedHeaders, isValidHeaderValue } from '../forwarded-headers';
-import { readOpenApiDocument } from './read-openapi-document';
+import { loadOpenApiSchema } from './load-openapi-schema';
 import { firstEndpoint } from '../spec-location';
 import type { HandlerContext, LoadedSource, SourceHandler } from '../types';
 import type { GatewayContext } from '../../core/context';
@@ -55,27 +53,23 @@ export const openApiHandler: SourceHandler<OpenApiSourceOptions> = {
       return response;
     };
     let schema;
+    let warnings;
     try {
-      const { document, baseDir } = await readOpenApiDocument(source.spec);
-      const loaded = await loadGraphQLSchemaFromOpenAPI(source.name, {
-        source: document as never,
-        cwd: baseDir,
+      const loaded = await loadOpenApiSchema({
+        source,
         endpoint: firstEndpoint(source.endpoint),
         fetch: fetchForOmnigraph as unknown as typeof fetch,
-        ignoreErrorResponses: true,
-        logger: createMeshLogger(context.logger.child({ source: source.name })),
-        selectQueryOrMutationField: Object.entries(source.operations ?? {}).map(([fieldName, type]) => ({
-          fieldName,
-          type,
-        })),
+        meshLogger: createMeshLogger(context.logger.child({ source: source.name })),
+        logger: context.logger,
+        cache: context.schemaCache,
       });
-      schema = encodePathArguments(loaded);
+      schema = encodePathArguments(loaded.schema);
+      warnings = loaded.warnings;
     } catch (error) {
       await client.close();
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];
       throw new ConfigError(`source "${source.name}": cannot load OpenAPI spec ${source.spec}: ${reason}`);
     }
-    const warnings = dropUnprintableDefaults(schema);
     const executor = mapOpenApiErrors(source.name, createDefaultExecutor(schema));
     return {
       name: source.name,
