@@ -2,11 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { buildSchema, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { loadConfig } from './load-config';
-import { composeBffSchemas, displayPath, type ComposedBffSchema } from './compose-bff-schemas';
+import { composeBffSchemasWithProgress, displayPath, type ComposedBffSchema } from './compose-bff-schemas';
 import { loadPersistedManifest } from '../plugins/persisted/load-persisted-manifest';
-import { createLogger } from '../core/logger';
 import type { CliIo } from './cli-io';
-import { createProgress, describeCount, withProgress } from './progress';
 
 export interface CheckCommandOptions {
   configFile: string;
@@ -133,20 +131,7 @@ function printBffCheck(bff: ComposedBffSchema, result: BffCheckResult, io: CliIo
  */
 export async function runCheck({ configFile, quiet, io }: CheckCommandOptions): Promise<number> {
   const config = loadConfig(configFile);
-  // Progress on stderr: stdout is the command's output (the file list, the check report).
-  const bffs = await withProgress(
-    createProgress(io, quiet),
-    `loading and composing ${describeCount(
-      'source',
-      config.sources.map((source) => source.name),
-    )}`,
-    'composed',
-    () =>
-      composeBffSchemas(
-        config,
-        createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }),
-      ),
-  );
+  const bffs = await composeBffSchemasWithProgress(config, io, quiet);
   let ok = true;
   for (const bff of bffs) {
     const result = await checkBffSchema(bff);

@@ -6,7 +6,9 @@ import type { ResolvedConfig } from '../config/types';
 import { createBffView } from '../bff/create-bff-view';
 import { loadBffDefinition } from '../bff/load-bff-definition';
 import type { BffViewOptions } from '../bff/define-bff';
-import type { Logger } from '../core/logger';
+import { createLogger, type Logger } from '../core/logger';
+import type { CliIo } from './cli-io';
+import { createProgress, describeCount, withProgress } from './progress';
 import { composeGateway } from '../compose/compose-gateway';
 import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { parseVersioning } from '../bff/versions/parse-versioning';
@@ -115,4 +117,29 @@ export async function composeBffSchemas(config: ResolvedConfig, logger: Logger):
   } finally {
     await composed.close();
   }
+}
+
+/**
+ * `loom compose` and `loom check`: composes every BFF with progress on stderr
+ * (stdout is the command's output: the file list, the check report) and
+ * warnings as log lines on stderr too.
+ */
+export function composeBffSchemasWithProgress(
+  config: ResolvedConfig,
+  io: CliIo,
+  quiet: boolean | undefined,
+): Promise<ComposedBffSchema[]> {
+  return withProgress(
+    createProgress(io, quiet),
+    `loading and composing ${describeCount(
+      'source',
+      config.sources.map((source) => source.name),
+    )}`,
+    'composed',
+    () =>
+      composeBffSchemas(
+        config,
+        createLogger({ level: 'warn', destination: { write: (line: string) => io.err(line) } }),
+      ),
+  );
 }

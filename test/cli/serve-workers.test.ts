@@ -3,40 +3,10 @@ import { request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallCounter } from '../../demo/call-counter';
-import { startHttpBackend, sendJson, type RunningBackend } from '../../demo/http-backend';
 import { main } from '../../src/cli/main';
 import { restartDelayMs } from '../../src/cli/workers/restart-delay';
 import { REPO_ROOT } from '../helpers/test-gateway';
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-/** The items backend; GET /items/held answers only once `release` is called. */
-async function startItemsBackend() {
-  const arrived = deferred();
-  const release = deferred();
-  const calls = new CallCounter();
-  const backend: RunningBackend = await startHttpBackend(
-    async (_req, res, url) => {
-      const id = /^\/items\/([^/]+)$/.exec(url.pathname)?.[1];
-      if (!id) return sendJson(res, 404, { message: 'no route' });
-      calls.record('getItem');
-      if (id === 'held') {
-        arrived.resolve();
-        await release.promise;
-      }
-      sendJson(res, 200, { id, name: `Item ${id}` });
-    },
-    {},
-    new CallCounter(),
-    new Map(),
-  );
-  return { backend, calls, arrived: arrived.promise, release: () => release.resolve() };
-}
+import { startHeldItemsBackend, type HeldItemsBackend } from '../helpers/held-items-backend';
 
 function writeProject(endpoint: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'loom-workers-'));
@@ -104,14 +74,14 @@ function counterSum(metrics: string, prefix: string): number {
 }
 
 describe('loom serve --workers (node:cluster, real processes)', () => {
-  let items: Awaited<ReturnType<typeof startItemsBackend>>;
+  let items: HeldItemsBackend;
   let child: ChildProcess;
   let output: ReturnType<typeof watch>;
   let url: string;
   let pids: number[];
 
   beforeAll(async () => {
-    items = await startItemsBackend();
+    items = await startHeldItemsBackend();
     child = spawn(
       process.execPath,
       ['bin/loom.js', 'serve', '--config', writeProject(items.backend.url), '--port', '0', '--workers', '2'],

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/cli/load-config';
 import { createGateway } from '../../src/server/create-gateway';
 import { FIXTURES } from '../helpers/test-gateway';
@@ -174,9 +174,11 @@ describe('loom sources add: real specs into a project, one after another', () =>
   });
 
   it('leaves a config that serves: every BFF answers, a new source field reaches its backend', async () => {
-    // Earlier commands in this process loaded the config before it had the new sources: load it afresh.
-    jest.resetModules();
-    const gateway = await createGateway({ config: loadConfig(project.config, project.dir) });
+    // Earlier commands in this process loaded the config before it had the new sources: load a copy under a new
+    // name (a module registry reset would load a second graphql beside the one the handlers already hold).
+    const fresh = join(dirname(project.config), 'loom.fresh.config.ts');
+    copyFileSync(project.config, fresh);
+    const gateway = await createGateway({ config: loadConfig(fresh, project.dir) });
     try {
       for (const bff of ['web', 'kiosk']) {
         const response = await gateway.fetch(

@@ -2,37 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CallCounter } from '../../demo/call-counter';
-import { startHttpBackend, sendJson, type RunningBackend } from '../../demo/http-backend';
+import type { RunningBackend } from '../../demo/http-backend';
 import { validateConfig } from '../../src/config/validate-config';
 import { createGateway } from '../../src/server/create-gateway';
 import { listen } from '../../src/server/create-http-server';
 import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-/** The items backend, except that GET /items/:id answers only when the test says so. */
-async function startHeldBackend() {
-  const arrived = deferred();
-  const release = deferred();
-  const backend: RunningBackend = await startHttpBackend(
-    async (_req, res, url) => {
-      const id = /^\/items\/([^/]+)$/.exec(url.pathname)?.[1];
-      if (!id) return sendJson(res, 404, { message: 'no route' });
-      arrived.resolve();
-      await release.promise;
-      sendJson(res, 200, { id, name: `Item ${id}` });
-    },
-    {},
-    new CallCounter(),
-    new Map(),
-  );
-  return { backend, arrived: arrived.promise, release: () => release.resolve() };
-}
+import { startHeldItemsBackend } from '../helpers/held-items-backend';
 
 /** A temp dir with a BFF file and a config over `endpoint`; returns the config path. */
 function writeProject(endpoint: string, extra = ''): string {
@@ -57,7 +32,7 @@ const itemQuery = { query: '{ getItem(id: "7") { id name } }' };
 
 describe('RunningServer.drain', () => {
   it('lets the request in flight finish, turns /readyz 503 and stops accepting', async () => {
-    const { backend, arrived, release } = await startHeldBackend();
+    const { backend, arrived, release } = await startHeldItemsBackend({ holdEvery: true });
     const gateway = await createGateway({ config: configOver(backend) });
     const server = await listen({ gateway }, 0);
     try {
@@ -82,7 +57,7 @@ describe('RunningServer.drain', () => {
   });
 
   it('cuts what is still running when the deadline passes', async () => {
-    const { backend, arrived, release } = await startHeldBackend();
+    const { backend, arrived, release } = await startHeldItemsBackend({ holdEvery: true });
     const gateway = await createGateway({ config: configOver(backend) });
     const server = await listen({ gateway }, 0);
     try {
@@ -142,7 +117,7 @@ function watch(child: ChildProcess) {
 
 describe('loom serve on SIGTERM (a real process)', () => {
   it('answers the request in flight in full, then exits 0', async () => {
-    const { backend, arrived, release } = await startHeldBackend();
+    const { backend, arrived, release } = await startHeldItemsBackend({ holdEvery: true });
     const child = serveProject(backend.url);
     const output = watch(child);
     try {
@@ -165,7 +140,7 @@ describe('loom serve on SIGTERM (a real process)', () => {
   }, 60_000);
 
   it('exits at once, with 1, on a second signal', async () => {
-    const { backend, arrived, release } = await startHeldBackend();
+    const { backend, arrived, release } = await startHeldItemsBackend({ holdEvery: true });
     const child = serveProject(backend.url);
     const output = watch(child);
     try {
@@ -188,7 +163,7 @@ describe('loom serve on SIGTERM (a real process)', () => {
   }, 60_000);
 
   it('exits 1 when shutdownTimeoutMs cuts a request', async () => {
-    const { backend, arrived, release } = await startHeldBackend();
+    const { backend, arrived, release } = await startHeldItemsBackend({ holdEvery: true });
     const child = serveProject(backend.url, ', shutdownTimeoutMs: 10');
     const output = watch(child);
     try {
