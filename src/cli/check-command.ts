@@ -103,6 +103,20 @@ export function describeGainedMutations(result: BffCheckResult): string | undefi
   return `${result.name} is a deny-list view and gains ${gained.length} mutation(s): ${shown}; make it an allow-list (view.allowList with view.include) so new sources stay off it`;
 }
 
+/** Description edits (added, changed, removed): listed one by one they drown the changes clients feel. */
+function isDescriptionChange(change: Change): boolean {
+  return change.type.includes('DESCRIPTION');
+}
+
+/** One line for every description edit of a BFF: how many, and the first coordinates. */
+export function summarizeDescriptionChanges(changes: readonly Change[]): string | undefined {
+  const edited = changes.filter(isDescriptionChange);
+  if (edited.length === 0) return undefined;
+  const paths = [...new Set(edited.map((change) => change.path ?? '(schema)'))];
+  const shown = paths.length > 5 ? `${paths.slice(0, 5).join(', ')} and ${paths.length - 5} more` : paths.join(', ');
+  return `${edited.length} description change(s): ${shown}`;
+}
+
 function printBffCheck(bff: ComposedBffSchema, result: BffCheckResult, io: CliIo): void {
   if (!result.hasSnapshot) {
     io.out(`${bff.name}: no snapshot at ${displayPath(bff.snapshotFile)}; run loom compose and commit it\n`);
@@ -112,8 +126,11 @@ function printBffCheck(bff: ComposedBffSchema, result: BffCheckResult, io: CliIo
   io.out(
     `${bff.name}: ${breaking} breaking, ${changes.length - breaking} safe or dangerous change(s) against ${displayPath(bff.snapshotFile)}\n`,
   );
-  for (const change of changes)
+  // What clients see, one line each; description edits summed up in one line (the snapshot diff has them all).
+  for (const change of changes.filter((candidate) => !isDescriptionChange(candidate)))
     io.out(`  ${LABELS[change.criticality.level]} ${change.message}${change.path ? ` (${change.path})` : ''}\n`);
+  const descriptions = summarizeDescriptionChanges(changes);
+  if (descriptions) io.out(`  ${LABELS[CriticalityLevel.NonBreaking]} ${descriptions}\n`);
   const warning = describeGainedMutations(result);
   if (warning) io.out(`  WARNING   ${warning}\n`);
   if (bff.persistedManifest) {

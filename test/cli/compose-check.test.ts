@@ -123,6 +123,28 @@ describe('loom compose and loom check', () => {
     expect(code).toBe(0);
   });
 
+  it('check sums description edits up in one line and keeps every other change on its own', async () => {
+    const { sdl, run } = setup();
+    await run('compose');
+    writeFileSync(
+      sdl,
+      readFileSync(sdl, 'utf8')
+        .replace('"One order\'s rating."', '"The rating of one order."')
+        .replace('"Always fails, with a remote error code."\n', '')
+        .replace('type OrderRating {\n', '"A customer\'s rating."\ntype OrderRating {\n')
+        .replace('  comment: String\n', '  comment: String\n  reviewer: String\n'),
+    );
+    const { code, io } = await run('check');
+    expect(code).toBe(0);
+    const lines = io.stdout.split('\n').filter((line) => line.startsWith('  '));
+    expect(lines.filter((line) => /description/i.test(line))).toEqual([
+      expect.stringMatching(
+        /^ {2}SAFE {6}3 description change\(s\): (Query\.ratingForOrder|Query\.brokenRating|OrderRating)(, (Query\.ratingForOrder|Query\.brokenRating|OrderRating)){2}$/,
+      ),
+    ]);
+    expect(lines.some((line) => /'reviewer'.*added/.test(line))).toBe(true);
+  });
+
   it('check exits 1 on a nullable argument made non-null', async () => {
     const { sdl, run } = setup();
     writeFileSync(
