@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { restartDelayMs } from '../../src/cli/workers/restart-delay';
 import { REPO_ROOT } from '../helpers/test-gateway';
+import { watch } from '../helpers/watch-loom-output';
 import { startHeldItemsBackend, type HeldItemsBackend } from '../helpers/held-items-backend';
 
 function writeProject(endpoint: string): string {
@@ -17,34 +18,6 @@ function writeProject(endpoint: string): string {
     `export default { sources: [{ name: 'items', kind: 'openapi', spec: ${spec}, endpoint: ${JSON.stringify(endpoint)} }], bffs: { web: './bff.ts' }, shutdownTimeoutMs: 20000 };\n`,
   );
   return join(dir, 'loom.config.ts');
-}
-
-function watch(child: ChildProcess) {
-  const text = { stdout: '', stderr: '' };
-  const waiters: Array<{ stream: 'stdout' | 'stderr'; marker: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
-  const check = () => {
-    for (const waiter of [...waiters]) {
-      const match = waiter.marker.exec(text[waiter.stream]);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  };
-  child.stdout?.on('data', (chunk: Buffer) => ((text.stdout += chunk.toString()), check()));
-  child.stderr?.on('data', (chunk: Buffer) => ((text.stderr += chunk.toString()), check()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return {
-    text,
-    exited,
-    waitFor: (stream: 'stdout' | 'stderr', marker: RegExp) =>
-      Promise.race([
-        new Promise<RegExpExecArray>((resolve) => (waiters.push({ stream, marker, resolve }), check())),
-        exited.then((code) =>
-          Promise.reject(new Error(`loom exited with ${code} before ${marker}:\n${text.stdout}\n${text.stderr}`)),
-        ),
-      ]),
-  };
 }
 
 /** One query on a connection of its own, so the primary's round robin spreads them over the workers. */

@@ -7,6 +7,7 @@ import { validateConfig } from '../../src/config/validate-config';
 import { createGateway } from '../../src/server/create-gateway';
 import { listen } from '../../src/server/create-http-server';
 import { postGraphql, REPO_ROOT } from '../helpers/test-gateway';
+import { watch } from '../helpers/watch-loom-output';
 import { startHeldItemsBackend } from '../helpers/held-items-backend';
 
 /** A temp dir with a BFF file and a config over `endpoint`; returns the config path. */
@@ -85,34 +86,6 @@ function serveProject(endpoint: string, extra = ''): ChildProcess {
       env: { ...process.env, LOOM_LOG_LEVEL: 'warn' },
     },
   );
-}
-
-function watch(child: ChildProcess) {
-  const text = { stdout: '', stderr: '' };
-  const waiters: Array<{ stream: 'stdout' | 'stderr'; marker: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
-  const check = () => {
-    for (const waiter of [...waiters]) {
-      const match = waiter.marker.exec(text[waiter.stream]);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  };
-  child.stdout?.on('data', (chunk: Buffer) => ((text.stdout += chunk.toString()), check()));
-  child.stderr?.on('data', (chunk: Buffer) => ((text.stderr += chunk.toString()), check()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return {
-    text,
-    exited,
-    waitFor: (stream: 'stdout' | 'stderr', marker: RegExp) =>
-      Promise.race([
-        new Promise<RegExpExecArray>((resolve) => (waiters.push({ stream, marker, resolve }), check())),
-        exited.then((code) =>
-          Promise.reject(new Error(`loom exited with ${code} before ${marker}:\n${text.stdout}\n${text.stderr}`)),
-        ),
-      ]),
-  };
 }
 
 describe('loom serve on SIGTERM (a real process)', () => {
