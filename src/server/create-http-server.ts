@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { BffApp } from '../bff/create-bff-app';
 import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../config/http-server-limits';
 import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
-import { connectionsCheckingIntervalMs, describeListenError, type RunningServer } from './listener-support';
+import { bindServer, connectionsCheckingIntervalMs, type RunningServer } from './listener-support';
 import { loadTlsCredentials } from './load-tls-credentials';
 import { startSecureServer } from './start-secure-server';
 import { attachWebSockets, type WebSocketEndpoints } from './websocket/attach-websockets';
@@ -110,6 +109,10 @@ function startServer(
   server.keepAliveTimeout = 65_000;
   // Upgraded sockets count as open connections for server.close() but are out of node's reach for closeAllConnections().
   const websockets = attach?.(server);
+  const cutEverything = () => {
+    websockets?.terminate();
+    server.closeAllConnections();
+  };
   const drain = (timeoutMs: number) =>
     new Promise<'drained' | 'forced'>((done) => {
       draining = true;
@@ -118,8 +121,7 @@ function startServer(
       // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const deadline = setTimeout(() => {
-        websockets?.terminate();
-        server.closeAllConnections();
+        cutEverything();
         done('forced');
       }, timeoutMs);
       server.close(() => {
@@ -128,25 +130,7 @@ function startServer(
       });
       server.closeIdleConnections();
     });
-  return new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(describeListenError(error as NodeJS.ErrnoException, host, port)));
-    server.listen(port, host, () => {
-      const address = server.address() as AddressInfo;
-      resolve({
-        server,
-        port: address.port,
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-        drain,
-        websockets,
-        close: () =>
-          new Promise<void>((done) => {
-            websockets?.terminate();
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return bindServer({ server, scheme: 'http', port, host, drain, cutEverything, websockets });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { ResolvedHttpServerLimits } from '../config/http-server-limits';
 import { StartupError } from '../core/errors';
 import type { WebSocketEndpoints } from './websocket/attach-websockets';
@@ -43,4 +43,45 @@ const LISTEN_FAULTS: Readonly<Record<string, string>> = {
 export function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   const fault = error.code ? LISTEN_FAULTS[error.code] : undefined;
   return new StartupError(`cannot listen on ${host}:${port}: ${fault ?? error.message} (${error.code ?? 'error'})`);
+}
+
+export interface BindOptions {
+  readonly server: Server;
+  readonly scheme: 'http' | 'https';
+  readonly port: number;
+  readonly host: string;
+  readonly drain: RunningServer['drain'];
+  /** Closes every connection at once (in-flight requests included). */
+  readonly cutEverything: () => void;
+  readonly websockets?: WebSocketEndpoints;
+}
+
+/** Binds a prepared server; resolves its RunningServer, or rejects with one line (describeListenError). */
+export function bindServer({
+  server,
+  scheme,
+  port,
+  host,
+  drain,
+  cutEverything,
+  websockets,
+}: BindOptions): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error) => reject(describeListenError(error as NodeJS.ErrnoException, host, port)));
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve({
+        server,
+        port: address.port,
+        url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+        drain,
+        websockets,
+        close: () =>
+          new Promise<void>((closed) => {
+            cutEverything();
+            server.close(() => closed());
+          }),
+      });
+    });
+  });
 }

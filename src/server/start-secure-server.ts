@@ -6,11 +6,11 @@ import {
   type Http2Session,
 } from 'node:http2';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ResolvedHttpServerLimits } from '../config/http-server-limits';
 import type { TlsCredentials } from './load-tls-credentials';
 import type { WebSocketEndpoints } from './websocket/attach-websockets';
-import { connectionsCheckingIntervalMs, describeListenError, type RunningServer } from './listener-support';
+import { bindServer, connectionsCheckingIntervalMs, type RunningServer } from './listener-support';
 
 export interface SecureServerOptions {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -153,22 +153,5 @@ export function startSecureServer({
       for (const session of sessions) session.close();
       for (const [socket, requests] of http1) if (requests === 0) socket.end();
     });
-  return new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(describeListenError(error as NodeJS.ErrnoException, host, port)));
-    server.listen(port, host, () => {
-      const address = server.address() as AddressInfo;
-      resolve({
-        server,
-        port: address.port,
-        url: `https://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-        drain,
-        websockets,
-        close: () =>
-          new Promise<void>((closed) => {
-            cutEverything();
-            server.close(() => closed());
-          }),
-      });
-    });
-  });
+  return bindServer({ server, scheme: 'https', port, host, drain, cutEverything, websockets });
 }
