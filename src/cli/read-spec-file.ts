@@ -1,3 +1,4 @@
+import { readCappedStream } from '../core/read-capped-stream';
 import { open } from 'node:fs/promises';
 import { ConfigError } from '../core/errors';
 import { isUrl } from '../handlers/spec-location';
@@ -47,19 +48,9 @@ async function fetchSpecFile(url: string, { timeoutMs, maxBytes }: SpecReadLimit
       await response.body?.cancel();
       throw fault(`${declared} bytes, over the ${maxBytes}-byte limit for a spec file`);
     }
-    // Counted as it arrives: a server may send more than it declared, or declare nothing.
-    const chunks: Uint8Array[] = [];
-    let received = 0;
-    const reader = response.body?.getReader();
-    for (let next = await reader?.read(); reader && next && !next.done; next = await reader.read()) {
-      received += next.value.byteLength;
-      if (received > maxBytes) {
-        await reader.cancel();
-        throw fault(`over the ${maxBytes}-byte limit for a spec file`);
-      }
-      chunks.push(next.value);
-    }
-    return Buffer.concat(chunks);
+    return await readCappedStream(response.body, maxBytes, () =>
+      fault(`over the ${maxBytes}-byte limit for a spec file`),
+    );
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (signal.aborted) throw fault(`no complete answer within ${timeoutMs} ms`);

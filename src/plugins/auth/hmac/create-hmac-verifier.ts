@@ -1,3 +1,4 @@
+import { readCappedStream } from '../../../core/read-capped-stream';
 import { authUnavailable, payloadTooLarge, unauthenticated } from '../../../core/errors';
 import type { RequestIdentity } from '../../../core/context';
 import type { Logger } from '../../../core/logger';
@@ -63,20 +64,7 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
   if (!request.body) return new Uint8Array();
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw payloadTooLarge(maxBytes);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw payloadTooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  return readCappedStream(request.body, maxBytes, () => payloadTooLarge(maxBytes));
 }
 
 /** The request's body bytes, read at most once and capped at `maxBytes`. */

@@ -1,3 +1,4 @@
+import { readCappedStream } from '../../../core/read-capped-stream';
 import { createHash } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import { authUnavailable, unauthenticated } from '../../../core/errors';
@@ -94,21 +95,8 @@ function scopesOf(claims: Record<string, unknown>, claim = 'scope'): string[] {
 class AnswerTooLargeError extends Error {}
 
 async function readCapped(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      throw new AnswerTooLargeError(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const tooLarge = () => new AnswerTooLargeError(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+  return (await readCappedStream(response.body, MAX_ANSWER_BYTES, tooLarge)).toString('utf8');
 }
 
 /** One RFC 7662 call; any answer but a JSON object with a boolean `active` is AUTH_UNAVAILABLE. */
