@@ -1,5 +1,4 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { Redis } from 'ioredis';
 import { composeGateway } from '../compose/compose-gateway';
 import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { createBffApp, type BffApp, type CreateBffAppOptions } from '../bff/create-bff-app';
@@ -9,6 +8,7 @@ import { createVersionedBffApp, everyBffApp } from '../bff/versions/create-versi
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
+import { createRedisClient } from './create-redis-client';
 import type { GatewayParts, ReadinessCheck, ReloadStatus } from './gateway-parts';
 
 export type { GatewayParts, ReadinessCheck };
@@ -64,12 +64,6 @@ export function createProcessRegistry(): Registry {
   return metrics;
 }
 
-function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
-  return redis;
-}
-
 export async function createGateway({
   config,
   logger = createSilentLogger(),
@@ -80,7 +74,7 @@ export async function createGateway({
 }: CreateGatewayOptions): Promise<Gateway> {
   // Before the sources load: upstream OAuth2 tokens are shared through it.
   const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
-  const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
+  const redis = config.redis ? createRedisClient(config.redis, logger) : undefined;
   let composed;
   try {
     composed = await composeGateway(config, { logger, metrics, redis, schemaCache });

@@ -14,6 +14,7 @@ import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 import { describePolicy } from '../shared/describe-policy';
+import { hashTaggedPrefix } from '../../core/redis-client';
 
 export type { RateLimitRule } from './rate-limit-rules';
 
@@ -99,6 +100,9 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       labelNames: ['bff', 'rule'],
     });
     const headersByRequest = new WeakMap<Request, Record<string, string>>();
+    // One hash tag for every bucket of the BFF: a request's buckets are charged in one
+    // script, which a Redis Cluster runs only on keys of one slot.
+    const keyPrefix = hashTaggedPrefix(`${policy.redisKeyPrefix}rl:`);
 
     function chargesFor(
       context: GatewayContext,
@@ -124,7 +128,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
         const charge = {
-          key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`,
+          key: `${keyPrefix}${rule.name}:${key}`,
           capacity: rule.budgetOf(context),
           windowMs: rule.windowMs,
           cost,

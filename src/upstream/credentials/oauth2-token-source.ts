@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-client';
 import type { Logger } from '../../core/logger';
 import type { OAuth2ClientCredentialsOptions } from './upstream-credentials-options';
 
@@ -21,7 +21,7 @@ export interface TokenSourceParts {
   clientSecret: string;
   logger: Logger;
   /** Shares tokens between instances: one fetch serves them all until it nears expiry. */
-  redis?: Redis;
+  redis?: RedisClient;
   redisKeyPrefix?: string;
   now?: () => number;
 }

@@ -1,0 +1,45 @@
+import { Cluster, type Redis } from 'ioredis';
+
+/**
+ * The shared Redis as its users see it: one server (or a Sentinel-managed
+ * master, which ioredis also serves as a `Redis`), or an ioredis `Cluster`.
+ * Users send single-key commands, multi-key ones only on keys of one hash tag,
+ * so the same code runs on both.
+ */
+export type RedisClient = Redis | Cluster;
+
+export function isRedisCluster(redis: unknown): redis is Cluster {
+  return redis instanceof Cluster;
+}
+
+/**
+ * One round trip that says whether Redis serves every key. One server: PING.
+ * A cluster: every master it knows answers CLUSTER INFO with
+ * `cluster_state:ok`. A PING to a cluster reaches one random node and would
+ * miss a master that is down, whose slots fail every command sent to them.
+ */
+export async function probeRedis(redis: RedisClient | { ping(): Promise<unknown> }): Promise<void> {
+  if (!isRedisCluster(redis)) {
+    await redis.ping();
+    return;
+  }
+  const masters = redis.nodes('master');
+  if (masters.length === 0) throw new Error('Redis Cluster: no master reachable');
+  await Promise.all(
+    masters.map(async (node) => {
+      const info = await node.cluster('INFO');
+      const state = /cluster_state:(\w+)/.exec(String(info))?.[1];
+      if (state !== 'ok')
+        throw new Error(`Redis Cluster node ${node.options.host}:${node.options.port}: cluster_state ${state}`);
+    }),
+  );
+}
+
+/**
+ * `prefix` with a hash tag of its own appended: `loom:web:rl:` becomes
+ * `loom:web:rl:{loom:web:rl}:`. Every key under it hashes to one cluster slot,
+ * which a multi-key command or script needs (on one server it changes nothing).
+ */
+export function hashTaggedPrefix(prefix: string): string {
+  return `${prefix}{${prefix.replace(/[{}]/g, '').replace(/:$/, '')}}:`;
+}
