@@ -35,7 +35,6 @@ function openRedis(options: RedisConnectionOptions): RedisClient {
         // A slot whose master is gone answers CLUSTERDOWN until a replica takes over; the
         // policy deadline decides how long a request waits, not the retry count.
         retryDelayOnClusterDown: 100,
-        slotsRefreshTimeout: 2000,
       },
     );
   }
