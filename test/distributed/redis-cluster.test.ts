@@ -3,6 +3,8 @@ import type { RedisOptions } from '../../src/config/types';
 import { invalidateResponseCache } from '../../src/plugins/cache/response-cache-invalidator';
 import { createRedisClient } from '../../src/server/create-redis-client';
 import { createSilentLogger } from '../../src/core/logger';
+import { hashTaggedPrefix } from '../../src/core/redis-client';
+import { createRedisRateLimitStore } from '../../src/plugins/stores/redis-rate-limit-store';
 import { startItemsBackend } from '../fixtures/ratelimit/items-backend';
 import { findFreePort, SUITE_REDIS_COMMAND_TIMEOUT_MS } from '../fixtures/ratelimit/redis-child';
 import { startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
@@ -152,6 +154,29 @@ describe('Loom on a real 3-node Redis Cluster', () => {
       expect((await second.query(cached, getItem('3'))).headers.get('x-loom-cache')).toBe('MISS');
       expect((await first.query(cached, getItem('4'))).headers.get('x-loom-cache')).toBe('MISS');
     });
+  });
+
+  it('charges several buckets of one request in one script: one hash tag makes it legal, none is CROSSSLOT', async () => {
+    const redis = createRedisClient({ cluster: { nodes: [...cluster.nodes] } }, createSilentLogger());
+    try {
+      await waitFor('the cluster client', async () => redis.status === 'ready');
+      const store = createRedisRateLimitStore(redis, SUITE_REDIS_COMMAND_TIMEOUT_MS);
+      const tagged = hashTaggedPrefix(`loom:${uniqueBffName('multi')}:rl:`);
+      const charge = (key: string, capacity: number) => ({ key, capacity, windowMs: 3_600_000, cost: 3 });
+      const both = [charge(`${tagged}user:u1`, 10), charge(`${tagged}ip:127.0.0.1`, 4)];
+      expect((await store.consume(both)).allowed).toBe(true);
+      // The IP bucket has 1 left: neither bucket is charged.
+      const refused = await store.consume(both);
+      expect(refused.allowed).toBe(false);
+      expect(refused.buckets.map((bucket) => Math.round(bucket.remaining))).toEqual([7, 1]);
+
+      // Keys of different slots in one script: the cluster refuses it, which failMode then handles.
+      const untagged = [charge('loom:untagged:rl:user:a', 10), charge('loom:untagged:rl:user:b', 10)];
+      expect(await redis.cluster('KEYSLOT', untagged[0].key)).not.toBe(await redis.cluster('KEYSLOT', untagged[1].key));
+      await expect(store.consume(untagged)).rejects.toThrow(/CROSSSLOT/);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('reports a lost node, follows failMode while the cluster is down, and recovers when the node is back', async () => {
