@@ -18,6 +18,15 @@ export type { SourceOptions };
 /** A deadline that waits longer than this is no deadline: a stalled Redis would still stall every request. */
 const MAX_REDIS_TIMEOUT_MS = 60_000;
 
+/** A password: refused without ever quoting it in the error. */
+const secretString = () =>
+  z
+    .custom<string>(() => true)
+    .superRefine((value, context) => {
+      if (typeof value !== 'string' || value === '')
+        context.addIssue({ code: 'custom', message: 'must be a non-empty string', params: { hideValue: true } });
+    });
+
 /** One Redis node or Sentinel: `{ host: '10.0.0.1', port: 6379 }`. */
 const redisNodeSchema = strictObject({
   host: nonEmptyString('must be a host name or address'),
@@ -35,8 +44,14 @@ export const redisClusterSchema = strictObject({
   /** ACL user name of every node. */
   username: nonEmptyString().optional(),
   /** Password of every node. */
-  password: nonEmptyString().optional(),
+  password: secretString().optional(),
 });
+
+/** Where a Sentinel-only option goes for the other shapes. */
+function sentinelOnlyHint(key: string, cluster: boolean): string {
+  if (key === 'password') return cluster ? ' (a cluster takes cluster.password)' : ' (put it in the URL)';
+  return key === 'db' && !cluster ? ' (put it in the URL)' : '';
+}
 
 /**
  * The shared Redis and how long its users wait for it. Exactly one of `url`
@@ -50,9 +65,9 @@ export const redisOptionsSchema = strictObject({
   /** The master's name in the Sentinels' config (`sentinel monitor <name> ...`). Only with `sentinels`. */
   name: nonEmptyString().optional(),
   /** Password of the master and replicas. Only with `sentinels`. */
-  password: nonEmptyString().optional(),
+  password: secretString().optional(),
   /** Password of the Sentinels themselves. Only with `sentinels`. */
-  sentinelPassword: nonEmptyString().optional(),
+  sentinelPassword: secretString().optional(),
   /** Database number. Only with `sentinels`. @default 0 */
   db: integerBetween(0, 15).optional(),
   /** A Redis Cluster (ioredis Cluster): rate-limit buckets and cache entries are hash-tagged per BFF. */
@@ -74,19 +89,25 @@ export const redisOptionsSchema = strictObject({
         shapes.length === 0
           ? 'needs one of url (one server), sentinels + name (Sentinel) or cluster (Redis Cluster)'
           : `takes one of url, sentinels or cluster, got ${shapes.join(' and ')}`,
-      path: shapes.length === 0 ? ['url'] : [],
+      params: { hideValue: true },
     });
     return;
   }
   if (options.sentinels && options.name === undefined)
-    context.addIssue({ code: 'custom', message: 'is required with sentinels (the master name)', path: ['name'] });
+    context.addIssue({
+      code: 'custom',
+      message: 'is required with sentinels (the master name)',
+      path: ['name'],
+      params: { hideValue: true },
+    });
   if (!options.sentinels)
     for (const key of ['name', 'password', 'sentinelPassword', 'db'] as const)
       if (options[key] !== undefined)
         context.addIssue({
           code: 'custom',
-          message: `applies only with sentinels${options.cluster ? ' (a cluster takes cluster.password)' : ' (put it in the URL)'}`,
+          message: `applies only with sentinels${sentinelOnlyHint(key, options.cluster !== undefined)}`,
           path: [key],
+          params: { hideValue: true },
         });
 });
 export type RedisOptions = z.input<typeof redisOptionsSchema>;
