@@ -13,14 +13,26 @@ export function isRedisCluster(redis: unknown): redis is Cluster {
 }
 
 /**
- * One round trip that says whether Redis serves every key. One server: PING.
+ * One round trip that says whether Redis serves every key. One server:
+ * INFO cluster (a PING that also refuses a cluster node configured as a URL).
  * A cluster: every master it knows answers CLUSTER INFO with
  * `cluster_state:ok`. A PING to a cluster reaches one random node and would
  * miss a master that is down, whose slots fail every command sent to them.
  */
 export async function probeRedis(redis: RedisClient | { ping(): Promise<unknown> }): Promise<void> {
   if (!isRedisCluster(redis)) {
-    await redis.ping();
+    if (!('info' in redis)) {
+      await redis.ping();
+      return;
+    }
+    // As cheap as a PING, and it catches a URL that names one node of a cluster: that
+    // node answers the keys of its own slots and MOVED for the rest, so it would look
+    // healthy while most charges and cache reads fail.
+    const info = await redis.info('cluster');
+    if (/cluster_enabled:1/.test(info))
+      throw new Error(
+        'Redis is a cluster node, configured as one server: set redis: { cluster: { nodes: [{ host, port }] } }',
+      );
     return;
   }
   const masters = redis.nodes('master');

@@ -156,6 +156,43 @@ describe('Loom on a real 3-node Redis Cluster', () => {
     });
   });
 
+  it('is not ready when the shape does not match the server: a URL naming a cluster node, cluster nodes that are one server', async () => {
+    const bff = uniqueBffName('shape');
+    const backend = await startItemsBackend();
+    const start = (redis: RedisOptions) =>
+      startTestGateway({
+        sources: [
+          {
+            name: 'items',
+            kind: 'openapi',
+            spec: './test/fixtures/ratelimit/items/openapi.yaml',
+            endpoint: backend.url,
+          },
+        ],
+        bffs: { [bff]: './test/fixtures/ratelimit/bff-fail-closed.ts' },
+        redis: { ...redis, commandTimeoutMs: 1_000, readinessTimeoutMs: SUITE_REDIS_COMMAND_TIMEOUT_MS },
+      });
+    const urlToNode = await start({ url: `redis://127.0.0.1:${cluster.nodes[0].port}` });
+    const clusterToServer = await start({ cluster: { nodes: [{ host: '127.0.0.1', port: 6379 }] } });
+    try {
+      await waitFor('the URL client to connect', async () => urlToNode.gateway.redis?.status === 'ready');
+      for (const gateway of [urlToNode, clusterToServer]) {
+        const ready = await readyz(gateway);
+        expect(ready.status).toBe(503);
+        expect(ready.body.checks).toEqual(expect.arrayContaining([{ name: `${bff}:rate-limit-redis`, ok: false }]));
+        expect(await redisUp(gateway, bff)).toBe('0');
+      }
+      // The cluster client never becomes ready on a plain server: every charge fails, the BFF fails closed.
+      const refused = await clusterToServer.query(bff, GET_ITEM, { 'x-test-user': 'shape' });
+      expect(refused.status).toBe(503);
+      expect(refused.body.errors?.[0].extensions).toEqual({ code: 'RATE_LIMIT_UNAVAILABLE' });
+    } finally {
+      await urlToNode.close();
+      await clusterToServer.close();
+      await backend.close();
+    }
+  });
+
   it('charges several buckets of one request in one script: one hash tag makes it legal, none is CROSSSLOT', async () => {
     const redis = createRedisClient({ cluster: { nodes: [...cluster.nodes] } }, createSilentLogger());
     try {

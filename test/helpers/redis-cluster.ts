@@ -18,7 +18,7 @@ const BUS_PORT_OFFSET = 10_000;
  * the cluster refuses commands (`cluster_state:fail`). Short enough for a test
  * to see it, long enough that a busy machine does not fail a healthy node.
  */
-export const CLUSTER_NODE_TIMEOUT_MS = 3_000;
+export const CLUSTER_NODE_TIMEOUT_MS = 5_000;
 
 export interface RedisClusterNode {
   readonly host: '127.0.0.1';
