@@ -27,6 +27,7 @@ function describeAuth(options: Extract<PolicyDescription, { policy: 'useAuth' }>
     options.oauth && 'an OAuth2 access token in Authorization: Bearer (checked by introspection)',
     options.hmac && 'an HMAC-SHA256 signature in Authorization (with Date and Content-Digest)',
     options.apiKey && `an API key in ${options.apiKey.header ?? 'x-api-key'}`,
+    options.clientCert && 'a TLS client certificate from the listener CA',
   ].filter(Boolean);
   const lines = [
     mode === 'required'
