@@ -15,6 +15,8 @@ import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 import { describePolicy } from '../shared/describe-policy';
 import { hashTaggedPrefix } from '../../core/redis-client';
+import { isAsyncIterable } from '@graphql-tools/utils';
+import { chargeEachEvent } from './charge-each-event';
 
 export type { RateLimitRule } from './rate-limit-rules';
 
@@ -38,6 +40,14 @@ export interface RateLimitOptions {
   headers?: boolean;
   /** Store override (tests, custom backends). @default Redis when the gateway has one, else in memory */
   store?: RateLimitStore;
+  /**
+   * Units each event a subscription delivers (over SSE or WebSocket) takes
+   * from the caller's whole-query buckets, on top of the start's query cost.
+   * When a bucket cannot pay, the subscription gets one last result with the
+   * RATE_LIMITED error and ends, and its upstream stream is cancelled. `0`:
+   * events are free (only the start is charged). @default 0
+   */
+  perEvent?: number;
 }
 
 interface Verdict {
@@ -73,6 +83,12 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
     throw new PolicyOptionError('useRateLimit', `cost: ${(error as Error).message}`);
   }
   const sendHeaders = options.headers ?? true;
+  const perEvent = options.perEvent ?? 0;
+  if (!Number.isInteger(perEvent) || perEvent < 0)
+    throw new PolicyOptionError(
+      'useRateLimit',
+      `perEvent must be a non-negative integer, got ${JSON.stringify(perEvent)}`,
+    );
 
   const ruleFields = options.rules.flatMap((rule) => rule.field ?? []);
 
@@ -103,6 +119,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
     // One hash tag for every bucket of the BFF: a request's buckets are charged in one
     // script, which a Redis Cluster runs only on keys of one slot.
     const keyPrefix = hashTaggedPrefix(`${policy.redisKeyPrefix}rl:`);
+    const bucketKey = (rule: ResolvedRule, key: string) => `${keyPrefix}${rule.name}:${key}`;
 
     function chargesFor(
       context: GatewayContext,
@@ -128,7 +145,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
         const charge = {
-          key: `${keyPrefix}${rule.name}:${key}`,
+          key: bucketKey(rule, key),
           capacity: rule.budgetOf(context),
           windowMs: rule.windowMs,
           cost,
@@ -154,6 +171,54 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         'RateLimit-Remaining': String(verdict.state.remaining),
         'RateLimit-Reset': String(seconds(verdict.state.resetMs)),
       });
+    }
+
+    /** The refusal for the worst of the buckets that could not pay. */
+    function refusalOf(verdicts: Verdict[]): ExecutionResult {
+      const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
+      for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
+      // The request may retry when the slowest refusing bucket holds enough.
+      const worst = refusing.reduce(
+        (best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best),
+        refusing[0] ?? verdicts[0],
+      );
+      return {
+        errors: [
+          rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
+            rule: worst.rule.name,
+            cost: worst.charge.cost,
+            limit: worst.charge.capacity,
+            remaining: worst.state.remaining,
+            reset: seconds(worst.state.resetMs),
+          }),
+        ],
+      };
+    }
+
+    /** Charges one subscription event `perEvent` units on the whole-query rules; a result means refused. */
+    async function chargeEvent(context: GatewayContext): Promise<ExecutionResult | undefined> {
+      const applied = rules.flatMap((rule) => {
+        const key = rule.wholeQuery ? rule.keyOf(context) : undefined;
+        if (key === undefined) return [];
+        const charge = {
+          key: bucketKey(rule, key),
+          capacity: rule.budgetOf(context),
+          windowMs: rule.windowMs,
+          cost: perEvent,
+        };
+        return [{ rule, charge }];
+      });
+      if (applied.length === 0) return undefined;
+      let result;
+      try {
+        result = await store.consume(applied.map(({ charge }) => charge));
+        health?.markUp();
+      } catch (error) {
+        health?.markDown(error);
+        return failMode === 'open' ? undefined : { errors: [rateLimitUnavailable()] };
+      }
+      if (result.allowed) return undefined;
+      return refusalOf(applied.map(({ rule, charge }, index) => ({ rule, charge, state: result.buckets[index] })));
     }
 
     /** Charges one operation; `refuse` answers it instead of running it. */
@@ -190,26 +255,14 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         rememberHeaders(context.request, tightest(verdicts));
         return;
       }
-      const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
-      for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
-      // The request may retry when the slowest refusing bucket holds enough.
-      const worst = refusing.reduce(
-        (best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best),
-        refusing[0] ?? verdicts[0],
+      const refusal = refusalOf(verdicts);
+      // A refusal's headers describe the rule that refused (the one named in the error).
+      const rule = refusal.errors?.[0]?.extensions?.rule;
+      rememberHeaders(
+        context.request,
+        verdicts.find((verdict) => verdict.rule.name === rule),
       );
-      // A refusal's headers describe the rule that refused.
-      rememberHeaders(context.request, worst);
-      refuse({
-        errors: [
-          rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
-            rule: worst.rule.name,
-            cost: worst.charge.cost,
-            limit: worst.charge.capacity,
-            remaining: worst.state.remaining,
-            reset: seconds(worst.state.resetMs),
-          }),
-        ],
-      });
+      refuse(refusal);
     }
 
     return {
@@ -217,8 +270,21 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         requireSchemaCoordinates('useRateLimit', 'rules[].field', schema, ruleFields);
       },
       onExecute: ({ args, setResultAndStopExecution }) => meter(args, setResultAndStopExecution),
-      // A subscription pays its cost once, when it starts: its events come from the upstream stream, not from new requests.
-      onSubscribe: ({ args, setResultAndStopExecution }) => meter(args, setResultAndStopExecution),
+      // A subscription pays its cost when it starts, and `perEvent` for each event it delivers (if set).
+      async onSubscribe({ args, setResultAndStopExecution }) {
+        let refused = false;
+        await meter(args, (result) => {
+          refused = true;
+          setResultAndStopExecution(result);
+        });
+        if (refused || perEvent === 0) return undefined;
+        const context = asGatewayContext(args.contextValue as object);
+        return {
+          onSubscribeResult({ result, setResult }) {
+            if (isAsyncIterable(result)) setResult(chargeEachEvent(result, () => chargeEvent(context)));
+          },
+        };
+      },
       onResponse({ request, response }) {
         const headers = headersByRequest.get(request);
         if (!headers) return;
