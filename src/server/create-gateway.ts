@@ -9,6 +9,10 @@ import { createVersionedBffApp, everyBffApp } from '../bff/versions/create-versi
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
+import { createMemoryApiKeyStore, type ApiKeyStore } from '../plugins/stores/api-key-store';
+import { createRedisApiKeyStore } from '../plugins/stores/redis-api-key-store';
+import { createMemoryRateLimitStore } from '../plugins/stores/memory-rate-limit-store';
+import type { RateLimitStore } from '../plugins/stores/rate-limit-store';
 import type { GatewayParts, ReadinessCheck, ReloadStatus } from './gateway-parts';
 
 export type { GatewayParts, ReadinessCheck };
@@ -55,6 +59,21 @@ export interface CreateGatewayOptions {
   metrics?: Registry;
   /** Hot reload's state, for /readyz. */
   reloadStatus?: () => ReloadStatus;
+  /**
+   * In-memory state that must outlive a reload (issued API keys, rate-limit
+   * buckets) when there is no Redis. @default new for this gateway
+   */
+  memoryState?: GatewayMemoryState;
+}
+
+/** What a gateway without Redis keeps in memory; `loom serve` makes one and hands it to every generation. */
+export interface GatewayMemoryState {
+  readonly apiKeys: ApiKeyStore;
+  readonly rateLimits: RateLimitStore;
+}
+
+export function createGatewayMemoryState(): GatewayMemoryState {
+  return { apiKeys: createMemoryApiKeyStore(), rateLimits: createMemoryRateLimitStore() };
 }
 
 /** A registry with the process metrics (CPU, memory, event loop). */
@@ -77,6 +96,7 @@ export async function createGateway({
   now,
   metrics = createProcessRegistry(),
   reloadStatus,
+  memoryState = createGatewayMemoryState(),
 }: CreateGatewayOptions): Promise<Gateway> {
   // Before the sources load: upstream OAuth2 tokens are shared through it.
   const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
@@ -88,6 +108,12 @@ export async function createGateway({
     redis?.disconnect();
     throw error;
   }
+  const keyPrefix = config.redis?.keyPrefix ?? 'loom:';
+  // Issued keys are gateway-wide (each record names its BFF); in Redis, every instance reads the same ones.
+  const apiKeyStore = redis
+    ? createRedisApiKeyStore(redis, { prefix: `${keyPrefix}keys:`, commandTimeoutMs: config.redis?.commandTimeoutMs })
+    : memoryState.apiKeys;
+  const memoryRateLimitStore = redis ? undefined : memoryState.rateLimits;
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
   const bffs = new Map<string, BffApp>();
@@ -107,9 +133,11 @@ export async function createGateway({
           production: config.production,
           logger: logger.child({ bff: name }),
           redis,
-          redisKeyPrefix: `loom:${name}:`,
+          redisKeyPrefix: `${keyPrefix}${name}:`,
           redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
           redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
+          apiKeyStore,
+          memoryRateLimitStore,
           metrics,
           addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
         },
@@ -131,6 +159,8 @@ export async function createGateway({
     redis,
     readinessChecks,
     reloadStatus,
+    apiKeyStore,
+    memoryRateLimitStore,
   };
   let draining = false;
   return {

@@ -39,6 +39,11 @@ input[type=search] { width: 100%; font: inherit; padding: 8px 10px; border: 1px 
 .field .desc, .type .desc { color: var(--muted); font-size: 14px; }
 .deprecated { text-decoration: line-through; }
 .hidden { display: none; }
+form.form { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: flex-end; }
+form.form label { display: flex; flex-direction: column; font-size: 14px; flex: 1 1 200px; }
+form input, form select, button { font: inherit; padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+button { border-color: var(--accent); color: var(--accent); cursor: pointer; }
+h2 button { font-size: 14px; padding: 2px 8px; margin-left: 8px; }
 `;
 
 /**
