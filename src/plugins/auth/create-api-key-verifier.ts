@@ -57,10 +57,10 @@ export function createApiKeyVerifier(
   issuedKeys: IssuedKeySource = () => undefined,
 ): ApiKeyVerifier {
   const policy = 'useAuth apiKey';
-  if (!options.keys && !options.lookup && options.issued !== true)
-    throw new PolicyOptionError(policy, 'give keys, lookup, issued: true, or several');
   if (options.issued !== undefined && typeof options.issued !== 'boolean')
     throw new PolicyOptionError(policy, 'issued must be true or false');
+  if (!options.keys && !options.lookup && options.issued !== true)
+    throw new PolicyOptionError(policy, 'give keys, lookup, issued: true, or several');
   if (options.lookup !== undefined && typeof options.lookup !== 'function')
     throw new PolicyOptionError(policy, 'lookup must be a function');
   const byDigest = new Map<string, ApiKeyEntry>();

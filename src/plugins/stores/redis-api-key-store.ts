@@ -25,11 +25,10 @@ const FIND_SCRIPT = `
 local id = redis.call('GET', KEYS[1])
 if not id then return nil end
 local recordKey = ARGV[1] .. id
-local fields = redis.call('HGETALL', recordKey)
-if #fields == 0 then return nil end
 local bff = redis.call('HGET', recordKey, 'bff')
 if bff ~= ARGV[2] then return nil end
 if ARGV[3] ~= '' then redis.call('HSET', recordKey, 'lastUsedAt', ARGV[3]) end
+local fields = redis.call('HGETALL', recordKey)
 table.insert(fields, 'id')
 table.insert(fields, id)
 return fields
