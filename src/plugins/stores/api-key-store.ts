@@ -16,6 +16,8 @@ export interface IssuedApiKey {
   readonly createdAt: string;
   /** ISO 8601; the last request the key authenticated (at most one write per key per second). */
   readonly lastUsedAt?: string;
+  /** Requests the key has authenticated since it was issued (every instance counted). */
+  readonly uses: number;
   /** The key's first characters (`loom_AbC1`), so a developer can tell keys apart. */
   readonly hint: string;
 }
@@ -98,6 +100,7 @@ export function createMemoryApiKeyStore({ now = Date.now }: MemoryApiKeyStoreOpt
         label: input.label,
         createdAt: new Date(now()).toISOString(),
         hint: key.slice(0, 9),
+        uses: 0,
         digest: digestApiKey(key),
       };
       byId.set(id, record);
@@ -123,7 +126,7 @@ export function createMemoryApiKeyStore({ now = Date.now }: MemoryApiKeyStoreOpt
       const id = idByDigest.get(digestApiKey(key));
       const record = id === undefined ? undefined : byId.get(id);
       if (!record || record.bff !== bff) return undefined;
-      const used = { ...record, lastUsedAt: new Date(now()).toISOString() };
+      const used = { ...record, lastUsedAt: new Date(now()).toISOString(), uses: record.uses + 1 };
       byId.set(record.id, used);
       return plain(used);
     },

@@ -15,7 +15,7 @@ import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redi
 /*
  * Layout under the prefix (default `loom:keys:`):
  *   digest:<sha256 hex>  -> key id              (the only way from a secret to a record)
- *   key:<id>             -> hash of the record  (bff, owner, plan, label, createdAt, hint, digest, lastUsedAt)
+ *   key:<id>             -> hash of the record  (bff, owner, plan, label, createdAt, hint, digest, lastUsedAt, uses)
  *   bff:<bff>            -> set of ids          (the portal's lists)
  *   owner:<sha256>       -> set of ids          (one owner's keys on one BFF: the cap)
  */
@@ -28,6 +28,7 @@ local recordKey = ARGV[1] .. id
 local bff = redis.call('HGET', recordKey, 'bff')
 if bff ~= ARGV[2] then return nil end
 if ARGV[3] ~= '' then redis.call('HSET', recordKey, 'lastUsedAt', ARGV[3]) end
+redis.call('HINCRBY', recordKey, 'uses', 1)
 local fields = redis.call('HGETALL', recordKey)
 table.insert(fields, 'id')
 table.insert(fields, id)
@@ -48,7 +49,7 @@ redis.call('SREM', ownerSet, ARGV[2])
 return 1
 `;
 
-const RECORD_FIELDS = ['bff', 'owner', 'plan', 'label', 'createdAt', 'hint', 'lastUsedAt'] as const;
+const RECORD_FIELDS = ['bff', 'owner', 'plan', 'label', 'createdAt', 'hint', 'lastUsedAt', 'uses'] as const;
 
 function toRecord(id: string, fields: Record<string, string>): IssuedApiKey {
   return {
@@ -59,6 +60,7 @@ function toRecord(id: string, fields: Record<string, string>): IssuedApiKey {
     label: fields.label ?? '',
     createdAt: fields.createdAt,
     hint: fields.hint ?? '',
+    uses: Number(fields.uses ?? 0) || 0,
     ...(fields.lastUsedAt && { lastUsedAt: fields.lastUsedAt }),
   };
 }
@@ -128,11 +130,12 @@ export function createRedisApiKeyStore(
           label: input.label,
           createdAt: new Date(now()).toISOString(),
           hint: key.slice(0, 9),
+          uses: 0,
         };
         const { id: _id, ...stored } = record;
         await redis
           .multi()
-          .hset(keyOf(id), { ...stored, digest, ownerSet: owners })
+          .hset(keyOf(id), { ...stored, uses: '0', digest, ownerSet: owners })
           .set(`${prefix}digest:${digest}`, id)
           .sadd(`${prefix}bff:${input.bff}`, id)
           .sadd(owners, id)

@@ -63,6 +63,7 @@ const KEYS_SCRIPT = `(function () {
       cell(row, key.owner);
       cell(row, key.createdAt.replace('T', ' ').slice(0, 19));
       cell(row, key.lastUsedAt ? key.lastUsedAt.replace('T', ' ').slice(0, 19) : 'never', 'key-last-used');
+      cell(row, key.uses + (key.uses === 1 ? ' request' : ' requests'), 'key-uses');
       cell(row, key.usage.length ? key.usage.map(function (use) {
         return use.used + ' / ' + use.budget + ' per ' + windowText(use.windowMs) + ' (' + use.rule + ')';
       }).join('; ') : 'not metered', 'key-usage');

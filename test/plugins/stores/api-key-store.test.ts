@@ -51,6 +51,7 @@ describe.each([
       label: 'checkout',
       createdAt: expect.any(String),
       hint: key.slice(0, 9),
+      uses: 0,
     });
     const second = await store.issue({ bff: 'web', owner: 'jwt:dev-1', label: 'other' });
     expect(second.key).not.toBe(key);
@@ -58,7 +59,8 @@ describe.each([
 
     expect(await store.find(key, 'mobile')).toBeUndefined();
     const found = await store.find(key, 'web');
-    expect(found).toMatchObject({ id: record.id, plan: 'pro', lastUsedAt: expect.any(String) });
+    expect(found).toMatchObject({ id: record.id, plan: 'pro', lastUsedAt: expect.any(String), uses: 1 });
+    expect((await store.find(key, 'web'))?.uses).toBe(2);
     expect(await store.find(`${key.slice(0, -1)}x`, 'web')).toBeUndefined();
     expect(await store.find('not-a-loom-key', 'web')).toBeUndefined();
     expect((await store.list({ bff: 'web', owner: 'jwt:dev-1' })).map((entry) => entry.label).sort()).toEqual([
