@@ -2,12 +2,7 @@ import cluster from 'node:cluster';
 import { versionPath } from '../bff/versions/create-versioned-bff-app';
 import { dirname, resolve } from 'node:path';
 import { forgetProjectModules, loadConfig } from './load-config';
-import {
-  createGateway,
-  createGatewayMemoryState,
-  createProcessRegistry,
-  type Gateway,
-} from '../server/create-gateway';
+import { createGateway, createGatewayMemoryState, createProcessRegistry, type Gateway } from '../server/create-gateway';
 import { createReloadableGateway, type ReloadableGateway } from '../server/reloadable-gateway';
 import type { ResolvedConfig } from '../config/types';
 import type { Logger } from '../core/logger';

@@ -13,9 +13,11 @@ const KEYS_SCRIPT = `(function () {
   function $(id) { return document.getElementById(id); }
   function show(id, on) { $(id).classList.toggle('hidden', !on); }
   function say(text) { $('keys-error').textContent = text || ''; show('keys-error', !!text); }
+  var headings = ['label', 'key', 'plan', 'owner', 'created', 'last used', 'requests', 'budget spent', ''];
   function cell(row, text, className) {
     var td = document.createElement('td');
     td.textContent = text;
+    td.setAttribute('data-label', headings[row.children.length] || '');
     if (className) td.className = className;
     row.appendChild(td);
     return td;
@@ -42,6 +44,7 @@ const KEYS_SCRIPT = `(function () {
   function render(list) {
     $('keys-who').textContent = list.caller.admin ? 'Signed in as admin: every key of ' + list.bff : 'Signed in as ' + list.caller.owner + ': your keys for ' + list.bff;
     show('keys-owner-row', list.caller.admin);
+    $('keys-table').classList.toggle('admin', list.caller.admin);
     var plan = $('keys-plan');
     if (plan.options.length !== list.plans.length) {
       plan.textContent = '';
@@ -58,9 +61,9 @@ const KEYS_SCRIPT = `(function () {
       var row = document.createElement('tr');
       row.setAttribute('data-key-id', key.id);
       cell(row, key.label, 'key-label');
-      cell(row, key.hint + '…');
+      cell(row, key.hint + '…', 'key-hint');
       cell(row, key.plan);
-      cell(row, key.owner);
+      cell(row, key.owner, 'owner');
       cell(row, key.createdAt.replace('T', ' ').slice(0, 19));
       cell(row, key.lastUsedAt ? key.lastUsedAt.replace('T', ' ').slice(0, 19) : 'never', 'key-last-used');
       cell(row, key.uses + (key.uses === 1 ? ' request' : ' requests'), 'key-uses');

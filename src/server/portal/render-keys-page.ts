@@ -49,7 +49,7 @@ export function renderKeysPage(gateway: GatewayParts, { adminAllowed }: { adminA
 <p class="muted">Send it in the <code>x-api-key</code> header.</p></div></section>
 <section class="card"><h2>Your keys <button type="button" id="keys-refresh">Refresh</button></h2>
 <p id="keys-empty" class="muted hidden">No keys yet.</p>
-<div class="table"><table><thead><tr><th>label</th><th>key</th><th>plan</th><th>owner</th><th>created (UTC)</th><th>last used (UTC)</th><th>requests</th><th>budget spent now</th><th></th></tr></thead><tbody id="keys-rows"></tbody></table></div>
+<div class="table"><table id="keys-table" class="keys"><thead><tr><th>label</th><th>key</th><th>plan</th><th class="owner">owner</th><th>created (UTC)</th><th>last used (UTC)</th><th>requests</th><th>budget spent now</th><th></th></tr></thead><tbody id="keys-rows"></tbody></table></div>
 <p class="muted">Requests: every request the key authenticated, on every instance. Budget spent: what the rate limiter has charged and not yet refilled, per rule, against the plan's budget. A revoked key is refused (401) by the next request, on every instance.</p></section>
 </div></main>`;
   return renderPage({

@@ -56,7 +56,11 @@ const admin: Caller = { authorization: `Bearer ${ADMIN_TOKEN}` };
 function keyApi(gateway: TestGateway) {
   return {
     list: (who: Caller, bff = 'web') => gateway.fetch(`${API}?bff=${bff}`, { headers: who }),
-    issue: (who: Caller, body: unknown, init: { raw?: string | Uint8Array<ArrayBuffer>; type?: string; bff?: string } = {}) =>
+    issue: (
+      who: Caller,
+      body: unknown,
+      init: { raw?: string | Uint8Array<ArrayBuffer>; type?: string; bff?: string } = {},
+    ) =>
       gateway.fetch(`${API}?bff=${init.bff ?? 'web'}`, {
         method: 'POST',
         headers: { 'content-type': init.type ?? 'application/json', ...who },
@@ -123,7 +127,11 @@ describe('portal keys, in memory', () => {
 
   it('refuses key administration without a credential, and changes nothing', async () => {
     const before = await (await api.list(admin)).json();
-    for (const who of [{} as Caller, { authorization: 'Bearer wrong-token' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }]) {
+    for (const who of [
+      {} as Caller,
+      { authorization: 'Bearer wrong-token' },
+      { authorization: 'Basic YWRtaW46YWRtaW4=' },
+    ]) {
       expect((await api.list(who)).status).toBe(401);
       const issue = await api.issue(who, { bff: 'web', label: 'x' });
       expect(issue.status).toBe(401);
