@@ -83,10 +83,72 @@ export function createProcessRegistry(): Registry {
   return metrics;
 }
 
+/** Issued keys are gateway-wide (each record names its BFF); in Redis, every instance reads the same ones. */
+function sharedStores(config: ResolvedConfig, redis: Redis | undefined, memoryState: GatewayMemoryState) {
+  if (!redis) return { apiKeyStore: memoryState.apiKeys, memoryRateLimitStore: memoryState.rateLimits };
+  const apiKeyStore = createRedisApiKeyStore(redis, {
+    prefix: `${config.redis?.keyPrefix ?? 'loom:'}keys:`,
+    commandTimeoutMs: config.redis?.commandTimeoutMs,
+  });
+  return { apiKeyStore, memoryRateLimitStore: undefined };
+}
+
 function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   return redis;
+}
+
+interface BffAppsInput {
+  config: ResolvedConfig;
+  composed: Awaited<ReturnType<typeof composeGateway>>;
+  redis: Redis | undefined;
+  logger: Logger;
+  metrics: Registry;
+  now: (() => number) | undefined;
+  readinessChecks: ReadinessCheck[];
+  shutdown: AbortController;
+  stores: ReturnType<typeof sharedStores>;
+}
+
+/** One app per BFF file (a versioned BFF: one per version), each with its policies' view of the gateway. */
+function createBffApps({
+  config,
+  composed,
+  redis,
+  logger,
+  metrics,
+  now,
+  readinessChecks,
+  shutdown,
+  stores,
+}: BffAppsInput): Map<string, BffApp> {
+  const bffs = new Map<string, BffApp>();
+  for (const [name, file] of Object.entries(config.bffs)) {
+    const definition = loadBffDefinition(name, file);
+    const versioning = parseVersioning(name, definition);
+    const appOptions: CreateBffAppOptions = {
+      name,
+      definition,
+      gatewaySchema: composed.schema,
+      directRouter: composed.directRouter,
+      compression: config.compression,
+      shutdownSignal: shutdown.signal,
+      policyContext: {
+        production: config.production,
+        logger: logger.child({ bff: name }),
+        redis,
+        redisKeyPrefix: `${config.redis?.keyPrefix ?? 'loom:'}${name}:`,
+        redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
+        redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
+        ...stores,
+        metrics,
+        addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
+      },
+    };
+    bffs.set(name, versioning ? createVersionedBffApp({ ...appOptions, versioning, now }) : createBffApp(appOptions));
+  }
+  return bffs;
 }
 
 export async function createGateway({
@@ -108,42 +170,13 @@ export async function createGateway({
     redis?.disconnect();
     throw error;
   }
-  const keyPrefix = config.redis?.keyPrefix ?? 'loom:';
-  // Issued keys are gateway-wide (each record names its BFF); in Redis, every instance reads the same ones.
-  const apiKeyStore = redis
-    ? createRedisApiKeyStore(redis, { prefix: `${keyPrefix}keys:`, commandTimeoutMs: config.redis?.commandTimeoutMs })
-    : memoryState.apiKeys;
-  const memoryRateLimitStore = redis ? undefined : memoryState.rateLimits;
+  const stores = sharedStores(config, redis, memoryState);
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
-  const bffs = new Map<string, BffApp>();
   const shutdown = new AbortController();
+  let bffs: Map<string, BffApp>;
   try {
-    for (const [name, file] of Object.entries(config.bffs)) {
-      const definition = loadBffDefinition(name, file);
-      const versioning = parseVersioning(name, definition);
-      const appOptions: CreateBffAppOptions = {
-        name,
-        definition,
-        gatewaySchema: composed.schema,
-        directRouter: composed.directRouter,
-        compression: config.compression,
-        shutdownSignal: shutdown.signal,
-        policyContext: {
-          production: config.production,
-          logger: logger.child({ bff: name }),
-          redis,
-          redisKeyPrefix: `${keyPrefix}${name}:`,
-          redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
-          redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
-          apiKeyStore,
-          memoryRateLimitStore,
-          metrics,
-          addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
-        },
-      };
-      bffs.set(name, versioning ? createVersionedBffApp({ ...appOptions, versioning, now }) : createBffApp(appOptions));
-    }
+    bffs = createBffApps({ config, composed, redis, logger, metrics, now, readinessChecks, shutdown, stores });
   } catch (error) {
     await composed.close();
     redis?.disconnect();
@@ -159,8 +192,7 @@ export async function createGateway({
     redis,
     readinessChecks,
     reloadStatus,
-    apiKeyStore,
-    memoryRateLimitStore,
+    ...stores,
   };
   let draining = false;
   return {

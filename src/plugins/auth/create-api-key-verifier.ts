@@ -44,18 +44,15 @@ export interface ApiKeyVerifier {
   readonly header: string;
   readonly queryParam?: string;
   verify(key: string): Promise<RequestIdentity>;
+  /** Where `issued: true` finds portal keys: the gateway's store, for this BFF (useAuth calls it once the app starts). */
+  attachIssuedKeys(store: ApiKeyStore, bff: string): void;
 }
 
 // Keys are compared by SHA-256 digest in a Map: no early-exit string comparison on the secret itself.
 const digest = (key: string) => createHash('sha256').update(key).digest('base64');
 
-/** Where issued keys are found: the gateway's store, for this BFF. Known once the app starts. */
-export type IssuedKeySource = () => { store: ApiKeyStore; bff: string } | undefined;
-
-export function createApiKeyVerifier(
-  options: ApiKeyOptions,
-  issuedKeys: IssuedKeySource = () => undefined,
-): ApiKeyVerifier {
+export function createApiKeyVerifier(options: ApiKeyOptions): ApiKeyVerifier {
+  let issued: { store: ApiKeyStore; bff: string } | undefined;
   const policy = 'useAuth apiKey';
   if (options.issued !== undefined && typeof options.issued !== 'boolean')
     throw new PolicyOptionError(policy, 'issued must be true or false');
@@ -77,7 +74,7 @@ export function createApiKeyVerifier(
   requireNonEmptyString(policy, 'header', header);
   if (options.queryParam !== undefined) requireNonEmptyString(policy, 'queryParam', options.queryParam);
   async function findIssued(key: string): Promise<ApiKeyEntry | undefined> {
-    const source = issuedKeys();
+    const source = issued;
     if (!source) return undefined;
     let record;
     try {
@@ -91,6 +88,9 @@ export function createApiKeyVerifier(
   return {
     header,
     queryParam: options.queryParam,
+    attachIssuedKeys(store, bff) {
+      issued = { store, bff };
+    },
     async verify(key) {
       const entry =
         byDigest.get(digest(key)) ??

@@ -4,7 +4,6 @@ import { payloadTooLarge, requestForbidden, unauthenticated } from '../../core/e
 import type { GatewayContext, RequestIdentity } from '../../core/context';
 import { PolicyOptionError, requireNonEmptyString, requireOneOf, requireStringList } from '../shared/option-checks';
 import { createApiKeyVerifier, type ApiKeyOptions } from './create-api-key-verifier';
-import type { ApiKeyStore } from '../stores/api-key-store';
 import { createJwtVerifier, type JwtOptions } from './create-jwt-verifier';
 import { applyIdentityHeaders, validateForwardIdentity, type ForwardIdentityOptions } from './forward-identity';
 import { useFieldScopes, validateFieldScopes, type FieldScopes } from './use-field-scopes';
@@ -219,9 +218,7 @@ function operationRefusal(
 export function useAuth(options: AuthOptions = {}): Plugin {
   const { mode, authDirective } = validateAuthOptions(options);
   const jwt = options.jwt && mode !== 'off' ? createJwtVerifier(options.jwt) : undefined;
-  // The gateway's issued-key store is known in onPluginInit; the verifier asks for it per lookup.
-  let issuedKeys: { store: ApiKeyStore; bff: string } | undefined;
-  const apiKey = options.apiKey && mode !== 'off' ? createApiKeyVerifier(options.apiKey, () => issuedKeys) : undefined;
+  const apiKey = options.apiKey && mode !== 'off' ? createApiKeyVerifier(options.apiKey) : undefined;
   const fieldScopes = options.fieldScopes ?? {};
   const operationScopes = options.operationScopes ?? {};
   const identities = new WeakMap<Request, RequestIdentity>();
@@ -289,7 +286,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       const services = findGatewayServices(plugins);
       if (options.oauth && mode !== 'off') oauth = createOAuthVerifier(options.oauth, services);
       if (options.hmac && mode !== 'off') hmac = createHmacAuth(options.hmac, services);
-      if (services.apiKeyStore) issuedKeys = { store: services.apiKeyStore, bff: services.bffName };
+      if (services.apiKeyStore) apiKey?.attachIssuedKeys(services.apiKeyStore, services.bffName);
       addPlugin(useFieldScopes({ fieldScopes, directiveName: authDirective, identityOf }));
     },
     onExecute: checkOperation,

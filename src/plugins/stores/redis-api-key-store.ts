@@ -8,6 +8,7 @@ import {
   generateApiKey,
   isIssuedKeyShape,
   type ApiKeyStore,
+  type IssueApiKeyInput,
   type IssuedApiKey,
 } from './api-key-store';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
@@ -71,6 +72,41 @@ const pairs = (flat: readonly string[]) => {
   return fields;
 };
 
+const ownerSet = (prefix: string, bff: string, owner: string) =>
+  `${prefix}owner:${createHash('sha256').update(`${bff}\u0000${owner}`).digest('hex')}`;
+
+async function issueKey(
+  redis: Redis,
+  prefix: string,
+  input: IssueApiKeyInput,
+  now: () => number,
+): Promise<{ key: string; record: IssuedApiKey }> {
+  const owners = ownerSet(prefix, input.bff, input.owner);
+  // Not atomic with the write below: two issues at the same moment may pass one over the cap.
+  if ((await redis.scard(owners)) >= MAX_KEYS_PER_OWNER) throw new TooManyKeysError(input.owner);
+  const { key, id } = generateApiKey();
+  const digest = digestApiKey(key);
+  const record: IssuedApiKey = {
+    id,
+    bff: input.bff,
+    owner: input.owner,
+    ...(input.plan !== undefined && { plan: input.plan }),
+    label: input.label,
+    createdAt: new Date(now()).toISOString(),
+    hint: key.slice(0, 9),
+    uses: 0,
+  };
+  const { id: _id, ...stored } = record;
+  await redis
+    .multi()
+    .hset(`${prefix}key:${id}`, { ...stored, uses: '0', digest, ownerSet: owners })
+    .set(`${prefix}digest:${digest}`, id)
+    .sadd(`${prefix}bff:${input.bff}`, id)
+    .sadd(owners, id)
+    .exec();
+  return { key, record };
+}
+
 export interface RedisApiKeyStoreOptions {
   /** Prefix of every key the store writes. @default 'loom:keys:' */
   prefix?: string;
@@ -93,8 +129,6 @@ export function createRedisApiKeyStore(
   }: RedisApiKeyStoreOptions = {},
 ): ApiKeyStore {
   const keyOf = (id: string) => `${prefix}key:${id}`;
-  const ownerSet = (bff: string, owner: string) =>
-    `${prefix}owner:${createHash('sha256').update(`${bff}\u0000${owner}`).digest('hex')}`;
   const deadline = <T>(operation: string, run: () => Promise<T>) =>
     withRedisDeadline(`an API key ${operation}`, commandTimeoutMs, run);
   // When this instance last stamped each key's use; only thins out writes, never decides validity.
@@ -115,38 +149,12 @@ export function createRedisApiKeyStore(
   }
 
   return {
-    issue: (input) =>
-      deadline('issue', async () => {
-        const owners = ownerSet(input.bff, input.owner);
-        // Not atomic with the write below: two issues at the same moment may pass one over the cap.
-        if ((await redis.scard(owners)) >= MAX_KEYS_PER_OWNER) throw new TooManyKeysError(input.owner);
-        const { key, id } = generateApiKey();
-        const digest = digestApiKey(key);
-        const record: IssuedApiKey = {
-          id,
-          bff: input.bff,
-          owner: input.owner,
-          ...(input.plan !== undefined && { plan: input.plan }),
-          label: input.label,
-          createdAt: new Date(now()).toISOString(),
-          hint: key.slice(0, 9),
-          uses: 0,
-        };
-        const { id: _id, ...stored } = record;
-        await redis
-          .multi()
-          .hset(keyOf(id), { ...stored, uses: '0', digest, ownerSet: owners })
-          .set(`${prefix}digest:${digest}`, id)
-          .sadd(`${prefix}bff:${input.bff}`, id)
-          .sadd(owners, id)
-          .exec();
-        return { key, record };
-      }),
+    issue: (input) => deadline('issue', () => issueKey(redis, prefix, input, now)),
     list: ({ bff, owner }) =>
       deadline('list', async () => {
         const ids =
           bff !== undefined && owner !== undefined
-            ? await redis.smembers(ownerSet(bff, owner))
+            ? await redis.smembers(ownerSet(prefix, bff, owner))
             : bff !== undefined
               ? await redis.smembers(`${prefix}bff:${bff}`)
               : [];

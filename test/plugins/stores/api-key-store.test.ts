@@ -128,7 +128,8 @@ describe('the Redis key store', () => {
       enableOfflineQueue: false,
     });
     const store = createRedisApiKeyStore(down, { commandTimeoutMs: SUITE_TIMEOUT_MS });
-    const verifier = createApiKeyVerifier({ issued: true }, () => ({ store, bff: 'web' }));
+    const verifier = createApiKeyVerifier({ issued: true });
+    verifier.attachIssuedKeys(store, 'web');
     await expect(verifier.verify(`loom_${'A'.repeat(43)}`)).rejects.toMatchObject({
       extensions: { code: 'AUTH_UNAVAILABLE', http: { status: 503 } },
     });
@@ -140,10 +141,11 @@ describe('createApiKeyVerifier with issued keys', () => {
   it('accepts configured keys first, then issued keys of its BFF, with the plan and no scopes', async () => {
     const store = createMemoryApiKeyStore();
     const { key, record } = await store.issue({ bff: 'web', owner: 'jwt:e', plan: 'pro', label: 'x' });
-    const verifier = createApiKeyVerifier(
-      { issued: true, keys: [{ key: 'configured-key-0123456789', id: 'ops', scopes: ['a'] }] },
-      () => ({ store, bff: 'web' }),
-    );
+    const verifier = createApiKeyVerifier({
+      issued: true,
+      keys: [{ key: 'configured-key-0123456789', id: 'ops', scopes: ['a'] }],
+    });
+    verifier.attachIssuedKeys(store, 'web');
     expect(await verifier.verify('configured-key-0123456789')).toEqual({
       kind: 'apiKey',
       subject: 'ops',
@@ -159,10 +161,8 @@ describe('createApiKeyVerifier with issued keys', () => {
   it('ignores the store unless issued is true, and refuses bad options at start-up', async () => {
     const store = createMemoryApiKeyStore();
     const { key } = await store.issue({ bff: 'web', owner: 'jwt:f', label: 'x' });
-    const listOnly = createApiKeyVerifier({ keys: [{ key: 'configured-key-0123456789', id: 'ops' }] }, () => ({
-      store,
-      bff: 'web',
-    }));
+    const listOnly = createApiKeyVerifier({ keys: [{ key: 'configured-key-0123456789', id: 'ops' }] });
+    listOnly.attachIssuedKeys(store, 'web');
     await expect(listOnly.verify(key)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     // Outside a gateway there is no store: nothing is found, nothing throws.
     await expect(createApiKeyVerifier({ issued: true }).verify(key)).rejects.toMatchObject({
