@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startCatalogBackend, type CatalogBackend } from '../../../demo/catalog-backend';
 import type { LoomConfig } from '../../../src/config/types';
-import { createGateway } from '../../../src/server/create-gateway';
+import { createGateway, createGatewayMemoryState } from '../../../src/server/create-gateway';
 import { validateConfig } from '../../../src/config/validate-config';
 import { renderReloadStatus } from '../../../src/server/portal/render-portal';
 import { startDemoIssuer, type DemoIssuerUnderTest } from '../../helpers/demo-token-issuer';
@@ -265,6 +265,50 @@ describe('portal keys shared through Redis by two instances', () => {
       if (keys.length) await redis.del(keys);
       redis.disconnect();
     }
+  });
+});
+
+describe('portal keys in memory across a reload', () => {
+  it('keeps issued keys and revokes in the memory state every generation shares', async () => {
+    const memoryState = createGatewayMemoryState();
+    const resolved = validateConfig({ ...config(backend.url), port: 0 }, '<test>', REPO_ROOT);
+    const before = await createGateway({ config: resolved, memoryState });
+    const after = await createGateway({ config: resolved, memoryState });
+    const call = (gateway: typeof before, init: RequestInit & { path?: string }) =>
+      gateway.fetch(new Request(`http://loom.in-process${init.path ?? `${API}?bff=web`}`, init));
+    try {
+      const issued = await call(before, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...admin },
+        body: JSON.stringify({ bff: 'web', label: 'survives reloads' }),
+      });
+      const { key, record } = (await issued.json()) as { key: string; record: { id: string } };
+      const query = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify(LIST_QUERY),
+        path: '/web/graphql',
+      };
+      expect((await call(after, query)).status).toBe(200);
+      expect(
+        (await call(before, { method: 'DELETE', headers: admin, path: `${API}/${record.id}?bff=web` })).status,
+      ).toBe(204);
+      expect((await call(after, query)).status).toBe(401);
+    } finally {
+      await before.close();
+      await after.close();
+    }
+  });
+});
+
+describe('portal config', () => {
+  it('refuses a short admin token and a key prefix with odd characters, naming the field', () => {
+    const check = (extra: Partial<LoomConfig>) => () =>
+      validateConfig({ ...config('http://127.0.0.1:9'), ...extra, port: 0 }, 'mesh.config.ts', REPO_ROOT);
+    expect(check({ portal: { adminToken: 'short' } })).toThrow(/portal\.adminToken.*at least 32 characters/);
+    expect(check({ portal: { adminToken: 'x'.repeat(32), extra: 1 } as never })).toThrow(/portal/);
+    expect(check({ redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'has space' } })).toThrow(/redis\.keyPrefix/);
+    expect(check({})().portal).toEqual({ adminToken: ADMIN_TOKEN });
   });
 });
 
