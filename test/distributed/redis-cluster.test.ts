@@ -5,6 +5,7 @@ import { createRedisClient } from '../../src/server/create-redis-client';
 import { createSilentLogger } from '../../src/core/logger';
 import { hashTaggedPrefix } from '../../src/core/redis-client';
 import { createRedisRateLimitStore } from '../../src/plugins/stores/redis-rate-limit-store';
+import { createRedisApiKeyStore } from '../../src/plugins/stores/redis-api-key-store';
 import { startItemsBackend } from '../fixtures/ratelimit/items-backend';
 import { findFreePort, SUITE_REDIS_COMMAND_TIMEOUT_MS } from '../fixtures/ratelimit/redis-child';
 import { startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
@@ -211,6 +212,25 @@ describe('Loom on a real 3-node Redis Cluster', () => {
       const untagged = [charge('loom:untagged:rl:user:a', 10), charge('loom:untagged:rl:user:b', 10)];
       expect(await redis.cluster('KEYSLOT', untagged[0].key)).not.toBe(await redis.cluster('KEYSLOT', untagged[1].key));
       await expect(store.consume(untagged)).rejects.toThrow(/CROSSSLOT/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('keeps issued API keys on a cluster: issue, find, list and revoke (scripts and MULTI in one slot)', async () => {
+    const redis = createRedisClient({ cluster: { nodes: [...cluster.nodes] } }, createSilentLogger());
+    try {
+      await waitFor('the cluster client', async () => redis.status === 'ready');
+      const store = createRedisApiKeyStore(redis, {
+        prefix: `loom:${uniqueBffName('keys')}:keys:`,
+        commandTimeoutMs: SUITE_REDIS_COMMAND_TIMEOUT_MS,
+      });
+      const { key, record } = await store.issue({ bff: 'web', owner: 'ada', label: 'ci' });
+      expect(await store.find(key, 'web')).toMatchObject({ id: record.id, owner: 'ada', uses: 1 });
+      expect((await store.list({ bff: 'web', owner: 'ada' })).map((listed) => listed.id)).toEqual([record.id]);
+      expect(await store.revoke(record.id, 'ada')).toBe(true);
+      expect(await store.find(key, 'web')).toBeUndefined();
+      expect(await store.list({ bff: 'web' })).toEqual([]);
     } finally {
       redis.disconnect();
     }

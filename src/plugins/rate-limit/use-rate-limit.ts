@@ -20,6 +20,14 @@ import { chargeEachEvent } from './charge-each-event';
 
 export type { RateLimitRule } from './rate-limit-rules';
 
+/**
+ * Where a rule's bucket for one caller lives: `loom:web:rl:{loom:web:rl}:user:jwt:alice`.
+ * One hash tag for every bucket of the BFF: a request's buckets are charged in one
+ * script, which a Redis Cluster runs only on keys of one slot.
+ */
+export const rateLimitBucketKey = (bffKeyPrefix: string, ruleName: string, key: string) =>
+  `${hashTaggedPrefix(`${bffKeyPrefix}rl:`)}${ruleName}:${key}`;
+
 export interface RateLimitOptions {
   /** The limits; a request must fit every rule that applies to it, and is charged by all or none. */
   rules: RateLimitRule[];
@@ -97,7 +105,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       options.store ??
       (policy.redis
         ? createRedisRateLimitStore(policy.redis, policy.redisCommandTimeoutMs)
-        : createMemoryRateLimitStore());
+        : (policy.memoryRateLimitStore ?? createMemoryRateLimitStore()));
     const health: RedisHealth | undefined =
       policy.redis && !options.store
         ? createRedisHealth({
@@ -116,10 +124,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       labelNames: ['bff', 'rule'],
     });
     const headersByRequest = new WeakMap<Request, Record<string, string>>();
-    // One hash tag for every bucket of the BFF: a request's buckets are charged in one
-    // script, which a Redis Cluster runs only on keys of one slot.
-    const keyPrefix = hashTaggedPrefix(`${policy.redisKeyPrefix}rl:`);
-    const bucketKey = (rule: ResolvedRule, key: string) => `${keyPrefix}${rule.name}:${key}`;
+    const bucketKey = (rule: ResolvedRule, key: string) => rateLimitBucketKey(policy.redisKeyPrefix, rule.name, key);
 
     function chargesFor(
       context: GatewayContext,
