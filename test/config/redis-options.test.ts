@@ -62,6 +62,7 @@ describe('config: redis options', () => {
       name: 'loom',
       commandTimeoutMs: 100,
       readinessTimeoutMs: 500,
+      keyPrefix: 'loom:',
     });
     expect(
       validate({ sentinels, name: 'loom', password: 'p', sentinelPassword: 's', db: 2, commandTimeoutMs: 50 }).redis,
@@ -73,6 +74,7 @@ describe('config: redis options', () => {
       db: 2,
       commandTimeoutMs: 50,
       readinessTimeoutMs: 500,
+      keyPrefix: 'loom:',
     });
   });
 
@@ -85,6 +87,7 @@ describe('config: redis options', () => {
       cluster: { nodes },
       commandTimeoutMs: 100,
       readinessTimeoutMs: 500,
+      keyPrefix: 'loom:',
     });
     expect(validate({ cluster: { nodes, username: 'loom', password: 'p' } }).redis).toMatchObject({
       cluster: { nodes, username: 'loom', password: 'p' },
