@@ -1,4 +1,5 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { GraphQLSchema } from 'graphql';
 import { createBffView } from './create-bff-view';
 import { createGatewayPlugins } from './gateway-plugins';
@@ -214,6 +215,9 @@ export function createBffApp({
       ...createGatewayPlugins(context),
       ...(served?.plugins ?? []),
       useIntrospectionPolicy({ bffName: name, introspection }),
+      // Adds the directives and their validation rules; the sources answer deferred
+      // selections eagerly and the gateway sends them in parts (compose/eager-incremental-executor.ts).
+      ...(definition.deferStream ? [useDeferStream()] : []),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
       // After the limit, so completing on shutdown also frees the client's slot.
