@@ -1,10 +1,10 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { GraphQLSchema } from 'graphql';
 import { createBffView } from './create-bff-view';
 import { createGatewayPlugins } from './gateway-plugins';
 import { useIntrospectionPolicy } from './use-introspection-policy';
 import { useDirectSourceExecution } from './use-direct-source-execution';
+import { useIncrementalDelivery } from './use-incremental-delivery';
 import type { DirectSourceRouter } from '../compose/direct-source-router';
 import type { BffDefinition } from './define-bff';
 import type { PolicyContext } from '../plugins/policy-context';
@@ -217,7 +217,10 @@ export function createBffApp({
       useIntrospectionPolicy({ bffName: name, introspection }),
       // Adds the directives and their validation rules; the sources answer deferred
       // selections eagerly and the gateway sends them in parts (compose/eager-incremental-executor.ts).
-      ...(definition.deferStream ? [useDeferStream()] : []),
+      // WebSocket operations get their parts as graphql-ws messages, whatever their Accept header.
+      ...(definition.deferStream
+        ? useIncrementalDelivery({ deliversParts: (request) => operationSink.owns(request) })
+        : []),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
       // After the limit, so completing on shutdown also frees the client's slot.

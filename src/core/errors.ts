@@ -37,6 +37,7 @@ export type LoomErrorCode =
   | 'INTROSPECTION_DISABLED'
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
+  | 'INCREMENTAL_DELIVERY_NOT_ACCEPTED'
   | 'MISSING_KEY'
   | 'VERSION_SUNSET'
   | 'UNKNOWN_API_VERSION'
@@ -253,6 +254,14 @@ export const payloadTooLarge = (maxBytes: number) =>
     httpStatus: 413,
     extra: { maxBytes },
   });
+
+/** An operation with an active `@defer`/`@stream` from a client that accepts neither multipart/mixed nor text/event-stream: 406, before any upstream call. */
+export const incrementalDeliveryNotAccepted = () =>
+  createLoomError(
+    'INCREMENTAL_DELIVERY_NOT_ACCEPTED',
+    'This operation uses @defer or @stream: send "Accept: multipart/mixed" or "Accept: text/event-stream" to receive its parts',
+    { httpStatus: 406 },
+  );
 
 export const badRequest = (message: string) => createLoomError('BAD_REQUEST', message, { httpStatus: 400 });
 
