@@ -10,7 +10,7 @@ export interface IncrementalDeliveryOptions {
 }
 
 /** Media types an incremental answer can be sent as (Yoga's multipart and SSE result processors). */
-const PART_MEDIA_TYPES = /(^|[,\s])(multipart\/mixed|text\/event-stream)\b/i;
+const PART_MEDIA_TYPES = /(^|[,\s])(multipart\/mixed|text\/event-stream|\*\/\*)(?=$|[;,\s])/i;
 
 /**
  * Whether an operation would answer in parts: some `@defer` or `@stream` whose
@@ -45,7 +45,9 @@ export function useIncrementalDelivery({ deliversParts }: IncrementalDeliveryOpt
     onExecute({ args, setResultAndStopExecution }) {
       const request = (args.contextValue as GatewayContext | undefined)?.request;
       if (!request || deliversParts?.(request)) return;
-      if (PART_MEDIA_TYPES.test(request.headers.get('accept') ?? '')) return;
+      // No Accept header accepts anything, as `*/*` does: Yoga then sends multipart.
+      const accept = request.headers.get('accept');
+      if (!accept || PART_MEDIA_TYPES.test(accept)) return;
       if (!deliversIncrementally(args.document, args.variableValues ?? undefined)) return;
       setResultAndStopExecution({ errors: [incrementalDeliveryNotAccepted()] });
     },

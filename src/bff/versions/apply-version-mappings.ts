@@ -78,10 +78,11 @@ export function applyVersionMappings(
   const defaults = mappings.argumentDefaults ?? {};
   if (Object.keys(defaults).length) {
     // Coordinates are the version's names: read them against the schema the transforms so far produce.
-    const renamed = transforms.length ? wrapSchema({ schema: view, batch: false, transforms }) : view;
+    const renamed = transforms.length ? wrapSchema({ schema: view, batch: false, defer: true, transforms }) : view;
     const { root, nested } = parseArgumentSettings(`${bffName}@${version}`, { argumentDefaults: defaults }, renamed);
     transforms.push(createNestedArgumentsTransform({ hidden: [], defaults: [...root.defaults, ...nested.defaults] }));
   }
   if (!transforms.length) return view;
-  return wrapSchema({ schema: view, batch: false, transforms });
+  // defer: true, as in wrapView: deferred fields stay in the inner request.
+  return wrapSchema({ schema: view, batch: false, defer: true, transforms });
 }

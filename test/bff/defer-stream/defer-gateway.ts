@@ -48,6 +48,7 @@ export async function startDeferGateway(): Promise<DeferGateway> {
         off: './test/fixtures/bff/defer/off.ts',
         cached: './test/fixtures/bff/defer/cached.ts',
         guarded: './test/fixtures/bff/defer/guarded.ts',
+        renamed: './test/fixtures/bff/defer/renamed.ts',
       },
     },
     undefined,
