@@ -1,8 +1,7 @@
-import { Kind, visit, type DocumentNode } from 'graphql';
+import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { incrementalDeliveryNotAccepted } from '../core/errors';
-import type { GatewayContext } from '../core/context';
+import { badStreamInitialCount, incrementalDeliveryNotAccepted } from '../core/errors';
 
 export interface IncrementalDeliveryOptions {
   /** Requests that take their parts another way than HTTP (WebSocket operations): never refused for their Accept header. */
@@ -12,45 +11,68 @@ export interface IncrementalDeliveryOptions {
 /** Media types an incremental answer can be sent as (Yoga's multipart and SSE result processors). */
 const PART_MEDIA_TYPES = /(^|[,\s])(multipart\/mixed|text\/event-stream|\*\/\*)(?=$|[;,\s])/i;
 
-/**
- * Whether an operation would answer in parts: some `@defer` or `@stream` whose
- * `if` is not false (a literal, or a variable; both default to true).
- */
-export function deliversIncrementally(document: DocumentNode, variables: Record<string, unknown> | undefined): boolean {
+/** What an operation asks of incremental delivery, read before it runs. */
+export interface IncrementalUse {
+  /** Some `@defer` or `@stream` whose `if` is not false (a literal or a variable; both default to true). */
+  readonly incremental: boolean;
+  /** Some `@stream` whose `initialCount` is not a non-negative integer (the executor would fail after the upstream calls). */
+  readonly badInitialCount: boolean;
+}
+
+function valueOf(node: ValueNode, variables: Record<string, unknown> | undefined): unknown {
+  if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
+  if (node.kind === Kind.BOOLEAN) return node.value;
+  if (node.kind === Kind.INT) return Number(node.value);
+  return undefined;
+}
+
+export function inspectIncrementalUse(
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+): IncrementalUse {
   let incremental = false;
+  let badInitialCount = false;
   visit(document, {
     Directive(node) {
-      if (incremental || (node.name.value !== 'defer' && node.name.value !== 'stream')) return undefined;
-      const condition = node.arguments?.find((argument) => argument.name.value === 'if')?.value;
-      incremental =
-        condition === undefined ||
-        (condition.kind === Kind.BOOLEAN && condition.value) ||
-        (condition.kind === Kind.VARIABLE && variables?.[condition.name.value] !== false);
+      if (node.name.value !== 'defer' && node.name.value !== 'stream') return undefined;
+      const argument = (name: string) => node.arguments?.find((candidate) => candidate.name.value === name)?.value;
+      const condition = argument('if');
+      if (condition === undefined || valueOf(condition, variables) !== false) incremental = true;
+      const initialCount = argument('initialCount');
+      if (node.name.value === 'stream' && initialCount !== undefined) {
+        const count = valueOf(initialCount, variables);
+        // A variable left out takes the directive's default (0).
+        if (count !== undefined && !(Number.isSafeInteger(count) && (count as number) >= 0)) badInitialCount = true;
+      }
       return undefined;
     },
   });
-  return incremental;
+  return { incremental, badInitialCount };
 }
 
 /**
  * `@defer` and `@stream` on a BFF: Yoga's defer-stream plugin (the
  * directives and their validation rules: unique static labels, none on
  * mutation or subscription root fields, `@stream` on lists only), plus a
- * refusal for clients that could not read the parts. Yoga would run such an
- * operation (upstream calls included) and then answer 406 with no body; this
- * answers 406 INCREMENTAL_DELIVERY_NOT_ACCEPTED before execution.
+ * check before execution: a client that could not read the parts gets 406
+ * INCREMENTAL_DELIVERY_NOT_ACCEPTED (Yoga would run the operation, upstream
+ * calls included, and then answer 406 with no body), and a negative or
+ * fractional `@stream(initialCount:)` is 400 BAD_USER_INPUT (the executor
+ * would throw an internal error after fetching the list).
  */
 export function useIncrementalDelivery({ deliversParts }: IncrementalDeliveryOptions = {}): Plugin[] {
-  const acceptCheck: Plugin = {
+  const preflight: Plugin = {
     onExecute({ args, setResultAndStopExecution }) {
-      const request = (args.contextValue as GatewayContext | undefined)?.request;
+      const use = inspectIncrementalUse(args.document, args.variableValues ?? undefined);
+      if (use.badInitialCount) return setResultAndStopExecution({ errors: [badStreamInitialCount()] });
+      if (!use.incremental) return;
+      const request = (args.contextValue as { request?: Request } | undefined)?.request;
       if (!request || deliversParts?.(request)) return;
       // No Accept header accepts anything, as `*/*` does: Yoga then sends multipart.
       const accept = request.headers.get('accept');
       if (!accept || PART_MEDIA_TYPES.test(accept)) return;
-      if (!deliversIncrementally(args.document, args.variableValues ?? undefined)) return;
       setResultAndStopExecution({ errors: [incrementalDeliveryNotAccepted()] });
     },
   };
-  return [useDeferStream(), acceptCheck];
+  return [useDeferStream(), preflight];
 }

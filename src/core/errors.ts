@@ -263,6 +263,10 @@ export const incrementalDeliveryNotAccepted = () =>
     { httpStatus: 406 },
   );
 
+/** `@stream(initialCount:)` below 0 (or not an integer): 400, before any upstream call. */
+export const badStreamInitialCount = () =>
+  createLoomError('BAD_USER_INPUT', '@stream(initialCount:) must be an integer of 0 or more', { httpStatus: 400 });
+
 export const badRequest = (message: string) => createLoomError('BAD_REQUEST', message, { httpStatus: 400 });
 
 /** The whole request is refused (IP deny list, CSRF): 403, unlike `forbidden`, which nulls one field. */

@@ -61,7 +61,7 @@ export interface GatedItemsBackend {
 /** The items backend, with a gate a test closes and opens as often as it likes (ordering, never timing). */
 export async function startGatedItemsBackend(): Promise<GatedItemsBackend> {
   const calls = new CallCounter();
-  let gate: { arrived: ReturnType<typeof deferred>; opened: ReturnType<typeof deferred> } | undefined;
+  let gate: { arrived: ReturnType<typeof deferred<void>>; opened: ReturnType<typeof deferred<void>> } | undefined;
   const backend = await startHttpBackend(
     async (_req, res, url) => {
       const id = /^\/items\/([^/]+)$/.exec(url.pathname)?.[1];

@@ -36,7 +36,12 @@ export async function startDeferGateway(): Promise<DeferGateway> {
         },
         { name: 'orders', kind: 'grpc', proto: './sources/orders/orders.proto', endpoint: backends.orders.url },
         { name: 'billing', kind: 'soap', wsdl: './sources/billing/billing.wsdl', endpoint: backends.billing.url },
-        { name: 'items', kind: 'openapi', spec: './test/fixtures/ratelimit/items/openapi.yaml', endpoint: items.backend.url },
+        {
+          name: 'items',
+          kind: 'openapi',
+          spec: './test/fixtures/ratelimit/items/openapi.yaml',
+          endpoint: items.backend.url,
+        },
       ],
       links: [
         { field: 'Order.customer', resolveWith: 'getCustomer', args: { id: '$source.customerId' } },
@@ -54,7 +59,12 @@ export async function startDeferGateway(): Promise<DeferGateway> {
     undefined,
     { socket: true },
   );
-  const counters = { catalog: backends.catalog.calls, orders: backends.orders.calls, billing: backends.billing.calls, items: items.calls };
+  const counters = {
+    catalog: backends.catalog.calls,
+    orders: backends.orders.calls,
+    billing: backends.billing.calls,
+    items: items.calls,
+  };
   return {
     backends,
     items,
@@ -130,7 +140,11 @@ export function sseEvents(response: Response): AsyncIterator<{ event: string; da
           buffer = buffer.slice(end + 2);
           const lines = block.split('\n').filter((line) => !line.startsWith(':'));
           if (lines.length === 0) continue; // keep-alive comment
-          const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
+          const event =
+            lines
+              .find((line) => line.startsWith('event:'))
+              ?.slice(6)
+              .trim() ?? 'message';
           const data = lines
             .filter((line) => line.startsWith('data:'))
             .map((line) => line.slice(5).trim())

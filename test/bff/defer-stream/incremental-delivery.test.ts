@@ -30,25 +30,36 @@ describe('@defer and @stream through the stitched graph', () => {
     return body;
   };
 
-  it('multipart: the first part is sent while a deferred link field waits upstream; the deferred part follows', async () => {
-    const held = demo.items.hold();
-    const response = await demo.post(
-      'open',
-      { query: '{ getOrder(id: "o1") { id status ... @defer { item { id name } } } }' },
-      MULTIPART,
-    );
-    expect(response.status).toBe(200);
-    const parts = await multipartParts(response);
-    const first = await parts.next();
-    // Read before the items backend answered: the deferred field's upstream call is still held.
-    expect(first.value).toEqual({ data: { getOrder: { id: 'o1', status: 'PENDING' } }, hasNext: true });
-    await held.arrived;
-    expect(demo.calls()).toEqual({ orders: { GetOrder: 1 }, items: { getItem: 1 } });
-    held.release();
-    expect(await readAll(parts)).toEqual([
-      { incremental: [{ data: { item: { id: '1', name: 'Item 1' } }, path: ['getOrder'] }], hasNext: false },
-    ]);
-  });
+  it.each([
+    ['the whole graph', 'open'],
+    ['a view that renames (one more delegation)', 'renamed'],
+  ])(
+    'multipart on %s: the first part is sent while a deferred link field waits upstream; the deferred part follows',
+    async (_view, bff) => {
+      const held = demo.items.hold();
+      const response = await demo.post(
+        bff,
+        {
+          query: `{ getOrder(id: "o1") { id ${bff === 'renamed' ? 'state' : 'status'} ... @defer { item { id name } } } }`,
+        },
+        MULTIPART,
+      );
+      expect(response.status).toBe(200);
+      const parts = await multipartParts(response);
+      const first = await parts.next();
+      // Read before the items backend answered: the deferred field's upstream call is still held.
+      expect(first.value).toEqual({
+        data: { getOrder: { id: 'o1', [bff === 'renamed' ? 'state' : 'status']: 'PENDING' } },
+        hasNext: true,
+      });
+      await held.arrived;
+      expect(demo.calls()).toEqual({ orders: { GetOrder: 1 }, items: { getItem: 1 } });
+      held.release();
+      expect(await readAll(parts)).toEqual([
+        { incremental: [{ data: { item: { id: '1', name: 'Item 1' } }, path: ['getOrder'] }], hasNext: false },
+      ]);
+    },
+  );
 
   it('SSE: the same delivery as events, the deferred one only after the upstream answers', async () => {
     const held = demo.items.hold();
@@ -67,7 +78,10 @@ describe('@defer and @stream through the stitched graph', () => {
     held.release();
     expect((await events.next()).value).toEqual({
       event: 'next',
-      data: { incremental: [{ data: { item: { name: 'Item 2' } }, path: ['getOrder'], label: 'slow' }], hasNext: false },
+      data: {
+        incremental: [{ data: { item: { name: 'Item 2' } }, path: ['getOrder'], label: 'slow' }],
+        hasNext: false,
+      },
     });
     expect((await events.next()).value).toEqual({ event: 'complete', data: undefined });
   });
@@ -113,8 +127,24 @@ describe('@defer and @stream through the stitched graph', () => {
     expect(demo.calls().orders).toEqual({ GetOrder: 1 });
   });
 
+  it('a view that renames: renamed deferred fields and a renamed link type, right data', async () => {
+    const query = '{ listOrders(limit: 3) { id ... @defer { state client { id name } } } }';
+    const expected = await (async () => {
+      const { body } = await demo.gateway.query('renamed', { query: query.replace(' @defer', '') });
+      expect(body.errors).toBeUndefined();
+      demo.resetCalls();
+      return body;
+    })();
+    const payloads = await readAll(await multipartParts(await demo.post('renamed', { query }, MULTIPART)));
+    expect(payloads[0]).toEqual({ data: { listOrders: [{ id: 'o1' }, { id: 'o2' }, { id: 'o3' }] }, hasNext: true });
+    expect(assemble(payloads)).toEqual(expected);
+    expect(expected.data?.listOrders[1]).toEqual({ id: 'o2', state: 'PAID', client: { id: '2', name: 'Customer 2' } });
+    expect(demo.calls()).toEqual({ orders: { ListOrders: 1 }, catalog: { listCustomers: 1 } });
+  });
+
   it('nested defers arrive in order: outer fragment, then the inner one', async () => {
-    const query = '{ listOrders(limit: 2) { id ... @defer(label: "outer") { status ... @defer(label: "inner") { customer { name } } } } }';
+    const query =
+      '{ listOrders(limit: 2) { id ... @defer(label: "outer") { status ... @defer(label: "inner") { customer { name } } } } }';
     const payloads = await readAll(await multipartParts(await demo.post('open', { query }, MULTIPART)));
     expect(payloads[0]).toEqual({ data: { listOrders: [{ id: 'o1' }, { id: 'o2' }] }, hasNext: true });
     const labels = payloads.slice(1).map((payload) => payload.incremental?.map((patch) => patch.label));
@@ -131,7 +161,9 @@ describe('@defer and @stream through the stitched graph', () => {
 
   it('an operation one source answers alone still goes through the gateway when it defers (parts, not one answer)', async () => {
     const payloads = await readAll(
-      await multipartParts(await demo.post('open', { query: '{ getOrder(id: "o1") { id ... @defer { status } } }' }, MULTIPART)),
+      await multipartParts(
+        await demo.post('open', { query: '{ getOrder(id: "o1") { id ... @defer { status } } }' }, MULTIPART),
+      ),
     );
     expect(payloads).toEqual([
       { data: { getOrder: { id: 'o1' } }, hasNext: true },
@@ -145,7 +177,11 @@ describe('@defer and @stream through the stitched graph', () => {
     try {
       const payloads = await readAll(
         await multipartParts(
-          await demo.post('open', { query: '{ getOrder(id: "o1") { id ... @defer { customer { name } } } }' }, MULTIPART),
+          await demo.post(
+            'open',
+            { query: '{ getOrder(id: "o1") { id ... @defer { customer { name } } } }' },
+            MULTIPART,
+          ),
         ),
       );
       expect(payloads[0]).toEqual({ data: { getOrder: { id: 'o1' } }, hasNext: true });
