@@ -98,7 +98,7 @@ export interface IncrementalPayload {
     items?: unknown[];
     path: Array<string | number>;
     label?: string;
-    errors?: Array<{ message: string; path?: Array<string | number> }>;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
   }>;
   hasNext?: boolean;
 }

@@ -1,3 +1,4 @@
+import { connectClient, subscribe } from '../../server/websocket/ws-test-clients';
 import { assemble, multipartParts, readAll, sseEvents, startDeferGateway, type DeferGateway } from './defer-gateway';
 
 const MULTIPART = 'multipart/mixed';
@@ -84,6 +85,24 @@ describe('@defer and @stream through the stitched graph', () => {
       },
     });
     expect((await events.next()).value).toEqual({ event: 'complete', data: undefined });
+  });
+
+  it('graphql-ws: each part is its own `next` message, the deferred one after the upstream answers', async () => {
+    const { client, connected } = connectClient(demo.gateway.url, 'open');
+    try {
+      await connected;
+      const held = demo.items.hold();
+      const operation = subscribe(client, { query: '{ getOrder(id: "o3") { id ... @defer { item { name } } } }' });
+      expect(await operation.received(1)).toEqual([{ data: { getOrder: { id: 'o3' } }, hasNext: true }]);
+      await held.arrived;
+      held.release();
+      await operation.ended;
+      expect(operation.results.slice(1)).toEqual([
+        { incremental: [{ data: { item: { name: 'Item 3' } }, path: ['getOrder'] }], hasNext: false },
+      ]);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('a deferred fragment on a single-source type gets its fields (the non-null status included), no errors', async () => {
