@@ -93,6 +93,10 @@ describe('@defer and @stream meet every policy', () => {
       const second = await demo.post('cached', { query }, MULTIPART);
       expect(second.headers.get('x-loom-cache')).toBe('HIT');
       expect(await readAll(await multipartParts(second))).toEqual([whole]);
+      // Response replay (this BFF's policies are replay-safe) answers JSON only: a multipart hit is
+      // never replayed as a JSON body under a multipart content type.
+      const third = await demo.post('cached', { query }, MULTIPART);
+      expect(await readAll(await multipartParts(third))).toEqual([whole]);
       expect(demo.calls()).toEqual({ orders: { GetOrder: 1 }, items: { getItem: 1 } });
     });
 
