@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { ResolvedHttpServerLimits } from '../config/http-server-limits';
 import type { TlsCredentials } from './load-tls-credentials';
 import type { WebSocketEndpoints } from './websocket/attach-websockets';
-import { bindServer, connectionsCheckingIntervalMs, type RunningServer } from './listener-support';
+import { bindServer, connectionsCheckingIntervalMs, drainServer, type RunningServer } from './listener-support';
 
 export interface SecureServerOptions {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -137,21 +137,22 @@ export function startSecureServer({
     connections.cutEverything();
   };
   const drain = (timeoutMs: number) =>
-    new Promise<'drained' | 'forced'>((done) => {
-      draining = true;
-      onDrain();
-      void websockets?.drain();
-      for (const [res, socket] of inFlight) if (socket && !res.headersSent) res.setHeader('connection', 'close');
-      const deadline = setTimeout(() => {
-        cutEverything();
-        done('forced');
-      }, timeoutMs);
-      server.close(() => {
-        clearTimeout(deadline);
-        done('drained');
-      });
-      for (const session of sessions) session.close();
-      for (const [socket, requests] of http1) if (requests === 0) socket.end();
-    });
+    drainServer(
+      {
+        server,
+        websockets,
+        begin: () => {
+          draining = true;
+          onDrain();
+          for (const [res, socket] of inFlight) if (socket && !res.headersSent) res.setHeader('connection', 'close');
+        },
+        closeIdle: () => {
+          for (const session of sessions) session.close();
+          for (const [socket, requests] of http1) if (requests === 0) socket.end();
+        },
+        cutEverything,
+      },
+      timeoutMs,
+    );
   return bindServer({ server, scheme: 'https', port, host, drain, cutEverything, websockets });
 }
