@@ -215,12 +215,8 @@ export function createBffApp({
       ...createGatewayPlugins(context),
       ...(served?.plugins ?? []),
       useIntrospectionPolicy({ bffName: name, introspection }),
-      // Adds the directives and their validation rules; the sources answer deferred
-      // selections eagerly and the gateway sends them in parts (compose/eager-incremental-executor.ts).
-      // WebSocket operations get their parts as graphql-ws messages, whatever their Accept header.
-      ...(definition.deferStream
-        ? useIncrementalDelivery({ deliversParts: (request) => operationSink.owns(request) })
-        : []),
+      // Sources answer deferred selections eagerly; the gateway sends the parts (README "@defer and @stream").
+      ...(definition.deferStream ? useIncrementalDelivery({ deliversParts: operationSink.owns }) : []),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
       // After the limit, so completing on shutdown also frees the client's slot.

@@ -7,7 +7,7 @@ function sentDocument(request: ExecutionRequest): string {
   let seen: DocumentNode | undefined;
   const source: Executor = (received) => {
     seen = received.document;
-    return { data: {} };
+    return {};
   };
   void withEagerIncrementalDelivery(source)(request);
   return print(seen!);
@@ -57,7 +57,7 @@ describe('withEagerIncrementalDelivery', () => {
     let seen: DocumentNode | undefined;
     void withEagerIncrementalDelivery((request) => {
       seen = request.document;
-      return { data: {} };
+      return {};
     })({ document });
     expect(seen).toBe(document);
   });
