@@ -1,7 +1,7 @@
 import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { badStreamInitialCount, incrementalDeliveryNotAccepted } from '../core/errors';
+import { badStreamInitialCount, incrementalDeliveryInBatch, incrementalDeliveryNotAccepted } from '../core/errors';
 
 export interface IncrementalDeliveryOptions {
   /** Requests that take their parts another way than HTTP (WebSocket operations): never refused for their Accept header. */
@@ -58,16 +58,28 @@ export function inspectIncrementalUse(
  * INCREMENTAL_DELIVERY_NOT_ACCEPTED (Yoga would run the operation, upstream
  * calls included, and then answer 406 with no body), and a negative or
  * fractional `@stream(initialCount:)` is 400 BAD_USER_INPUT (the executor
- * would throw an internal error after fetching the list).
+ * would throw an internal error after fetching the list). An incremental
+ * operation in a batched request is 400 BAD_REQUEST in its slot of the
+ * answer (Yoga would put `{}` there).
  */
 export function useIncrementalDelivery({ deliversParts }: IncrementalDeliveryOptions = {}): Plugin[] {
+  // Requests that carry a JSON array of operations: Yoga answers them with one array, which cannot hold parts.
+  const batched = new WeakSet<Request>();
   const preflight: Plugin = {
+    onRequestParse({ request }) {
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          if (Array.isArray(requestParserResult)) batched.add(request);
+        },
+      };
+    },
     onExecute({ args, setResultAndStopExecution }) {
       const use = inspectIncrementalUse(args.document, args.variableValues ?? undefined);
       if (use.badInitialCount) return setResultAndStopExecution({ errors: [badStreamInitialCount()] });
       if (!use.incremental) return;
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
       if (!request || deliversParts?.(request)) return;
+      if (batched.has(request)) return setResultAndStopExecution({ errors: [incrementalDeliveryInBatch()] });
       // No Accept header accepts anything, as `*/*` does: Yoga then sends multipart.
       const accept = request.headers.get('accept');
       if (!accept || PART_MEDIA_TYPES.test(accept)) return;

@@ -263,6 +263,12 @@ export const incrementalDeliveryNotAccepted = () =>
     { httpStatus: 406 },
   );
 
+/** An active `@defer`/`@stream` inside a batched (JSON array) request: a batch answers one JSON array, never parts. */
+export const incrementalDeliveryInBatch = () =>
+  createLoomError('BAD_REQUEST', '@defer and @stream cannot be used in a batched request: send this operation alone', {
+    httpStatus: 400,
+  });
+
 /** `@stream(initialCount:)` below 0 (or not an integer): 400, before any upstream call. */
 export const badStreamInitialCount = () =>
   createLoomError('BAD_USER_INPUT', '@stream(initialCount:) must be an integer of 0 or more', { httpStatus: 400 });

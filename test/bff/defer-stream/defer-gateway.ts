@@ -54,6 +54,7 @@ export async function startDeferGateway(): Promise<DeferGateway> {
         cached: './test/fixtures/bff/defer/cached.ts',
         guarded: './test/fixtures/bff/defer/guarded.ts',
         renamed: './test/fixtures/bff/defer/renamed.ts',
+        scoped: './test/fixtures/bff/defer/scoped.ts',
       },
     },
     undefined,

@@ -78,6 +78,74 @@ describe('@defer and @stream meet every policy', () => {
     expect(demo.calls()).toEqual({});
   });
 
+  it('a batched request: an incremental operation is refused in its slot (BAD_REQUEST), the others are served', async () => {
+    const response = await fetch(`${demo.gateway.url}/web/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify([
+        { query: '{ getOrder(id: "o1") { id ... @defer { status } } }' },
+        { query: '{ getOrder(id: "o2") { id } }' },
+      ]),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([
+      {
+        errors: [
+          {
+            message: '@defer and @stream cannot be used in a batched request: send this operation alone',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+      { data: { getOrder: { id: 'o2' } } },
+    ]);
+    expect(demo.calls()).toEqual({ orders: { GetOrder: 1 } });
+  });
+
+  it('field scopes: a deferred field the caller may not read is never sent (the answer is refused whole)', async () => {
+    const query = '{ getCustomer(id: "1") { id ... @defer { name email } } }';
+    // envelop's generic-auth cannot null one field inside parts: the operation answers data null with FORBIDDEN.
+    const anonymous = await readAll(await multipartParts(await demo.post('scoped', { query }, MULTIPART)));
+    expect(anonymous).toEqual([
+      {
+        data: null,
+        errors: [
+          expect.objectContaining({
+            message: 'Field "Customer.email" requires scope(s): pii:read',
+            extensions: { code: 'FORBIDDEN', requiredScopes: ['pii:read'] },
+          }),
+        ],
+      },
+    ]);
+    const allowed = await readAll(
+      await multipartParts(
+        await demo.post('scoped', { query }, MULTIPART, { headers: { 'x-api-key': 'defer-test-pii-key' } }),
+      ),
+    );
+    expect(assemble(allowed)).toEqual({
+      data: { getCustomer: { id: '1', name: 'Customer 1', email: 'customer1@example.test' } },
+    });
+    expect(allowed).toHaveLength(2);
+  });
+
+  it('a deferred fragment inside a subscription event (SSE): each event, then its deferred part', async () => {
+    const events = sseEvents(
+      await demo.post(
+        'open',
+        { query: 'subscription { watchOrders { orderId ... @defer { status } } }' },
+        'text/event-stream',
+      ),
+    );
+    const received: unknown[] = [];
+    for (let step = await events.next(); !step.done && step.value.event === 'next'; step = await events.next())
+      received.push(step.value.data);
+    expect(received.slice(0, 2)).toEqual([
+      { data: { watchOrders: { orderId: 'o1' } }, hasNext: true },
+      { incremental: [{ data: { status: 'PENDING' }, path: ['watchOrders'] }], hasNext: false },
+    ]);
+    expect(received.length % 2).toBe(0);
+  });
+
   describe('response cache: an incremental answer is stored whole, or not at all', () => {
     const query = '{ getOrder(id: "o4") { id ... @defer { status item { name } } } }';
 
