@@ -26,15 +26,23 @@ function valueOf(node: ValueNode, variables: Record<string, unknown> | undefined
   return undefined;
 }
 
+const NO_INCREMENTAL_USE: IncrementalUse = { incremental: false, badInitialCount: false };
+
+/** Per parsed document (Yoga reuses them): whether it has any @defer or @stream at all, so most requests skip the walk. */
+const mentionsIncremental = new WeakMap<DocumentNode, boolean>();
+
 export function inspectIncrementalUse(
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
 ): IncrementalUse {
+  if (mentionsIncremental.get(document) === false) return NO_INCREMENTAL_USE;
+  let mentioned = false;
   let incremental = false;
   let badInitialCount = false;
   visit(document, {
     Directive(node) {
       if (node.name.value !== 'defer' && node.name.value !== 'stream') return undefined;
+      mentioned = true;
       const argument = (name: string) => node.arguments?.find((candidate) => candidate.name.value === name)?.value;
       const condition = argument('if');
       if (condition === undefined || valueOf(condition, variables) !== false) incremental = true;
@@ -47,6 +55,7 @@ export function inspectIncrementalUse(
       return undefined;
     },
   });
+  mentionsIncremental.set(document, mentioned);
   return { incremental, badInitialCount };
 }
 
