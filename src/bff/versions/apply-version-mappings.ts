@@ -1,6 +1,7 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { RenameObjectFields, RenameTypes, wrapSchema } from '@graphql-tools/wrap';
-import type { Transform } from '@graphql-tools/delegate';
+import { createDefaultExecutor, type Transform } from '@graphql-tools/delegate';
+import { withEagerIncrementalDelivery } from '../../compose/eager-incremental-executor';
 import { ConfigError } from '../../core/errors';
 import { parseArgumentSettings } from '../view/argument-settings';
 import { createNestedArgumentsTransform } from '../view/nested-arguments';
@@ -78,11 +79,20 @@ export function applyVersionMappings(
   const defaults = mappings.argumentDefaults ?? {};
   if (Object.keys(defaults).length) {
     // Coordinates are the version's names: read them against the schema the transforms so far produce.
-    const renamed = transforms.length ? wrapSchema({ schema: view, batch: false, defer: true, transforms }) : view;
+    const renamed = transforms.length ? wrapSchema({ schema: view, batch: false, transforms }) : view;
     const { root, nested } = parseArgumentSettings(`${bffName}@${version}`, { argumentDefaults: defaults }, renamed);
     transforms.push(createNestedArgumentsTransform({ hidden: [], defaults: [...root.defaults, ...nested.defaults] }));
   }
   if (!transforms.length) return view;
-  // defer: true, as in wrapView: deferred fields stay in the inner request.
-  return wrapSchema({ schema: view, batch: false, defer: true, transforms });
+  // defer: true keeps deferred fields in the inner request (as in wrapView),
+  // but the view answers them eagerly: a computed field reads the fields it
+  // needs from its parent at once, so they must not arrive in a later part of
+  // the inner answer. The version's own execution still sends the parts.
+  return wrapSchema({
+    schema: view,
+    batch: false,
+    defer: true,
+    executor: withEagerIncrementalDelivery(createDefaultExecutor(view)),
+    transforms,
+  });
 }
