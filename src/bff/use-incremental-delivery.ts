@@ -1,4 +1,5 @@
-import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { GraphQLSchema, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { badStreamInitialCount, incrementalDeliveryInBatch, incrementalDeliveryNotAccepted } from '../core/errors';
@@ -57,6 +58,24 @@ export function inspectIncrementalUse(
   });
   mentionsIncremental.set(document, mentioned);
   return { incremental, badInitialCount };
+}
+
+/**
+ * The schema with `@defer` and `@stream` declared, the same types (and
+ * resolvers) and extensions (stitching's metadata). Built once per BFF at
+ * start-up; Yoga's plugin then finds the directives and leaves the schema be.
+ */
+export function withIncrementalDirectives(schema: GraphQLSchema): GraphQLSchema {
+  const missing = [GraphQLDeferDirective, GraphQLStreamDirective].filter(
+    (directive) => !schema.getDirective(directive.name),
+  );
+  if (missing.length === 0) return schema;
+  const withDirectives = new GraphQLSchema({
+    ...schema.toConfig(),
+    directives: [...schema.getDirectives(), ...missing],
+  });
+  withDirectives.extensions = schema.extensions;
+  return withDirectives;
 }
 
 /**
