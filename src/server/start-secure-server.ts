@@ -80,7 +80,8 @@ function withoutStatusMessage(res: Http2ServerResponse): void {
  * closeAllConnections, so connections are tracked here: a drain sends each
  * HTTP/2 session a GOAWAY (`session.close()`: open streams finish, new ones
  * are refused) and ends each HTTP/1.1 connection once it has no request in
- * flight. With `ca`, clients must present a certificate from it.
+ * flight. With `ca`, clients must present a certificate from it (or, with
+ * `clientCertificates: 'request'`, may, and useAuth judges it).
  */
 export function startSecureServer({
   handle,
@@ -93,14 +94,16 @@ export function startSecureServer({
 }: SecureServerOptions): Promise<RunningServer> {
   let draining = false;
   const inFlight = new Map<AnyResponse, Socket | undefined>();
+  const { clientCertificates, ...pem } = credentials;
   const server = createSecureServer(
     {
-      ...credentials,
+      ...pem,
       allowHTTP1: true,
       // A client that never finishes the handshake is dropped like one that drips its headers.
       handshakeTimeout: limits.headersTimeoutMs,
       requestCert: credentials.ca !== undefined,
-      rejectUnauthorized: credentials.ca !== undefined,
+      // `request`: an unverified or missing certificate reaches useAuth({ clientCert }), which answers 401.
+      rejectUnauthorized: credentials.ca !== undefined && clientCertificates !== 'request',
     },
     (req: IncomingMessage | Http2ServerRequest, res: AnyResponse) => {
       // HTTP/1.1 requests arrive as node:http objects on their own TLS socket; HTTP/2 ones as streams of a session.
