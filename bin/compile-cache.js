@@ -15,6 +15,8 @@ const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
+const { Buffer } = require('node:buffer');
+const { setTimeout, clearTimeout } = require('node:timers');
 
 const FORMAT = 'loom-compile-cache-1';
 /** Start-up counts as over once no module has loaded for this long. */

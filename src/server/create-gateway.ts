@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { composeGateway } from '../compose/compose-gateway';
 import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { createBffApp, type BffApp, type CreateBffAppOptions } from '../bff/create-bff-app';
@@ -64,8 +64,11 @@ export function createProcessRegistry(): Registry {
   return metrics;
 }
 
+/** ioredis loads only when a config names Redis: most starts never need it. */
 function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   return redis;
 }
