@@ -90,6 +90,8 @@ function makeRequire(module) {
   return require;
 }
 
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
 /** A hashbang line is only valid at the very start of a script; keep the columns, drop the line's meaning. */
 const withoutHashbang = (content) => (content.startsWith('#!') ? `//${content.slice(2)}` : content);
 
@@ -100,7 +102,7 @@ const withoutHashbang = (content) => (content.startsWith('#!') ? `//${content.sl
  */
 function registerCompileCache({ root, env = process.env } = {}) {
   const folder = cacheFolder(env);
-  if (!folder || typeof vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== 'symbol') return undefined;
+  if (!folder) return undefined;
   try {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!isPrivateFolder(folder)) return undefined;
@@ -113,6 +115,8 @@ function registerCompileCache({ root, env = process.env } = {}) {
   const entries = readCacheFile(file);
   /** Scripts compiled without usable cached code this run: their code is made when the cache is saved. */
   const fresh = new Map();
+  /** Modules compiled from cached code, and without, this run (tests, diagnostics). */
+  const stats = { hits: 0, misses: 0 };
   const compile = Module.prototype._compile;
   let timer;
   // Once start-up has gone idle: save what was compiled, then step aside and let the cache's memory go
@@ -134,16 +138,21 @@ function registerCompileCache({ root, env = process.env } = {}) {
     timer = setTimeout(finish, IDLE_MS).unref();
   };
   function compileWithCache(content, filename, format) {
-    if (format !== undefined && format !== 'commonjs') return compile.call(this, content, filename, format);
+    // A module with a dynamic import() compiles as usual: on Node 20, code read back from a cache loses
+    // the link to the loader that import() needs ("A dynamic import callback was not specified").
+    if ((format !== undefined && format !== 'commonjs') || DYNAMIC_IMPORT.test(content))
+      return compile.call(this, content, filename, format);
     const source = withoutHashbang(content);
     const hash = sha1(source);
     const cached = entries.get(filename);
     const script = new vm.Script(Module.wrap(source), {
       filename,
       cachedData: cached?.hash === hash ? cached.cachedData : undefined,
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    if (cached?.hash !== hash || script.cachedDataRejected) fresh.set(filename, { hash, script });
+    if (cached?.hash !== hash || script.cachedDataRejected) {
+      fresh.set(filename, { hash, script });
+      stats.misses += 1;
+    } else stats.hits += 1;
     idle();
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, makeRequire(this), this, filename, path.dirname(filename));
@@ -151,7 +160,7 @@ function registerCompileCache({ root, env = process.env } = {}) {
   Module.prototype._compile = compileWithCache;
   process.once('exit', finish);
   idle();
-  return { file, finish };
+  return { file, finish, stats };
 }
 
 module.exports = { registerCompileCache, cacheFolder };

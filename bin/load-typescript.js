@@ -36,10 +36,18 @@ function isPrivateFolder(folder) {
   return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
 }
 
+/**
+ * esbuild is tsx's dependency (Loom depends on tsx), so it is found from tsx's
+ * folder: an install need not hoist it to the top of node_modules.
+ */
+function esbuildPath() {
+  return require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/package.json'))] });
+}
+
 let esbuild;
 /** esbuild loads on the first cache miss only. */
 function compile(source, filename, loader) {
-  esbuild ??= require('esbuild');
+  esbuild ??= require(esbuildPath());
   // The options tsx uses for CommonJS: syntax errors read `Transform failed with 1 error: <file>:<line>:<col>: ERROR: ...`.
   return esbuild.transformSync(source, {
     loader,
@@ -53,7 +61,7 @@ function compile(source, filename, loader) {
 
 function esbuildVersion() {
   try {
-    return require('esbuild/package.json').version;
+    return require(path.join(path.dirname(esbuildPath()), '..', 'package.json')).version;
   } catch {
     return 'missing';
   }
