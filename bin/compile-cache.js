@@ -57,6 +57,22 @@ function readCacheFile(file) {
   return entries;
 }
 
+/** Cache files kept per folder (one per checkout, Node version and flag set): the least recently written go. */
+const MAX_CACHE_FILES = 8;
+
+function pruneFolder(folder) {
+  try {
+    const files = fs
+      .readdirSync(folder)
+      .filter((name) => name.endsWith('.bin'))
+      .map((name) => ({ name, mtimeMs: fs.statSync(path.join(folder, name)).mtimeMs }))
+      .sort((left, right) => right.mtimeMs - left.mtimeMs);
+    for (const { name } of files.slice(MAX_CACHE_FILES)) fs.rmSync(path.join(folder, name), { force: true });
+  } catch {
+    // another process pruned first: nothing to do
+  }
+}
+
 function writeCacheFile(file, entries) {
   const header = { format: FORMAT, entries: {} };
   const buffers = [];
@@ -76,7 +92,9 @@ function writeCacheFile(file, entries) {
     fs.renameSync(partial, file);
   } catch {
     fs.rmSync(partial, { force: true });
+    return;
   }
+  pruneFolder(path.dirname(file));
 }
 
 /** As Node's own require for a module (lib/internal/modules/helpers.js makeRequireFunction). */

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +96,23 @@ describe('bin/compile-cache.js (V8 code cache for CommonJS modules)', () => {
     const throwing = join(project, 'throwing.js');
     writeFileSync(throwing, 'throw new Error("refused at load");\n');
     expect((await load(throwing)).error).toBe('refused at load');
+  }, 60_000);
+
+  it('keeps at most 8 cache files in its folder, dropping the least recently written', async () => {
+    const crowded = join(scratch, 'crowded');
+    mkdirSync(crowded, { mode: 0o700 });
+    for (let index = 0; index < 10; index++) {
+      const stale = join(crowded, `stale-${index}.bin`);
+      writeFileSync(stale, 'x');
+      utimesSync(stale, 1_000_000 + index, 1_000_000 + index);
+    }
+    const file = join(project, 'crowd.js');
+    writeFileSync(file, 'module.exports = "crowd";\n');
+    expect((await load(file, { LOOM_COMPILE_CACHE: crowded })).value).toBe('crowd');
+    const left = readdirSync(crowded).sort();
+    expect(left).toHaveLength(8);
+    expect(left).not.toContain('stale-0.bin');
+    expect(left.filter((name) => !name.startsWith('stale-'))).toHaveLength(1);
   }, 60_000);
 
   it('is not used from a folder other users can write to, nor when off', async () => {
