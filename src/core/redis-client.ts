@@ -1,4 +1,4 @@
-import { Cluster, type Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * The shared Redis as its users see it: one server (or a Sentinel-managed
@@ -8,8 +8,9 @@ import { Cluster, type Redis } from 'ioredis';
  */
 export type RedisClient = Redis | Cluster;
 
+/** ioredis marks its clients with `isCluster` (read here so that importing this module does not load ioredis). */
 export function isRedisCluster(redis: unknown): redis is Cluster {
-  return redis instanceof Cluster;
+  return typeof redis === 'object' && redis !== null && (redis as { isCluster?: unknown }).isCluster === true;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { Cluster, Redis } from 'ioredis';
 import type { RedisConnectionOptions } from '../config/types';
 import type { Logger } from '../core/logger';
 import type { RedisClient } from '../core/redis-client';
@@ -24,6 +23,9 @@ export function createRedisClient(options: RedisConnectionOptions, logger: Logge
 }
 
 function openRedis(options: RedisConnectionOptions): RedisClient {
+  // ioredis loads only when a config names Redis: most starts never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Cluster, Redis } = require('ioredis') as typeof import('ioredis');
   if ('cluster' in options) {
     const { nodes, username, password } = options.cluster;
     return new Cluster(
