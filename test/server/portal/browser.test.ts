@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchLoopbackBrowser, type LoopbackBrowser } from '../../../demo/headless-chromium';
 import { startCatalogBackend, type CatalogBackend } from '../../../demo/catalog-backend';
 import { startTestGateway, type TestGateway } from '../../helpers/test-gateway';
 
@@ -11,17 +10,6 @@ import { startTestGateway, type TestGateway } from '../../helpers/test-gateway';
  * request the pages make is intercepted: anything not for 127.0.0.1 fails the
  * test. LOOM_SCREENSHOT_DIR=<dir> saves a PNG of each page (never committed).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PAGE_TIMEOUT_MS = 30_000;
 
 jest.setTimeout(120_000);
@@ -29,13 +17,9 @@ jest.setTimeout(120_000);
 describe('the portal and GraphiQL in Chromium', () => {
   let backend: CatalogBackend;
   let gateway: TestGateway;
-  let context: BrowserContext;
-  let userDataDir: string;
-  const offHost: string[] = [];
-  const consoleErrors: string[] = [];
+  let browser: LoopbackBrowser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (.ci/run does)`);
     backend = await startCatalogBackend({ apiKey: 'browser-test-key' });
     gateway = await startTestGateway(
       {
@@ -60,37 +44,22 @@ describe('the portal and GraphiQL in Chromium', () => {
       undefined,
       { socket: true },
     );
-    userDataDir = mkdtempSync(join(tmpdir(), 'loom-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 860 },
-    });
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      offHost.push(url.href);
-      return route.abort('blockedbyclient');
-    });
-    context.on('page', (page) => watchConsole(page, consoleErrors));
+    browser = await launchLoopbackBrowser();
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await gateway?.close();
     await backend?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   afterEach(() => {
-    expect(offHost).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(browser.offHost).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 
   async function open(path: string): Promise<Page> {
-    const page = context.pages()[0] ?? (await context.newPage());
-    watchConsole(page, consoleErrors);
+    const page = browser.context.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     const response = await page.goto(`${gateway.url}${path}`);
     expect(response?.status()).toBe(200);
@@ -163,15 +132,6 @@ describe('the portal and GraphiQL in Chromium', () => {
     }
   });
 });
-
-function watchConsole(page: Page, errors: string[]): void {
-  if ((page as unknown as { __watched?: boolean }).__watched) return;
-  (page as unknown as { __watched?: boolean }).__watched = true;
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const directory = process.env.LOOM_SCREENSHOT_DIR;
