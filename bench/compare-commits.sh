@@ -33,7 +33,8 @@ trap cleanup EXIT
 BACKEND_PORT=$BACKEND_PORT node "$PEER/backend/server.mjs" >/dev/null 2>&1 &
 BACKEND_PID=$!
 for dir in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo "$A" "$B"; done); do
-  (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production \
+  # LOOM_RUN_TS=1: both sides run their TypeScript sources (a checkout has no dist/, the work tree may have one).
+  (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production LOOM_RUN_TS=1 \
     exec node --max-semi-space-size=32 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$LOOM_PORT/healthz" && break; sleep 0.1; done
