@@ -13,7 +13,7 @@
  * in time: this 2-core machine drifts over a run.
  *
  * Env: DURATION (s, default 8), WARMUP (s, default 2), CONNECTIONS (default 50),
- *      SERIAL (default 200; round 1 only), SCENARIOS (comma-separated ids), SKIP_PEER=1,
+ *      WARMUP_LATER (s, rounds 2 and later, default 1), SERIAL (default 200; round 1 only), SCENARIOS (comma-separated ids), SKIP_PEER=1,
  *      ROUNDS (default 1: each scenario's median-RPS round is reported),
  *      EXTRAS (default cold-start,reload,websocket; empty: none), COLD_START_RUNS (default 5),
  *      RELOAD_DURATION (s per run, default 10), RELOADS (default 10), WS_SUBSCRIPTIONS (default 1000),
@@ -38,6 +38,8 @@ const SMOKE = process.env.SMOKE === '1';
 const setting = (name: string, normal: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : normal));
 const DURATION = setting('DURATION', 8, 1);
 const WARMUP = setting('WARMUP', 2, 0.5);
+/** Warm-up in rounds 2 and later: the servers are warm by then; it only settles the switch from the previous scenario. */
+const WARMUP_LATER = setting('WARMUP_LATER', 1, 0.5);
 const CONNECTIONS = setting('CONNECTIONS', 50, 50);
 const SERIAL = setting('SERIAL', 200, 20);
 const ROUNDS = Math.max(1, setting('ROUNDS', 1, 1));
@@ -108,7 +110,8 @@ async function runScenarios(
       await probe(scenario.request);
       const callsPerRequest = (await scenario.countCalls()) - before;
       const serial = round === 1 ? await serialLatency(scenario.request, SERIAL) : undefined;
-      if (WARMUP > 0) await load(scenario.request, CONNECTIONS, WARMUP);
+      const warmup = round === 1 ? WARMUP : WARMUP_LATER;
+      if (warmup > 0) await load(scenario.request, CONNECTIONS, warmup);
       const pid = processes[scenario.server].pid;
       const cpuBefore = treeCpuSeconds(pid);
       const callsBefore = await scenario.countCalls();
@@ -323,6 +326,7 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
     durationSeconds: DURATION,
     warmupSeconds: WARMUP,
+    warmupLaterSeconds: WARMUP_LATER,
     rounds: ROUNDS,
     smoke: SMOKE,
     demoColdStartMs: Math.round(cold.readyMs),
