@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { nonEmptyString, strictObject } from '../core/options-schema';
+import { nonEmptyString, oneOf, strictObject } from '../core/options-schema';
 
 const pemFile = () => nonEmptyString('must be the path of a PEM file');
 
@@ -17,6 +17,14 @@ export const tlsOptionsSchema = strictObject({
    * the handshake. @default none (no client certificates asked for)
    */
   ca: pemFile().optional(),
+  /**
+   * With `ca`: `require` refuses a client without a certificate from `ca`
+   * during the handshake; `request` asks for one but lets the connection
+   * through either way, so a BFF's `useAuth({ clientCert })` can answer 401
+   * UNAUTHENTICATED (and other BFFs can serve clients without one).
+   * @default 'require'
+   */
+  clientCertificates: oneOf(['require', 'request'] as const).optional(),
 });
 
 export type TlsOptions = z.input<typeof tlsOptionsSchema>;
@@ -26,6 +34,8 @@ export interface ResolvedTls {
   readonly cert: string;
   readonly key: string;
   readonly ca?: string;
+  /** @default 'require' */
+  readonly clientCertificates?: 'require' | 'request';
   readonly shown: Readonly<{ cert: string; key: string; ca?: string }>;
 }
 
@@ -50,6 +60,7 @@ export function resolveTls(configDir: string, tls: TlsOptions | undefined): Reso
     cert: absolute(configDir, tls.cert),
     key: absolute(configDir, tls.key),
     ...(tls.ca ? { ca: absolute(configDir, tls.ca) } : {}),
+    clientCertificates: tls.clientCertificates ?? 'require',
     shown: { cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}) },
   };
 }

@@ -12,6 +12,6 @@ export interface RequestIdentity {
   subject?: string;
   plan?: string;
   scopes: readonly string[];
-  kind: 'jwt' | 'oauth' | 'apiKey' | 'hmac' | 'anonymous';
+  kind: 'jwt' | 'oauth' | 'apiKey' | 'hmac' | 'clientCert' | 'anonymous';
   claims?: Record<string, unknown>;
 }

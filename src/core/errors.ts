@@ -36,6 +36,7 @@ export type LoomErrorCode =
   | 'PERSISTED_QUERY_HASH_MISMATCH'
   | 'INTROSPECTION_DISABLED'
   | 'BAD_REQUEST'
+  | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
   | 'MISSING_KEY'
   | 'VERSION_SUNSET'
@@ -255,6 +256,13 @@ export const payloadTooLarge = (maxBytes: number) =>
   });
 
 export const badRequest = (message: string) => createLoomError('BAD_REQUEST', message, { httpStatus: 400 });
+
+/** A mutation sent as a GET (which caches and prefetchers may replay): 405 with `Allow: POST`. */
+export const methodNotAllowed = (operation: string) =>
+  createLoomError('METHOD_NOT_ALLOWED', `A ${operation} must be sent as a POST request, not a GET`, {
+    httpStatus: 405,
+    headers: { Allow: 'POST' },
+  });
 
 /** The whole request is refused (IP deny list, CSRF): 403, unlike `forbidden`, which nulls one field. */
 export const requestForbidden = (message: string) => createLoomError('FORBIDDEN', message, { httpStatus: 403 });

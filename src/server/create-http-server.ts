@@ -5,7 +5,7 @@ import { DEFAULT_HTTP_SERVER_LIMITS, type ResolvedHttpServerLimits } from '../co
 import type { Gateway } from './create-gateway';
 import { findBffApp } from './gateway-routes';
 import { readSmallBody } from './read-small-body';
-import { bindServer, connectionsCheckingIntervalMs, type RunningServer } from './listener-support';
+import { bindServer, connectionsCheckingIntervalMs, drainServer, type RunningServer } from './listener-support';
 import { loadTlsCredentials } from './load-tls-credentials';
 import { startSecureServer } from './start-secure-server';
 import { attachWebSockets, type WebSocketEndpoints } from './websocket/attach-websockets';
@@ -114,22 +114,21 @@ function startServer(
     server.closeAllConnections();
   };
   const drain = (timeoutMs: number) =>
-    new Promise<'drained' | 'forced'>((done) => {
-      draining = true;
-      onDrain();
-      void websockets?.drain();
-      // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-      const deadline = setTimeout(() => {
-        cutEverything();
-        done('forced');
-      }, timeoutMs);
-      server.close(() => {
-        clearTimeout(deadline);
-        done('drained');
-      });
-      server.closeIdleConnections();
-    });
+    drainServer(
+      {
+        server,
+        websockets,
+        begin: () => {
+          draining = true;
+          onDrain();
+          // Answers not yet started tell the client to reconnect elsewhere; started ones end their connection once idle.
+          for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+        },
+        closeIdle: () => server.closeIdleConnections(),
+        cutEverything,
+      },
+      timeoutMs,
+    );
   return bindServer({ server, scheme: 'http', port, host, drain, cutEverything, websockets });
 }
 

@@ -45,6 +45,40 @@ export function describeListenError(error: NodeJS.ErrnoException, host: string, 
   return new StartupError(`cannot listen on ${host}:${port}: ${fault ?? error.message} (${error.code ?? 'error'})`);
 }
 
+export interface DrainSteps {
+  readonly server: Server;
+  readonly websockets?: WebSocketEndpoints;
+  /** Runs first: flags the listener as draining (keep-alive answers then carry `connection: close`). */
+  readonly begin: () => void;
+  /** Lets idle connections go once the listener stopped accepting. */
+  readonly closeIdle: () => void;
+  /** Closes every connection at once (in-flight requests included). */
+  readonly cutEverything: () => void;
+}
+
+/**
+ * The drain both listeners share: stop accepting, complete WebSocket
+ * subscriptions, let idle connections go, and cut what is left at the deadline.
+ */
+export function drainServer(
+  { server, websockets, begin, closeIdle, cutEverything }: DrainSteps,
+  timeoutMs: number,
+): Promise<'drained' | 'forced'> {
+  return new Promise((done) => {
+    begin();
+    void websockets?.drain();
+    const deadline = setTimeout(() => {
+      cutEverything();
+      done('forced');
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(deadline);
+      done('drained');
+    });
+    closeIdle();
+  });
+}
+
 export interface BindOptions {
   readonly server: Server;
   readonly scheme: 'http' | 'https';

@@ -8,6 +8,8 @@ export interface TlsCredentials {
   readonly key: Buffer;
   readonly cert: Buffer;
   readonly ca?: Buffer;
+  /** With `ca`: refuse clients without a valid certificate at the handshake (`require`), or let useAuth decide. */
+  readonly clientCertificates?: 'require' | 'request';
 }
 
 const READ_FAULTS: Readonly<Record<string, string>> = {
@@ -57,5 +59,5 @@ export function loadTlsCredentials(tls: ResolvedTls): TlsCredentials {
       `cannot use TLS: tls.key ${tls.shown.key} does not belong to tls.cert ${tls.shown.cert} (${(error as Error).message})`,
     );
   }
-  return { key, cert, ...(ca ? { ca } : {}) };
+  return { key, cert, ...(ca ? { ca, clientCertificates: tls.clientCertificates ?? 'require' } : {}) };
 }

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { ResolvedHttpServerLimits } from '../config/http-server-limits';
 import type { TlsCredentials } from './load-tls-credentials';
 import type { WebSocketEndpoints } from './websocket/attach-websockets';
-import { bindServer, connectionsCheckingIntervalMs, type RunningServer } from './listener-support';
+import { bindServer, connectionsCheckingIntervalMs, drainServer, type RunningServer } from './listener-support';
 
 export interface SecureServerOptions {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
@@ -80,7 +80,8 @@ function withoutStatusMessage(res: Http2ServerResponse): void {
  * closeAllConnections, so connections are tracked here: a drain sends each
  * HTTP/2 session a GOAWAY (`session.close()`: open streams finish, new ones
  * are refused) and ends each HTTP/1.1 connection once it has no request in
- * flight. With `ca`, clients must present a certificate from it.
+ * flight. With `ca`, clients must present a certificate from it (or, with
+ * `clientCertificates: 'request'`, may, and useAuth judges it).
  */
 export function startSecureServer({
   handle,
@@ -93,14 +94,16 @@ export function startSecureServer({
 }: SecureServerOptions): Promise<RunningServer> {
   let draining = false;
   const inFlight = new Map<AnyResponse, Socket | undefined>();
+  const { clientCertificates, ...pem } = credentials;
   const server = createSecureServer(
     {
-      ...credentials,
+      ...pem,
       allowHTTP1: true,
       // A client that never finishes the handshake is dropped like one that drips its headers.
       handshakeTimeout: limits.headersTimeoutMs,
       requestCert: credentials.ca !== undefined,
-      rejectUnauthorized: credentials.ca !== undefined,
+      // `request`: an unverified or missing certificate reaches useAuth({ clientCert }), which answers 401.
+      rejectUnauthorized: credentials.ca !== undefined && clientCertificates !== 'request',
     },
     (req: IncomingMessage | Http2ServerRequest, res: AnyResponse) => {
       // HTTP/1.1 requests arrive as node:http objects on their own TLS socket; HTTP/2 ones as streams of a session.
@@ -137,21 +140,22 @@ export function startSecureServer({
     connections.cutEverything();
   };
   const drain = (timeoutMs: number) =>
-    new Promise<'drained' | 'forced'>((done) => {
-      draining = true;
-      onDrain();
-      void websockets?.drain();
-      for (const [res, socket] of inFlight) if (socket && !res.headersSent) res.setHeader('connection', 'close');
-      const deadline = setTimeout(() => {
-        cutEverything();
-        done('forced');
-      }, timeoutMs);
-      server.close(() => {
-        clearTimeout(deadline);
-        done('drained');
-      });
-      for (const session of sessions) session.close();
-      for (const [socket, requests] of http1) if (requests === 0) socket.end();
-    });
+    drainServer(
+      {
+        server,
+        websockets,
+        begin: () => {
+          draining = true;
+          onDrain();
+          for (const [res, socket] of inFlight) if (socket && !res.headersSent) res.setHeader('connection', 'close');
+        },
+        closeIdle: () => {
+          for (const session of sessions) session.close();
+          for (const [socket, requests] of http1) if (requests === 0) socket.end();
+        },
+        cutEverything,
+      },
+      timeoutMs,
+    );
   return bindServer({ server, scheme: 'https', port, host, drain, cutEverything, websockets });
 }

@@ -15,6 +15,12 @@ export interface TestCertificates {
   /** A client certificate from another CA: must be refused. */
   strangerCert: string;
   strangerKey: string;
+  /** A client certificate from the CA with an OU and SANs (DNS, URI): `/CN=billing-service/O=Loom/OU=ops`. */
+  serviceCert: string;
+  serviceKey: string;
+  /** A client certificate from the CA whose validity ended a day ago. */
+  expiredCert: string;
+  expiredKey: string;
   read(path: string): Buffer;
   remove(): void;
 }
@@ -23,7 +29,8 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function issue(dir: string, name: string, subject: string, ca: string, extensions: string): void {
+/** `days` may be negative (openssl then dates notAfter in the past): an expired certificate. */
+function issue(dir: string, name: string, subject: string, ca: string, extensions: string, days = 1): void {
   openssl(dir, [
     'req',
     '-newkey',
@@ -52,7 +59,7 @@ function issue(dir: string, name: string, subject: string, ca: string, extension
     '-out',
     `${name}.crt`,
     '-days',
-    '1',
+    String(days),
     '-extfile',
     `${name}.ext`,
   ]);
@@ -92,6 +99,14 @@ export function createTestCertificates(): TestCertificates {
   );
   issue(dir, 'client', '/CN=loom-gateway/O=Loom', 'ca', 'extendedKeyUsage=clientAuth\n');
   issue(dir, 'stranger', '/CN=intruder', 'stranger-ca', 'extendedKeyUsage=clientAuth\n');
+  issue(
+    dir,
+    'service',
+    '/CN=billing-service/O=Loom/OU=ops',
+    'ca',
+    'extendedKeyUsage=clientAuth\nsubjectAltName=DNS:billing.internal,URI:spiffe://loom.test/billing\n',
+  );
+  issue(dir, 'expired', '/CN=retired-service', 'ca', 'extendedKeyUsage=clientAuth\n', -1);
   return {
     dir,
     caCert: join(dir, 'ca.crt'),
@@ -101,6 +116,10 @@ export function createTestCertificates(): TestCertificates {
     clientKey: join(dir, 'client.key'),
     strangerCert: join(dir, 'stranger.crt'),
     strangerKey: join(dir, 'stranger.key'),
+    serviceCert: join(dir, 'service.crt'),
+    serviceKey: join(dir, 'service.key'),
+    expiredCert: join(dir, 'expired.crt'),
+    expiredKey: join(dir, 'expired.key'),
     read: (path) => readFileSync(path),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -181,7 +181,7 @@ describe('useAuth modes', () => {
 
   it('fails at start-up on bad options', () => {
     expect(() => useAuth({ mode: 'required' })).toThrow(
-      'useAuth: mode "required" needs at least one of jwt, oauth, apiKey, hmac',
+      'useAuth: mode "required" needs at least one of jwt, oauth, apiKey, hmac, clientCert',
     );
     expect(() => useAuth({ jwt: { secret: 'short' } })).toThrow('useAuth jwt: secret must be at least 32 characters');
     expect(() => useAuth({ jwt: { secret: SECRET, jwksUrl: 'http://127.0.0.1/jwks' } })).toThrow(

@@ -56,13 +56,20 @@ describe('response replay: repeated public cache hits answered before the reques
   });
 
   it('replays GET requests too, keyed by their URL', async () => {
-    const get = (query: string) =>
-      fetch(`${url('cached')}?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json' } });
-    await get(P1);
+    const get = (query: string, headers: Record<string, string> = {}) =>
+      fetch(`${url('cached')}?query=${encodeURIComponent(query)}`, {
+        headers: { accept: 'application/json', ...headers },
+      });
+    const first = await get(P1);
     const replayed = await get(P1);
     expect(await replayed.json()).toEqual(P1_BODY);
+    // HTTP caching headers are made afresh for the replay, and name the same body.
+    expect(replayed.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+    expect(replayed.headers.get('etag')).toBe(first.headers.get('etag'));
+    const revalidated = await get(P1, { 'if-none-match': first.headers.get('etag')! });
+    expect([revalidated.status, await revalidated.text()]).toEqual([304, '']);
     expect((await get('{ getProduct(id: "p2") { id } }')).headers.get('x-loom-cache')).toBe('MISS');
-    expect(await replays('cached')).toBe(1);
+    expect(await replays('cached')).toBe(2);
   });
 
   it('keys on Accept: a client asking for another media type gets its own answer, not a replay of another', async () => {

@@ -27,6 +27,11 @@ import {
 } from './hmac/create-hmac-verifier';
 import { createMemoryNonceStore, createRedisNonceStore } from './hmac/nonce-store';
 import { describePolicy } from '../shared/describe-policy';
+import {
+  createClientCertVerifier,
+  validateClientCertOptions,
+  type ClientCertAuthOptions,
+} from './client-cert/create-client-cert-verifier';
 
 export type AuthMode = 'required' | 'optional' | 'off';
 
@@ -60,6 +65,13 @@ export interface AuthOptions {
   hmac?: HmacAuthOptions;
   /** API keys in a header or query parameter. */
   apiKey?: ApiKeyOptions;
+  /**
+   * The client certificate of a mutual-TLS connection (listener `tls.ca`) as
+   * the identity: its subject CN or a subjectAltName, scopes from config.
+   * Used when the request carries no other credential; a certificate the
+   * listener could not verify is 401 (README: Client certificates).
+   */
+  clientCert?: ClientCertAuthOptions;
   /** Scopes required per `Type` or `Type.field` of this BFF's schema: `{ 'Customer.email': ['pii:read'] }`. @default {} */
   fieldScopes?: FieldScopes;
   /**
@@ -81,7 +93,7 @@ export interface AuthOptions {
  * a transport that authenticates once per connection (WebSocket
  * `connection_init`). Rejects with the plugin's UNAUTHENTICATED error.
  */
-export type ConnectionAuthenticator = (request: Request) => Promise<RequestIdentity>;
+export type ConnectionAuthenticator = (request: Request, serverContext?: unknown) => Promise<RequestIdentity>;
 
 const CONNECTION_AUTHENTICATOR = Symbol('loom.connectionAuthenticator');
 
@@ -101,8 +113,9 @@ const ANONYMOUS: RequestIdentity = Object.freeze({ kind: 'anonymous', scopes: Ob
 function validateAuthOptions(options: AuthOptions): Required<Pick<AuthOptions, 'mode' | 'authDirective'>> {
   const mode = options.mode ?? 'required';
   requireOneOf('useAuth', 'mode', mode, ['required', 'optional', 'off'] as const);
-  if (mode !== 'off' && !options.jwt && !options.apiKey && !options.oauth && !options.hmac)
-    throw new PolicyOptionError('useAuth', `mode "${mode}" needs at least one of jwt, oauth, apiKey, hmac`);
+  if (mode !== 'off' && !options.jwt && !options.apiKey && !options.oauth && !options.hmac && !options.clientCert)
+    throw new PolicyOptionError('useAuth', `mode "${mode}" needs at least one of jwt, oauth, apiKey, hmac, clientCert`);
+  if (options.clientCert) validateClientCertOptions(options.clientCert);
   if (options.oauth) validateIntrospectionOptions(options.oauth);
   if (options.hmac) validateHmacOptions(options.hmac);
   const authDirective = options.authDirective ?? 'auth';
@@ -211,7 +224,7 @@ function operationRefusal(
 }
 
 /**
- * Authentication (JWT, OAuth2 introspection, API keys), field scopes and identity forwarding, as one policy.
+ * Authentication (JWT, OAuth2 introspection, HMAC, API keys, client certificates), field scopes and identity forwarding, as one policy.
  * Credentials are checked when the request arrives, before its body is read;
  * the result is `context.identity` for every later policy (rate limits key on it).
  */
@@ -219,6 +232,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
   const { mode, authDirective } = validateAuthOptions(options);
   const jwt = options.jwt && mode !== 'off' ? createJwtVerifier(options.jwt) : undefined;
   const apiKey = options.apiKey && mode !== 'off' ? createApiKeyVerifier(options.apiKey) : undefined;
+  const clientCert = options.clientCert && mode !== 'off' ? createClientCertVerifier(options.clientCert) : undefined;
   const fieldScopes = options.fieldScopes ?? {};
   const operationScopes = options.operationScopes ?? {};
   const identities = new WeakMap<Request, RequestIdentity>();
@@ -233,7 +247,12 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     return (oauth as IntrospectionVerifier)(token);
   }
 
-  async function authenticate(request: Request, url: URL, readBody: BodyReader): Promise<RequestIdentity> {
+  async function authenticate(
+    request: Request,
+    url: URL,
+    readBody: BodyReader,
+    serverContext: unknown,
+  ): Promise<RequestIdentity> {
     const bearer = jwt || options.oauth;
     const authorization = bearer || hmac ? request.headers.get('authorization') : null;
     if (hmac && authorization !== null && /^HMAC-SHA256 /i.test(authorization))
@@ -251,6 +270,9 @@ export function useAuth(options: AuthOptions = {}): Plugin {
         request.headers.get(apiKey.header) ?? (apiKey.queryParam ? url.searchParams.get(apiKey.queryParam) : null);
       if (key !== null) return apiKey.verify(key);
     }
+    // Node's server context ({ req }) holds the TLS socket; a request without a certificate falls through.
+    const certified = clientCert?.(serverContext);
+    if (certified) return certified;
     if (mode === 'required') throw unauthenticated('Authentication required');
     return ANONYMOUS;
   }
@@ -274,11 +296,11 @@ export function useAuth(options: AuthOptions = {}): Plugin {
   };
 
   const plugin: Plugin & { [CONNECTION_AUTHENTICATOR]: ConnectionAuthenticator } = {
-    [CONNECTION_AUTHENTICATOR]: (request) =>
+    [CONNECTION_AUTHENTICATOR]: (request, serverContext) =>
       mode === 'off'
         ? Promise.resolve(ANONYMOUS)
         : // A WebSocket upgrade is a GET: an HMAC signature covers an empty body.
-          authenticate(request, new URL(request.url), async () => new Uint8Array()),
+          authenticate(request, new URL(request.url), async () => new Uint8Array(), serverContext),
     onSchemaChange({ schema }) {
       validateFieldScopes(schema, fieldScopes);
     },
@@ -292,7 +314,10 @@ export function useAuth(options: AuthOptions = {}): Plugin {
     onSubscribe: checkOperation,
     async onRequestParse(payload) {
       const { request, url } = payload;
-      identities.set(request, mode === 'off' ? ANONYMOUS : await authenticate(request, url, bodyReaderFor(payload)));
+      identities.set(
+        request,
+        mode === 'off' ? ANONYMOUS : await authenticate(request, url, bodyReaderFor(payload), payload.serverContext),
+      );
     },
     onContextBuilding({ context, extendContext }) {
       const identity = identityOf(context) ?? ANONYMOUS;

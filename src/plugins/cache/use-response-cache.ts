@@ -27,6 +27,8 @@ import { markReplaySafe } from '../shared/replay-safety';
 import { getRequestMetrics } from '../../observability/gateway-metrics';
 import { getRequestRecord } from '../../observability/request-record';
 import { describePolicy } from '../shared/describe-policy';
+import { cacheControlFor, createExpiryMemory, fallbackTtlMs, weakEtagOf } from './http-cache-headers';
+import { describeGetAnswer } from './describe-get-answer';
 
 export interface ResponseCacheOptions {
   /** Lifetime of an entry without a more specific TTL, in ms. @default 60000 */
@@ -73,6 +75,15 @@ export interface ResponseCacheOptions {
    * @default { maxBodyBytes: 16384 }, remembering as many request shapes as `maxEntries`
    */
   replay?: false | { maxBodyBytes?: number };
+  /**
+   * HTTP caching of GET answers: `Cache-Control: public, max-age=<what the
+   * entry has left>` on public entries, `private` on answers for an identity,
+   * `no-store` on anything not cached (errors, refusals, uncacheable types),
+   * with `Vary` and a weak `ETag` (`If-None-Match` answers 304). `false`
+   * leaves GET answers without these headers.
+   * @default true
+   */
+  httpCaching?: boolean;
 }
 
 const COORDINATE = /^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/;
@@ -114,7 +125,10 @@ function validateOptions(options: ResponseCacheOptions) {
   if (header !== false) requireNonEmptyString('useResponseCache', 'header', header);
   const replayBodyBytes = options.replay === false ? 0 : (options.replay?.maxBodyBytes ?? 16_384);
   if (options.replay !== false) requirePositiveInteger('useResponseCache', 'replay.maxBodyBytes', replayBodyBytes);
-  return { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes };
+  if (options.httpCaching !== undefined && typeof options.httpCaching !== 'boolean')
+    throw new PolicyOptionError('useResponseCache', `httpCaching must be a boolean`);
+  const httpCaching = options.httpCaching ?? true;
+  return { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes, httpCaching };
 }
 
 type Outcome = 'HIT' | 'MISS';
@@ -129,8 +143,10 @@ type Outcome = 'HIT' | 'MISS';
  * rate limit.
  */
 export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
-  const { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes } = validateOptions(options);
+  const { ttlMs, maxEntries, privateScope, header, varyHeaders, replayBodyBytes, httpCaching } =
+    validateOptions(options);
   const privateSet = new Set(privateScope);
+  const unknownAgeTtlMs = fallbackTtlMs(ttlMs, options.ttlPerType, options.ttlPerField);
 
   // Caching never refuses or changes a request: replay-safe, keyed by the headers the entry varies on.
   const plugin = markReplaySafe(
@@ -177,6 +193,7 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
       });
 
       const requestMetrics = getRequestMetrics(policy.metrics);
+      const expiries = createExpiryMemory(maxEntries);
       const replays = getOrCreateCounter(policy.metrics, {
         name: 'loom_cache_replays_total',
         help: 'Cache hits answered by response replay, without the request pipeline',
@@ -189,6 +206,21 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
               maxEntries,
               maxBodyBytes: replayBodyBytes,
               header,
+              // Replay runs only on BFFs without auth, for requests without credentials: public answers.
+              getAnswerHeaders: httpCaching
+                ? (cacheId, body) => ({
+                    'cache-control': cacheControlFor(
+                      {
+                        outcome: 'HIT',
+                        personal: false,
+                        status: 200,
+                        expiresAt: expiries.expiryOf(cacheId) ?? Date.now() + unknownAgeTtlMs,
+                      },
+                      Date.now(),
+                    ),
+                    etag: weakEtagOf(Buffer.from(body)),
+                  })
+                : undefined,
               onReplay: (operation, durationMs) => {
                 hits.inc({ bff: policy.bffName });
                 replays.inc({ bff: policy.bffName });
@@ -201,6 +233,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
       const cacheIds = new WeakMap<Request, string>();
 
       const outcomes = new WeakMap<Request, Outcome>();
+      // For GET answers' Cache-Control: when each request's entry expires, and whether it is someone's own.
+      const expiresAtByRequest = new WeakMap<Request, number>();
+      const personalByRequest = new WeakMap<Request, boolean>();
       // Writes and invalidations the cache plugin fires without waiting; the response waits for them (below).
       const pendingWrites = new WeakMap<Request, Array<Promise<void>>>();
       // Per request: does the operation touch PRIVATE scope? Set before the cache plugin asks.
@@ -221,11 +256,19 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
             const outcome: Outcome = cached ? 'HIT' : 'MISS';
             (outcome === 'HIT' ? hits : misses).inc({ bff: policy.bffName });
             if (context.request) outcomes.set(context.request, outcome);
-            if (cached && context.request) cacheIds.set(context.request, id);
+            if (cached && context.request) {
+              cacheIds.set(context.request, id);
+              expiresAtByRequest.set(context.request, expiries.expiryOf(id) ?? Date.now() + unknownAgeTtlMs);
+            }
             return cached;
           },
           set: (id, data, entities, ttl) => {
             if (context.request) cacheIds.set(context.request, id);
+            if (ttl !== undefined && Number.isFinite(ttl) && ttl > 0) {
+              const expiresAt = Date.now() + ttl;
+              expiries.remember(id, expiresAt);
+              if (context.request) expiresAtByRequest.set(context.request, expiresAt);
+            }
             return track(context, guarded.set(id, data, entities, ttl));
           },
           invalidate: (entities) => track(context, guarded.invalidate(entities)),
@@ -247,6 +290,8 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
             privateByDocument.set(args.document, touches);
           }
           privateByContext.set(args.contextValue, touches);
+          const context = asGatewayContext(args.contextValue);
+          if (context.request) personalByRequest.set(context.request, touches || subjectOf(context) !== undefined);
         },
       };
 
@@ -281,7 +326,7 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
           requireSchemaCoordinates('useResponseCache', 'ttlPerType', schema, Object.keys(options.ttlPerType ?? {}));
           requireSchemaCoordinates('useResponseCache', 'ttlPerField', schema, Object.keys(options.ttlPerField ?? {}));
         },
-        async onResponse({ request, response }) {
+        async onResponse({ request, response, setResponse }) {
           const cacheId = cacheIds.get(request);
           if (replay?.enabled && cacheId)
             replay.remember(request, cacheId, getRequestRecord(request)?.operationLabel ?? 'unknown');
@@ -293,6 +338,15 @@ export function useResponseCache(options: ResponseCacheOptions = {}): Plugin {
           // instance. Guarded writes never reject.
           const writes = pendingWrites.get(request);
           if (writes) await Promise.all(writes);
+          if (httpCaching && request.method === 'GET') {
+            const answer = await describeGetAnswer(request, response, {
+              outcome,
+              expiresAt: expiresAtByRequest.get(request),
+              personal: personalByRequest.get(request) ?? false,
+              varyHeaders,
+            });
+            if (answer) setResponse(answer);
+          }
         },
       };
       if (replay) attachResponseReplay(responsePlugin, replay);

@@ -80,8 +80,11 @@ function keyReader(
       // Prefixed like `user` keys, so no key id can share a bucket with an address.
       return (context) => {
         const { identity } = context;
-        // An HMAC key id is a machine client's key as much as an API key is.
-        if ((identity?.kind === 'apiKey' || identity?.kind === 'hmac') && identity.subject)
+        // An HMAC key id or a client certificate is a machine client's key as much as an API key is.
+        if (
+          (identity?.kind === 'apiKey' || identity?.kind === 'hmac' || identity?.kind === 'clientCert') &&
+          identity.subject
+        )
           return `${identity.kind}:${identity.subject}`;
         return identity && identity.kind !== 'anonymous' && identity.subject ? undefined : byAddress(context);
       };

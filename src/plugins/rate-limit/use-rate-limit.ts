@@ -14,6 +14,8 @@ import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 import { describePolicy } from '../shared/describe-policy';
+import { isAsyncIterable } from '@graphql-tools/utils';
+import { chargeEachEvent } from './charge-each-event';
 
 export type { RateLimitRule } from './rate-limit-rules';
 
@@ -37,6 +39,14 @@ export interface RateLimitOptions {
   headers?: boolean;
   /** Store override (tests, custom backends). @default Redis when the gateway has one, else in memory */
   store?: RateLimitStore;
+  /**
+   * Units each event a subscription delivers (over SSE or WebSocket) takes
+   * from the caller's whole-query buckets, on top of the start's query cost.
+   * When a bucket cannot pay, the subscription gets one last result with the
+   * RATE_LIMITED error and ends, and its upstream stream is cancelled. `0`:
+   * events are free (only the start is charged). @default 0
+   */
+  perEvent?: number;
 }
 
 interface Verdict {
@@ -72,6 +82,12 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
     throw new PolicyOptionError('useRateLimit', `cost: ${(error as Error).message}`);
   }
   const sendHeaders = options.headers ?? true;
+  const perEvent = options.perEvent ?? 0;
+  if (!Number.isInteger(perEvent) || perEvent < 0)
+    throw new PolicyOptionError(
+      'useRateLimit',
+      `perEvent must be a non-negative integer, got ${JSON.stringify(perEvent)}`,
+    );
 
   const ruleFields = options.rules.flatMap((rule) => rule.field ?? []);
 
@@ -152,6 +168,54 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       });
     }
 
+    /** The refusal for the worst of the buckets that could not pay. */
+    function refusalOf(verdicts: Verdict[]): ExecutionResult {
+      const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
+      for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
+      // The request may retry when the slowest refusing bucket holds enough.
+      const worst = refusing.reduce(
+        (best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best),
+        refusing[0] ?? verdicts[0],
+      );
+      return {
+        errors: [
+          rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
+            rule: worst.rule.name,
+            cost: worst.charge.cost,
+            limit: worst.charge.capacity,
+            remaining: worst.state.remaining,
+            reset: seconds(worst.state.resetMs),
+          }),
+        ],
+      };
+    }
+
+    /** Charges one subscription event `perEvent` units on the whole-query rules; a result means refused. */
+    async function chargeEvent(context: GatewayContext): Promise<ExecutionResult | undefined> {
+      const applied = rules.flatMap((rule) => {
+        const key = rule.wholeQuery ? rule.keyOf(context) : undefined;
+        if (key === undefined) return [];
+        const charge = {
+          key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`,
+          capacity: rule.budgetOf(context),
+          windowMs: rule.windowMs,
+          cost: perEvent,
+        };
+        return [{ rule, charge }];
+      });
+      if (applied.length === 0) return undefined;
+      let result;
+      try {
+        result = await store.consume(applied.map(({ charge }) => charge));
+        health?.markUp();
+      } catch (error) {
+        health?.markDown(error);
+        return failMode === 'open' ? undefined : { errors: [rateLimitUnavailable()] };
+      }
+      if (result.allowed) return undefined;
+      return refusalOf(applied.map(({ rule, charge }, index) => ({ rule, charge, state: result.buckets[index] })));
+    }
+
     /** Charges one operation; `refuse` answers it instead of running it. */
     async function meter(args: ExecutionArgs, refuse: (result: ExecutionResult) => void): Promise<void> {
       const context = asGatewayContext(args.contextValue as object);
@@ -186,26 +250,14 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         rememberHeaders(context.request, tightest(verdicts));
         return;
       }
-      const refusing = verdicts.filter(({ charge, state }) => state.remaining < charge.cost);
-      for (const { rule } of refusing) rejections.inc({ bff: policy.bffName, rule: rule.name });
-      // The request may retry when the slowest refusing bucket holds enough.
-      const worst = refusing.reduce(
-        (best, next) => (next.state.retryAfterMs > best.state.retryAfterMs ? next : best),
-        refusing[0] ?? verdicts[0],
+      const refusal = refusalOf(verdicts);
+      // A refusal's headers describe the rule that refused (the one named in the error).
+      const rule = refusal.errors?.[0]?.extensions?.rule;
+      rememberHeaders(
+        context.request,
+        verdicts.find((verdict) => verdict.rule.name === rule),
       );
-      // A refusal's headers describe the rule that refused.
-      rememberHeaders(context.request, worst);
-      refuse({
-        errors: [
-          rateLimited(Math.max(1, seconds(worst.state.retryAfterMs)), {
-            rule: worst.rule.name,
-            cost: worst.charge.cost,
-            limit: worst.charge.capacity,
-            remaining: worst.state.remaining,
-            reset: seconds(worst.state.resetMs),
-          }),
-        ],
-      });
+      refuse(refusal);
     }
 
     return {
@@ -213,8 +265,21 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         requireSchemaCoordinates('useRateLimit', 'rules[].field', schema, ruleFields);
       },
       onExecute: ({ args, setResultAndStopExecution }) => meter(args, setResultAndStopExecution),
-      // A subscription pays its cost once, when it starts: its events come from the upstream stream, not from new requests.
-      onSubscribe: ({ args, setResultAndStopExecution }) => meter(args, setResultAndStopExecution),
+      // A subscription pays its cost when it starts, and `perEvent` for each event it delivers (if set).
+      async onSubscribe({ args, setResultAndStopExecution }) {
+        let refused = false;
+        await meter(args, (result) => {
+          refused = true;
+          setResultAndStopExecution(result);
+        });
+        if (refused || perEvent === 0) return undefined;
+        const context = asGatewayContext(args.contextValue as object);
+        return {
+          onSubscribeResult({ result, setResult }) {
+            if (isAsyncIterable(result)) setResult(chargeEachEvent(result, () => chargeEvent(context)));
+          },
+        };
+      },
       onResponse({ request, response }) {
         const headers = headersByRequest.get(request);
         if (!headers) return;

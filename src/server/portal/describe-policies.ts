@@ -27,6 +27,7 @@ function describeAuth(options: Extract<PolicyDescription, { policy: 'useAuth' }>
     options.oauth && 'an OAuth2 access token in Authorization: Bearer (checked by introspection)',
     options.hmac && 'an HMAC-SHA256 signature in Authorization (with Date and Content-Digest)',
     options.apiKey && `an API key in ${options.apiKey.header ?? 'x-api-key'}`,
+    options.clientCert && 'a TLS client certificate from the listener CA',
   ].filter(Boolean);
   const lines = [
     mode === 'required'
@@ -80,6 +81,10 @@ function describeRateLimit(options: Extract<PolicyDescription, { policy: 'useRat
     const what = rule.field ? `calls of ${rule.field}` : 'cost units';
     return `${number(rule.budget)} ${what} per ${window} ${whose(rule)}${plans ? ` (${plans})` : ''}.`;
   });
+  if (options.perEvent)
+    lines.push(
+      `Each subscription event costs ${number(options.perEvent)} units; out of budget, the subscription ends.`,
+    );
   lines.push(
     `Over budget: 429 RATE_LIMITED with Retry-After; when the limiter's store fails, requests are ${(options.failMode ?? 'open') === 'open' ? 'let through' : 'refused (503)'}.`,
   );
@@ -92,6 +97,8 @@ function describeCache(options: Extract<PolicyDescription, { policy: 'useRespons
     lines.push(`${type}: ${ttl(ms)}.`);
   if (options.privateScope?.length)
     lines.push(`${options.privateScope.join(', ')}: cached per signed-in user, never for anonymous callers.`);
+  if (options.httpCaching !== false)
+    lines.push('GET answers carry Cache-Control (public, private or no-store), Vary and an ETag.');
   return lines;
 }
 

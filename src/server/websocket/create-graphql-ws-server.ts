@@ -74,7 +74,8 @@ async function acceptConnection(ctx: ConnectionContext): Promise<boolean> {
   const probe = new Request(`${OPERATION_ORIGIN}${app.endpoint}${search}`, { headers: state.headers });
   let identity: RequestIdentity = { kind: 'anonymous', scopes: [] };
   try {
-    if (app.authenticateConnection) identity = await app.authenticateConnection(probe);
+    // The upgrade's TLS socket carries a client certificate, if any (useAuth's clientCert).
+    if (app.authenticateConnection) identity = await app.authenticateConnection(probe, { req: state.upgrade });
   } catch (error) {
     state.close(closeCodeOf(error), closeReason(error instanceof Error ? error.message : 'Unauthorized'));
     return false;

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../core/logger';
 import type { OAuth2ClientCredentialsOptions } from './upstream-credentials-options';
@@ -24,7 +25,30 @@ export interface TokenSourceParts {
   redis?: Redis;
   redisKeyPrefix?: string;
   now?: () => number;
+  /**
+   * How long the refresh lock an instance takes in Redis lives, in ms: past
+   * it, an instance that died mid-fetch no longer blocks the others.
+   * @default the token request's deadline (`timeoutMs`) plus 2000
+   */
+  refreshLockMs?: number;
+  /** How often an instance waiting for another's token looks in Redis, in ms. @default 50 */
+  refreshPollMs?: number;
 }
+
+/** Where a token source keeps its token and its refresh lock in Redis. */
+export function oauth2RedisKeys(
+  options: Pick<OAuth2ClientCredentialsOptions, 'tokenUrl' | 'clientId' | 'scopes' | 'audience'>,
+  redisKeyPrefix = 'loom:upstream:',
+): { token: string; lock: string } {
+  const identity = createHash('sha256')
+    .update(JSON.stringify([options.tokenUrl, options.clientId, options.scopes ?? [], options.audience ?? '']))
+    .digest('base64url');
+  const token = `${redisKeyPrefix}oauth2:${identity}`;
+  return { token, lock: `${token}:lock` };
+}
+
+/** Deletes the lock only while it is still ours: past its TTL another instance may hold it. */
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /** A token endpoint that fails, answers garbage or refuses Loom. The message names the source and the HTTP status only. */
 export class TokenFetchError extends Error {
@@ -113,14 +137,18 @@ async function fetchToken(
  * expires. Concurrent calls share one fetch. When a refresh fails while the
  * held token is still valid, that token keeps serving (logged); once it has
  * expired, calls fail with the fetch's reason.
+ *
+ * With Redis, instances also share one fetch: a refresh takes a lock
+ * (`SET NX PX`) and only its holder asks the token endpoint; the others poll
+ * Redis for the token it writes (see awaitTurn).
  */
 export function createOAuth2TokenSource(options: OAuth2ClientCredentialsOptions, parts: TokenSourceParts): TokenSource {
   const { source, clientSecret, logger, redis, now = Date.now } = parts;
   const refreshBeforeMs = options.refreshBeforeExpiryMs ?? 30_000;
-  const identity = createHash('sha256')
-    .update(JSON.stringify([options.tokenUrl, options.clientId, options.scopes ?? [], options.audience ?? '']))
-    .digest('base64url');
-  const redisKey = `${parts.redisKeyPrefix ?? 'loom:upstream:'}oauth2:${identity}`;
+  const keys = oauth2RedisKeys(options, parts.redisKeyPrefix);
+  const redisKey = keys.token;
+  const lockMs = parts.refreshLockMs ?? (options.timeoutMs ?? 5_000) + 2_000;
+  const pollMs = parts.refreshPollMs ?? 50;
   let held: HeldToken | undefined;
   let inFlight: Promise<HeldToken> | undefined;
   const fresh = (token: HeldToken | undefined): token is HeldToken =>
@@ -146,10 +174,57 @@ export function createOAuth2TokenSource(options: OAuth2ClientCredentialsOptions,
     });
   }
 
+  /** SET NX PX: true when this instance now holds the refresh lock; also true when Redis fails (each fetches alone). */
+  async function takeLock(value: string): Promise<boolean> {
+    try {
+      return (await withDeadline(redis!.set(keys.lock, value, 'PX', lockMs, 'NX'))) === 'OK';
+    } catch (error) {
+      logger.warn({ source, err: (error as Error).message }, 'upstream token lock unavailable');
+      return true;
+    }
+  }
+
+  async function releaseLock(value: string): Promise<void> {
+    await withDeadline(Promise.resolve(redis!.eval(RELEASE_LOCK, 1, keys.lock, value))).catch(() => undefined);
+  }
+
+  /**
+   * Across instances, one token request at a time: whoever takes the lock
+   * fetches, the others watch Redis for its token. A holder that dies leaves
+   * its lock to expire (`refreshLockMs`), and the next taker fetches.
+   * Returns a token another instance fetched, or undefined once this one
+   * holds the lock (or may fetch anyway: Redis failing, or waited too long).
+   */
+  async function awaitTurn(lockValue: string): Promise<HeldToken | undefined> {
+    // Bounded: a lock can be re-taken by others for ever; past two lock lives this instance fetches itself.
+    const giveUpAt = Date.now() + 2 * lockMs;
+    while (!(await takeLock(lockValue))) {
+      if (Date.now() > giveUpAt) {
+        logger.warn({ source }, 'upstream token lock held too long; fetching without it');
+        return undefined;
+      }
+      await sleep(pollMs);
+      const shared = await readShared();
+      if (fresh(shared)) return shared;
+    }
+    // The holder before us may have written the token just before letting go.
+    const shared = await readShared();
+    if (fresh(shared)) {
+      await releaseLock(lockValue);
+      return shared;
+    }
+    return undefined;
+  }
+
   async function refresh(): Promise<HeldToken> {
     const shared = await readShared();
     if (fresh(shared)) return shared;
+    const lockValue = randomUUID();
     try {
+      if (redis) {
+        const fromAnother = await awaitTurn(lockValue);
+        if (fromAnother) return fromAnother;
+      }
       const token = await fetchToken(options, clientSecret, now());
       await writeShared(token);
       logger.info({ source, expiresInMs: token.expiresAtMs - now() }, 'upstream OAuth2 token obtained');
@@ -162,6 +237,8 @@ export function createOAuth2TokenSource(options: OAuth2ClientCredentialsOptions,
       );
       if (stillValid) return held as HeldToken;
       throw error;
+    } finally {
+      if (redis) await releaseLock(lockValue);
     }
   }
 

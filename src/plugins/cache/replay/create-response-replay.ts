@@ -2,6 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Cache } from '@envelop/response-cache';
 import type { Plugin } from 'graphql-yoga';
 import { requestIdFrom } from '../../../observability/request-record';
+import { ifNoneMatchHits } from '../http-cache-headers';
 
 export interface ResponseReplayOptions {
   /** The BFF's guarded cache store: an entry is replayed only while the store still holds its answer. */
@@ -12,6 +13,11 @@ export interface ResponseReplayOptions {
   maxBodyBytes: number;
   /** The HIT/MISS response header, if any. */
   header: string | false;
+  /**
+   * HTTP caching headers for a replayed GET (`Cache-Control`, `ETag`), made
+   * afresh from the entry and the body, since a learnt max-age goes stale.
+   */
+  getAnswerHeaders?(cacheId: string, body: string): Record<string, string>;
   /** Counts a replayed request the way a served one is counted. */
   onReplay(operationLabel: string, durationMs: number): void;
 }
@@ -61,6 +67,9 @@ const NOT_REPLAYED = new Set([
   'keep-alive',
   'transfer-encoding',
   'x-request-id',
+  // Per entry and moment: a GET replay computes them again (getAnswerHeaders).
+  'cache-control',
+  'etag',
 ]);
 /** The caller's identity: such requests always take the full path (auth, private scope). */
 const IDENTITY_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
@@ -137,12 +146,21 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
           return next({ [REPLAY_KEY]: key });
         }
         const body = JSON.stringify(result);
-        res.writeHead(200, {
-          ...entry.headers,
-          'x-request-id': requestIdFrom(req.headers['x-request-id'] as string | undefined),
-          'content-length': Buffer.byteLength(body),
-        });
-        res.end(body);
+        const caching = req.method === 'GET' ? options.getAnswerHeaders?.(entry.cacheId, body) : undefined;
+        const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+        if (caching?.etag && ifNoneMatchHits(req.headers['if-none-match'] ?? null, caching.etag)) {
+          const { 'content-type': _type, ...rest } = entry.headers;
+          res.writeHead(304, { ...rest, ...caching, 'x-request-id': requestId });
+          res.end();
+        } else {
+          res.writeHead(200, {
+            ...entry.headers,
+            ...caching,
+            'x-request-id': requestId,
+            'content-length': Buffer.byteLength(body),
+          });
+          res.end(body);
+        }
         options.onReplay(entry.operationLabel, performance.now() - startedAt);
       },
       () => next({}),
