@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { BenchRequest } from './measure';
 
 /**
- * Issue 25's fragment fan-out case (test/security/hostile-corpus.ts, "5.5 KB
+ * Issue 25's fragment fan-out case (test/security/hostile-documents.ts, "5.5 KB
  * spread bomb"): three fragments of `width` spreads each, on the bench's
  * schema. Walked naively it is 300^3 getUser fields.
  */
