@@ -41,8 +41,14 @@ export default defineBff({
       }),
     useCostLimit({ maxCost: 5000, ...cost }),
     // Anyone may read; writes need a shop:write token from the demo issuer (README: Try it with a token).
+    // API keys issued on the portal's Keys page identify a caller and carry its plan (no scopes: reads only).
     // Before the rate limit: it keys on the identity this sets, and a refused write spends no budget.
-    useAuth({ mode: 'optional', jwt: demoJwtOptions(), operationScopes: { mutation: [DEMO_WRITE_SCOPE] } }),
+    useAuth({
+      mode: 'optional',
+      jwt: demoJwtOptions(),
+      apiKey: { issued: true },
+      operationScopes: { mutation: [DEMO_WRITE_SCOPE] },
+    }),
     useRateLimit({
       cost,
       rules: [

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { versionPath } from '../bff/versions/create-versioned-bff-app';
 import { dirname, resolve } from 'node:path';
 import { forgetProjectModules, loadConfig } from './load-config';
-import { createGateway, createProcessRegistry, type Gateway } from '../server/create-gateway';
+import { createGateway, createGatewayMemoryState, createProcessRegistry, type Gateway } from '../server/create-gateway';
 import { createReloadableGateway, type ReloadableGateway } from '../server/reloadable-gateway';
 import type { ResolvedConfig } from '../config/types';
 import type { Logger } from '../core/logger';
@@ -80,8 +80,17 @@ async function createServedGateway(
   metricsText?: () => Promise<string>,
 ): Promise<ReloadableGateway> {
   const metrics = createProcessRegistry();
+  // Issued keys and rate-limit buckets without Redis: one set for every generation, so a reload keeps them.
+  const memoryState = createGatewayMemoryState();
   const build = (current: ResolvedConfig): Promise<Gateway> =>
-    createGateway({ config: current, logger, metrics, metricsText, reloadStatus: () => reloadable.reloadStatus() });
+    createGateway({
+      config: current,
+      logger,
+      metrics,
+      metricsText,
+      memoryState,
+      reloadStatus: () => reloadable.reloadStatus(),
+    });
   const reloadable: ReloadableGateway = createReloadableGateway({
     initial: await build(config),
     logger,

@@ -30,6 +30,14 @@ export const redisOptionsSchema = strictObject({
   commandTimeoutMs: integerBetween(1, MAX_REDIS_TIMEOUT_MS, ' (ms)').optional(),
   /** Deadline of the Redis readiness probes (PING) behind /readyz, in ms. @default 500 */
   readinessTimeoutMs: integerBetween(1, MAX_REDIS_TIMEOUT_MS, ' (ms)').optional(),
+  /**
+   * Prefix of every Redis key Loom writes (`<prefix><bff>:rl:...`, `<prefix>keys:...`):
+   * several gateways (or test runs) can share one Redis apart. @default 'loom:'
+   */
+  keyPrefix: z
+    .string({ error: 'must be a string' })
+    .regex(/^[\w.:-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ . : -' })
+    .optional(),
 });
 export type RedisOptions = z.input<typeof redisOptionsSchema>;
 
@@ -43,6 +51,21 @@ export const adminOptionsSchema = strictObject({
   host: nonEmptyString().optional(),
 });
 export type AdminOptions = z.input<typeof adminOptionsSchema>;
+
+/** The developer portal's key self-service (README: Developer portal, API keys). */
+export const portalOptionsSchema = strictObject({
+  /**
+   * Bearer token of the portal's admin view: every issued key of every owner,
+   * issue for anyone, revoke any. On the admin port when one is configured.
+   * At least 32 characters; read it from the environment. @default none (no admin view)
+   */
+  adminToken: z
+    .string({ error: 'must be a string' })
+    .min(32, { error: 'must be at least 32 characters' })
+    .max(512, { error: 'must be at most 512 characters' })
+    .optional(),
+});
+export type PortalOptions = z.input<typeof portalOptionsSchema>;
 
 /** Where generated source schemas are kept between starts (see `schemaCache`). */
 export const schemaCacheOptionsSchema = strictObject({
@@ -99,6 +122,8 @@ export const loomConfigSchema = strictObject({
    * bare /readyz. @default none (everything on the client port)
    */
   admin: adminOptionsSchema.optional(),
+  /** Developer portal: the admin token of key administration. */
+  portal: portalOptionsSchema.optional(),
   /**
    * HTTPS on the client listener: PEM files, relative to the config. HTTP/2
    * and HTTP/1.1 are offered by ALPN. With `ca`, clients must present a
@@ -131,6 +156,7 @@ export interface ResolvedConfig extends Readonly<
   /** Off when undefined. */
   readonly compression?: ResolvedCompression;
   readonly admin?: Readonly<Required<AdminOptions>>;
+  readonly portal: Readonly<PortalOptions>;
   /** Off when undefined. */
   readonly tls?: ResolvedTls;
   /** Off when false. */

@@ -122,6 +122,7 @@ function resolveRedis(redis: LoomConfig['redis']): ResolvedConfig['redis'] {
     url: options.url,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     readinessTimeoutMs: options.readinessTimeoutMs ?? DEFAULT_REDIS_READINESS_TIMEOUT_MS,
+    keyPrefix: options.keyPrefix ?? 'loom:',
   };
 }
 
@@ -216,6 +217,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string): R
         ? undefined
         : resolveCompression(config.compression === true ? {} : config.compression),
     admin: resolveAdmin(config.admin),
+    portal: config.portal ?? {},
     tls: resolveTls(configDir, config.tls),
     schemaCache: resolveSchemaCache(configDir, config.schemaCache, process.env),
   });

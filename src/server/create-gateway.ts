@@ -9,6 +9,10 @@ import { createVersionedBffApp, everyBffApp } from '../bff/versions/create-versi
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
+import { createMemoryApiKeyStore, type ApiKeyStore } from '../plugins/stores/api-key-store';
+import { createRedisApiKeyStore } from '../plugins/stores/redis-api-key-store';
+import { createMemoryRateLimitStore } from '../plugins/stores/memory-rate-limit-store';
+import type { RateLimitStore } from '../plugins/stores/rate-limit-store';
 import type { GatewayParts, ReadinessCheck, ReloadStatus } from './gateway-parts';
 
 export type { GatewayParts, ReadinessCheck };
@@ -55,6 +59,21 @@ export interface CreateGatewayOptions {
   metrics?: Registry;
   /** Hot reload's state, for /readyz. */
   reloadStatus?: () => ReloadStatus;
+  /**
+   * In-memory state that must outlive a reload (issued API keys, rate-limit
+   * buckets) when there is no Redis. @default new for this gateway
+   */
+  memoryState?: GatewayMemoryState;
+}
+
+/** What a gateway without Redis keeps in memory; `loom serve` makes one and hands it to every generation. */
+export interface GatewayMemoryState {
+  readonly apiKeys: ApiKeyStore;
+  readonly rateLimits: RateLimitStore;
+}
+
+export function createGatewayMemoryState(): GatewayMemoryState {
+  return { apiKeys: createMemoryApiKeyStore(), rateLimits: createMemoryRateLimitStore() };
 }
 
 /** A registry with the process metrics (CPU, memory, event loop). */
@@ -64,10 +83,72 @@ export function createProcessRegistry(): Registry {
   return metrics;
 }
 
+/** Issued keys are gateway-wide (each record names its BFF); in Redis, every instance reads the same ones. */
+function sharedStores(config: ResolvedConfig, redis: Redis | undefined, memoryState: GatewayMemoryState) {
+  if (!redis) return { apiKeyStore: memoryState.apiKeys, memoryRateLimitStore: memoryState.rateLimits };
+  const apiKeyStore = createRedisApiKeyStore(redis, {
+    prefix: `${config.redis?.keyPrefix ?? 'loom:'}keys:`,
+    commandTimeoutMs: config.redis?.commandTimeoutMs,
+  });
+  return { apiKeyStore, memoryRateLimitStore: undefined };
+}
+
 function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   return redis;
+}
+
+interface BffAppsInput {
+  config: ResolvedConfig;
+  composed: Awaited<ReturnType<typeof composeGateway>>;
+  redis: Redis | undefined;
+  logger: Logger;
+  metrics: Registry;
+  now: (() => number) | undefined;
+  readinessChecks: ReadinessCheck[];
+  shutdown: AbortController;
+  stores: ReturnType<typeof sharedStores>;
+}
+
+/** One app per BFF file (a versioned BFF: one per version), each with its policies' view of the gateway. */
+function createBffApps({
+  config,
+  composed,
+  redis,
+  logger,
+  metrics,
+  now,
+  readinessChecks,
+  shutdown,
+  stores,
+}: BffAppsInput): Map<string, BffApp> {
+  const bffs = new Map<string, BffApp>();
+  for (const [name, file] of Object.entries(config.bffs)) {
+    const definition = loadBffDefinition(name, file);
+    const versioning = parseVersioning(name, definition);
+    const appOptions: CreateBffAppOptions = {
+      name,
+      definition,
+      gatewaySchema: composed.schema,
+      directRouter: composed.directRouter,
+      compression: config.compression,
+      shutdownSignal: shutdown.signal,
+      policyContext: {
+        production: config.production,
+        logger: logger.child({ bff: name }),
+        redis,
+        redisKeyPrefix: `${config.redis?.keyPrefix ?? 'loom:'}${name}:`,
+        redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
+        redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
+        ...stores,
+        metrics,
+        addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
+      },
+    };
+    bffs.set(name, versioning ? createVersionedBffApp({ ...appOptions, versioning, now }) : createBffApp(appOptions));
+  }
+  return bffs;
 }
 
 export async function createGateway({
@@ -77,6 +158,7 @@ export async function createGateway({
   now,
   metrics = createProcessRegistry(),
   reloadStatus,
+  memoryState = createGatewayMemoryState(),
 }: CreateGatewayOptions): Promise<Gateway> {
   // Before the sources load: upstream OAuth2 tokens are shared through it.
   const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
@@ -88,34 +170,13 @@ export async function createGateway({
     redis?.disconnect();
     throw error;
   }
+  const stores = sharedStores(config, redis, memoryState);
   const readinessChecks: ReadinessCheck[] = [];
   if (redis) readinessChecks.push({ name: 'redis', check: () => redis.status === 'ready' });
-  const bffs = new Map<string, BffApp>();
   const shutdown = new AbortController();
+  let bffs: Map<string, BffApp>;
   try {
-    for (const [name, file] of Object.entries(config.bffs)) {
-      const definition = loadBffDefinition(name, file);
-      const versioning = parseVersioning(name, definition);
-      const appOptions: CreateBffAppOptions = {
-        name,
-        definition,
-        gatewaySchema: composed.schema,
-        directRouter: composed.directRouter,
-        compression: config.compression,
-        shutdownSignal: shutdown.signal,
-        policyContext: {
-          production: config.production,
-          logger: logger.child({ bff: name }),
-          redis,
-          redisKeyPrefix: `loom:${name}:`,
-          redisCommandTimeoutMs: config.redis?.commandTimeoutMs,
-          redisReadinessTimeoutMs: config.redis?.readinessTimeoutMs,
-          metrics,
-          addReadinessCheck: (checkName, check) => readinessChecks.push({ name: `${name}:${checkName}`, check }),
-        },
-      };
-      bffs.set(name, versioning ? createVersionedBffApp({ ...appOptions, versioning, now }) : createBffApp(appOptions));
-    }
+    bffs = createBffApps({ config, composed, redis, logger, metrics, now, readinessChecks, shutdown, stores });
   } catch (error) {
     await composed.close();
     redis?.disconnect();
@@ -131,6 +192,7 @@ export async function createGateway({
     redis,
     readinessChecks,
     reloadStatus,
+    ...stores,
   };
   let draining = false;
   return {

@@ -4,6 +4,8 @@ import type { ComposedGateway } from '../compose/compose-gateway';
 import type { BffApp } from '../bff/create-bff-app';
 import type { ResolvedConfig } from '../config/types';
 import type { Logger } from '../core/logger';
+import type { ApiKeyStore } from '../plugins/stores/api-key-store';
+import type { RateLimitStore } from '../plugins/stores/rate-limit-store';
 
 export interface ReadinessCheck {
   name: string;
@@ -36,4 +38,8 @@ export interface GatewayParts {
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Hot reload's state, when the gateway reloads (shown on /readyz). */
   readonly reloadStatus?: () => ReloadStatus;
+  /** Keys issued in the portal (Redis when configured, else memory). */
+  readonly apiKeyStore: ApiKeyStore;
+  /** The rate limiter's buckets when there is no Redis (the portal reads a key's usage there). */
+  readonly memoryRateLimitStore?: RateLimitStore;
 }

@@ -259,6 +259,12 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
     get readinessChecks() {
       return current.gateway.readinessChecks;
     },
+    get apiKeyStore() {
+      return current.gateway.apiKeyStore;
+    },
+    get memoryRateLimitStore() {
+      return current.gateway.memoryRateLimitStore;
+    },
     get draining() {
       return draining;
     },

@@ -16,11 +16,16 @@ describe('config: redis options', () => {
       url: 'redis://127.0.0.1:6379',
       commandTimeoutMs: 100,
       readinessTimeoutMs: 500,
+      keyPrefix: 'loom:',
     });
-    expect(validate({ url: 'redis://10.0.0.1:6379', commandTimeoutMs: 50, readinessTimeoutMs: 2000 }).redis).toEqual({
+    expect(
+      validate({ url: 'redis://10.0.0.1:6379', commandTimeoutMs: 50, readinessTimeoutMs: 2000, keyPrefix: 'shop:' })
+        .redis,
+    ).toEqual({
       url: 'redis://10.0.0.1:6379',
       commandTimeoutMs: 50,
       readinessTimeoutMs: 2000,
+      keyPrefix: 'shop:',
     });
   });
 

@@ -45,7 +45,9 @@ describe('unknown keys fail at load with the path and a hint', () => {
   it('lists the known keys when nothing is close', () => {
     expect(
       faultsOf({ sources: [{ name: 'catalog', kind: 'openapi', spec }], bffs, redis: { url: 'redis://x', zzzz: 1 } }),
-    ).toEqual(['loom.config.ts: unknown key "redis.zzzz" (known keys: url, commandTimeoutMs, readinessTimeoutMs)']);
+    ).toEqual([
+      'loom.config.ts: unknown key "redis.zzzz" (known keys: url, commandTimeoutMs, readinessTimeoutMs, keyPrefix)',
+    ]);
   });
 
   it('checks links, merge rules and kind-specific options', () => {

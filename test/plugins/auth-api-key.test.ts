@@ -89,7 +89,7 @@ describe('useAuth with API keys', () => {
   });
 
   it('fails at start-up on bad key lists', () => {
-    expect(() => useAuth({ apiKey: {} })).toThrow('useAuth apiKey: give keys, lookup, or both');
+    expect(() => useAuth({ apiKey: {} })).toThrow('useAuth apiKey: give keys, lookup, issued: true, or several');
     expect(() => useAuth({ apiKey: { keys: [{ key: 'short', id: 'a' }] } })).toThrow(
       'keys[0] ("a") is shorter than 16 characters',
     );

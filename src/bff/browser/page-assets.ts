@@ -38,7 +38,20 @@ input[type=search] { width: 100%; font: inherit; padding: 8px 10px; border: 1px 
 .field { padding: 4px 0 4px 12px; border-left: 2px solid var(--line); margin: 4px 0; }
 .field .desc, .type .desc { color: var(--muted); font-size: 14px; }
 .deprecated { text-decoration: line-through; }
-.hidden { display: none; }
+.hidden { display: none !important; }
+form.form { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: flex-end; }
+form.form label { display: flex; flex-direction: column; font-size: 14px; flex: 1 1 200px; }
+form input, form select, button { font: inherit; padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+button { border-color: var(--accent); color: var(--accent); cursor: pointer; white-space: nowrap; }
+.card > h2:first-child { margin-top: 0; }
+table.keys:not(.admin) .owner { display: none; }
+@media (max-width: 640px) {
+  table.keys thead { display: none; }
+  table.keys tr { display: block; border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.keys td { display: flex; gap: 8px; border: 0; padding: 2px 0; }
+  table.keys td::before { content: attr(data-label); flex: 0 0 7.5em; color: var(--muted); }
+}
+h2 button { font-size: 14px; padding: 2px 8px; margin-left: 8px; }
 `;
 
 /**

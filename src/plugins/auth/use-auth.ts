@@ -308,6 +308,7 @@ export function useAuth(options: AuthOptions = {}): Plugin {
       const services = findGatewayServices(plugins);
       if (options.oauth && mode !== 'off') oauth = createOAuthVerifier(options.oauth, services);
       if (options.hmac && mode !== 'off') hmac = createHmacAuth(options.hmac, services);
+      if (services.apiKeyStore) apiKey?.attachIssuedKeys(services.apiKeyStore, services.bffName);
       addPlugin(useFieldScopes({ fieldScopes, directiveName: authDirective, identityOf }));
     },
     onExecute: checkOperation,

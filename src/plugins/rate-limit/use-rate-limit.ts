@@ -96,7 +96,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       options.store ??
       (policy.redis
         ? createRedisRateLimitStore(policy.redis, policy.redisCommandTimeoutMs)
-        : createMemoryRateLimitStore());
+        : (policy.memoryRateLimitStore ?? createMemoryRateLimitStore()));
     const health: RedisHealth | undefined =
       policy.redis && !options.store
         ? createRedisHealth({

@@ -9,6 +9,9 @@ import type { GatewayParts } from '../gateway-parts';
 import { readOperationTraffic, readSourceHealth } from './live-health';
 import { renderBffReference } from './render-bff-reference';
 import { PORTAL_ROOT, mayShowSchema, renderPortal } from './render-portal';
+import { createKeyRoutes } from './key-routes';
+import { KEYS_PAGE_PATH, renderKeysPage } from './render-keys-page';
+import { KEYS_SCRIPT_URL, serveKeysScript } from './keys-script';
 
 export interface PortalRouteOptions {
   /** Live health and traffic: on the admin port, or on the one port when there is no admin port. */
@@ -49,12 +52,18 @@ export function createPortalRoutes(
   gateway: GatewayParts,
   { live, everySchema }: PortalRouteOptions,
 ): (request: Request, pathname: string) => Promise<Response | undefined> {
+  // The admin token is taken where operators are: the admin port, or the one port when there is none.
+  const keyRoutes = createKeyRoutes(gateway, live);
   return async (request, pathname) => {
     if (pathname !== '/' && !pathname.startsWith(LOOM_ROOT)) return undefined;
     if (isGraphiqlAssetPath(pathname)) return serveGraphiqlAsset(request, pathname);
     if (pathname.startsWith(PAGE_ASSET_ROOT)) return servePageAsset(request, pathname);
+    const keys = await keyRoutes(request, pathname);
+    if (keys) return keys;
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return text(405, 'method not allowed', { allow: 'GET, HEAD' });
+    if (pathname === KEYS_SCRIPT_URL) return serveKeysScript(request);
+    if (pathname === KEYS_PAGE_PATH) return html(renderKeysPage(gateway, { adminAllowed: live }));
     if (pathname === '/') {
       const state = live
         ? { sources: await readSourceHealth(gateway.metrics), traffic: await readOperationTraffic(gateway.metrics) }

@@ -8,6 +8,8 @@ import { isUrl } from '../../handlers/spec-location';
 import type { GatewayParts } from '../gateway-parts';
 import { describeBffPolicies } from './describe-policies';
 import type { OperationTraffic, SourceHealth } from './live-health';
+import { acceptsIssuedKeys, plansOf } from './key-plans';
+import type { ReloadStatus } from '../gateway-parts';
 
 /** Where the portal's own pages live: below no BFF (BFF names start with a letter). */
 export const PORTAL_ROOT = '/_loom/portal/';
@@ -43,10 +45,12 @@ function renderBff(app: BffApp, everySchema: boolean): string {
       ? `<a class="button" href="${escapeHtml(bffReferencePath(app.name))}">Schema reference</a>`
       : '',
     app.graphiql ? '' : `<a class="button" href="${escapeHtml(app.endpoint)}">Operations page</a>`,
+    acceptsIssuedKeys(app) ? `<a class="button" href="/_loom/portal/keys">API keys</a>` : '',
   ].join('');
-  const policies = describeBffPolicies(app)
-    .map((line) => `<li>${escapeHtml(line)}</li>`)
-    .join('');
+  const keys = acceptsIssuedKeys(app)
+    ? [`API keys from the Keys page are accepted here (plans: ${plansOf(app).join(', ')}).`]
+    : [];
+  const policies = [...describeBffPolicies(app), ...keys].map((line) => `<li>${escapeHtml(line)}</li>`).join('');
   return `<article class="card bff" id="bff-${escapeHtml(app.name)}"><h3>${escapeHtml(app.name)}</h3>
 <p>${escapeHtml(app.definition.description ?? '')}</p>
 <p>Endpoint <code>${escapeHtml(app.endpoint)}</code></p>${links}
@@ -151,6 +155,19 @@ function renderTraffic(traffic: readonly OperationTraffic[]): string {
   );
 }
 
+/** When the graph was last (re)loaded: hot reload's state (`loom serve --watch`, SIGHUP), or the start. */
+export function renderReloadStatus(status: ReloadStatus | undefined): string {
+  if (!status) return '';
+  const generation = `generation ${status.generation}`;
+  if (status.reloading) return `<p class="muted" id="last-reload">Reloading now (serving ${generation}).</p>`;
+  if (!status.lastReloadAt)
+    return `<p class="muted" id="last-reload">Last reload: none since start (${generation}).</p>`;
+  const when = escapeHtml(status.lastReloadAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+  return status.lastReloadOk === false
+    ? `<p class="bad" id="last-reload">Last reload at ${when} failed: ${escapeHtml(status.lastReloadError ?? 'unknown error')}; still serving ${generation}.</p>`
+    : `<p class="ok" id="last-reload">Last reload at ${when} succeeded (${generation}).</p>`;
+}
+
 export interface RenderPortalOptions {
   /** Health details and traffic: on the one port without an admin port, else on the admin port only. */
   live?: PortalLiveState;
@@ -165,10 +182,10 @@ export function renderPortal(gateway: GatewayParts, { live, everySchema }: Rende
   const healthNote = live
     ? ''
     : '<p class="muted">Live health (breakers, error rates, latency) is on the admin port.</p>';
-  const body = `<header class="top"><h1>Loom developer portal</h1><nav><a href="#bffs">BFFs</a><a href="#sources">Sources</a><a href="#operations">Operations</a></nav></header>
+  const body = `<header class="top"><h1>Loom developer portal</h1><nav><a href="#bffs">BFFs</a><a href="#sources">Sources</a><a href="#operations">Operations</a><a href="/_loom/portal/keys">Keys</a></nav></header>
 <main>
 <h2 id="bffs">BFFs</h2><div class="cards">${bffs}</div>
-<h2 id="sources">Sources</h2>${healthNote}<div class="cards">${sources}</div>
+<h2 id="sources">Sources</h2>${renderReloadStatus(gateway.reloadStatus?.())}${healthNote}<div class="cards">${sources}</div>
 <h2 id="operations">Operations</h2>${renderOperations(gateway, live)}
 <p class="muted">Process: <a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a>${live ? ' · <a href="/metrics">/metrics</a>' : ''}</p>
 </main>`;
