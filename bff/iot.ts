@@ -22,6 +22,8 @@ export default defineBff({
   },
   introspection: false,
   graphiql: false,
+  // Devices send persisted operations only; incremental delivery stays off (`@defer` is an unknown directive).
+  deferStream: false,
   policies: [
     usePersistedOperations({ manifest: resolve(__dirname, 'iot.persisted.json'), persistedOnly: true }),
     (context) =>

@@ -26,6 +26,8 @@ const boundedLists = { requireListSize: true, maxListSize: 100 };
  */
 export default defineBff({
   description: 'Mobile app: trimmed graph',
+  // @defer/@stream over multipart HTTP and SSE (README "@defer and @stream").
+  deferStream: true,
   view: {
     allowList: true,
     include: [

@@ -19,6 +19,8 @@ export default defineBff({
   description: 'Web app: the whole graph',
   introspection: true,
   graphiql: true,
+  // @defer/@stream over multipart HTTP and SSE (README "@defer and @stream").
+  deferStream: true,
   // Apollo's BatchHttpLink: up to 5 operations per request, each priced and charged on its own.
   batching: { maxOperations: 5 },
   policies: [

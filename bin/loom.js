@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/, from `npm run build`) when it is up to date,
-// else the TypeScript sources through tsx's CommonJS hook. The hook is
-// registered either way: config and BFF files written in TypeScript load
-// through it (compiled on the fly, cached by tsx).
-require('tsx/cjs/api').register();
-const { chooseBuild, redirectSourcesToDist, COMPILED_ENTRY } = require('./compiled-build.js');
+// else the TypeScript sources through tsx's CommonJS hook. Config and BFF
+// files written in TypeScript load either way: through tsx when it runs the
+// sources, else through bin/load-typescript.js (esbuild, output cached on
+// disk), which spares every other module tsx's per-require work.
+const path = require('node:path');
+const { chooseBuild, redirectSourcesToDist, COMPILED_ENTRY, ROOT } = require('./compiled-build.js');
 
 // 'stale' (a source edited after the build) runs the sources, silently: output stays the same either way.
 const build = chooseBuild();
-if (build === 'compiled') redirectSourcesToDist();
+if (build === 'compiled') {
+  require('./compile-cache.js').registerCompileCache({ root: ROOT });
+  require('./load-typescript.js').registerTypeScript({ skip: [path.join(ROOT, 'dist'), __dirname] });
+  redirectSourcesToDist();
+} else {
+  require('tsx/cjs/api').register();
+}
 require(build === 'compiled' ? COMPILED_ENTRY : '../src/cli/main.ts')
   .main(process.argv.slice(2))
   .then((code) => {

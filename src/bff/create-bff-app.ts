@@ -4,6 +4,7 @@ import { createBffView } from './create-bff-view';
 import { createGatewayPlugins } from './gateway-plugins';
 import { useIntrospectionPolicy } from './use-introspection-policy';
 import { useDirectSourceExecution } from './use-direct-source-execution';
+import { useIncrementalDelivery, withIncrementalDirectives } from './use-incremental-delivery';
 import type { DirectSourceRouter } from '../compose/direct-source-router';
 import type { BffDefinition } from './define-bff';
 import type { PolicyContext } from '../plugins/policy-context';
@@ -163,7 +164,9 @@ export function createBffApp({
 }: CreateBffAppOptions): BffApp {
   // Built once here, at start-up; every request of this BFF runs against this object.
   const view = createBffView(gatewaySchema, definition.view, name);
-  const schema = served ? served.mapSchema(view) : view;
+  const mapped = served ? served.mapSchema(view) : view;
+  // Built here with @defer/@stream, not per request by Yoga's plugin (which would replace the schema).
+  const schema = definition.deferStream ? withIncrementalDirectives(mapped) : mapped;
   const context: PolicyContext = { ...policyContext, bffName: name, schema };
   const introspection = definition.introspection ?? !context.production;
   const policies = assemblePolicies(definition, context);
@@ -205,7 +208,7 @@ export function createBffApp({
     batching: definition.batching ? { limit: definition.batching.maxOperations } : false,
     plugins: [
       // First, so it sets the base execute function that policies (cache, auth) then wrap.
-      ...(directRouter && isWholeGraph(definition.view) && schema === view
+      ...(directRouter && isWholeGraph(definition.view) && mapped === view
         ? [useDirectSourceExecution(directRouter)]
         : []),
       useBodyLimit({ maxBytes: DEFAULT_MAX_BODY_BYTES, requireUtf8: false }),
@@ -214,6 +217,8 @@ export function createBffApp({
       ...createGatewayPlugins(context),
       ...(served?.plugins ?? []),
       useIntrospectionPolicy({ bffName: name, introspection }),
+      // Sources answer deferred selections eagerly; the gateway sends the parts (README "@defer and @stream").
+      ...(definition.deferStream ? useIncrementalDelivery({ deliversParts: operationSink.owns }) : []),
       // Before the policies: a subscription over the cap is refused before it is charged.
       useSubscriptionLimit(definition.subscriptions),
       // After the limit, so completing on shutdown also frees the client's slot.

@@ -31,6 +31,14 @@ export const bffDefinitionSchema = strictObject({
    * @default off (an array is refused with BATCH_LIMIT_EXCEEDED)
    */
   batching: strictObject({ maxOperations: positiveInteger() }).optional(),
+  /**
+   * `@defer` and `@stream` (incremental delivery over multipart HTTP and SSE;
+   * README "@defer and @stream"). Every policy sees the whole operation: the
+   * cost limit and rate limit price deferred fields, the response cache
+   * stores an answer only once every part has arrived. Off: the directives
+   * are unknown (400). @default false
+   */
+  deferStream: flag().optional(),
   /** Human description shown on the portal. */
   description: z.string().optional(),
   /**

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors';
+import { compareNames } from '../core/compare-names';
 
 /** A BFF's name is its file name; it must be a valid URL segment (the config's rule for bff names). */
 const BFF_FILE = /^([a-z][a-z0-9-]*)\.ts$/;
@@ -18,7 +19,7 @@ export function discoverBffFiles(directory: string): Record<string, string> {
     .filter((entry) => entry.isFile())
     .map((entry) => BFF_FILE.exec(entry.name))
     .filter((match): match is RegExpExecArray => match !== null)
-    .sort((left, right) => left[1].localeCompare(right[1]));
+    .sort((left, right) => compareNames(left[1], right[1]));
   if (!files.length) throw new ConfigError(`${directory}: no BFF files (<name>.ts)`);
   return Object.fromEntries(files.map((match) => [match[1], join(directory, match[0])]));
 }

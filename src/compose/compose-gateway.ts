@@ -15,6 +15,7 @@ import { checkNamingConflicts } from './check-naming-conflicts';
 import { createLinks, type LinkableSource } from './create-links';
 import { applyMergedTypes, type MergeableSource } from './create-merged-types';
 import { createDirectSourceRouter, type DirectSourceRouter } from './direct-source-router';
+import { withEagerIncrementalDelivery } from './eager-incremental-executor';
 
 export interface ComposedGateway {
   /** The stitched schema every BFF is a view of. */
@@ -70,11 +71,16 @@ export async function loadSources(
 export function toSubschema(source: LoadedSource, options?: SourceOptions): SubschemaConfig {
   // batch: false: every root field is its own executor call, so one upstream
   // call is one span, one metric and one retry/breaker decision.
+  // defer: true keeps a deferred fragment's fields in the source's request
+  // (delegate would otherwise leave them out and never fetch them); the
+  // wrapper strips @defer/@stream so the source answers them eagerly, and the
+  // gateway delivers them incrementally (eager-incremental-executor.ts).
   return {
     name: source.name,
     schema: source.schema,
-    executor: source.executor,
+    executor: withEagerIncrementalDelivery(source.executor),
     batch: false,
+    defer: true,
     transforms: createRenameTransforms(options?.rename),
   };
 }

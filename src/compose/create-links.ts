@@ -158,6 +158,19 @@ function argsForKey(plan: PlannedLink, key: unknown): Record<string, unknown> {
   return args;
 }
 
+/**
+ * The target as the stitched schema knows it (stitching keeps its own copy of
+ * each subschema). Entities a link returns are tagged with the subschema they
+ * came from, and stitching's merged types are keyed by its own copies: a
+ * field resolved later on such an entity (a field of another source inside a
+ * deferred fragment) is only fetched when the tag is stitching's copy.
+ */
+function stitchedTarget(plan: PlannedLink, info: GraphQLResolveInfo): SubschemaConfig {
+  const stitchingInfo = info.schema.extensions?.stitchingInfo as
+    { subschemaMap?: Map<unknown, SubschemaConfig> } | undefined;
+  return stitchingInfo?.subschemaMap?.get(plan.target.subschema) ?? plan.target.subschema;
+}
+
 function createBatchedResolver(plan: PlannedLink) {
   const batch = plan.batch!;
   const entity = getNamedType(plan.rootField.type).name;
@@ -170,7 +183,7 @@ function createBatchedResolver(plan: PlannedLink) {
     const key = readKey(parent, plan.keyArguments);
     const selectionSet = info.fieldNodes[0]?.selectionSet;
     return batchDelegateToSchema({
-      schema: plan.target.subschema,
+      schema: stitchedTarget(plan, info),
       operation: 'query' as never,
       fieldName: batch.field,
       key,
@@ -215,7 +228,7 @@ function createUnbatchedResolver(plan: PlannedLink) {
           Promise.all(
             keys.map((oneKey) =>
               delegateToSchema({
-                schema: plan.target.subschema,
+                schema: stitchedTarget(plan, info),
                 operation: 'query' as never,
                 fieldName: plan.rootField.name,
                 args: argsForKey(plan, oneKey),

@@ -1,4 +1,12 @@
-import { getNamedType, getNullableType, GraphQLList, isListType, isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLList,
+  isListType,
+  isObjectType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import type { MergedTypeConfig, Subschema } from '@graphql-tools/delegate';
 import { batchDelegateToSchema } from '@graphql-tools/batch-delegate';
 import { ConfigError } from '../core/errors';
@@ -41,7 +49,11 @@ function batchedMerge(
         schema: subschema,
         operation: 'query' as never,
         fieldName,
-        returnType: new GraphQLList(type ?? getNamedType(info.returnType)),
+        // `type` is unset when stitching fetches a field on demand (a field of
+        // this source inside a deferred fragment): `info` is then that field's,
+        // so its return type is not the entity's. Stitching's own resolvers look
+        // the merged type up by name, as here.
+        returnType: new GraphQLList(type ?? (info.schema.getType(typeName) as GraphQLObjectType)),
         key,
         argsFromKeys: (keys) => ({ [keysArgument]: keys }),
         valuesFromResults,

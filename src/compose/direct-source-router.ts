@@ -18,7 +18,8 @@ import type { LoadedSource } from '../handlers/types';
  * delegation (a second planning and execution pass per request). An operation
  * qualifies when it has one root field, that field's source has no rename
  * transforms, and every selected field and fragment type exists in that
- * source's own schema (no link fields, no fields merged in from elsewhere).
+ * source's own schema (no link fields, no fields merged in from elsewhere),
+ * and it uses no `@defer` or `@stream` (the gateway delivers those in parts).
  * The answer is cached per parsed document (yoga reuses parsed documents).
  */
 export interface DirectSourceRouter {
@@ -55,6 +56,15 @@ function selectsOnlyFrom(document: DocumentNode, gateway: GraphQLSchema, owner: 
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
+      Directive(node) {
+        // Incremental delivery is the gateway executor's job: the source would
+        // answer the operation on its own road (README "@defer and @stream").
+        if (node.name.value === 'defer' || node.name.value === 'stream') {
+          local = false;
+          return BREAK;
+        }
+        return undefined;
+      },
       Field(node) {
         if (node.name.value.startsWith('__')) return undefined;
         const parent = typeInfo.getParentType();

@@ -18,10 +18,60 @@ export type { SourceOptions };
 /** A deadline that waits longer than this is no deadline: a stalled Redis would still stall every request. */
 const MAX_REDIS_TIMEOUT_MS = 60_000;
 
-/** The shared Redis and how long its users wait for it. */
+/** A password: refused without ever quoting it in the error. */
+const secretString = () =>
+  z
+    .custom<string>(() => true)
+    .superRefine((value, context) => {
+      if (typeof value !== 'string' || value === '')
+        context.addIssue({ code: 'custom', message: 'must be a non-empty string', params: { hideValue: true } });
+    });
+
+/** One Redis node or Sentinel: `{ host: '10.0.0.1', port: 6379 }`. */
+const redisNodeSchema = strictObject({
+  host: nonEmptyString('must be a host name or address'),
+  port: integerBetween(1, 65535),
+});
+const redisNodeList = (what: string) =>
+  z
+    .array(redisNodeSchema, { error: `must be a non-empty list of ${what} ({ host, port })` })
+    .min(1, { error: `must be a non-empty list of ${what} ({ host, port })` });
+
+/** A Redis Cluster: the nodes to start from (any few of its masters or replicas; the rest are discovered). */
+export const redisClusterSchema = strictObject({
+  /** Seed nodes, e.g. `[{ host: '10.0.0.1', port: 6379 }, { host: '10.0.0.2', port: 6379 }]`. */
+  nodes: redisNodeList('cluster nodes'),
+  /** ACL user name of every node. */
+  username: nonEmptyString().optional(),
+  /** Password of every node. */
+  password: secretString().optional(),
+});
+
+/** Where a Sentinel-only option goes for the other shapes. */
+function sentinelOnlyHint(key: string, cluster: boolean): string {
+  if (key === 'password') return cluster ? ' (a cluster takes cluster.password)' : ' (put it in the URL)';
+  return key === 'db' && !cluster ? ' (put it in the URL)' : '';
+}
+
+/**
+ * The shared Redis and how long its users wait for it. Exactly one of `url`
+ * (one server), `sentinels` + `name` (a Sentinel-managed master) or `cluster`.
+ */
 export const redisOptionsSchema = strictObject({
-  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
-  url: nonEmptyString(),
+  /** Redis URL, e.g. `redis://127.0.0.1:6379` (credentials and db in the URL). */
+  url: nonEmptyString().optional(),
+  /** Sentinels to ask where the master is, e.g. `[{ host: '10.0.0.1', port: 26379 }]`; needs `name`. */
+  sentinels: redisNodeList('sentinels').optional(),
+  /** The master's name in the Sentinels' config (`sentinel monitor <name> ...`). Only with `sentinels`. */
+  name: nonEmptyString().optional(),
+  /** Password of the master and replicas. Only with `sentinels`. */
+  password: secretString().optional(),
+  /** Password of the Sentinels themselves. Only with `sentinels`. */
+  sentinelPassword: secretString().optional(),
+  /** Database number. Only with `sentinels`. @default 0 */
+  db: integerBetween(0, 15).optional(),
+  /** A Redis Cluster (ioredis Cluster): rate-limit buckets and cache entries are hash-tagged per BFF. */
+  cluster: redisClusterSchema.optional(),
   /**
    * Deadline of each Redis operation of a policy (a rate-limit charge, a cache
    * read or write), in ms. Past it Redis counts as down: the rate limit applies
@@ -38,8 +88,56 @@ export const redisOptionsSchema = strictObject({
     .string({ error: 'must be a string' })
     .regex(/^[\w.:-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ . : -' })
     .optional(),
+}).superRefine((options, context) => {
+  const shapes = (['url', 'sentinels', 'cluster'] as const).filter((key) => options[key] !== undefined);
+  if (shapes.length !== 1) {
+    context.addIssue({
+      code: 'custom',
+      message:
+        shapes.length === 0
+          ? 'needs one of url (one server), sentinels + name (Sentinel) or cluster (Redis Cluster)'
+          : `takes one of url, sentinels or cluster, got ${shapes.join(' and ')}`,
+      params: { hideValue: true },
+    });
+    return;
+  }
+  if (options.sentinels && options.name === undefined)
+    context.addIssue({
+      code: 'custom',
+      message: 'is required with sentinels (the master name)',
+      path: ['name'],
+      params: { hideValue: true },
+    });
+  if (!options.sentinels)
+    for (const key of ['name', 'password', 'sentinelPassword', 'db'] as const)
+      if (options[key] !== undefined)
+        context.addIssue({
+          code: 'custom',
+          message: `applies only with sentinels${sentinelOnlyHint(key, options.cluster !== undefined)}`,
+          path: [key],
+          params: { hideValue: true },
+        });
 });
 export type RedisOptions = z.input<typeof redisOptionsSchema>;
+
+/** How to reach Redis, resolved: one server, a Sentinel-managed master or a cluster. */
+export type RedisConnectionOptions =
+  | { readonly url: string }
+  | {
+      readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+      readonly name: string;
+      readonly password?: string;
+      readonly sentinelPassword?: string;
+      readonly db?: number;
+    }
+  | { readonly cluster: z.output<typeof redisClusterSchema> };
+
+/** The redis option after validation: where it is, and the deadlines (defaults applied). */
+export type ResolvedRedisOptions = RedisConnectionOptions & {
+  readonly commandTimeoutMs: number;
+  readonly readinessTimeoutMs: number;
+  readonly keyPrefix: string;
+};
 
 const port = () => integerBetween(0, 65535);
 
@@ -150,7 +248,7 @@ export interface ResolvedConfig extends Readonly<
     Pick<LoomConfig, 'sources' | 'bffs' | 'links' | 'port' | 'host' | 'production' | 'schemaDir' | 'shutdownTimeoutMs'>
   >
 > {
-  readonly redis?: Readonly<Required<RedisOptions>>;
+  readonly redis?: ResolvedRedisOptions;
   readonly observability?: ObservabilityOptions;
   readonly server: ResolvedHttpServerLimits;
   /** Off when undefined. */

@@ -118,12 +118,23 @@ function resolveRedis(redis: LoomConfig['redis']): ResolvedConfig['redis'] {
   // Unset, or an empty environment variable (`redis: process.env.LOOM_REDIS_URL`): in memory.
   if (!redis) return undefined;
   const options = typeof redis === 'string' ? { url: redis } : redis;
-  return {
-    url: options.url,
+  const deadlines = {
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     readinessTimeoutMs: options.readinessTimeoutMs ?? DEFAULT_REDIS_READINESS_TIMEOUT_MS,
     keyPrefix: options.keyPrefix ?? 'loom:',
   };
+  if (options.cluster) return { cluster: options.cluster, ...deadlines };
+  if (options.sentinels)
+    return {
+      sentinels: options.sentinels,
+      // The schema refuses sentinels without a name.
+      name: options.name ?? '',
+      password: options.password,
+      sentinelPassword: options.sentinelPassword,
+      db: options.db,
+      ...deadlines,
+    };
+  return { url: options.url ?? '', ...deadlines };
 }
 
 function resolveAdmin(admin: AdminOptions | undefined): Required<AdminOptions> | undefined {

@@ -38,6 +38,7 @@ export type LoomErrorCode =
   | 'BAD_REQUEST'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'INCREMENTAL_DELIVERY_NOT_ACCEPTED'
   | 'MISSING_KEY'
   | 'VERSION_SUNSET'
   | 'UNKNOWN_API_VERSION'
@@ -254,6 +255,24 @@ export const payloadTooLarge = (maxBytes: number) =>
     httpStatus: 413,
     extra: { maxBytes },
   });
+
+/** An operation with an active `@defer`/`@stream` from a client that accepts neither multipart/mixed nor text/event-stream: 406, before any upstream call. */
+export const incrementalDeliveryNotAccepted = () =>
+  createLoomError(
+    'INCREMENTAL_DELIVERY_NOT_ACCEPTED',
+    'This operation uses @defer or @stream: send "Accept: multipart/mixed" or "Accept: text/event-stream" to receive its parts',
+    { httpStatus: 406 },
+  );
+
+/** An active `@defer`/`@stream` inside a batched (JSON array) request: a batch answers one JSON array, never parts. */
+export const incrementalDeliveryInBatch = () =>
+  createLoomError('BAD_REQUEST', '@defer and @stream cannot be used in a batched request: send this operation alone', {
+    httpStatus: 400,
+  });
+
+/** `@stream(initialCount:)` below 0 (or not an integer): 400, before any upstream call. */
+export const badStreamInitialCount = () =>
+  createLoomError('BAD_USER_INPUT', '@stream(initialCount:) must be an integer of 0 or more', { httpStatus: 400 });
 
 export const badRequest = (message: string) => createLoomError('BAD_REQUEST', message, { httpStatus: 400 });
 

@@ -1,11 +1,17 @@
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-} from '@opentelemetry/sdk-trace-node';
+import type { Sampler } from '@opentelemetry/sdk-trace-node';
 import { StartupError } from '../core/errors';
+
+type TraceSdk = typeof import('@opentelemetry/sdk-trace-node');
+
+/**
+ * The tracing SDK (about 130 modules with its dependencies) loads only when a
+ * sampler or a tracer provider is made: a gateway that exports no spans never
+ * needs it, and start-up is mostly module loading.
+ */
+export function loadTraceSdk(): TraceSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@opentelemetry/sdk-trace-node') as TraceSdk;
+}
 
 /**
  * The standard OpenTelemetry environment variables Loom reads itself (the OTLP
@@ -44,13 +50,14 @@ function ratioFrom(env: NodeJS.ProcessEnv): number {
   return ratio;
 }
 
-const SAMPLERS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Sampler>> = {
-  always_on: () => new AlwaysOnSampler(),
-  always_off: () => new AlwaysOffSampler(),
-  traceidratio: (env) => new TraceIdRatioBasedSampler(ratioFrom(env)),
-  parentbased_always_on: () => new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-  parentbased_always_off: () => new ParentBasedSampler({ root: new AlwaysOffSampler() }),
-  parentbased_traceidratio: (env) => new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioFrom(env)) }),
+const SAMPLERS: Readonly<Record<string, (env: NodeJS.ProcessEnv, sdk: TraceSdk) => Sampler>> = {
+  always_on: (_env, sdk) => new sdk.AlwaysOnSampler(),
+  always_off: (_env, sdk) => new sdk.AlwaysOffSampler(),
+  traceidratio: (env, sdk) => new sdk.TraceIdRatioBasedSampler(ratioFrom(env)),
+  parentbased_always_on: (_env, sdk) => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() }),
+  parentbased_always_off: (_env, sdk) => new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() }),
+  parentbased_traceidratio: (env, sdk) =>
+    new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(ratioFrom(env)) }),
 };
 
 export interface EnvSampler {
@@ -71,5 +78,5 @@ export function tracesSamplerFromEnv(env: NodeJS.ProcessEnv): EnvSampler | undef
     throw new StartupError(
       `OTEL_TRACES_SAMPLER must be one of ${Object.keys(SAMPLERS).join(', ')}, got ${JSON.stringify(env.OTEL_TRACES_SAMPLER)}`,
     );
-  return { name, sampler: create(env) };
+  return { name, sampler: create(env, loadTraceSdk()) };
 }

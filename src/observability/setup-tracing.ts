@@ -3,17 +3,16 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { OTLPTraceExporter as OtlpTraceExporterClass } from '@opentelemetry/exporter-trace-otlp-http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from './observability-options';
-import { isOtelSdkDisabled, otlpProtocolFromEnv, tracesSamplerFromEnv, type OtlpProtocol } from './otel-environment';
+import {
+  isOtelSdkDisabled,
+  loadTraceSdk,
+  otlpProtocolFromEnv,
+  tracesSamplerFromEnv,
+  type OtlpProtocol,
+} from './otel-environment';
 import { StartupError } from '../core/errors';
 
 export interface TracingSetupOptions extends TracingConfig {
@@ -52,6 +51,12 @@ function createOtlpExporter(protocol: OtlpProtocol, url: string): SpanExporter {
   ) as { OTLPTraceExporter: typeof OtlpTraceExporterClass };
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new OTLPTraceExporter({ url });
+}
+
+/** With the SDK: only when a tracer provider is made. */
+function loadResources(): typeof import('@opentelemetry/resources') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
 }
 
 function tracesUrl(base: string): string {
@@ -114,8 +119,12 @@ function planTracing(options: TracingSetupOptions) {
   if (fromEnv?.name === 'always_off') return { processors: [], sampler: undefined, export: undefined };
   const url = otlpTracesUrl(options);
   const protocol = url ? otlpProtocolFromEnv(env) : undefined;
-  const exporter = url && protocol ? new BatchSpanProcessor(createOtlpExporter(protocol, url)) : undefined;
-  const sampler = fromEnv?.sampler ?? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) });
+  // Nowhere to send spans: no provider, so the SDK need not load.
+  if (!url && spanProcessors.length === 0) return { processors: [], sampler: undefined, export: undefined };
+  const sdk = loadTraceSdk();
+  const exporter = url && protocol ? new sdk.BatchSpanProcessor(createOtlpExporter(protocol, url)) : undefined;
+  const sampler =
+    fromEnv?.sampler ?? new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(sampleRatio) });
   return {
     processors: exporter ? [...spanProcessors, exporter] : spanProcessors,
     sampler,
@@ -144,8 +153,8 @@ export function setupTracing(options: TracingSetupOptions = {}): Tracing {
   );
   const provider =
     processors.length > 0 && sampler
-      ? new NodeTracerProvider({
-          resource: resourceFromAttributes(tracingResourceAttributes(serviceName, env)),
+      ? new (loadTraceSdk().NodeTracerProvider)({
+          resource: loadResources().resourceFromAttributes(tracingResourceAttributes(serviceName, env)),
           sampler,
           spanProcessors: processors,
         })

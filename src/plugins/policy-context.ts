@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../core/redis-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger';
 import type { ApiKeyStore } from './stores/api-key-store';
@@ -13,7 +13,7 @@ export interface PolicyContext {
   readonly production: boolean;
   readonly logger: Logger;
   /** Shared Redis connection, when the config names one. */
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
   /** Key prefix for anything this BFF stores in Redis. */
   readonly redisKeyPrefix: string;
   /** Deadline of each Redis operation, in ms (config `redis.commandTimeoutMs`). @default 100 */

@@ -1,5 +1,4 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { Redis } from 'ioredis';
 import { composeGateway } from '../compose/compose-gateway';
 import { createSchemaCache } from '../handlers/schema-cache/schema-cache';
 import { createBffApp, type BffApp, type CreateBffAppOptions } from '../bff/create-bff-app';
@@ -9,6 +8,8 @@ import { createVersionedBffApp, everyBffApp } from '../bff/versions/create-versi
 import type { ResolvedConfig } from '../config/types';
 import { createSilentLogger, type Logger } from '../core/logger';
 import { createGatewayFetch } from './gateway-routes';
+import { createRedisClient } from './create-redis-client';
+import type { RedisClient } from '../core/redis-client';
 import { createMemoryApiKeyStore, type ApiKeyStore } from '../plugins/stores/api-key-store';
 import { createRedisApiKeyStore } from '../plugins/stores/redis-api-key-store';
 import { createMemoryRateLimitStore } from '../plugins/stores/memory-rate-limit-store';
@@ -84,7 +85,7 @@ export function createProcessRegistry(): Registry {
 }
 
 /** Issued keys are gateway-wide (each record names its BFF); in Redis, every instance reads the same ones. */
-function sharedStores(config: ResolvedConfig, redis: Redis | undefined, memoryState: GatewayMemoryState) {
+function sharedStores(config: ResolvedConfig, redis: RedisClient | undefined, memoryState: GatewayMemoryState) {
   if (!redis) return { apiKeyStore: memoryState.apiKeys, memoryRateLimitStore: memoryState.rateLimits };
   const apiKeyStore = createRedisApiKeyStore(redis, {
     prefix: `${config.redis?.keyPrefix ?? 'loom:'}keys:`,
@@ -93,16 +94,10 @@ function sharedStores(config: ResolvedConfig, redis: Redis | undefined, memorySt
   return { apiKeyStore, memoryRateLimitStore: undefined };
 }
 
-function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
-  return redis;
-}
-
 interface BffAppsInput {
   config: ResolvedConfig;
   composed: Awaited<ReturnType<typeof composeGateway>>;
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   logger: Logger;
   metrics: Registry;
   now: (() => number) | undefined;
@@ -162,7 +157,7 @@ export async function createGateway({
 }: CreateGatewayOptions): Promise<Gateway> {
   // Before the sources load: upstream OAuth2 tokens are shared through it.
   const schemaCache = config.schemaCache ? createSchemaCache({ ...config.schemaCache, logger }) : undefined;
-  const redis = config.redis ? connectRedis(config.redis.url, logger) : undefined;
+  const redis = config.redis ? createRedisClient(config.redis, logger) : undefined;
   let composed;
   try {
     composed = await composeGateway(config, { logger, metrics, redis, schemaCache });

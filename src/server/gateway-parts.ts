@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../core/redis-client';
 import type { ComposedGateway } from '../compose/compose-gateway';
 import type { BffApp } from '../bff/create-bff-app';
 import type { ResolvedConfig } from '../config/types';
@@ -34,7 +34,7 @@ export interface GatewayParts {
   /** The Prometheus text /metrics answers (this registry's, or every worker's). */
   readonly metricsText: () => Promise<string>;
   readonly logger: Logger;
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Hot reload's state, when the gateway reloads (shown on /readyz). */
   readonly reloadStatus?: () => ReloadStatus;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../core/redis-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger';
 import type { SourceKind } from '../core/source-kind';
@@ -18,5 +18,5 @@ export interface UpstreamContext {
   /** The gateway's Prometheus registry (upstream metrics, breaker state). */
   readonly metrics: Registry;
   /** The gateway's Redis, when configured: upstream OAuth2 tokens are shared through it. */
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
 }

@@ -25,6 +25,7 @@ describe('a bad BFF file fails start-up with one clear line', () => {
     ["export default { view: ['Query.*'] };", 'bff "x": view must be an object'],
     ['export default { subscriptions: 3 };', 'bff "x": subscriptions must be an object'],
     ["export default { introspection: 'yes' };", 'bff "x": introspection must be true or false'],
+    ["export default { deferStream: 'on' };", 'bff "x": deferStream must be true or false'],
     ['export default { introspection: false, graphiql: true };', 'bff "x": graphiql needs introspection'],
     ['export default { exampleQuery: 3 };', 'bff "x": exampleQuery must be a string'],
     ['throw new Error("boom");', 'cannot load'],

@@ -47,6 +47,8 @@ describe('operations one source answers alone skip delegation', () => {
     ['a renamed source', '{ shop_listOrders(limit: 1) { id } }'],
     ['a link field', '{ shop_listOrders(limit: 1) { customer { id } } }'],
     ['an introspection-only operation', '{ __typename }'],
+    ['a @defer (the gateway sends the parts)', '{ getCustomer(id: "1") { id ... @defer { name } } }'],
+    ['a @stream in a fragment', '{ listProducts(limit: 2) { ...P } } fragment P on Product { tags @stream }'],
   ])('delegates %s', (_case, query) => {
     expect(routeOf(query)).toBeUndefined();
   });

@@ -46,7 +46,7 @@ describe('unknown keys fail at load with the path and a hint', () => {
     expect(
       faultsOf({ sources: [{ name: 'catalog', kind: 'openapi', spec }], bffs, redis: { url: 'redis://x', zzzz: 1 } }),
     ).toEqual([
-      'loom.config.ts: unknown key "redis.zzzz" (known keys: url, commandTimeoutMs, readinessTimeoutMs, keyPrefix)',
+      'loom.config.ts: unknown key "redis.zzzz" (known keys: url, sentinels, name, password, sentinelPassword, db, cluster, commandTimeoutMs, readinessTimeoutMs, keyPrefix)',
     ]);
   });
 

@@ -63,9 +63,9 @@ describe('response cache shared by two gateway instances through Redis', () => {
     const all = await redis.keys('*');
     const ours = all.filter((key) => key.includes(bff));
     expect(ours.length).toBeGreaterThan(0);
-    expect(ours.every((key) => key.startsWith(`loom:${bff}:cache:`))).toBe(true);
+    expect(ours.every((key) => key.startsWith(`loom:${bff}:cache:{loom:${bff}:cache}:`))).toBe(true);
     // Entries expire with the BFF's TTL (ten minutes), in Redis itself.
-    const responseKeys = ours.filter((key) => /:cache:r:[^:]+$/.test(key));
+    const responseKeys = ours.filter((key) => /:cache\}:r:[^:]+$/.test(key));
     expect(responseKeys.length).toBeGreaterThan(0);
     for (const key of responseKeys) {
       const ttl = await redis.pttl(key);

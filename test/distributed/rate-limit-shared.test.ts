@@ -58,11 +58,11 @@ describe('cost-based rate limit shared by two gateway instances through Redis', 
     expect(onSecond.headers.get('ratelimit-remaining')).toBe('14');
   });
 
-  it('stores its buckets under the BFF key prefix', async () => {
+  it('stores its buckets under the BFF key prefix, hash-tagged into one cluster slot', async () => {
     const { bff, first, redis } = setup;
     await first.query(bff, { query: GET_ITEM }, { 'x-test-user': 'prefixed' });
-    const bucket = await redis.hgetall(`loom:${bff}:rl:user:jwt:prefixed`);
+    const bucket = await redis.hgetall(`loom:${bff}:rl:{loom:${bff}:rl}:user:jwt:prefixed`);
     expect(Number(bucket.tokens)).toBeCloseTo(17, 0);
-    expect(await redis.pttl(`loom:${bff}:rl:user:jwt:prefixed`)).toBeGreaterThan(0);
+    expect(await redis.pttl(`loom:${bff}:rl:{loom:${bff}:rl}:user:jwt:prefixed`)).toBeGreaterThan(0);
   });
 });

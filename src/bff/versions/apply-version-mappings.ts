@@ -1,6 +1,7 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { RenameObjectFields, RenameTypes, wrapSchema } from '@graphql-tools/wrap';
-import type { Transform } from '@graphql-tools/delegate';
+import { createDefaultExecutor, type Transform } from '@graphql-tools/delegate';
+import { withEagerIncrementalDelivery } from '../../compose/eager-incremental-executor';
 import { ConfigError } from '../../core/errors';
 import { parseArgumentSettings } from '../view/argument-settings';
 import { createNestedArgumentsTransform } from '../view/nested-arguments';
@@ -83,5 +84,15 @@ export function applyVersionMappings(
     transforms.push(createNestedArgumentsTransform({ hidden: [], defaults: [...root.defaults, ...nested.defaults] }));
   }
   if (!transforms.length) return view;
-  return wrapSchema({ schema: view, batch: false, transforms });
+  // defer: true keeps deferred fields in the inner request (as in wrapView),
+  // but the view answers them eagerly: a computed field reads the fields it
+  // needs from its parent at once, so they must not arrive in a later part of
+  // the inner answer. The version's own execution still sends the parts.
+  return wrapSchema({
+    schema: view,
+    batch: false,
+    defer: true,
+    executor: withEagerIncrementalDelivery(createDefaultExecutor(view)),
+    transforms,
+  });
 }

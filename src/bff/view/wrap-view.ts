@@ -55,5 +55,8 @@ export function wrapView(
     );
   if (typeRenames.size) transforms.push(new RenameTypes((typeName) => typeRenames.get(typeName) ?? typeName));
   if (!transforms.length) return schema;
-  return wrapSchema({ schema, batch: false, transforms });
+  // defer: true forwards @defer/@stream to the gateway schema, whose executor
+  // delivers them in parts; without it, delegate leaves deferred fields out of
+  // the inner request and they come back null (README "@defer and @stream").
+  return wrapSchema({ schema, batch: false, defer: true, transforms });
 }

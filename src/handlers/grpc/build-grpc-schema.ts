@@ -1,3 +1,4 @@
+import { compareNames } from '../../core/compare-names';
 import {
   GraphQLList,
   GraphQLNonNull,
@@ -65,7 +66,7 @@ function reachableTypes(services: readonly protobuf.Service[]): Array<protobuf.T
       visit(method.resolvedResponseType);
     }
   }
-  return [...seen.values()].sort((a, b) => a.fullName.localeCompare(b.fullName));
+  return [...seen.values()].sort((a, b) => compareNames(a.fullName, b.fullName));
 }
 
 /** A response that only wraps one repeated message field (`OrderList { repeated Order orders }`) is answered as that list. */
@@ -222,7 +223,7 @@ export function buildGrpcSchema({ services, methods = {}, caller, source }: Grpc
     Object.keys(fields).length
       ? new GraphQLObjectType({
           name,
-          fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))),
+          fields: () => Object.fromEntries(Object.entries(fields).sort(([a], [b]) => compareNames(a, b))),
         })
       : undefined;
   const schema = new GraphQLSchema({

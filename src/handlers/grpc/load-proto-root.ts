@@ -1,3 +1,4 @@
+import { compareNames } from '../../core/compare-names';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as protobuf from 'protobufjs';
@@ -34,5 +35,5 @@ export function listServices(root: protobuf.NamespaceBase): protobuf.Service[] {
     if (nested instanceof protobuf.Service) services.push(nested);
     else if (nested instanceof protobuf.Namespace) services.push(...listServices(nested));
   }
-  return services.sort((a, b) => a.fullName.localeCompare(b.fullName));
+  return services.sort((a, b) => compareNames(a.fullName, b.fullName));
 }

@@ -1,3 +1,4 @@
+import { compareNames } from '../../core/compare-names';
 import {
   getNullableType,
   GraphQLList,
@@ -207,7 +208,7 @@ export function buildSoapSchema({ wsdl, operations = {}, caller }: SoapSchemaOpt
   const mapper = new SoapTypeMapper(wsdl.schemas);
   const query: Record<string, GraphQLFieldConfig<unknown, GatewayContext>> = {};
   const mutation: Record<string, GraphQLFieldConfig<unknown, GatewayContext>> = {};
-  for (const operation of [...wsdl.operations].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const operation of [...wsdl.operations].sort((a, b) => compareNames(a.name, b.name))) {
     const fieldName = graphqlName(lowerFirst(operation.name));
     const placement =
       operations[operation.name] ??

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-client';
 import type { Logger } from '../../core/logger';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from '../stores/with-redis-deadline';
 
@@ -34,7 +34,7 @@ export function createMemoryPersistedQueryStore(maxEntries: number, ttlMs: numbe
 }
 
 export interface RedisPersistedQueryStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   ttlMs: number;
   commandTimeoutMs?: number;

@@ -1,5 +1,5 @@
 import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-client';
 import { createRedisResponseCache, responseCacheKeyPrefix } from '../stores/create-response-cache-store';
 
 /** An entity to drop from the cache: `{ typename: 'Product', id: 'p1' }`, or a whole type without `id`. */
@@ -31,7 +31,7 @@ export function createResponseCacheInvalidator(): ResponseCacheInvalidator {
 }
 
 export interface RedisInvalidationTarget {
-  redis: Redis;
+  redis: RedisClient;
   /** The BFF's Redis key prefix (`PolicyContext.redisKeyPrefix`, `loom:<bff>:` in the gateway). */
   bffKeyPrefix: string;
   /** Deadline of the invalidation, in ms; past it the promise rejects. @default 100 */

@@ -14,10 +14,19 @@ import { PolicyOptionError, requireOneOf } from '../shared/option-checks';
 import { requireSchemaCoordinates } from '../shared/require-schema-coordinates';
 import { resolveRateLimitRules, type RateLimitRule, type ResolvedRule } from './rate-limit-rules';
 import { describePolicy } from '../shared/describe-policy';
+import { hashTaggedPrefix } from '../../core/redis-client';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import { chargeEachEvent } from './charge-each-event';
 
 export type { RateLimitRule } from './rate-limit-rules';
+
+/**
+ * Where a rule's bucket for one caller lives: `loom:web:rl:{loom:web:rl}:user:jwt:alice`.
+ * One hash tag for every bucket of the BFF: a request's buckets are charged in one
+ * script, which a Redis Cluster runs only on keys of one slot.
+ */
+export const rateLimitBucketKey = (bffKeyPrefix: string, ruleName: string, key: string) =>
+  `${hashTaggedPrefix(`${bffKeyPrefix}rl:`)}${ruleName}:${key}`;
 
 export interface RateLimitOptions {
   /** The limits; a request must fit every rule that applies to it, and is charged by all or none. */
@@ -115,6 +124,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       labelNames: ['bff', 'rule'],
     });
     const headersByRequest = new WeakMap<Request, Record<string, string>>();
+    const bucketKey = (rule: ResolvedRule, key: string) => rateLimitBucketKey(policy.redisKeyPrefix, rule.name, key);
 
     function chargesFor(
       context: GatewayContext,
@@ -140,7 +150,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         // A field rule for a query without that field says nothing about it.
         if (!rule.wholeQuery && cost === 0) continue;
         const charge = {
-          key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`,
+          key: bucketKey(rule, key),
           capacity: rule.budgetOf(context),
           windowMs: rule.windowMs,
           cost,
@@ -196,7 +206,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         const key = rule.wholeQuery ? rule.keyOf(context) : undefined;
         if (key === undefined) return [];
         const charge = {
-          key: `${policy.redisKeyPrefix}rl:${rule.name}:${key}`,
+          key: bucketKey(rule, key),
           capacity: rule.budgetOf(context),
           windowMs: rule.windowMs,
           cost: perEvent,

@@ -2,11 +2,40 @@ import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import { createInMemoryCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import type { Redis } from 'ioredis';
+import { hashTaggedPrefix, isRedisCluster, type RedisClient } from '../../core/redis-client';
 import type { RedisHealth } from './redis-health';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
-/** Where a BFF's cached responses live in Redis: under its own key prefix. */
-export const responseCacheKeyPrefix = (bffKeyPrefix: string) => `${bffKeyPrefix}cache:`;
+/**
+ * Where a BFF's cached responses live in Redis: under its own key prefix, with
+ * one hash tag (`loom:web:cache:{loom:web:cache}:`). On a Redis Cluster every key of
+ * one BFF's cache then sits in one slot, so the library's multi-key writes
+ * (a pipeline of SET and SADDs) and invalidations (one DEL of many keys) stay
+ * legal. The price: one BFF's cache lives on one master (BFFs spread over the
+ * masters).
+ */
+export const responseCacheKeyPrefix = (bffKeyPrefix: string) => hashTaggedPrefix(`${bffKeyPrefix}cache:`);
+
+/** KEYS on the node that holds `slotKey`'s slot: in a script keyed by it, which the cluster routes there. */
+const KEYS_OF_SLOT_SCRIPT = "return redis.call('KEYS', ARGV[1])";
+
+/**
+ * What @envelop/response-cache-redis calls, cluster-safe. Its one keyless
+ * command, KEYS (finding `Product:*` to drop a whole type), would reach a
+ * random node of a cluster; here it runs on the node of the cache's slot.
+ */
+function cacheStore(redis: RedisClient, keyPrefix: string): Redis {
+  if (!isRedisCluster(redis)) return redis;
+  const store = {
+    get: (key: string) => redis.get(key),
+    smembers: (key: string) => redis.smembers(key),
+    del: (keys: string[]) => redis.del(keys),
+    pipeline: () => redis.pipeline(),
+    keys: async (pattern: string) => (await redis.eval(KEYS_OF_SLOT_SCRIPT, 1, keyPrefix, pattern)) as string[],
+  };
+  // The library types its parameter as a whole Redis but uses only these five commands.
+  return store as unknown as Redis;
+}
 
 /**
  * @envelop/response-cache-redis with every key under `keyPrefix`: responses
@@ -16,12 +45,12 @@ export const responseCacheKeyPrefix = (bffKeyPrefix: string) => `${bffKeyPrefix}
  * Every instance on the same Redis and prefix shares entries and invalidations.
  */
 export function createRedisResponseCache(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
 ): Cache {
   const inner = createRedisCache({
-    redis,
+    redis: cacheStore(redis, keyPrefix),
     buildRedisOperationResultCacheKey: (responseId) => `${responseId}:entities`,
   });
   const entityKey = ({ typename, id }: CacheEntityRecord): CacheEntityRecord => ({

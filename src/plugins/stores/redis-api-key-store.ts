@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { hashTaggedPrefix, type RedisClient } from '../../core/redis-client';
 import {
   LAST_USED_RESOLUTION_MS,
   MAX_KEYS_PER_OWNER,
@@ -14,7 +14,7 @@ import {
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
 /*
- * Layout under the prefix (default `loom:keys:`):
+ * Layout under the prefix (default `loom:keys:`, hash-tagged: `loom:keys:{loom:keys}:`):
  *   digest:<sha256 hex>  -> key id              (the only way from a secret to a record)
  *   key:<id>             -> hash of the record  (bff, owner, plan, label, createdAt, hint, digest, lastUsedAt, uses)
  *   bff:<bff>            -> set of ids          (the portal's lists)
@@ -76,7 +76,7 @@ const ownerSet = (prefix: string, bff: string, owner: string) =>
   `${prefix}owner:${createHash('sha256').update(`${bff}\u0000${owner}`).digest('hex')}`;
 
 async function issueKey(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   input: IssueApiKeyInput,
   now: () => number,
@@ -108,7 +108,7 @@ async function issueKey(
 }
 
 export interface RedisApiKeyStoreOptions {
-  /** Prefix of every key the store writes. @default 'loom:keys:' */
+  /** Prefix of every key the store writes; a hash tag of its own is appended. @default 'loom:keys:' */
   prefix?: string;
   /** Deadline of each operation, ms; past it the operation rejects (Redis counts as down). @default 100 */
   commandTimeoutMs?: number;
@@ -121,13 +121,16 @@ export interface RedisApiKeyStoreOptions {
  * Rejects when Redis fails or misses its deadline; useAuth then answers 503.
  */
 export function createRedisApiKeyStore(
-  redis: Redis,
+  redis: RedisClient,
   {
-    prefix = 'loom:keys:',
+    prefix: untaggedPrefix = 'loom:keys:',
     commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     now = Date.now,
   }: RedisApiKeyStoreOptions = {},
 ): ApiKeyStore {
+  // One hash tag for the whole store: its scripts and MULTI touch a record, its digest and
+  // its sets together, which a Redis Cluster allows only within one slot.
+  const prefix = hashTaggedPrefix(untaggedPrefix);
   const keyOf = (id: string) => `${prefix}key:${id}`;
   const deadline = <T>(operation: string, run: () => Promise<T>) =>
     withRedisDeadline(`an API key ${operation}`, commandTimeoutMs, run);
@@ -167,7 +170,9 @@ export function createRedisApiKeyStore(
       deadline('revoke', async () => {
         const removed = await redis.eval(
           REVOKE_SCRIPT,
-          0,
+          // Names one key of the store only so that a cluster routes the script to the store's slot.
+          1,
+          keyOf(id),
           `${prefix}key:`,
           id,
           owner ?? '',

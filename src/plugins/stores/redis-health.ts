@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../core/logger';
+import { probeRedis, type RedisClient } from '../../core/redis-client';
 import { getOrCreateGauge } from '../../observability/get-or-create-metric';
 import { withRedisDeadline } from './with-redis-deadline';
 
@@ -7,8 +8,8 @@ import { withRedisDeadline } from './with-redis-deadline';
 export const DEFAULT_REDIS_READINESS_TIMEOUT_MS = 500;
 
 export interface RedisHealthOptions {
-  /** Only `ping` is used, for the readiness probe. */
-  redis: { ping(): Promise<unknown> };
+  /** For the readiness probe: a PING, or on a cluster CLUSTER INFO on every master (`probeRedis`). */
+  redis: RedisClient | { ping(): Promise<unknown> };
   bffName: string;
   /** Who uses Redis, for log lines: `rate-limit`, `response-cache`. */
   component: string;
@@ -67,7 +68,7 @@ export function createRedisHealth({
     async check() {
       try {
         // A frozen Redis never answers; without a deadline /readyz would hang with it.
-        await withRedisDeadline('a readiness PING', readinessTimeoutMs, () => redis.ping());
+        await withRedisDeadline('a readiness probe', readinessTimeoutMs, () => probeRedis(redis));
         health.markUp();
         return true;
       } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-client';
 import { describeBucket, type RateLimitStore } from './rate-limit-store';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
@@ -47,7 +47,7 @@ return reply
 
 const SCRIPT_SHA = createHash('sha1').update(TOKEN_BUCKET_SCRIPT).digest('hex');
 
-async function runScript(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+async function runScript(redis: RedisClient, keys: string[], args: Array<string | number>): Promise<unknown> {
   try {
     return await redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
   } catch (error) {
@@ -64,7 +64,7 @@ async function runScript(redis: Redis, keys: string[], args: Array<string | numb
  * charge within `commandTimeoutMs`.
  */
 export function createRedisRateLimitStore(
-  redis: Redis,
+  redis: RedisClient,
   commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
 ): RateLimitStore {
   return {

@@ -14,6 +14,8 @@ export type OperationHandler = (
 export interface OperationSink {
   /** Goes last in the app's plugin list: it takes the final result (after every policy) off the HTTP serializer. */
   readonly plugin: Plugin;
+  /** Whether this sink started `request` (its result is handed over as values, streams included). */
+  owns(request: Request): boolean;
   /**
    * Runs `request` through the whole app (every plugin hook, HTTP-level ones
    * included) and returns the operation's result as values instead of a
@@ -60,6 +62,7 @@ export function createOperationSink(): OperationSink {
         }, 'application/graphql-response+json');
       },
     },
+    owns: (request) => pending.has(request),
     async run(handle, request, serverContext) {
       let outcome: OperationOutcome | undefined;
       pending.set(request, (result) => (outcome = result));

@@ -1,7 +1,7 @@
 import type { BffApp } from '../../bff/create-bff-app';
 import type { GatewayContext, RequestIdentity } from '../../core/context';
 import { resolveRateLimitRules } from '../../plugins/rate-limit/rate-limit-rules';
-import type { RateLimitOptions } from '../../plugins/rate-limit/use-rate-limit';
+import { rateLimitBucketKey, type RateLimitOptions } from '../../plugins/rate-limit/use-rate-limit';
 import type { IssuedApiKey } from '../../plugins/stores/api-key-store';
 import { createRedisRateLimitStore } from '../../plugins/stores/redis-rate-limit-store';
 import type { RateLimitStore } from '../../plugins/stores/rate-limit-store';
@@ -72,7 +72,7 @@ export async function readKeyUsage(gateway: GatewayParts, app: BffApp, record: I
         {
           rule,
           charge: {
-            key: `${prefix}rl:${rule.name}:${key}`,
+            key: rateLimitBucketKey(prefix, rule.name, key),
             capacity: rule.budgetOf(context),
             windowMs: rule.windowMs,
             cost: 0,

@@ -1,3 +1,4 @@
+import { compareNames } from '../../core/compare-names';
 import {
   getNamedType,
   isEnumType,
@@ -140,7 +141,7 @@ function listedTypes(schema: GraphQLSchema): GraphQLNamedType[] {
     .sort((left, right) => {
       const [leftRoot, rightRoot] = [KIND_ORDER(schema, left), KIND_ORDER(schema, right)];
       if (leftRoot !== rightRoot) return (leftRoot < 0 ? 9 : leftRoot) - (rightRoot < 0 ? 9 : rightRoot);
-      return left.name.localeCompare(right.name);
+      return compareNames(left.name, right.name);
     });
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-client';
 import type { Logger } from '../../core/logger';
 import { upstreamUnavailable } from '../../core/errors';
 import { signRequest } from './hmac-canonical-request';
@@ -31,7 +31,7 @@ export interface UpstreamCredentialsParts {
   logger: Logger;
   /** Where relative secret and PEM files resolve. */
   baseDir: string;
-  redis?: Redis;
+  redis?: RedisClient;
   redisKeyPrefix?: string;
   now?: () => number;
 }

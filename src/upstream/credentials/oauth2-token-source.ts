@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-client';
 import type { Logger } from '../../core/logger';
 import type { OAuth2ClientCredentialsOptions } from './upstream-credentials-options';
 
@@ -22,7 +22,7 @@ export interface TokenSourceParts {
   clientSecret: string;
   logger: Logger;
   /** Shares tokens between instances: one fetch serves them all until it nears expiry. */
-  redis?: Redis;
+  redis?: RedisClient;
   redisKeyPrefix?: string;
   now?: () => number;
   /**

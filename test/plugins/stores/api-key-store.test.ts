@@ -10,6 +10,7 @@ import {
 import { createRedisApiKeyStore } from '../../../src/plugins/stores/redis-api-key-store';
 import { createApiKeyVerifier } from '../../../src/plugins/auth/create-api-key-verifier';
 import { PolicyOptionError } from '../../../src/plugins/shared/option-checks';
+import { hashTaggedPrefix } from '../../../src/core/redis-client';
 
 const SUITE_TIMEOUT_MS = 5000;
 let redis: Redis;
@@ -103,7 +104,7 @@ describe('the Redis key store', () => {
     const store = redisStore(prefix);
     const { key, record } = await store.issue({ bff: 'web', owner: 'jwt:d', label: 'x' });
     const keys = await redis.keys(`${prefix}*`);
-    expect(keys).toContain(`${prefix}digest:${digestApiKey(key)}`);
+    expect(keys).toContain(`${hashTaggedPrefix(prefix)}digest:${digestApiKey(key)}`);
     for (const name of keys) {
       const type = await redis.type(name);
       const values =

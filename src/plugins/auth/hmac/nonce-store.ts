@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../core/redis-client';
 import { withRedisDeadline } from '../../stores/with-redis-deadline';
 
 /** Nonces already seen, for as long as a signature with them could still be accepted. */
@@ -27,7 +27,7 @@ export function createMemoryNonceStore(now: () => number = Date.now): NonceStore
 }
 
 /** Shared by every instance: SET NX PX is one atomic step, so two instances cannot both accept one nonce. */
-export function createRedisNonceStore(redis: Redis, keyPrefix: string, commandTimeoutMs: number): NonceStore {
+export function createRedisNonceStore(redis: RedisClient, keyPrefix: string, commandTimeoutMs: number): NonceStore {
   return {
     async remember(key, ttlMs) {
       const answer = await withRedisDeadline('a nonce check', commandTimeoutMs, () =>

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../core/redis-client';
 import { withRedisDeadline } from '../../stores/with-redis-deadline';
 
 /** What an introspection answer says of a token, as Loom keeps it. Never the token itself. */
@@ -42,7 +42,7 @@ export function createMemoryIntrospectionCache(maxEntries = 10_000, now: () => n
 
 /** Shared cache: one key per token digest with a PX expiry, so Redis forgets it when the instance would. */
 export function createRedisIntrospectionCache(
-  redis: Redis,
+  redis: RedisClient,
   keyPrefix: string,
   commandTimeoutMs: number,
 ): IntrospectionCache {

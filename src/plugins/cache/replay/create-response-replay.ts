@@ -105,6 +105,10 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
   function replayable(headers: OutgoingHttpHeaders): boolean {
     const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
     if (lower['set-cookie'] !== undefined) return false;
+    // A replay sends the stored result as one JSON body: a hit answered as a
+    // multipart (@defer/@stream clients) or event stream must not be replayed
+    // under its own content type.
+    if (!/^application\/(graphql-response\+)?json\b/i.test(String(lower['content-type'] ?? ''))) return false;
     const vary = [lower.vary ?? []].flat().join(',').toLowerCase();
     return vary.split(',').every((name) => !name.trim() || keyHeaders.includes(name.trim()));
   }
