@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B of Loom at two commits on the bench's getUser scenario: same backend
 # (../shared/peer-bench), same flags as `npm start`, same autocannon load
-# (50 connections, 3 s warm-up, 8 s measured), run alternately twice each.
+# (50 connections, 3 s warm-up, 8 s measured), run alternately PAIRS times each
+# (default 2); prints RPS, CPU ms per request (user + sys of Loom / requests) and p99.
 # Usage: bench/compare-commits.sh <base-commit> [<other-commit, default: the work tree>]
 # Everything listens on 127.0.0.1; the base is checked out as a git worktree
 # beside this repository (so ../shared resolves the same) and removed at the end.
@@ -31,14 +32,23 @@ trap cleanup EXIT
 
 BACKEND_PORT=$BACKEND_PORT node "$PEER/backend/server.mjs" >/dev/null 2>&1 &
 BACKEND_PID=$!
-for dir in "$A" "$B" "$A" "$B"; do
-  (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production \
+for dir in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo "$A" "$B"; done); do
+  # LOOM_RUN_TS=1: both sides run their TypeScript sources (a checkout has no dist/, the work tree may have one).
+  (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production LOOM_RUN_TS=1 \
     exec node --max-semi-space-size=32 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$LOOM_PORT/healthz" && break; sleep 0.1; done
-  load() { npx autocannon -c 50 -d "$1" -m POST -H content-type=application/json -b "$QUERY" "http://127.0.0.1:$LOOM_PORT/bench/graphql" 2>&1; }
+  load() { npx autocannon --json --no-progress -c 50 -d "$1" -m POST -H content-type=application/json -b "$QUERY" "http://127.0.0.1:$LOOM_PORT/bench/graphql" 2>/dev/null; }
+  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
   load 3 >/dev/null
-  rps=$(load 8 | awk -F'│' '/Req\/Sec/ { gsub(/ /, "", $6); print $6; exit }')
-  echo "$(git -C "$dir" rev-parse --short HEAD)$([ "$dir" = "$ROOT" ] && echo ' (work tree)'): $rps req/s (mean)"
+  before=$(cpu_ticks "$pid")
+  result=$(load 8)
+  after=$(cpu_ticks "$pid")
+  # CPU ms per request (user + sys of the Loom process over the measured window): steadier than RPS on a busy machine.
+  summary=$(echo "$result" | node -e "
+    const r = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+    const cpuMs = (($after - $before) * 1000) / $(getconf CLK_TCK);
+    console.log(Math.round(r.requests.average) + ' req/s (mean), ' + (cpuMs / r.requests.total).toFixed(3) + ' CPU ms/request, p99 ' + r.latency.p99 + ' ms');")
+  echo "$(git -C "$dir" rev-parse --short HEAD)$([ "$dir" = "$ROOT" ] && echo ' (work tree)'): $summary"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -16,6 +16,6 @@ export default defineConfig({
     },
   ],
   links: [{ field: 'Order.user', resolveWith: 'getUser', args: { id: '$source.userId' } }],
-  bffs: { bench: './bff/bench.ts', cached: './bff/cached.ts' },
+  bffs: { bench: './bff/bench.ts', cached: './bff/cached.ts', guarded: './bff/guarded.ts' },
   production: true,
 });

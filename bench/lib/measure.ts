@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import http from 'node:http';
 import autocannon from 'autocannon';
 
@@ -37,6 +38,56 @@ export function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
+
+/** A process and its live descendants (a node:cluster primary and its workers), from /proc. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // exited while listing
+    }
+  }
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index]) ?? []));
+  return tree;
+}
+
+const sumOver = (pids: number[], measure: (pid: number) => number) =>
+  pids.reduce((total, pid) => {
+    try {
+      return total + measure(pid);
+    } catch {
+      return total; // exited meanwhile
+    }
+  }, 0);
+
+/** CPU seconds of a process and its live descendants (workers). */
+export const treeCpuSeconds = (pid: number): number => sumOver(processTree(pid), cpuSeconds);
+
+/** RSS in MB of a process and its live descendants (workers). */
+export const treeRssMb = (pid: number): number => sumOver(processTree(pid), rssMb);
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  loadAverage: string;
+  node: string;
+}
+
+/** The machine a run is on, and how busy it was when the run started. */
+export const machine = (): Machine => ({
+  cpu: cpus()[0]?.model.trim() ?? 'unknown',
+  cores: cpus().length,
+  loadAverage: loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' '),
+  node: process.version,
+});
 
 /** Sends one request; throws unless it is a 200 without GraphQL errors. */
 export async function probe(request: BenchRequest): Promise<unknown> {

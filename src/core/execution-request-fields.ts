@@ -1,4 +1,4 @@
-import { getOperationAST, GraphQLError, Kind, OperationTypeNode, type FieldNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, OperationTypeNode, type DocumentNode, type FieldNode } from 'graphql';
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 
 export interface RootField {
@@ -18,8 +18,23 @@ export function operationTypeOf(request: ExecutionRequest): OperationTypeNode {
   );
 }
 
-/** The root fields a delegated request selects (`__typename` excepted). */
-export function rootFieldsOfRequest(request: ExecutionRequest): RootField[] {
+/** Root fields by document and operation name: documents are immutable, and Yoga's caches hand out the same one per repeated query. */
+const rootFieldsByDocument = new WeakMap<DocumentNode, Map<string | undefined, readonly RootField[]>>();
+
+/**
+ * The root fields a delegated request selects (`__typename` excepted).
+ * Several executor layers ask for every call (deadline, fallbacks, metrics,
+ * retry safety); the answer is computed once per document and operation.
+ */
+export function rootFieldsOfRequest(request: ExecutionRequest): readonly RootField[] {
+  let byOperation = rootFieldsByDocument.get(request.document);
+  if (!byOperation) rootFieldsByDocument.set(request.document, (byOperation = new Map()));
+  let fields = byOperation.get(request.operationName);
+  if (!fields) byOperation.set(request.operationName, (fields = Object.freeze(computeRootFields(request))));
+  return fields;
+}
+
+function computeRootFields(request: ExecutionRequest): RootField[] {
   const operation = getOperationAST(request.document, request.operationName);
   return (operation?.selectionSet.selections ?? []).flatMap((selection) =>
     selection.kind === Kind.FIELD && selection.name.value !== '__typename'

@@ -11,7 +11,7 @@ import {
 } from '@graphql-tools/utils';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger';
-import { rootFieldsOfRequest } from '../core/execution-request-fields';
+import { rootFieldsOfRequest, type RootField } from '../core/execution-request-fields';
 import { getUpstreamMetrics } from './gateway-metrics';
 import { getRecordOfContext } from './request-record';
 import { getTracer, isPromiseLike, SPAN_ATTRIBUTES } from './tracing-constants';
@@ -46,13 +46,16 @@ interface CallOutcome {
   errors: readonly UpstreamError[];
 }
 
+/** The label of each root-field list (rootFieldsOfRequest hands out one list per document and operation). */
+const labelOfFields = new WeakMap<readonly RootField[], string>();
+
 /** Root fields the call asks for, e.g. `getCustomer` or `listProducts,getProduct`. */
 export function rootFieldsOf(request: ExecutionRequest): string {
-  return (
-    rootFieldsOfRequest(request)
-      .map((field) => field.fieldName)
-      .join(',') || 'unknown'
-  );
+  const fields = rootFieldsOfRequest(request);
+  let label = labelOfFields.get(fields);
+  if (label === undefined)
+    labelOfFields.set(fields, (label = fields.map((field) => field.fieldName).join(',') || 'unknown'));
+  return label;
 }
 
 function statusOf(errors: readonly UpstreamError[]): string {

@@ -9,13 +9,78 @@ export function isUndiciTimeout(error: unknown): boolean {
   return TIMEOUT_CODES.has((error as { code?: string })?.code ?? '');
 }
 
-function toHeaders(raw: RawHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.append(name, value);
+/**
+ * A real `Headers` (instanceof holds, every method works) filled from
+ * undici's raw object on first use. transport-rest reads `response.headers`
+ * for a debug log line on every call, logging on or off; building and
+ * validating a WHATWG Headers there was a measurable share of a REST call.
+ */
+class LazyHeaders extends Headers {
+  #raw: RawHeaders | undefined;
+
+  constructor(raw: RawHeaders) {
+    super();
+    this.#raw = raw;
   }
-  return headers;
+
+  #fill(): void {
+    const raw = this.#raw;
+    if (!raw) return;
+    this.#raw = undefined;
+    for (const [name, value] of Object.entries(raw)) {
+      if (Array.isArray(value)) for (const item of value) super.append(name, item);
+      else if (value !== undefined) super.append(name, value);
+    }
+  }
+
+  override get(name: string): string | null {
+    this.#fill();
+    return super.get(name);
+  }
+  override has(name: string): boolean {
+    this.#fill();
+    return super.has(name);
+  }
+  override getSetCookie(): string[] {
+    this.#fill();
+    return super.getSetCookie();
+  }
+  override set(name: string, value: string): void {
+    this.#fill();
+    super.set(name, value);
+  }
+  override append(name: string, value: string): void {
+    this.#fill();
+    super.append(name, value);
+  }
+  override delete(name: string): void {
+    this.#fill();
+    super.delete(name);
+  }
+  override forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(callback, thisArg);
+  }
+  override entries(): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super.entries();
+  }
+  override keys(): HeadersIterator<string> {
+    this.#fill();
+    return super.keys();
+  }
+  override values(): HeadersIterator<string> {
+    this.#fill();
+    return super.values();
+  }
+  override [Symbol.iterator](): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super[Symbol.iterator]();
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): unknown {
+    this.#fill();
+    return Object.fromEntries(super.entries());
+  }
 }
 
 /** Request headers as undici's plain object form, whatever HeadersInit shape came in. */
@@ -127,7 +192,7 @@ export class RequestResponse {
   }
 
   get headers(): Headers {
-    return (this.headerObject ??= toHeaders(this.rawHeaders));
+    return (this.headerObject ??= new LazyHeaders(this.rawHeaders));
   }
 
   /** The body was read with the attempt: nothing left to cancel. */
