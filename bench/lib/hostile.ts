@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { BenchRequest } from './measure';
 
 /**
@@ -22,11 +22,35 @@ export interface HostileResult {
 
 /**
  * Sends `request` one at a time on one keep-alive connection (one attacker)
- * until `stop` resolves; answer times in ms.
+ * until `stop` resolves; answer times in ms. The attacker runs in a worker
+ * thread of its own: on the bench's event loop its request building and
+ * answer parsing would slow autocannon's load and show up as a drop in the
+ * RPS the row compares.
  */
 export async function sendUntil(request: BenchRequest, stop: Promise<unknown>): Promise<HostileResult> {
+  // tsx (esbuild with keepNames) may wrap inner functions in `__name(...)`: the worker defines it.
+  const source = `const __name = (fn) => fn; (${attack.toString()})()`;
+  const worker = new Worker(source, { eval: true, workerData: request });
+  const result = new Promise<HostileResult>((resolve, reject) => {
+    worker.once('message', (message: HostileResult) => resolve(message));
+    worker.once('error', reject);
+  });
+  await stop;
+  worker.postMessage('stop');
+  const answered = await result;
+  await worker.terminate();
+  return answered;
+}
+
+/** The attacker's loop, run as the source of a worker thread: self-contained, no imports. */
+function attack(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const http = require('node:http') as typeof import('node:http');
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const request = workerData as BenchRequest;
   let stopped = false;
-  void stop.then(() => (stopped = true));
+  parentPort?.once('message', () => (stopped = true));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const answers = new Set<string>();
   const one = () =>
@@ -57,16 +81,19 @@ export async function sendUntil(request: BenchRequest, stop: Promise<unknown>): 
       req.on('error', reject);
       req.end(request.body);
     });
-  const samples: number[] = [];
-  while (!stopped) samples.push(await one());
-  agent.destroy();
-  samples.sort((a, b) => a - b);
-  const quantile = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
-  return {
-    count: samples.length,
-    p50: quantile(0.5),
-    p99: quantile(0.99),
-    max: samples.at(-1) ?? NaN,
-    answers: [...answers],
-  };
+  void (async () => {
+    const samples: number[] = [];
+    while (!stopped) samples.push(await one());
+    agent.destroy();
+    samples.sort((a, b) => a - b);
+    const quantile = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+    const result: HostileResult = {
+      count: samples.length,
+      p50: quantile(0.5),
+      p99: quantile(0.99),
+      max: samples.at(-1) ?? NaN,
+      answers: [...answers],
+    };
+    parentPort?.postMessage(result);
+  })();
 }

@@ -20,6 +20,20 @@ interface PricedRequest {
  */
 const pricedByContext = new WeakMap<object, Map<string, PricedRequest>>();
 
+/**
+ * Prices of operations without variables, kept with their document: a price
+ * depends only on the schema, the document, the variables and the options, and
+ * Yoga's parser cache hands the same DocumentNode to every request of one
+ * query text. A repeated query (a hostile one included) is priced once.
+ */
+const pricedByDocument = new WeakMap<DocumentNode, Map<string, PricedRequest>>();
+
+const hasNoVariables = (variables: Record<string, unknown> | null | undefined): boolean => {
+  if (!variables) return true;
+  for (const _ in variables) return false;
+  return true;
+};
+
 export interface PriceRequest {
   readonly context: object;
   readonly schema: GraphQLSchema;
@@ -48,26 +62,49 @@ function reusable(priced: PricedRequest, request: PriceRequest, stopAbove: numbe
  */
 export function priceOncePerRequest(calculate: QueryCostCalculator, request: PriceRequest): QueryPrice {
   const stopAbove = request.stopAbove ?? Number.POSITIVE_INFINITY;
-  let byOptions = pricedByContext.get(request.context);
-  const known = byOptions?.get(calculate.optionsKey);
-  let price: Price;
-  if (known && reusable(known, request, stopAbove)) {
-    price = known.price;
-  } else {
-    try {
-      const priced = calculate.price(request.schema, request.document, request.variables, {
-        operationName: request.operationName,
-        stopAbove,
-      });
-      price = { price: priced, exact: priced.cost <= stopAbove };
-    } catch (error) {
-      if (!(error instanceof GraphQLError)) throw error;
-      price = { error };
-    }
-    if (!byOptions) pricedByContext.set(request.context, (byOptions = new Map()));
-    const { schema, document, variables, operationName } = request;
-    byOptions.set(calculate.optionsKey, { schema, document, variables, operationName, price });
-  }
+  const price = reusedPrice(calculate, request, stopAbove) ?? computePrice(calculate, request, stopAbove);
+  remember(pricedByContext, request.context, calculate.optionsKey, request, price);
+  if (hasNoVariables(request.variables))
+    remember(pricedByDocument, request.document, documentKey(calculate, request), request, price);
   if ('error' in price) throw price.error;
   return price.price;
+}
+
+const documentKey = (calculate: QueryCostCalculator, request: PriceRequest) =>
+  `${calculate.optionsKey}\n${request.operationName ?? ''}`;
+
+function reusedPrice(calculate: QueryCostCalculator, request: PriceRequest, stopAbove: number): Price | undefined {
+  const known = pricedByContext.get(request.context)?.get(calculate.optionsKey);
+  if (known && reusable(known, request, stopAbove)) return known.price;
+  if (!hasNoVariables(request.variables)) return undefined;
+  const sameText = pricedByDocument.get(request.document)?.get(documentKey(calculate, request));
+  // Both requests have no variables (each its own empty object, or none).
+  return sameText && reusable(sameText, { ...request, variables: sameText.variables }, stopAbove)
+    ? sameText.price
+    : undefined;
+}
+
+function computePrice(calculate: QueryCostCalculator, request: PriceRequest, stopAbove: number): Price {
+  try {
+    const priced = calculate.price(request.schema, request.document, request.variables, {
+      operationName: request.operationName,
+      stopAbove,
+    });
+    return { price: priced, exact: priced.cost <= stopAbove };
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return { error };
+  }
+}
+
+function remember(
+  store: WeakMap<object, Map<string, PricedRequest>>,
+  owner: object,
+  key: string,
+  { schema, document, variables, operationName }: PriceRequest,
+  price: Price,
+): void {
+  let entries = store.get(owner);
+  if (!entries) store.set(owner, (entries = new Map()));
+  entries.set(key, { schema, document, variables, operationName, price });
 }
