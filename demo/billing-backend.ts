@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import * as soap from 'soap';
+import type * as Soap from 'soap';
 import { CallCounter } from './call-counter';
 
 export const BILLING_WSDL = resolve(__dirname, '../sources/billing/billing.wsdl');
@@ -75,6 +75,21 @@ const SOAP12_FAULT =
 /** Builds an invoice element body in the order the WSDL sequence requires, with the version attribute. */
 const asXmlObject = (invoice: Invoice) => ({ attributes: { version: '2' }, ...invoice });
 
+/** An http.Server node-soap answers on, once the WSDL is parsed (node-soap is loaded here, on first use). */
+function listenSoap(services: Soap.IServices): Promise<Server> {
+  return new Promise<Server>((done, fail) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const soap = require('soap') as typeof Soap;
+    const server = createServer();
+    soap.listen(server, {
+      path: '/billing',
+      services,
+      xml: readFileSync(BILLING_WSDL, 'utf8'),
+      callback: (error: unknown) => (error ? fail(error as Error) : done(server)),
+    });
+  });
+}
+
 /** The demo shop's SOAP billing service on `soap`'s server, described by sources/billing/billing.wsdl. */
 export async function startBillingBackend({
   port = 0,
@@ -125,10 +140,13 @@ export async function startBillingBackend({
   };
 
   // node-soap handles the protocol on an http.Server of its own; ours in
-  // front counts calls, records what arrived and plays faults.
-  const soapServer = createServer();
-  soap.listen(soapServer, { path: '/billing', services, xml: readFileSync(BILLING_WSDL, 'utf8') });
-  const server: Server = createServer((req, res) => {
+  // front counts calls, records what arrived and plays faults. node-soap (and
+  // its WSDL parse) loads on the first request, not at start-up: `loom serve
+  // --demo` gets ready without it (see the README's cold start).
+  let soapServer: Server | undefined;
+  let soapLoading: Promise<Server> | undefined;
+  const loadSoapServer = () => (soapLoading ??= listenSoap(services).then((ready) => (soapServer = ready)));
+  const handle = (req: IncomingMessage, res: ServerResponse, soapServer: Server) => {
     const action =
       String(req.headers.soapaction ?? '')
         .replace(/"/g, '')
@@ -156,6 +174,14 @@ export async function startBillingBackend({
         return void res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal error</body>');
     }
     soapServer.emit('request', req, res);
+  };
+  const server: Server = createServer((req, res) => {
+    if (soapServer) return handle(req, res, soapServer);
+    // First request: nothing reads `req` until node-soap is ready, so its body waits in the stream.
+    loadSoapServer().then(
+      (ready) => handle(req, res, ready),
+      (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`billing backend: ${error.message}`),
+    );
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
