@@ -10,6 +10,8 @@ const { chooseBuild, redirectSourcesToDist, COMPILED_ENTRY, ROOT } = require('./
 // 'stale' (a source edited after the build) runs the sources, silently: output stays the same either way.
 const build = chooseBuild();
 if (build === 'compiled') {
+  // First: the resolve cache then remembers Node's own answers, under the hooks below.
+  require('./resolve-cache.js').registerResolveCache({ root: ROOT });
   require('./compile-cache.js').registerCompileCache({ root: ROOT });
   require('./load-typescript.js').registerTypeScript({ skip: [path.join(ROOT, 'dist'), __dirname] });
   redirectSourcesToDist();
