@@ -99,7 +99,12 @@ function registerResolveCache({ root, env = process.env } = {}) {
     const key = `${path.dirname(from)}\0${request}`;
     const remembered = known.get(key);
     // A map edited by hand (or by anything but this hook) names only files in the scopes, or is not used.
-    if (typeof remembered === 'string' && inScope(remembered) && fs.existsSync(remembered)) {
+    // A module already loaded this run exists; any other is checked on disk (one stat, not a resolution).
+    if (
+      typeof remembered === 'string' &&
+      inScope(remembered) &&
+      (Module._cache[remembered] !== undefined || fs.existsSync(remembered))
+    ) {
       stats.hits += 1;
       return remembered;
     }
