@@ -65,7 +65,15 @@ function compiledFileFor(target) {
 function redirectSourcesToDist() {
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveToDist(request, parent, isMain, options) {
-    if (parent && parent.filename && (request.startsWith('./') || request.startsWith('../'))) {
+    // Only a file outside dist/ and node_modules can name src/ (a dist/ file names dist/ files): the
+    // thousands of requires made by those skip the path arithmetic.
+    if (
+      parent &&
+      parent.filename &&
+      (request.startsWith('./') || request.startsWith('../')) &&
+      !parent.filename.startsWith(DIST + path.sep) &&
+      !parent.filename.includes(`${path.sep}node_modules${path.sep}`)
+    ) {
       const target = path.resolve(path.dirname(parent.filename), request);
       const compiled = target.startsWith(SRC + path.sep) ? compiledFileFor(target) : undefined;
       if (compiled) return compiled;

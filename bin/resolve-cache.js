@@ -96,7 +96,7 @@ function registerResolveCache({ root, env = process.env } = {}) {
     const from = parent?.filename;
     if (isMain || options !== undefined || typeof from !== 'string' || !inScope(from))
       return resolveFilename.call(this, request, parent, isMain, options);
-    const key = `${path.dirname(from)}\0${request}`;
+    const key = `${parent.path ?? path.dirname(from)}\0${request}`;
     const remembered = known.get(key);
     // A map edited by hand (or by anything but this hook) names only files in the scopes, or is not used.
     // A module already loaded this run exists; any other is checked on disk (one stat, not a resolution).
