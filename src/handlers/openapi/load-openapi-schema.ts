@@ -3,7 +3,6 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { loomVersion } from '../../core/loom-version';
 import type { Logger } from '../../core/logger';
 import { dropUnprintableDefaults } from './drop-unprintable-defaults';
-import { readOpenApiDocument } from './read-openapi-document';
 import { readOpenApiSpecClosure } from '../schema-cache/openapi-spec-closure';
 import { schemaCacheKey } from '../schema-cache/schema-cache-key';
 import type { SchemaCache } from '../schema-cache/schema-cache';
@@ -59,6 +58,10 @@ async function loadDirectiveSchema(options: OpenApiSchemaOptions): Promise<OpenA
   const { loadNonExecutableGraphQLSchemaFromOpenAPI } =
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@omnigraph/openapi') as OmnigraphOpenApi;
+  // With the YAML parser it loads: a cache hit needs neither.
+  const { readOpenApiDocument } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('./read-openapi-document') as typeof import('./read-openapi-document');
   const { document, baseDir } = await readOpenApiDocument(source.spec);
   const schema = await loadNonExecutableGraphQLSchemaFromOpenAPI(source.name, {
     source: document as never,

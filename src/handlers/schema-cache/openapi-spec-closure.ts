@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { isUrl } from '../spec-location';
 
 /** More files than any real spec splits into: past it, the spec is not cached (and a `$ref` loop cannot run away). */
@@ -20,6 +19,31 @@ function collectExternalRefs(node: unknown, refs: Set<string>): void {
   }
 }
 
+/** Each `$ref` written out in the text, followed by a value that starts with `#` (a pointer into the same file). */
+const REF_TEXT = /\$ref/g;
+const LOCAL_REF_AFTER = /^["']?[ \t]*:[ \t]*["']?#/;
+
+/**
+ * True when the text alone shows the file names no other file: every `$ref`
+ * in it is a key whose value starts with `#`, and nothing is escaped (a
+ * backslash could spell a `$ref` key or value the text does not show).
+ * Anything else (an external ref, an alias, a value on the next line, any
+ * backslash) is left to the YAML parser. Spares loading and running it on
+ * the usual single-file spec, whose closure is only itself.
+ */
+export function textHasOnlyLocalRefs(text: string): boolean {
+  if (text.includes('\\')) return false;
+  for (const match of text.matchAll(REF_TEXT))
+    if (!LOCAL_REF_AFTER.test(text.slice(match.index + 4, match.index + 4 + 64))) return false;
+  return true;
+}
+
+/** Parsed with the YAML parser, loaded on first use (a single-file spec never needs it here). */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof import('yaml')).parse(text, { maxAliasCount: 10_000 });
+}
+
 /**
  * Every file an OpenAPI spec is made of: the spec and, transitively, each file
  * a `$ref` names (`./schemas/user.yaml#/User`), with their bytes, for the
@@ -36,16 +60,15 @@ export function readOpenApiSpecClosure(spec: string): Map<string, Buffer> | unde
     if (files.has(file)) continue;
     if (files.size >= MAX_CLOSURE_FILES) return undefined;
     let bytes: Buffer;
-    let document: unknown;
+    const refs = new Set<string>();
     try {
       bytes = readFileSync(file);
-      document = parseYaml(bytes.toString('utf8'), { maxAliasCount: 10_000 });
+      const text = bytes.toString('utf8');
+      if (!textHasOnlyLocalRefs(text)) collectExternalRefs(parseYaml(text), refs);
     } catch {
       return undefined;
     }
     files.set(file, bytes);
-    const refs = new Set<string>();
-    collectExternalRefs(document, refs);
     for (const ref of refs) {
       if (isUrl(ref)) return undefined;
       pending.push(resolve(dirname(file), decodeURI(ref)));
