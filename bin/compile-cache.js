@@ -170,11 +170,12 @@ function registerCompileCache({ root, env = process.env } = {}) {
   function compileWithCache(content, filename, format) {
     // A module with a dynamic import() compiles as usual: on Node 20, code read back from a cache loses
     // the link to the loader that import() needs ("A dynamic import callback was not specified").
-    if ((format !== undefined && format !== 'commonjs') || DYNAMIC_IMPORT.test(content))
-      return compile.call(this, content, filename, format);
+    // Only modules without one are ever cached, so a hit (same text) needs no look for it.
+    if (format !== undefined && format !== 'commonjs') return compile.call(this, content, filename, format);
     const source = withoutHashbang(content);
     const hash = sha1(source);
     const cached = entries.get(filename);
+    if (cached?.hash !== hash && DYNAMIC_IMPORT.test(content)) return compile.call(this, content, filename, format);
     const script = new vm.Script(Module.wrap(source), {
       filename,
       cachedData: cached?.hash === hash ? cached.cachedData : undefined,
