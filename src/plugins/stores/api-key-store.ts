@@ -70,6 +70,25 @@ export function generateApiKey(): { key: string; id: string } {
   };
 }
 
+/** A new key and the record both stores keep of it (the key itself is never stored, only its digest). */
+export function newIssuedKey(
+  input: IssueApiKeyInput,
+  now: () => number,
+): { key: string; digest: string; record: IssuedApiKey } {
+  const { key, id } = generateApiKey();
+  const record: IssuedApiKey = {
+    id,
+    bff: input.bff,
+    owner: input.owner,
+    ...(input.plan !== undefined && { plan: input.plan }),
+    label: input.label,
+    createdAt: new Date(now()).toISOString(),
+    hint: key.slice(0, 9),
+    uses: 0,
+  };
+  return { key, digest: digestApiKey(key), record };
+}
+
 export class TooManyKeysError extends Error {
   constructor(owner: string) {
     super(`${owner} already holds ${MAX_KEYS_PER_OWNER} keys for this BFF: revoke one first`);
@@ -91,18 +110,10 @@ export function createMemoryApiKeyStore({ now = Date.now }: MemoryApiKeyStoreOpt
     async issue(input) {
       const held = [...byId.values()].filter((record) => record.bff === input.bff && record.owner === input.owner);
       if (held.length >= MAX_KEYS_PER_OWNER) throw new TooManyKeysError(input.owner);
-      const { key, id } = generateApiKey();
-      const record = {
-        id,
-        bff: input.bff,
-        owner: input.owner,
-        ...(input.plan !== undefined && { plan: input.plan }),
-        label: input.label,
-        createdAt: new Date(now()).toISOString(),
-        hint: key.slice(0, 9),
-        uses: 0,
-        digest: digestApiKey(key),
-      };
+      const issued = newIssuedKey(input, now);
+      const { key } = issued;
+      const record = { ...issued.record, digest: issued.digest };
+      const { id } = record;
       byId.set(id, record);
       idByDigest.set(record.digest, id);
       return { key, record: plain(record) };

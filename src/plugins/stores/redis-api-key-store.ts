@@ -5,7 +5,7 @@ import {
   MAX_KEYS_PER_OWNER,
   TooManyKeysError,
   digestApiKey,
-  generateApiKey,
+  newIssuedKey,
   isIssuedKeyShape,
   type ApiKeyStore,
   type IssueApiKeyInput,
@@ -84,18 +84,8 @@ async function issueKey(
   const owners = ownerSet(prefix, input.bff, input.owner);
   // Not atomic with the write below: two issues at the same moment may pass one over the cap.
   if ((await redis.scard(owners)) >= MAX_KEYS_PER_OWNER) throw new TooManyKeysError(input.owner);
-  const { key, id } = generateApiKey();
-  const digest = digestApiKey(key);
-  const record: IssuedApiKey = {
-    id,
-    bff: input.bff,
-    owner: input.owner,
-    ...(input.plan !== undefined && { plan: input.plan }),
-    label: input.label,
-    createdAt: new Date(now()).toISOString(),
-    hint: key.slice(0, 9),
-    uses: 0,
-  };
+  const { key, digest, record } = newIssuedKey(input, now);
+  const { id } = record;
   const { id: _id, ...stored } = record;
   await redis
     .multi()

@@ -84,3 +84,32 @@ export async function readOperationTraffic(registry: Registry): Promise<Operatio
     })
     .sort((left, right) => right.requests - left.requests);
 }
+
+export interface DeprecatedVersionCaller {
+  bff: string;
+  version: string;
+  /** `deprecated`, or `sunset` (answered 410, or served with `afterSunset: 'warn'`). */
+  state: string;
+  client: string;
+  clientVersion: string;
+  requests: number;
+}
+
+/**
+ * Who still calls a deprecated or sunset version since start, busiest first:
+ * the portal's view of
+ * `sum by (bff, version, state, client, client_version) (loom_version_requests_total{state=~"deprecated|sunset"})`.
+ */
+export async function readDeprecatedVersionCallers(registry: Registry): Promise<DeprecatedVersionCaller[]> {
+  const retired = (await samples(registry, 'loom_version_requests_total')).filter(
+    (sample) => sample.labels.state === 'deprecated' || sample.labels.state === 'sunset',
+  );
+  const key = (labels: Labels) =>
+    [labels.bff, labels.version, labels.state, labels.client, labels.client_version].map(String).join('\u0000');
+  return [...sumBy(retired, key)]
+    .map(([id, requests]) => {
+      const [bff, version, state, client, clientVersion] = id.split('\u0000');
+      return { bff, version, state, client, clientVersion, requests };
+    })
+    .sort((left, right) => right.requests - left.requests);
+}

@@ -6,7 +6,7 @@ import { PAGE_ASSET_ROOT, servePageAsset } from '../../bff/browser/page-assets';
 import { specFieldsOf } from '../../config/validate-config';
 import { isUrl } from '../../handlers/spec-location';
 import type { GatewayParts } from '../gateway-parts';
-import { readOperationTraffic, readSourceHealth } from './live-health';
+import { readDeprecatedVersionCallers, readOperationTraffic, readSourceHealth } from './live-health';
 import { renderBffReference } from './render-bff-reference';
 import { PORTAL_ROOT, mayShowSchema, renderPortal } from './render-portal';
 import { createKeyRoutes } from './key-routes';
@@ -66,7 +66,11 @@ export function createPortalRoutes(
     if (pathname === KEYS_PAGE_PATH) return html(renderKeysPage(gateway, { adminAllowed: live }));
     if (pathname === '/') {
       const state = live
-        ? { sources: await readSourceHealth(gateway.metrics), traffic: await readOperationTraffic(gateway.metrics) }
+        ? {
+            sources: await readSourceHealth(gateway.metrics),
+            traffic: await readOperationTraffic(gateway.metrics),
+            deprecatedCallers: await readDeprecatedVersionCallers(gateway.metrics),
+          }
         : undefined;
       return html(renderPortal(gateway, { live: state, everySchema }));
     }

@@ -7,7 +7,7 @@ import { specFieldsOf } from '../../config/validate-config';
 import { isUrl } from '../../handlers/spec-location';
 import type { GatewayParts } from '../gateway-parts';
 import { describeBffPolicies } from './describe-policies';
-import type { OperationTraffic, SourceHealth } from './live-health';
+import type { DeprecatedVersionCaller, OperationTraffic, SourceHealth } from './live-health';
 import { acceptsIssuedKeys, plansOf } from './key-plans';
 import type { ReloadStatus } from '../gateway-parts';
 
@@ -21,6 +21,7 @@ export const specPath = (source: string, index: number) =>
 export interface PortalLiveState {
   sources: ReadonlyMap<string, SourceHealth>;
   traffic: readonly OperationTraffic[];
+  deprecatedCallers: readonly DeprecatedVersionCaller[];
 }
 
 const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : '–');
@@ -129,7 +130,7 @@ function renderOperations(gateway: GatewayParts, live: PortalLiveState | undefin
 <div class="table"><table><thead><tr><th>operation</th><th>cost</th></tr></thead><tbody>${rows}</tbody></table></div>`;
     })
     .join('');
-  const traffic = live ? renderTraffic(live.traffic) : '';
+  const traffic = live ? renderTraffic(live.traffic) + renderDeprecatedCallers(live.deprecatedCallers) : '';
   return persisted || traffic ? persisted + traffic : '<p class="muted">No persisted operations.</p>';
 }
 
@@ -153,6 +154,19 @@ function renderTraffic(traffic: readonly OperationTraffic[]): string {
     trafficTable('Busiest operations since start', traffic.slice(0, 10)) +
     (failing.length ? trafficTable('Highest error rate since start', failing.slice(0, 10)) : '')
   );
+}
+
+/** Clients still calling a deprecated or sunset version (from the version metric), so their owners can be told. */
+function renderDeprecatedCallers(callers: readonly DeprecatedVersionCaller[]): string {
+  if (callers.length === 0) return '';
+  const rows = callers
+    .slice(0, 50)
+    .map(
+      (caller) =>
+        `<tr><td>${escapeHtml(caller.bff)}</td><td>${escapeHtml(caller.version)}</td><td>${escapeHtml(caller.state)}</td><td><code>${escapeHtml(caller.client)}</code></td><td>${escapeHtml(caller.clientVersion)}</td><td>${caller.requests.toLocaleString('en-US')}</td></tr>`,
+    )
+    .join('');
+  return `<h3 id="deprecated-callers">Still calling deprecated versions since start</h3><div class="table"><table><thead><tr><th>BFF</th><th>version</th><th>state</th><th>client</th><th>client version</th><th>requests</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** When the graph was last (re)loaded: hot reload's state (`loom serve --watch`, SIGHUP), or the start. */

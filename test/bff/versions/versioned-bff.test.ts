@@ -169,6 +169,24 @@ describe('versioned BFF: v1 and v2 side by side on a graph that renamed a field'
     );
   });
 
+  it('shows on the portal who still calls a deprecated version, names escaped', async () => {
+    await gateway.query(
+      'shop/v1',
+      { query: '{ __typename }' },
+      { 'apollographql-client-name': 'ios-app', 'apollographql-client-version': '2.0.1' },
+    );
+    await gateway.query('shop/v1', { query: '{ __typename }' }, { 'apollographql-client-name': '<script>x</script>' });
+    await gateway.query('shop', { query: '{ __typename }' }, { 'apollographql-client-name': 'current-only' });
+    const page = await (await gateway.fetch('/')).text();
+    const table = page.slice(page.indexOf('id="deprecated-callers"'));
+    expect(table).toContain(
+      '<td>shop</td><td>v1</td><td>deprecated</td><td><code>ios-app</code></td><td>2.0.1</td><td>1</td>',
+    );
+    expect(table).toContain('<td>shop</td><td>v1</td><td>deprecated</td><td><code>invalid</code></td>');
+    expect(page).not.toContain('<script>x');
+    expect(table).not.toContain('current-only');
+  });
+
   it('counts traffic per version, state and client, and logs the version and client of each request', async () => {
     const client = { 'apollographql-client-name': 'metrics-probe', 'apollographql-client-version': '3.1.4' };
     await gateway.query('shop/v1', { query: '{ __typename }' }, client);

@@ -42,6 +42,22 @@ describe('rate limit charged per subscription event (perEvent), against the demo
   });
   beforeEach(() => orders.calls.reset());
 
+  /** The gateway cancelled the one gRPC stream it opened, and none is left open. */
+  async function expectUpstreamStreamCancelled(): Promise<void> {
+    expect(
+      await eventually(
+        () => orders.calls.count('WatchOrders.cancelled'),
+        (count) => count === 1,
+      ),
+    ).toBe(1);
+    expect(
+      await eventually(
+        () => orders.openWatches,
+        (open) => open === 0,
+      ),
+    ).toBe(0);
+  }
+
   it('over SSE: delivers what the budget pays for, then one RATE_LIMITED result, ends, and cancels the gRPC stream', async () => {
     const response = await fetch(`${gateway.url}/sse/graphql`, {
       method: 'POST',
@@ -57,18 +73,7 @@ describe('rate limit charged per subscription event (perEvent), against the demo
       { data: { watchOrders: { orderId: 'o2', status: 'PAID' } } },
       OUT_OF_BUDGET,
     ]);
-    expect(
-      await eventually(
-        () => orders.calls.count('WatchOrders.cancelled'),
-        (count) => count === 1,
-      ),
-    ).toBe(1);
-    expect(
-      await eventually(
-        () => orders.openWatches,
-        (open) => open === 0,
-      ),
-    ).toBe(0);
+    await expectUpstreamStreamCancelled();
 
     // The budget is spent: the next subscription is refused at its start.
     const refused = await fetch(`${gateway.url}/sse/graphql`, {
@@ -91,19 +96,8 @@ describe('rate limit charged per subscription event (perEvent), against the demo
         { data: { watchOrders: { orderId: 'o2', status: 'PAID' } } },
         OUT_OF_BUDGET,
       ]);
-      expect(
-        await eventually(
-          () => orders.calls.count('WatchOrders.cancelled'),
-          (count) => count === 1,
-        ),
-      ).toBe(1);
       // A later event published upstream reaches nobody on this BFF.
-      expect(
-        await eventually(
-          () => orders.openWatches,
-          (open) => open === 0,
-        ),
-      ).toBe(0);
+      await expectUpstreamStreamCancelled();
     } finally {
       await client.dispose();
     }
