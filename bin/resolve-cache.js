@@ -28,6 +28,22 @@ const mtimeMs = (file) => {
   }
 };
 
+/** Maps kept per folder (one per checkout, Node version and flag set): the least recently written go. */
+const MAX_FILES = 8;
+
+function pruneFolder(folder) {
+  try {
+    const files = fs
+      .readdirSync(folder)
+      .filter((name) => name.startsWith('resolve-') && name.endsWith('.json'))
+      .map((name) => ({ name, mtimeMs: mtimeMs(path.join(folder, name)) }))
+      .sort((left, right) => right.mtimeMs - left.mtimeMs);
+    for (const { name } of files.slice(MAX_FILES)) fs.rmSync(path.join(folder, name), { force: true });
+  } catch {
+    // another process pruned first: nothing to do
+  }
+}
+
 /**
  * Installs the cache over Module._resolveFilename as it is now (install it
  * before other resolve hooks: it then remembers only Node's own answers).
@@ -66,7 +82,11 @@ function registerResolveCache({ root, env = process.env } = {}) {
       path.join(root, 'dist', 'cli', 'main.js'),
     ].map(mtimeMs),
   ].join(' ');
-  const name = crypto.createHash('sha1').update(`${FORMAT}\0${root}`).digest('hex');
+  // One file per checkout, Node version and flag set (as the code cache): starts with other flags keep their own.
+  const name = crypto
+    .createHash('sha1')
+    .update([FORMAT, root, process.version, ...process.execArgv].join('\0'))
+    .digest('hex');
   const file = path.join(folder, `resolve-${name}.json`);
   let known = new Map();
   try {
@@ -90,7 +110,9 @@ function registerResolveCache({ root, env = process.env } = {}) {
       fs.renameSync(partial, file);
     } catch {
       fs.rmSync(partial, { force: true });
+      return;
     }
+    pruneFolder(folder);
   };
   Module._resolveFilename = function resolveRemembered(request, parent, isMain, options) {
     const from = parent?.filename;

@@ -50,13 +50,13 @@ describe('bin/resolve-cache.js (remembered module resolution)', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   /** Requires `file` with the cache installed; prints its export as JSON, with the cache's hits and misses. */
-  async function load(file: string, env: Record<string, string> = {}): Promise<Outcome> {
+  async function load(file: string, env: Record<string, string> = {}, flags: string[] = []): Promise<Outcome> {
     const script = `
       const cache = require(${JSON.stringify(join(REPO_ROOT, 'bin/resolve-cache.js'))}).registerResolveCache({ root: ${JSON.stringify(project)} });
       let outcome;
       try { outcome = { value: require(${JSON.stringify(file)}) }; } catch (error) { outcome = { error: error.message }; }
       process.stdout.write(JSON.stringify({ ...outcome, stats: cache && cache.stats }));`;
-    const { stdout } = await run(process.execPath, ['-e', script], {
+    const { stdout } = await run(process.execPath, [...flags, '-e', script], {
       env: { ...process.env, LOOM_COMPILE_CACHE: cache, ...env },
     });
     return JSON.parse(stdout) as Outcome;
@@ -150,6 +150,17 @@ describe('bin/resolve-cache.js (remembered module resolution)', () => {
     expect(outcome.value).toEqual(expected);
     expect(outcome.stats?.misses).toBe(2);
   }, 60_000);
+
+  it('keeps one map per flag set, and at most 8 maps in its folder', async () => {
+    await load(join(dist, 'main.js'));
+    const maps = () => readdirSync(cache).filter((entry) => entry.startsWith('resolve-'));
+    const before = maps().length;
+    for (let flags = 1; flags <= 9; flags++) await load(join(dist, 'main.js'), {}, [`--stack-size=${900 + flags}`]);
+    expect(before).toBe(1);
+    expect(maps()).toHaveLength(8);
+    // A flag set's map stays warm while others are written.
+    expect((await load(join(dist, 'main.js'), {}, ['--stack-size=909'])).stats).toEqual({ hits: 3, misses: 0 });
+  }, 120_000);
 
   it('is not used from a folder other users can write to, nor when off', async () => {
     const shared = join(scratch, 'shared');
