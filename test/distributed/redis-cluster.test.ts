@@ -11,23 +11,13 @@ import { findFreePort, SUITE_REDIS_COMMAND_TIMEOUT_MS } from '../fixtures/rateli
 import { startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
 import { startRedisCluster, waitFor, type RedisClusterUnderTest } from '../helpers/redis-cluster';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { GET_ITEM, expectRedisDownBehaviour, readyz, redisUp } from './redis-down-expectations';
 
 // Starting three servers and joining them takes seconds on a busy machine; a node failure takes the node timeout.
 jest.setTimeout(180_000);
 
 // getItem(id) { id name } costs 1 + 2 = 3 units; the budget is 20 per user, so 6 fit.
-const GET_ITEM = { query: '{ getItem(id: "1") { id name } }' };
 const getItem = (id: string) => ({ query: 'query ($id: String!) { getItem(id: $id) { id name } }', variables: { id } });
-
-async function readyz(gateway: TestGateway) {
-  const response = await gateway.fetch('/readyz');
-  return { status: response.status, body: (await response.json()) as { checks: Array<{ name: string; ok: boolean }> } };
-}
-
-async function redisUp(gateway: TestGateway, bff: string) {
-  const text = await gateway.gateway.metrics.getSingleMetricAsString('loom_redis_up');
-  return new RegExp(`loom_redis_up\\{bff="${bff}"\\} (\\d)`).exec(text)?.[1];
-}
 
 describe('Loom on a real 3-node Redis Cluster', () => {
   let cluster: RedisClusterUnderTest;
@@ -268,38 +258,7 @@ describe('Loom on a real 3-node Redis Cluster', () => {
       );
       backend.calls.reset();
 
-      const failOpen = await gateway.query(open, GET_ITEM, user);
-      expect(failOpen.status).toBe(200);
-      expect(failOpen.body).toEqual({ data: { getItem: { id: '1', name: 'Item 1' } } });
-      expect(failOpen.headers.get('ratelimit-limit')).toBeNull();
-
-      const failClosed = await gateway.query(closed, GET_ITEM, user);
-      expect(failClosed.status).toBe(503);
-      expect(failClosed.headers.get('retry-after')).toBe('1');
-      expect(failClosed.body).toEqual({
-        errors: [
-          { message: 'Rate limiting is unavailable; request refused', extensions: { code: 'RATE_LIMIT_UNAVAILABLE' } },
-        ],
-      });
-
-      const uncached = await gateway.query(cached, GET_ITEM);
-      expect(uncached.status).toBe(200);
-      expect(uncached.body.errors).toBeUndefined();
-      expect(uncached.headers.get('x-loom-cache')).toBe('MISS');
-      expect(backend.calls.count('getItem')).toBe(2);
-
-      const notReady = await readyz(gateway);
-      expect(notReady.status).toBe(503);
-      expect(notReady.body.checks).toEqual(
-        expect.arrayContaining([
-          { name: `${open}:rate-limit-redis`, ok: false },
-          { name: `${closed}:rate-limit-redis`, ok: false },
-          { name: `${cached}:response-cache-redis`, ok: false },
-        ]),
-      );
-      expect(await redisUp(gateway, open)).toBe('0');
-      expect(await redisUp(gateway, closed)).toBe('0');
-      expect(await redisUp(gateway, cached)).toBe('0');
+      await expectRedisDownBehaviour({ gateway, backend, open, closed, cached, user });
 
       // Back: the node restarts on its port and node file, rejoins with its slots (their data is gone).
       await cluster.restart(victim);

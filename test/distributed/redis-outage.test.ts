@@ -4,24 +4,13 @@ import type { TestGateway } from '../helpers/test-gateway';
 import { startItemsBackend } from '../fixtures/ratelimit/items-backend';
 import { findFreePort, startRedisChild, type RedisChild } from '../fixtures/ratelimit/redis-child';
 import { startItemsGateway, uniqueBffName } from '../fixtures/ratelimit/shared-gateways';
+import { GET_ITEM, expectRedisDownBehaviour, readyz, redisUp } from './redis-down-expectations';
 
-// 3 cost units against a budget of 20 per user.
-const GET_ITEM = { query: '{ getItem(id: "1") { id name } }' };
 const user = { 'x-test-user': 'outage' };
 
 /** Resolves on the connection's next event of that name; errors while reconnecting are expected and ignored. */
 const nextEvent = (connection: Redis, event: 'close' | 'ready') =>
   new Promise<void>((resolve) => connection.once(event, () => resolve()));
-
-async function readyz(gateway: TestGateway) {
-  const response = await gateway.fetch(`/readyz`);
-  return { status: response.status, body: (await response.json()) as { checks: Array<{ name: string; ok: boolean }> } };
-}
-
-async function redisUp(gateway: TestGateway, bff: string) {
-  const text = await gateway.gateway.metrics.getSingleMetricAsString('loom_redis_up');
-  return new RegExp(`loom_redis_up\\{bff="${bff}"\\} (\\d)`).exec(text)?.[1];
-}
 
 describe('Redis going away mid-test and coming back (own redis-server)', () => {
   const open = uniqueBffName('open');
@@ -72,40 +61,7 @@ describe('Redis going away mid-test and coming back (own redis-server)', () => {
     await closedConnection;
     backend.calls.reset();
 
-    const failOpen = await gateway.query(open, GET_ITEM, user);
-    expect(failOpen.status).toBe(200);
-    expect(failOpen.body).toEqual({ data: { getItem: { id: '1', name: 'Item 1' } } });
-    expect(failOpen.headers.get('ratelimit-limit')).toBeNull();
-    expect(backend.calls.count('getItem')).toBe(1);
-
-    const failClosed = await gateway.query(closed, GET_ITEM, user);
-    expect(failClosed.status).toBe(503);
-    expect(failClosed.headers.get('retry-after')).toBe('1');
-    expect(failClosed.body).toEqual({
-      errors: [
-        { message: 'Rate limiting is unavailable; request refused', extensions: { code: 'RATE_LIMIT_UNAVAILABLE' } },
-      ],
-    });
-    expect(backend.calls.count('getItem')).toBe(1);
-
-    const uncached = await gateway.query(cached, GET_ITEM);
-    expect(uncached.status).toBe(200);
-    expect(uncached.body.errors).toBeUndefined();
-    expect(uncached.headers.get('x-loom-cache')).toBe('MISS');
-    expect(backend.calls.count('getItem')).toBe(2);
-
-    const notReady = await readyz(gateway);
-    expect(notReady.status).toBe(503);
-    expect(notReady.body.checks).toEqual(
-      expect.arrayContaining([
-        { name: `${open}:rate-limit-redis`, ok: false },
-        { name: `${closed}:rate-limit-redis`, ok: false },
-        { name: `${cached}:response-cache-redis`, ok: false },
-      ]),
-    );
-    expect(await redisUp(gateway, open)).toBe('0');
-    expect(await redisUp(gateway, closed)).toBe('0');
-    expect(await redisUp(gateway, cached)).toBe('0');
+    await expectRedisDownBehaviour({ gateway, backend, open, closed, cached, user });
 
     // Back: a new, empty Redis on the same port; the gateway reconnects on its own.
     const ready = nextEvent(connection, 'ready');
