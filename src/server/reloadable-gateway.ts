@@ -234,37 +234,7 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
     return releasedAtEnd(response, done);
   };
 
-  return {
-    get config() {
-      return current.gateway.config;
-    },
-    get composed() {
-      return current.gateway.composed;
-    },
-    get bffs() {
-      return current.gateway.bffs;
-    },
-    get metrics() {
-      return current.gateway.metrics;
-    },
-    get metricsText() {
-      return current.gateway.metricsText;
-    },
-    get logger() {
-      return current.gateway.logger;
-    },
-    get redis() {
-      return current.gateway.redis;
-    },
-    get readinessChecks() {
-      return current.gateway.readinessChecks;
-    },
-    get apiKeyStore() {
-      return current.gateway.apiKeyStore;
-    },
-    get memoryRateLimitStore() {
-      return current.gateway.memoryRateLimitStore;
-    },
+  const reloadable: Omit<ReloadableGateway, ServingPart> = {
     get draining() {
       return draining;
     },
@@ -286,4 +256,27 @@ export function createReloadableGateway(options: ReloadableGatewayOptions): Relo
       ]);
     },
   };
+  return forwardServingParts(reloadable, () => current.gateway);
+}
+
+/** The parts of a gateway read from the generation serving at the moment of the read. */
+const SERVING_PARTS = [
+  'config',
+  'composed',
+  'bffs',
+  'metrics',
+  'metricsText',
+  'logger',
+  'redis',
+  'readinessChecks',
+  'apiKeyStore',
+  'memoryRateLimitStore',
+] as const satisfies ReadonlyArray<keyof Gateway>;
+type ServingPart = (typeof SERVING_PARTS)[number];
+
+/** Adds to `target` a getter per serving part that reads it from `serving()` each time (never a copy). */
+function forwardServingParts<T extends object>(target: T, serving: () => Gateway): T & Pick<Gateway, ServingPart> {
+  for (const part of SERVING_PARTS)
+    Object.defineProperty(target, part, { get: () => serving()[part], enumerable: true, configurable: true });
+  return target as T & Pick<Gateway, ServingPart>;
 }
