@@ -9,11 +9,12 @@
  *
  * Env: DURATION (s per run, default 20), CONNECTIONS (default 20), RELOADS (default 10).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startCatalogBackend } from '../demo/catalog-backend';
+import { autocannonProcess, type ProcessLoadResult } from './lib/autocannon-process';
 
 const ROOT = resolve(__dirname, '..');
 const DURATION = Number(process.env.DURATION ?? 20);
@@ -21,45 +22,8 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const RELOADS = Number(process.env.RELOADS ?? 10);
 const QUERY = '{ getCustomer(id: "1") { id name } }';
 
-interface LoadResult {
-  total: number;
-  failures: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function autocannon(url: string, seconds: number): Promise<LoadResult> {
-  const args = [
-    require.resolve('autocannon/autocannon.js'),
-    '--json',
-    '--no-progress',
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    String(seconds),
-    '-m',
-    'POST',
-    '-H',
-    'content-type=application/json',
-    '-b',
-    JSON.stringify({ query: QUERY }),
-    url,
-  ];
-  return new Promise((done, fail) => {
-    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return fail(error);
-      const result = JSON.parse(stdout);
-      done({
-        total: result.requests.total,
-        failures: result.non2xx + result.errors + result.timeouts,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        max: result.latency.max,
-      });
-    });
-  });
-}
+const autocannon = (url: string, seconds: number) =>
+  autocannonProcess({ url, connections: CONNECTIONS, seconds, query: QUERY });
 
 /** Resolves with the first stdout line matching `marker` from now on. */
 function nextLine(child: ChildProcess, marker: RegExp): Promise<string> {
@@ -109,7 +73,7 @@ async function main() {
     }
     const withReloads = await during;
     const without = await autocannon(url, DURATION);
-    const row = (name: string, result: LoadResult) =>
+    const row = (name: string, result: ProcessLoadResult) =>
       `| ${name} | ${result.total} | ${result.failures} | ${result.p50} | ${result.p99} | ${result.max} |`;
     process.stdout.write(
       [

@@ -9,7 +9,6 @@
  *
  * Env: DURATION (s per run, default 5), CONNECTIONS (default 20), ROUNDS (default 3).
  */
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,6 +19,7 @@ import { validateConfig } from '../src/config/validate-config';
 import { createGateway } from '../src/server/create-gateway';
 import { listen } from '../src/server/create-http-server';
 import { setupTracing } from '../src/observability/setup-tracing';
+import { autocannonProcess } from './lib/autocannon-process';
 
 const ROOT = resolve(__dirname, '..');
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -59,44 +59,8 @@ async function startSink() {
   };
 }
 
-/** autocannon as a child process (its own event loop), JSON summary back. */
-function autocannon(
-  url: string,
-  connections: number,
-  seconds: number,
-): Promise<{ rps: number; total: number; p50: number; p99: number; failures: number }> {
-  const args = [
-    require.resolve('autocannon/autocannon.js'),
-    '--json',
-    '--no-progress',
-    '-c',
-    String(connections),
-    '-d',
-    String(seconds),
-    '-m',
-    'POST',
-    '-H',
-    'content-type=application/json',
-    '-H',
-    'accept=application/json',
-    '-b',
-    JSON.stringify({ query: QUERY }),
-    url,
-  ];
-  return new Promise((done, fail) => {
-    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return fail(error);
-      const result = JSON.parse(stdout);
-      done({
-        rps: result.requests.average,
-        total: result.requests.total,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        failures: result.non2xx + result.errors + result.timeouts,
-      });
-    });
-  });
-}
+const autocannon = (url: string, connections: number, seconds: number) =>
+  autocannonProcess({ url, connections, seconds, query: QUERY, headers: ['accept=application/json'] });
 
 async function measure(mode: Mode, sinkUrl: string, catalogUrl: string): Promise<Run[]> {
   // http/json: the sink counts spans in the JSON body, as in the figures the README records.
