@@ -36,6 +36,21 @@ table.insert(fields, id)
 return fields
 `;
 
+/**
+ * Writes a new record, its digest and its set entries at once, unless the
+ * owner already holds the cap: the count and the write are one step, so
+ * issues racing on several instances cannot pass the cap.
+ * KEYS: owner set, record, digest, BFF set. ARGV: cap, id, then the record's field/value pairs.
+ */
+const ISSUE_SCRIPT = `
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('SET', KEYS[3], ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[2])
+redis.call('SADD', KEYS[1], ARGV[2])
+return 1
+`;
+
 /** Deletes a record, its digest and its set entries at once (owner checked first when given). */
 const REVOKE_SCRIPT = `
 local recordKey = ARGV[1] .. ARGV[2]
@@ -82,18 +97,24 @@ async function issueKey(
   now: () => number,
 ): Promise<{ key: string; record: IssuedApiKey }> {
   const owners = ownerSet(prefix, input.bff, input.owner);
-  // Not atomic with the write below: two issues at the same moment may pass one over the cap.
-  if ((await redis.scard(owners)) >= MAX_KEYS_PER_OWNER) throw new TooManyKeysError(input.owner);
   const { key, digest, record } = newIssuedKey(input, now);
-  const { id } = record;
-  const { id: _id, ...stored } = record;
-  await redis
-    .multi()
-    .hset(`${prefix}key:${id}`, { ...stored, uses: '0', digest, ownerSet: owners })
-    .set(`${prefix}digest:${digest}`, id)
-    .sadd(`${prefix}bff:${input.bff}`, id)
-    .sadd(owners, id)
-    .exec();
+  const { id, ...stored } = record;
+  const fields = Object.entries({ ...stored, uses: '0', digest, ownerSet: owners }).flatMap(([name, value]) => [
+    name,
+    String(value),
+  ]);
+  const written = await redis.eval(
+    ISSUE_SCRIPT,
+    4,
+    owners,
+    `${prefix}key:${id}`,
+    `${prefix}digest:${digest}`,
+    `${prefix}bff:${input.bff}`,
+    MAX_KEYS_PER_OWNER,
+    id,
+    ...fields,
+  );
+  if (written !== 1) throw new TooManyKeysError(input.owner);
   return { key, record };
 }
 

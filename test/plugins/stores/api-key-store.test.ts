@@ -99,6 +99,31 @@ describe.each([
 });
 
 describe('the Redis key store', () => {
+  it('keeps the per-owner cap when instances issue at the same moment (one Redis step)', async () => {
+    const prefix = `test:keys:${randomUUID()}:`;
+    prefixes.push(prefix);
+    const other = new Redis('redis://127.0.0.1:6379');
+    try {
+      const stores = [
+        redisStore(prefix),
+        createRedisApiKeyStore(other, { prefix, commandTimeoutMs: SUITE_TIMEOUT_MS }),
+      ];
+      for (let index = 1; index < MAX_KEYS_PER_OWNER; index++)
+        await stores[0].issue({ bff: 'web', owner: 'jwt:race', label: `k${index}` });
+      const racing = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, index) =>
+          stores[index % 2].issue({ bff: 'web', owner: 'jwt:race', label: `race${index}` }),
+        ),
+      );
+      expect(racing.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of racing.filter((entry) => entry.status === 'rejected'))
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(TooManyKeysError);
+      expect(await stores[1].list({ bff: 'web', owner: 'jwt:race' })).toHaveLength(MAX_KEYS_PER_OWNER);
+    } finally {
+      other.disconnect();
+    }
+  });
+
   it('never stores the key itself, only its SHA-256 digest', async () => {
     const prefix = `test:keys:${randomUUID()}:`;
     const store = redisStore(prefix);
