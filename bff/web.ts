@@ -15,6 +15,10 @@ import { DEMO_WRITE_SCOPE, demoJwtOptions } from '../demo/demo-auth';
 const cost = { fieldCosts: { 'Query.listCustomers': { listSize: 50 }, 'Query.listOrders': { listSize: 20 } } };
 
 /** The web app: the whole graph, introspection and GraphiQL on. */
+/** The web BFF's document limits and cost ceiling (the bench's guarded BFF applies the same). */
+export const WEB_QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxDirectives: 30, maxTokens: 2000, maxBatchSize: 5 };
+export const WEB_MAX_COST = 5000;
+
 export default defineBff({
   description: 'Web app: the whole graph',
   introspection: true,
@@ -32,16 +36,8 @@ export default defineBff({
       }),
     // Apollo APQ: clients send a hash, and the document once per instance set (shared through Redis when configured).
     useAutomaticPersistedQueries(),
-    (context) =>
-      useQueryLimits({
-        maxDepth: 10,
-        maxAliases: 15,
-        maxDirectives: 30,
-        maxTokens: 2000,
-        maxBatchSize: 5,
-        blockFieldSuggestions: context.production,
-      }),
-    useCostLimit({ maxCost: 5000, ...cost }),
+    (context) => useQueryLimits({ ...WEB_QUERY_LIMITS, blockFieldSuggestions: context.production }),
+    useCostLimit({ maxCost: WEB_MAX_COST, ...cost }),
     // Anyone may read; writes need a shop:write token from the demo issuer (README: Try it with a token).
     // API keys issued on the portal's Keys page identify a caller and carry its plan (no scopes: reads only).
     // Before the rate limit: it keys on the identity this sets, and a refused write spends no budget.

@@ -1,3 +1,4 @@
+import { WEB_MAX_COST, WEB_QUERY_LIMITS } from '../../bff/web';
 import { defineBff } from '../../src/bff/define-bff';
 import { useQueryLimits } from '../../src/plugins/limits/use-query-limits';
 import { useCostLimit } from '../../src/plugins/use-cost-limit';
@@ -11,15 +12,7 @@ export default defineBff({
   description: 'benchmark: query limits and cost limit',
   introspection: false,
   policies: [
-    (context) =>
-      useQueryLimits({
-        maxDepth: 10,
-        maxAliases: 15,
-        maxDirectives: 30,
-        maxTokens: 2000,
-        maxBatchSize: 5,
-        blockFieldSuggestions: context.production,
-      }),
-    useCostLimit({ maxCost: 5000 }),
+    (context) => useQueryLimits({ ...WEB_QUERY_LIMITS, blockFieldSuggestions: context.production }),
+    useCostLimit({ maxCost: WEB_MAX_COST }),
   ],
 });

@@ -20,6 +20,21 @@ describe('loom check on a versioned BFF: each version against its own snapshot a
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A scratch project: the crm source and a `shop` BFF whose v1 is `v1` (JavaScript source), beside a current v2. */
+  function shopProject(v1: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-versions-'));
+    dirs.push(dir);
+    writeFileSync(
+      join(dir, 'mesh.config.js'),
+      `module.exports = { sources: [{ name: 'crm', kind: 'openapi', spec: ${JSON.stringify(join(FIXTURE, 'crm-openapi.yaml'))}, endpoint: 'http://127.0.0.1:9' }], bffs: { shop: './shop.js' } };\n`,
+    );
+    writeFileSync(
+      join(dir, 'shop.js'),
+      `module.exports = { currentVersion: 'v2', versions: { v1: ${v1}, v2: {} } };\n`,
+    );
+    return dir;
+  }
+
   it('passes when v1 is still served as frozen through its mappings', async () => {
     const { code, stdout } = await run('check', join(FIXTURE, 'versions.config.ts'));
     expect(stdout).toContain('shop v1: 0 breaking, 0 safe or dangerous change(s) against');
@@ -45,16 +60,7 @@ describe('loom check on a versioned BFF: each version against its own snapshot a
   });
 
   it('fails with the version and mapping named when a mapping points at a field the graph no longer has', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loom-versions-'));
-    dirs.push(dir);
-    writeFileSync(
-      join(dir, 'mesh.config.js'),
-      `module.exports = { sources: [{ name: 'crm', kind: 'openapi', spec: ${JSON.stringify(join(FIXTURE, 'crm-openapi.yaml'))}, endpoint: 'http://127.0.0.1:9' }], bffs: { shop: './shop.js' } };\n`,
-    );
-    writeFileSync(
-      join(dir, 'shop.js'),
-      `module.exports = { currentVersion: 'v2', versions: { v1: { mappings: { renames: { 'Customer.name': 'Customer.displayName' } } }, v2: {} } };\n`,
-    );
+    const dir = shopProject(`{ mappings: { renames: { 'Customer.name': 'Customer.displayName' } } }`);
     const { code, stderr } = await run('check', join(dir, 'mesh.config.js'));
     expect(code).toBe(1);
     expect(stderr).toContain(
@@ -63,15 +69,8 @@ describe('loom check on a versioned BFF: each version against its own snapshot a
   });
 
   it('compose writes one snapshot per version: the current one as schema/<bff>.graphql', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loom-versions-'));
-    dirs.push(dir);
-    writeFileSync(
-      join(dir, 'mesh.config.js'),
-      `module.exports = { sources: [{ name: 'crm', kind: 'openapi', spec: ${JSON.stringify(join(FIXTURE, 'crm-openapi.yaml'))}, endpoint: 'http://127.0.0.1:9' }], bffs: { shop: './shop.js' } };\n`,
-    );
-    writeFileSync(
-      join(dir, 'shop.js'),
-      `module.exports = { currentVersion: 'v2', versions: { v1: { snapshot: './frozen/v1.graphql', mappings: { renames: { 'Customer.name': 'Customer.fullName' } } }, v2: {} } };\n`,
+    const dir = shopProject(
+      `{ snapshot: './frozen/v1.graphql', mappings: { renames: { 'Customer.name': 'Customer.fullName' } } }`,
     );
     const { code, stdout } = await run('compose', join(dir, 'mesh.config.js'));
     expect(code).toBe(0);
