@@ -1,7 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable } from '@graphql-tools/utils';
 import type { DirectSourceRouter } from '../compose/direct-source-router';
+import { resolveDirectLinks } from '../compose/resolve-direct-links';
 
 /**
  * Runs an operation that one source answers alone straight on that source's
@@ -24,18 +25,31 @@ function withDelegatedErrorShape(result: ExecutionResult): ExecutionResult {
 
 export function useDirectSourceExecution(router: DirectSourceRouter): Plugin {
   return {
-    onExecute({ args, setExecuteFn }) {
-      const source = router.route(args.document, args.operationName);
-      if (!source) return;
+    onExecute({ args, executeFn, setExecuteFn }) {
+      if (!router.route(args.document, args.operationName)) return;
       setExecuteFn(async (final) => {
-        const result = await source.executor({
-          document: final.document,
-          variables: (final.variableValues ?? undefined) as Record<string, unknown> | undefined,
-          operationName: final.operationName ?? undefined,
-          context: final.contextValue,
-          rootValue: final.rootValue,
-        });
-        return isAsyncIterable(result) ? result : withDelegatedErrorShape(result as ExecutionResult);
+        // Planned on the document the policies leave (the same one, unless a plugin replaced it).
+        const route = router.route(final.document, final.operationName);
+        if (!route) return executeFn(final);
+        const run = (document: DocumentNode, variables: Record<string, unknown> | undefined) =>
+          route.source.executor({
+            document,
+            variables,
+            operationName: final.operationName ?? undefined,
+            context: final.contextValue,
+            rootValue: final.rootValue,
+          });
+        const result = await run(route.document, (final.variableValues ?? undefined) as Record<string, unknown>);
+        if (isAsyncIterable(result)) return result;
+        const linked =
+          route.links.length > 0
+            ? await resolveDirectLinks(result as ExecutionResult, route.links, (document, variables) =>
+                Promise.resolve(run(document, variables)).then((batch) =>
+                  isAsyncIterable(batch) ? { errors: [new GraphQLError('a batch call answered a stream')] } : batch,
+                ),
+              )
+            : (result as ExecutionResult);
+        return withDelegatedErrorShape(linked);
       });
     },
   };

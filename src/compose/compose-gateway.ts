@@ -21,7 +21,7 @@ export interface ComposedGateway {
   /** The stitched schema every BFF is a view of. */
   readonly schema: GraphQLSchema;
   readonly sources: readonly LoadedSource[];
-  /** Operations one untransformed source answers alone (no links): they may skip delegation. */
+  /** Operations one untransformed source answers alone (links within it included): they may skip delegation. */
   readonly directRouter: DirectSourceRouter;
   close(): Promise<void>;
 }
@@ -104,7 +104,7 @@ export function stitchSources(
   });
   checkNamingConflicts(linkable);
   applyMergedTypes(linkable);
-  const { typeDefs, resolvers } = createLinks(config.links, linkable);
+  const { typeDefs, resolvers, plans } = createLinks(config.links, linkable);
   // Sources with no read operation have no Query type (no placeholder per
   // source). GraphQL requires one, so a graph where no source has any gets a
   // single, documented field instead of failing.
@@ -120,7 +120,7 @@ export function stitchSources(
     throw new ConfigError(`cannot compose the sources: ${(error as Error).message.split('\n')[0]}`);
   }
   const untransformed = sources.filter((_source, index) => !linkable[index].renamed);
-  return { schema, directRouter: createDirectSourceRouter({ schema, untransformed }) };
+  return { schema, directRouter: createDirectSourceRouter({ schema, untransformed, links: plans }) };
 }
 
 /** Loads the sources and stitches them into one gateway schema. */

@@ -1,10 +1,12 @@
 import {
   GraphQLError,
+  Kind,
   getNamedType,
   getNullableType,
   isListType,
   isObjectType,
   print,
+  type FieldNode,
   type GraphQLField,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -30,14 +32,15 @@ export interface LinkableSource {
   readonly renamed: boolean;
 }
 
-interface KeyArgument {
+export interface KeyArgument {
   argument: string;
   /** Field of the parent object, or undefined for a literal. */
   sourceField?: string;
   literal?: string;
 }
 
-interface PlannedLink {
+/** A link as composition planned it: where it hangs, what resolves it, and its batch endpoint if any. */
+export interface PlannedLink {
   readonly typeName: string;
   readonly fieldName: string;
   readonly target: LinkableSource;
@@ -50,6 +53,8 @@ interface PlannedLink {
 export interface LinkExtensions {
   typeDefs: string[];
   resolvers: IResolvers;
+  /** Every link's plan, for the direct-source router (same-source links skip stitching). */
+  plans: PlannedLink[];
 }
 
 const SOURCE_PREFIX = '$source.';
@@ -135,13 +140,26 @@ function planLink(link: LinkConfig, sources: readonly LinkableSource[]): Planned
   return { typeName, fieldName, target, rootField, keyArguments, isList, batch };
 }
 
+/**
+ * The alias a key field is fetched under for a link: the client may alias
+ * another field to the key's name (`userId: status`), which must not become
+ * the key.
+ */
+const keyAlias = (sourceField: string) => `_loomLinkKey_${sourceField}`;
+
+/** A key field of the parent: under its private alias, else (merged in by another road) under its name. */
+function keyValue(parent: Record<string, unknown>, sourceField: string): unknown {
+  const alias = keyAlias(sourceField);
+  return alias in parent ? parent[alias] : parent[sourceField];
+}
+
 /** The key a parent object gives: a scalar (or a list, for list links) for one key, an object for composite keys. */
 function readKey(parent: Record<string, unknown>, keyArguments: readonly KeyArgument[]): unknown {
   const sourceKeys = keyArguments.filter((key) => key.sourceField);
-  if (sourceKeys.length === 1) return parent[sourceKeys[0].sourceField!];
+  if (sourceKeys.length === 1) return keyValue(parent, sourceKeys[0].sourceField!);
   const composite: Record<string, unknown> = {};
   for (const key of sourceKeys) {
-    const value = parent[key.sourceField!];
+    const value = keyValue(parent, key.sourceField!);
     if (value == null) return undefined;
     composite[key.argument] = value;
   }
@@ -171,6 +189,28 @@ function stitchedTarget(plan: PlannedLink, info: GraphQLResolveInfo): SubschemaC
   return stitchingInfo?.subschemaMap?.get(plan.target.subschema) ?? plan.target.subschema;
 }
 
+/**
+ * One selection for a link selected by several field nodes under one response
+ * key (`user { id } ...F` with F selecting `user { name }`): GraphQL merges
+ * them, and the batch call must ask for all. Memoized per first node, so
+ * every parent of a list shares one selection (and one DataLoader).
+ */
+const mergedSelections = new WeakMap<FieldNode, { nodes: readonly FieldNode[]; merged: SelectionSetNode }>();
+
+function mergedSelection(nodes: readonly FieldNode[]): SelectionSetNode | undefined {
+  const [first] = nodes;
+  if (nodes.length < 2) return first?.selectionSet;
+  const known = mergedSelections.get(first);
+  if (known?.nodes.length === nodes.length && known.nodes.every((node, index) => node === nodes[index]))
+    return known.merged;
+  const merged: SelectionSetNode = {
+    kind: Kind.SELECTION_SET,
+    selections: nodes.flatMap((node) => node.selectionSet?.selections ?? []),
+  };
+  mergedSelections.set(first, { nodes, merged });
+  return merged;
+}
+
 function createBatchedResolver(plan: PlannedLink) {
   const batch = plan.batch!;
   const entity = getNamedType(plan.rootField.type).name;
@@ -181,7 +221,9 @@ function createBatchedResolver(plan: PlannedLink) {
     info: GraphQLResolveInfo,
   ) => {
     const key = readKey(parent, plan.keyArguments);
-    const selectionSet = info.fieldNodes[0]?.selectionSet;
+    // No key, no entity (DataLoader refuses a null key with a TypeError).
+    if (key == null) return null;
+    const selectionSet = mergedSelection(info.fieldNodes);
     return batchDelegateToSchema({
       schema: stitchedTarget(plan, info),
       operation: 'query' as never,
@@ -270,16 +312,18 @@ function atOwnPath(value: unknown, path: ReadonlyArray<string | number>): unknow
 export function createLinks(links: readonly LinkConfig[], sources: readonly LinkableSource[]): LinkExtensions {
   const typeDefs: string[] = [];
   const resolvers: Record<string, Record<string, unknown>> = {};
+  const plans: PlannedLink[] = [];
   for (const link of links) {
     const plan = planLink(link, sources);
+    plans.push(plan);
     const entity = getNamedType(plan.rootField.type).name;
     typeDefs.push(`extend type ${plan.typeName} { ${plan.fieldName}: ${plan.isList ? `[${entity}]` : entity} }`);
     const sourceFields = plan.keyArguments.flatMap((key) => (key.sourceField ? [key.sourceField] : []));
     resolvers[plan.typeName] ??= {};
     resolvers[plan.typeName][plan.fieldName] = {
-      selectionSet: `{ ${sourceFields.join(' ')} }`,
+      selectionSet: `{ ${sourceFields.map((field) => `${keyAlias(field)}: ${field}`).join(' ')} }`,
       resolve: plan.batch ? createBatchedResolver(plan) : createUnbatchedResolver(plan),
     };
   }
-  return { typeDefs, resolvers: resolvers as IResolvers };
+  return { typeDefs, resolvers: resolvers as IResolvers, plans };
 }

@@ -9,27 +9,42 @@ import {
   getOperationAST,
   BREAK,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import type { LoadedSource } from '../handlers/types';
+import type { PlannedLink } from './create-links';
+import { planSameSourceLinks, type DirectLink, type SameSourceLinkPlanner } from './same-source-links';
 
 /**
  * Finds operations that one source can answer alone, so they skip stitching's
  * delegation (a second planning and execution pass per request). An operation
  * qualifies when it has one root field, that field's source has no rename
  * transforms, and every selected field and fragment type exists in that
- * source's own schema (no link fields, no fields merged in from elsewhere),
- * and it uses no `@defer` or `@stream` (the gateway delivers those in parts).
+ * source's own schema (no fields merged in from elsewhere) or is a link the
+ * same source answers through a batch endpoint (same-source-links.ts), and
+ * it uses no `@defer` or `@stream` (the gateway delivers those in parts).
  * The answer is cached per parsed document (yoga reuses parsed documents).
  */
+export interface DirectRoute {
+  readonly source: LoadedSource;
+  /** What the source runs: the client's document, or with its link fields replaced by their keys. */
+  readonly document: DocumentNode;
+  /** Link fields answered by one batch call each after the source's answer; empty for most documents. */
+  readonly links: readonly DirectLink[];
+}
+
 export interface DirectSourceRouter {
-  route(document: DocumentNode, operationName?: string | null): LoadedSource | undefined;
+  route(document: DocumentNode, operationName?: string | null): DirectRoute | undefined;
 }
 
 export interface DirectSourceRouterOptions {
   schema: GraphQLSchema;
   /** Sources whose schema the gateway exposes unchanged (no renames). */
   untransformed: readonly LoadedSource[];
+  /** The gateway's links: those within one source can be answered on the direct road. */
+  links?: readonly PlannedLink[];
 }
 
 function ownerOfRootField(
@@ -50,11 +65,18 @@ function ownerOfRootField(
 }
 
 /** Whether every field and type condition the document selects exists in `owner`'s schema. */
-function selectsOnlyFrom(document: DocumentNode, gateway: GraphQLSchema, owner: GraphQLSchema): boolean {
+function selectsOnlyFrom(
+  operation: OperationDefinitionNode,
+  fragments: readonly FragmentDefinitionNode[],
+  gateway: GraphQLSchema,
+  owner: GraphQLSchema,
+  links: SameSourceLinkPlanner,
+): boolean {
   let local = true;
   const typeInfo = new TypeInfo(gateway);
+  // The routed operation and the fragments (another operation of the document is not this request's).
   visit(
-    document,
+    { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] },
     visitWithTypeInfo(typeInfo, {
       Directive(node) {
         // Incremental delivery is the gateway executor's job: the source would
@@ -70,6 +92,8 @@ function selectsOnlyFrom(document: DocumentNode, gateway: GraphQLSchema, owner: 
         const parent = typeInfo.getParentType();
         const own = parent && owner.getType(parent.name);
         if (!own || !(isObjectType(own) || isInterfaceType(own)) || !own.getFields()[node.name.value]) {
+          // A link the owner answers itself: its selection was checked against the owner's schema.
+          if (own && links.accept(own.name, node)) return false;
           local = false;
           return BREAK;
         }
@@ -87,9 +111,13 @@ function selectsOnlyFrom(document: DocumentNode, gateway: GraphQLSchema, owner: 
   return local;
 }
 
-export function createDirectSourceRouter({ schema, untransformed }: DirectSourceRouterOptions): DirectSourceRouter {
-  const cache = new WeakMap<DocumentNode, Map<string, LoadedSource | null>>();
-  const plan = (document: DocumentNode, operationName?: string | null): LoadedSource | undefined => {
+export function createDirectSourceRouter({
+  schema,
+  untransformed,
+  links = [],
+}: DirectSourceRouterOptions): DirectSourceRouter {
+  const cache = new WeakMap<DocumentNode, Map<string, DirectRoute | null>>();
+  const plan = (document: DocumentNode, operationName?: string | null): DirectRoute | undefined => {
     const operation = getOperationAST(document, operationName);
     if (
       !operation ||
@@ -113,7 +141,13 @@ export function createDirectSourceRouter({ schema, untransformed }: DirectSource
       owner = candidate;
     }
     if (!owner) return undefined;
-    return selectsOnlyFrom(document, schema, owner.schema) ? owner : undefined;
+    const linkPlanner = planSameSourceLinks({ owner, plans: links });
+    const fragments = document.definitions.filter(
+      (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
+    );
+    if (!selectsOnlyFrom(operation, fragments, schema, owner.schema, linkPlanner)) return undefined;
+    const planned = linkPlanner.finish(document, operation);
+    return planned && { source: owner, ...planned };
   };
   return {
     route(document, operationName) {

@@ -163,7 +163,10 @@ export function readLimitedBody(
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
     });
     // A close before 'end' without an error still means the body is incomplete.
-    body.on('close', () => fail(Object.assign(new Error('the body ended early'), { code: 'UND_ERR_SOCKET' })));
+    // (The Error is built only then: capturing a stack on every normal close was ~2% of a REST call.)
+    body.on('close', () => {
+      if (!settled) fail(Object.assign(new Error('the body ended early'), { code: 'UND_ERR_SOCKET' }));
+    });
   });
 }
 

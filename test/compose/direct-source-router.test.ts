@@ -25,7 +25,7 @@ describe('operations one source answers alone skip delegation', () => {
     await Promise.all([catalog?.close(), orders?.close()]);
   });
 
-  const routeOf = (query: string) => gateway.gateway.composed.directRouter.route(parse(query))?.name;
+  const routeOf = (query: string) => gateway.gateway.composed.directRouter.route(parse(query))?.source.name;
 
   it.each([
     ['one root field of an untransformed source', '{ getCustomer(id: "1") { id name } }', 'catalog'],
