@@ -12,14 +12,22 @@ import { resolveDirectLinks } from '../compose/resolve-direct-links';
  * must come first: it sets the base execute function, and policies that wrap
  * execution (response cache, field scopes) wrap it in turn.
  */
-/** Errors look as they do through delegation (path and extensions, no locations), whichever road a request took. */
+/**
+ * Errors look as they do through delegation (path and extensions, no
+ * locations), whichever road a request took. An unexpected error (its cause
+ * is not a GraphQLError: a non-null violation, a resolver's TypeError) is
+ * kept whole, so Yoga masks it in production as it does on the other road.
+ */
 function withDelegatedErrorShape(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
+  const { errors, ...rest } = result;
   return {
-    ...result,
-    errors: result.errors.map(
-      (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
+    errors: errors.map((error) =>
+      error.originalError && !(error.originalError instanceof GraphQLError)
+        ? error
+        : new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
     ),
+    ...rest,
   };
 }
 

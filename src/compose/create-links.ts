@@ -160,7 +160,7 @@ function readKey(parent: Record<string, unknown>, keyArguments: readonly KeyArgu
   const composite: Record<string, unknown> = {};
   for (const key of sourceKeys) {
     const value = keyValue(parent, key.sourceField!);
-    if (value == null) return undefined;
+    if (value == null || value instanceof Error) return value ?? undefined;
     composite[key.argument] = value;
   }
   return composite;
@@ -187,6 +187,15 @@ function stitchedTarget(plan: PlannedLink, info: GraphQLResolveInfo): SubschemaC
   const stitchingInfo = info.schema.extensions?.stitchingInfo as
     { subschemaMap?: Map<unknown, SubschemaConfig> } | undefined;
   return stitchingInfo?.subschemaMap?.get(plan.target.subschema) ?? plan.target.subschema;
+}
+
+/** No key: null. A key field that failed: its error, reported at the link's path (not the private key alias). */
+function keyFailure(key: Error | null | undefined, info: GraphQLResolveInfo): GraphQLError | null {
+  if (!key) return null;
+  const path = pathToArray(info.path);
+  return key instanceof GraphQLError
+    ? relocatedError(key, path)
+    : new GraphQLError(key.message, { path, originalError: key });
 }
 
 /**
@@ -221,8 +230,9 @@ function createBatchedResolver(plan: PlannedLink) {
     info: GraphQLResolveInfo,
   ) => {
     const key = readKey(parent, plan.keyArguments);
-    // No key, no entity (DataLoader refuses a null key with a TypeError).
-    if (key == null) return null;
+    // No key, no entity (DataLoader refuses a null key with a TypeError); a key the source failed
+    // to give (delegation leaves its error in the key's place) fails this item only.
+    if (key == null || key instanceof Error) return keyFailure(key, info);
     const selectionSet = mergedSelection(info.fieldNodes);
     return batchDelegateToSchema({
       schema: stitchedTarget(plan, info),
@@ -259,7 +269,7 @@ function createUnbatchedResolver(plan: PlannedLink) {
     info: GraphQLResolveInfo,
   ) => {
     const key = readKey(parent, plan.keyArguments);
-    if (key == null) return null;
+    if (key == null || key instanceof Error) return keyFailure(key, info);
     let loaders = unbatchedLoaders.get(context);
     if (!loaders) unbatchedLoaders.set(context, (loaders = new Map()));
     const loaderKey = `${linkId}|${info.path.typename}|${selectionCacheKey(info)}`;
