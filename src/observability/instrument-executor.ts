@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../core/logger';
 import { rootFieldsOfRequest, type RootField } from '../core/execution-request-fields';
 import { getUpstreamMetrics } from './gateway-metrics';
+import { labelledChildren } from './labelled-children';
 import { getRecordOfContext } from './request-record';
 import { getTracer, isPromiseLike, SPAN_ATTRIBUTES } from './tracing-constants';
 
@@ -93,10 +94,11 @@ export function instrumentExecutor(
 ): Executor {
   const metrics = getUpstreamMetrics(registry);
   const duration = metrics.duration.labels({ source: source.name });
+  const calls = labelledChildren((status) => metrics.calls.labels(source.name, status));
 
   const finish = ({ span, startedAt, request, operation }: UpstreamCall, { status, errors }: CallOutcome) => {
     duration.observe((performance.now() - startedAt) / 1000);
-    metrics.calls.inc({ source: source.name, status });
+    calls(status).inc();
     const record = getRecordOfContext(request.context);
     if (record) record.upstreamCalls += 1;
     span.setAttribute(SPAN_ATTRIBUTES.upstreamStatus, status);

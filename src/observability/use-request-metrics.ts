@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
 import { createBoundedLabel } from './bounded-label';
+import { labelledChildren } from './labelled-children';
 import { getRequestMetrics } from './gateway-metrics';
 import { getRequestRecord } from './request-record';
 
@@ -29,6 +30,8 @@ export function useRequestMetrics({
   const operationLabel = createBoundedLabel(maxOperationNames);
   const codeLabel = createBoundedLabel(maxErrorCodes);
   const inFlight = metrics.inFlight.labels({ bff: bffName });
+  const requests = labelledChildren((operation, status) => metrics.requests.labels(bffName, operation, status));
+  const duration = labelledChildren((operation) => metrics.duration.labels(bffName, operation));
   const tracked = new WeakSet<Request>();
   return {
     onRequest({ request }) {
@@ -41,8 +44,8 @@ export function useRequestMetrics({
       if (!record?.graphql) return;
       const operation = operationLabel(record.operationName ?? 'unknown');
       record.operationLabel = operation;
-      metrics.requests.inc({ bff: bffName, operation, status: String(record.status ?? 0) });
-      metrics.duration.observe({ bff: bffName, operation }, (record.durationMs ?? 0) / 1000);
+      requests(operation, String(record.status ?? 0)).inc();
+      duration(operation).observe((record.durationMs ?? 0) / 1000);
       for (const code of record.errorCodes) metrics.errors.inc({ bff: bffName, operation, code: codeLabel(code) });
     },
   };
