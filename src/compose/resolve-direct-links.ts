@@ -8,11 +8,22 @@ type Path = ReadonlyArray<string | number>;
 /** Runs one batch document on the source (its executor, with the request's context). */
 export type RunBatch = (document: DocumentNode, variables: { keys: unknown[] }) => Promise<ExecutionResult>;
 
+/** Where a value sits: its holder's place and its own slot (a path, built only for an error). */
+interface Place {
+  readonly parent: Place | undefined;
+  readonly slot: string | number;
+}
+
+function pathOf(place: Place): Array<string | number> {
+  const path: Array<string | number> = [];
+  for (let at: Place | undefined = place; at; at = at.parent) path.push(at.slot);
+  return path.reverse();
+}
+
 /** A parent object the source answered, where a link's key stands in for the link field. */
 interface Site {
   readonly holder: Json | unknown[];
-  readonly slot: string | number;
-  readonly path: Path;
+  readonly place: Place;
   readonly key: unknown;
 }
 
@@ -31,19 +42,26 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 /** Every parent carrying one of the links' key aliases, in document order (a pre-order walk), with its path. */
 function findSites(data: Json, links: readonly DirectLink[]): Array<Site & { link: DirectLink }> {
   const sites: Array<Site & { link: DirectLink }> = [];
-  const walk = (holder: Json | unknown[], slot: string | number, path: Path) => {
-    const value = (holder as Record<string | number, unknown>)[slot];
+  const walk = (holder: Json | unknown[], place: Place) => {
+    const value = (holder as Record<string | number, unknown>)[place.slot];
     if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) walk(value, index, [...path, index]);
+      for (let index = 0; index < value.length; index++) walk(value, { parent: place, slot: index });
       return;
     }
     if (!isObject(value)) return;
     for (const link of links)
-      if (link.keyAlias in value) sites.push({ holder, slot, path, key: value[link.keyAlias], link });
-    for (const name in value) if (isObject(value[name])) walk(value, name, [...path, name]);
+      if (link.keyAlias in value) sites.push({ holder, place, key: value[link.keyAlias], link });
+    for (const name in value) if (isObject(value[name])) walk(value, { parent: place, slot: name });
   };
-  for (const name in data) walk(data, name, [name]);
+  for (const name in data) walk(data, { parent: undefined, slot: name });
   return sites;
+}
+
+/** A copy without the private key (a rest pattern with a computed key is several times slower). */
+function withoutKey(item: Json, alias: string): Json {
+  const entity: Json = {};
+  for (const name in item) if (name !== alias) entity[name] = item[name];
+  return entity;
 }
 
 /** The batch call's answer per key: matched by the entity's key, whatever order the source answers in. */
@@ -70,10 +88,10 @@ async function answersFor(link: DirectLink, keys: unknown[], runBatch: RunBatch)
   const byKey = new Map<string, Json>();
   for (const item of Array.isArray(list) ? list : []) {
     if (!isObject(item)) continue;
-    // A copy without the private key (a rest pattern with a computed key is several times slower).
-    const entity: Json = {};
-    for (const name in item) if (name !== link.entityKeyAlias) entity[name] = item[name];
-    byKey.set(String(item[link.entityKeyAlias]), entity);
+    byKey.set(
+      String(item[link.entityKeyAlias]),
+      link.entityKeyIsPrivate ? withoutKey(item, link.entityKeyAlias) : item,
+    );
   }
   for (const key of keys) {
     const entity = byKey.get(String(key));
@@ -126,13 +144,15 @@ export async function resolveDirectLinks(
   const siteErrors: GraphQLError[] = [];
   // Last site first: a parent is rebuilt after the links below it, so it copies their answers.
   for (let index = sites.length - 1; index >= 0; index--) {
-    const { holder, slot, path, key, link } = sites[index];
+    const { holder, place, key, link } = sites[index];
     const answer: Answer = key == null ? { value: null } : answers[links.indexOf(link)].get(key)!;
     const { message, extensions, originalError } = 'failure' in answer ? answer.failure : ({} as Partial<Failure>);
     if (message !== undefined)
-      siteErrors.push(new GraphQLError(message, { path: [...path, link.responseKey], extensions, originalError }));
+      siteErrors.push(
+        new GraphQLError(message, { path: [...pathOf(place), link.responseKey], extensions, originalError }),
+      );
     const slots = holder as Record<string | number, unknown>;
-    slots[slot] = withAnswer(slots[slot] as Json, link, 'value' in answer ? answer.value : null);
+    slots[place.slot] = withAnswer(slots[place.slot] as Json, link, 'value' in answer ? answer.value : null);
   }
   errors.push(...siteErrors.reverse());
   // Errors first when there are any, as graphql-js (and so stitching) builds a result.

@@ -31,6 +31,8 @@ export interface DirectLink {
   readonly batchDocument: DocumentNode;
   readonly batchField: string;
   readonly entityKeyAlias: string;
+  /** True when the key is fetched only for matching (under a private alias) and must leave the answer. */
+  readonly entityKeyIsPrivate: boolean;
   /** For MISSING_KEY: the source and the entity type. */
   readonly sourceName: string;
   readonly entityTypeName: string;
@@ -110,7 +112,11 @@ function batchDocumentFor(
   const keysArgument = batchField?.args.find((argument) => argument.name === batch.keysArgument);
   if (!keysArgument) return undefined;
   const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
-  const keyField: FieldNode = { kind: Kind.FIELD, alias: name(entityKeyAlias), name: name(batch.keyField) };
+  // The client's own selection of the key (`user { id ... }`) serves for matching; else a private alias.
+  const keyField: FieldNode | undefined =
+    entityKeyAlias === batch.keyField
+      ? undefined
+      : { kind: Kind.FIELD, alias: name(entityKeyAlias), name: name(batch.keyField) };
   // The argument's type as the source declares it, so the source coerces the keys as its own batch field does.
   const typeNode = parseTypeNode(String(keysArgument.type));
   return {
@@ -128,7 +134,10 @@ function batchDocumentFor(
               kind: Kind.FIELD,
               name: name(batch.field),
               arguments: [{ kind: Kind.ARGUMENT, name: name(batch.keysArgument), value: variable('keys') }],
-              selectionSet: { kind: Kind.SELECTION_SET, selections: [...selectionSet.selections, keyField] },
+              selectionSet: {
+                kind: Kind.SELECTION_SET,
+                selections: keyField ? [...selectionSet.selections, keyField] : selectionSet.selections,
+              },
             },
           ],
         },
@@ -190,7 +199,15 @@ export function planSameSourceLinks({ owner, plans }: SameSourceLinkOptions): Sa
       const replacements = new Map<FieldNode, FieldNode>();
       for (const [node, { link }] of accepted) {
         const keyAlias = freshName(taken, '_loomLink');
-        const entityKeyAlias = freshName(taken, '_loomKey');
+        const selectsKey = node.selectionSet!.selections.some(
+          (selection) =>
+            selection.kind === Kind.FIELD &&
+            selection.name.value === link.batch.keyField &&
+            !selection.alias &&
+            !selection.arguments?.length &&
+            !selection.directives?.length,
+        );
+        const entityKeyAlias = selectsKey ? link.batch.keyField : freshName(taken, '_loomKey');
         const batchDocument = batchDocumentFor(operation, owner.schema, link.batch, node.selectionSet!, entityKeyAlias);
         if (!batchDocument) return undefined;
         links.push({
@@ -199,6 +216,7 @@ export function planSameSourceLinks({ owner, plans }: SameSourceLinkOptions): Sa
           batchDocument,
           batchField: link.batch.field,
           entityKeyAlias,
+          entityKeyIsPrivate: !selectsKey,
           sourceName: owner.name,
           entityTypeName: getNamedType(link.plan.rootField.type).name,
         });
