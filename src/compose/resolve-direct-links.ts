@@ -129,7 +129,11 @@ export async function resolveDirectLinks(
 ): Promise<ExecutionResult> {
   const errors: GraphQLError[] = (result.errors ?? []).map((error) =>
     error.path && clientPath(error.path, links) !== error.path
-      ? new GraphQLError(error.message, { path: clientPath(error.path, links), extensions: error.extensions })
+      ? new GraphQLError(error.message, {
+          path: clientPath(error.path, links),
+          extensions: error.extensions,
+          originalError: error.originalError ?? undefined,
+        })
       : error,
   );
   const data = result.data as Json | null | undefined;

@@ -2,6 +2,7 @@ import {
   Kind,
   getNamedType,
   isInterfaceType,
+  isLeafType,
   isObjectType,
   visit,
   type DocumentNode,
@@ -182,6 +183,10 @@ export function planSameSourceLinks({ owner, plans }: SameSourceLinkOptions): Sa
     accept(parentTypeName, node) {
       const link = eligiblePlan(plans, owner.name, parentTypeName, node.name.value);
       if (!link || !node.selectionSet || node.arguments?.length || node.directives?.length) return false;
+      // The key stands in for the link field in the source's document: it must be a leaf there.
+      const parent = owner.schema.getType(parentTypeName);
+      const keyType = isObjectType(parent) ? parent.getFields()[link.keyField]?.type : undefined;
+      if (!keyType || !isLeafType(getNamedType(keyType))) return false;
       const entity = owner.schema.getType(getNamedType(link.plan.rootField.type).name);
       if (!entity || !isPlainSelection(node.selectionSet, entity, owner.schema)) return false;
       // The same link selected twice merges its selections in GraphQL: left to stitching.
