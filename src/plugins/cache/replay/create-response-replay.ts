@@ -75,6 +75,22 @@ const NOT_REPLAYED = new Set([
 const IDENTITY_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
 /**
+ * A cached answer's JSON and its byte length, made once per result object:
+ * the in-memory store hands every hit the same object (a Redis store parses a
+ * new one, made again each time). Stored results are never changed.
+ */
+const serializedResults = new WeakMap<object, { body: string; bytes: number }>();
+
+function serialized(result: object): { body: string; bytes: number } {
+  let known = serializedResults.get(result);
+  if (!known) {
+    const body = JSON.stringify(result);
+    serializedResults.set(result, (known = { body, bytes: Buffer.byteLength(body) }));
+  }
+  return known;
+}
+
+/**
  * Response replay: a public response-cache hit answered straight from
  * node:http, without building a Fetch request or running the envelop
  * pipeline. A request is replayed when the same method, URL, body and key
@@ -149,7 +165,7 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
           entries.delete(key);
           return next({ [REPLAY_KEY]: key });
         }
-        const body = JSON.stringify(result);
+        const { body, bytes } = serialized(result as object);
         const caching = req.method === 'GET' ? options.getAnswerHeaders?.(entry.cacheId, body) : undefined;
         const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
         if (caching?.etag && ifNoneMatchHits(req.headers['if-none-match'] ?? null, caching.etag)) {
@@ -161,7 +177,7 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
             ...entry.headers,
             ...caching,
             'x-request-id': requestId,
-            'content-length': Buffer.byteLength(body),
+            'content-length': bytes,
           });
           res.end(body);
         }
