@@ -3,6 +3,8 @@
 # (../shared/peer-bench), same flags as `npm start`, same autocannon load
 # (50 connections, 3 s warm-up, 8 s measured), run alternately PAIRS times each
 # (default 2); prints RPS, CPU ms per request (user + sys of Loom / requests) and p99.
+# QUERY='{ listOrders(limit: 20) { id total status user { id name email } } }' loads another document.
+# Both sides share this checkout's node_modules, patches (patches/) included.
 # Usage: bench/compare-commits.sh <base-commit> [<other-commit, default: the work tree>]
 # Everything listens on 127.0.0.1; the base is checked out as a git worktree
 # beside this repository (so ../shared resolves the same) and removed at the end.
@@ -12,7 +14,9 @@ BASE=${1:?usage: bench/compare-commits.sh <base-commit> [<other-commit>]}
 PEER="$ROOT/../shared/peer-bench"
 BACKEND_PORT=${BACKEND_PORT:-4011}
 LOOM_PORT=${LOOM_PORT:-4099}
-QUERY='{"query":"{ getUser(id: 1) { id name email } }"}'
+# QUERY: the GraphQL document to load it with (default: the bench's getUser).
+DOCUMENT=${QUERY:-'{ getUser(id: 1) { id name email } }'}
+QUERY=$(node -e 'console.log(JSON.stringify({ query: process.argv[1] }))' "$DOCUMENT")
 
 checkout() { # commit -> directory with that commit and this repo's node_modules
   local dir="$ROOT/../loom-compare-$1"
