@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -11,16 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers/test-gateway';
-
-const run = promisify(execFile);
-
-interface Outcome {
-  value?: unknown;
-  error?: string;
-  stats?: { hits: number; misses: number };
-}
+import { requireWithStartCache } from '../helpers/require-with-start-cache';
 
 /**
  * bin/compile-cache.js, the V8 code cache of a compiled run: each case runs
@@ -35,19 +25,13 @@ describe('bin/compile-cache.js (V8 code cache for CommonJS modules)', () => {
 
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  /** Requires `file` with the cache installed; prints its export (awaited) as JSON, with the cache's hits and misses. */
-  async function load(file: string, env: Record<string, string> = {}): Promise<Outcome> {
-    const script = `
-      const cache = require(${JSON.stringify(join(REPO_ROOT, 'bin/compile-cache.js'))}).registerCompileCache({ root: ${JSON.stringify(project)} });
-      Promise.resolve()
-        .then(() => require(${JSON.stringify(file)}))
-        .then((value) => ({ value }), (error) => ({ error: error.message }))
-        .then((outcome) => process.stdout.write(JSON.stringify({ ...outcome, stats: cache && cache.stats })));`;
-    const { stdout } = await run(process.execPath, ['-e', script], {
-      env: { ...process.env, LOOM_COMPILE_CACHE: cache, ...env },
-    });
-    return JSON.parse(stdout) as Outcome;
-  }
+  const load = (file: string, env: Record<string, string> = {}, flags: string[] = []) =>
+    requireWithStartCache(
+      { cacheModule: 'compile-cache.js', register: 'registerCompileCache', root: project, cacheDir: cache },
+      file,
+      env,
+      flags,
+    );
 
   it('runs modules the same from a cold and a warm cache, and the warm run compiles nothing', async () => {
     writeFileSync(join(project, 'helper.js'), 'exports.twice = (n) => n * 2;\n');

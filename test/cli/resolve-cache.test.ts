@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -11,16 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers/test-gateway';
-
-const run = promisify(execFile);
-
-interface Outcome {
-  value?: unknown;
-  error?: string;
-  stats?: { hits: number; misses: number };
-}
+import { requireWithStartCache } from '../helpers/require-with-start-cache';
 
 /**
  * bin/resolve-cache.js, which remembers across starts where the requires of
@@ -49,18 +39,13 @@ describe('bin/resolve-cache.js (remembered module resolution)', () => {
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  /** Requires `file` with the cache installed; prints its export as JSON, with the cache's hits and misses. */
-  async function load(file: string, env: Record<string, string> = {}, flags: string[] = []): Promise<Outcome> {
-    const script = `
-      const cache = require(${JSON.stringify(join(REPO_ROOT, 'bin/resolve-cache.js'))}).registerResolveCache({ root: ${JSON.stringify(project)} });
-      let outcome;
-      try { outcome = { value: require(${JSON.stringify(file)}) }; } catch (error) { outcome = { error: error.message }; }
-      process.stdout.write(JSON.stringify({ ...outcome, stats: cache && cache.stats }));`;
-    const { stdout } = await run(process.execPath, [...flags, '-e', script], {
-      env: { ...process.env, LOOM_COMPILE_CACHE: cache, ...env },
-    });
-    return JSON.parse(stdout) as Outcome;
-  }
+  const load = (file: string, env: Record<string, string> = {}, flags: string[] = []) =>
+    requireWithStartCache(
+      { cacheModule: 'resolve-cache.js', register: 'registerResolveCache', root: project, cacheDir: cache },
+      file,
+      env,
+      flags,
+    );
 
   const expected = ['a', 'helper', '/', join(dist, 'helper.js')];
 
