@@ -15,7 +15,7 @@ import { rootFieldsOfRequest, type RootField } from '../core/execution-request-f
 import { getUpstreamMetrics } from './gateway-metrics';
 import { labelledChildren } from './labelled-children';
 import { getRecordOfContext } from './request-record';
-import { getTracer, isPromiseLike, SPAN_ATTRIBUTES } from './tracing-constants';
+import { getTracer, isPromiseLike, NO_SPAN, SPAN_ATTRIBUTES, tracingOff } from './tracing-constants';
 
 export interface InstrumentedSource {
   /** Source name: span attribute and metric label. */
@@ -121,15 +121,17 @@ export function instrumentExecutor(
 
   return <TReturn>(request: ExecutionRequest): MaybePromise<MaybeAsyncIterable<ExecutionResult<TReturn>>> => {
     const operation = rootFieldsOf(request);
-    const span = getTracer().startSpan(`upstream ${source.name}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        [SPAN_ATTRIBUTES.source]: source.name,
-        [SPAN_ATTRIBUTES.sourceKind]: source.kind,
-        [SPAN_ATTRIBUTES.upstreamOperation]: operation,
-        ...(request.operationType && { [SPAN_ATTRIBUTES.operationType]: request.operationType }),
-      },
-    });
+    const span = tracingOff()
+      ? NO_SPAN
+      : getTracer().startSpan(`upstream ${source.name}`, {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [SPAN_ATTRIBUTES.source]: source.name,
+            [SPAN_ATTRIBUTES.sourceKind]: source.kind,
+            [SPAN_ATTRIBUTES.upstreamOperation]: operation,
+            ...(request.operationType && { [SPAN_ATTRIBUTES.operationType]: request.operationType }),
+          },
+        });
     const call: UpstreamCall = { span, startedAt: performance.now(), request, operation };
     const failed = (error: unknown): never => {
       finish(

@@ -1,11 +1,12 @@
 import { context, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { getTracer, isPromiseLike, recordFailure } from './tracing-constants';
+import { getTracer, isPromiseLike, recordFailure, tracingOff } from './tracing-constants';
 
 /**
  * Runs `wrapped` inside a new child span of the active one, made active for
  * everything `wrapped` starts (sync or async); ends the span when it settles.
  */
 export function runInSpan<T>(name: string, wrapped: () => T, attributes?: Attributes): T {
+  if (tracingOff()) return wrapped();
   const span: Span = getTracer().startSpan(name, { attributes });
   const fail = (error: unknown) => {
     recordFailure(span, error);

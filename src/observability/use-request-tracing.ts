@@ -8,7 +8,15 @@ import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { getRequestRecord } from './request-record';
 import { runInSpan } from './run-in-span';
-import { fetchHeadersGetter, getTracer, isPromiseLike, recordFailure, SPAN_ATTRIBUTES } from './tracing-constants';
+import {
+  carriesTraceContext,
+  fetchHeadersGetter,
+  getTracer,
+  isPromiseLike,
+  recordFailure,
+  SPAN_ATTRIBUTES,
+  tracingOff,
+} from './tracing-constants';
 
 export interface RequestTracingOptions {
   /** BFF name, set on every request span. */
@@ -55,6 +63,8 @@ export function useRequestTracing({ bffName }: RequestTracingOptions): Plugin {
   return {
     instrumentation: {
       request({ request }, wrapped) {
+        // No tracing and no incoming trace context to carry on upstream: nothing to make.
+        if (tracingOff() && !carriesTraceContext(request.headers)) return wrapped();
         const parent = propagation.extract(ROOT_CONTEXT, request.headers, fetchHeadersGetter);
         const path = new URL(request.url).pathname;
         // Tracer looked up per request: tracing may be set up after the BFF is built.

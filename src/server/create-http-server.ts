@@ -59,7 +59,8 @@ export function createRequestListener(gateway: Gateway) {
   return (req: IncomingMessage, res: ServerResponse) => {
     // A reloadable gateway: the request runs on the generation serving now, to its end, whatever reloads meanwhile.
     const pinned = gateway.pin?.();
-    if (pinned) res.once('close', pinned.release);
+    // 'close' comes once per answer: `on` spares once()'s wrapper per request.
+    if (pinned) res.on('close', pinned.release);
     const current = pinned?.gateway ?? gateway;
     const path = (req.url ?? '/').split('?')[0];
     // Paths with dot segments or escapes go through gateway.fetch, whose URL parser resolves them the way
@@ -86,6 +87,12 @@ function startServer(
 ): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
+  // One function for every answer ('close' comes once per answer), not a closure per request.
+  function onAnswerClosed(this: ServerResponse) {
+    inFlight.delete(this);
+    // The connection this answer used is idle now (or closing): let it go.
+    if (draining) setImmediate(() => server.closeIdleConnections());
+  }
   // A client that drips its headers or body is answered 408 and dropped: node's defaults (60 s, 300 s, swept every 30 s) held one for 321 s.
   const server = createServer(
     {
@@ -97,11 +104,7 @@ function startServer(
       inFlight.add(res);
       // A keep-alive connection may still send a request while draining: answer it, then hang up.
       if (draining) res.setHeader('connection', 'close');
-      res.once('close', () => {
-        inFlight.delete(res);
-        // The connection this answer used is idle now (or closing): let it go.
-        if (draining) setImmediate(() => server.closeIdleConnections());
-      });
+      res.on('close', onAnswerClosed);
       handle(req, res);
     },
   );

@@ -27,7 +27,7 @@ export function readSmallBody(req: IncomingMessage, maxBytes: number, done: (bod
     finish(undefined);
   };
   const onEnd = () => {
-    const body = Buffer.concat(chunks);
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     if (body.length > 0) (req as IncomingMessage & { body?: Buffer }).body = body;
     finish(body);
   };

@@ -39,7 +39,7 @@ describe('engines.node', () => {
   });
 
   it('pins the @whatwg-node helpers to versions that declare Node 20 (their next versions want 22.15)', () => {
-    expect(pkg.overrides).toEqual({
+    expect(pkg.overrides).toMatchObject({
       '@whatwg-node/promise-helpers': '1.3.2',
       '@whatwg-node/disposablestack': '0.0.6',
     });
