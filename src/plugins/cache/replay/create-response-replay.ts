@@ -25,6 +25,8 @@ export interface ResponseReplayOptions {
 interface ReplayEntry {
   cacheId: string;
   headers: OutgoingHttpHeaders;
+  /** The same headers as [name, value, name, value...], which writeHead takes without walking an object. */
+  headerList: Array<string | number | string[]>;
   operationLabel: string;
 }
 
@@ -147,7 +149,8 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     const kept: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(headers)) if (!NOT_REPLAYED.has(name)) kept[name] = value;
     if (options.header !== false) kept[options.header] = 'HIT';
-    store(key, { cacheId: known.cacheId, headers: kept, operationLabel: known.operationLabel });
+    const headerList = Object.entries(kept).flatMap(([name, value]) => (value === undefined ? [] : [name, value]));
+    store(key, { cacheId: known.cacheId, headers: kept, headerList, operationLabel: known.operationLabel });
   }
 
   function serveOrPass(
@@ -159,32 +162,44 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     const entry = entries.get(key);
     if (!entry) return next({ [REPLAY_KEY]: key });
     const startedAt = performance.now();
-    Promise.resolve(options.cache.get(entry.cacheId)).then(
-      (result) => {
-        if (result === undefined || result === null) {
-          entries.delete(key);
-          return next({ [REPLAY_KEY]: key });
-        }
-        const { body, bytes } = serialized(result as object);
-        const caching = req.method === 'GET' ? options.getAnswerHeaders?.(entry.cacheId, body) : undefined;
-        const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
-        if (caching?.etag && ifNoneMatchHits(req.headers['if-none-match'] ?? null, caching.etag)) {
-          const { 'content-type': _type, ...rest } = entry.headers;
-          res.writeHead(304, { ...rest, ...caching, 'x-request-id': requestId });
-          res.end();
-        } else {
-          res.writeHead(200, {
-            ...entry.headers,
-            ...caching,
-            'x-request-id': requestId,
-            'content-length': bytes,
-          });
-          res.end(body);
-        }
-        options.onReplay(entry.operationLabel, performance.now() - startedAt);
-      },
-      () => next({}),
-    );
+    const answer = (result: unknown) => {
+      if (result === undefined || result === null) {
+        entries.delete(key);
+        return next({ [REPLAY_KEY]: key });
+      }
+      const { body, bytes } = serialized(result as object);
+      const caching = req.method === 'GET' ? options.getAnswerHeaders?.(entry.cacheId, body) : undefined;
+      const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+      if (caching?.etag && ifNoneMatchHits(req.headers['if-none-match'] ?? null, caching.etag)) {
+        const { 'content-type': _type, ...rest } = entry.headers;
+        res.writeHead(304, { ...rest, ...caching, 'x-request-id': requestId });
+        res.end();
+      } else if (caching) {
+        res.writeHead(200, { ...entry.headers, ...caching, 'x-request-id': requestId, 'content-length': bytes });
+        res.end(body);
+      } else {
+        res.writeHead(200, [...entry.headerList, 'x-request-id', requestId, 'content-length', bytes] as string[]);
+        res.end(body);
+      }
+      options.onReplay(entry.operationLabel, performance.now() - startedAt);
+    };
+    let stored: ReturnType<Cache['get']>;
+    try {
+      stored = options.cache.get(entry.cacheId);
+    } catch {
+      return next({});
+    }
+    // The in-memory store answers at once: no promise to wait on for a hit.
+    if (typeof (stored as PromiseLike<unknown> | undefined)?.then === 'function')
+      (stored as PromiseLike<unknown>).then(answer, () => next({}));
+    else
+      try {
+        answer(stored);
+      } catch {
+        // As a failed read: the full path answers, unless this one already began.
+        if (!res.headersSent) next({});
+        else res.destroy();
+      }
   }
 
   return {
