@@ -83,15 +83,29 @@ export function createMemoryResponseCache(maxEntries: number): Cache {
  * are always sent: dropping one would leave a stale entry behind.
  */
 export function createGuardedCache(inner: Cache, health: RedisHealth | undefined): Cache {
-  const guard = async <T>(action: () => T | PromiseLike<T>, fallback: T): Promise<T> => {
+  // A store that answers at once (the in-memory one) is answered at once: no promise per cache read.
+  const guard = <T>(action: () => T | PromiseLike<T>, fallback: T): T | Promise<T> => {
+    let value: T | PromiseLike<T>;
     try {
-      const value = await action();
-      health?.markUp();
-      return value;
+      value = action();
     } catch (error) {
       health?.markDown(error);
       return fallback;
     }
+    if (typeof (value as PromiseLike<T> | undefined)?.then !== 'function') {
+      health?.markUp();
+      return value as T;
+    }
+    return Promise.resolve(value).then(
+      (settled) => {
+        health?.markUp();
+        return settled;
+      },
+      (error: unknown) => {
+        health?.markDown(error);
+        return fallback;
+      },
+    );
   };
   return {
     get: (id) => guard(() => inner.get(id), undefined),
