@@ -3,7 +3,11 @@
 # (../shared/peer-bench), same flags as `npm start`, same autocannon load
 # (50 connections, 3 s warm-up, 8 s measured), run alternately PAIRS times each
 # (default 2); prints RPS, CPU ms per request (user + sys of Loom / requests) and p99.
-# QUERY='{ listOrders(limit: 20) { id total status user { id name email } } }' loads another document.
+# QUERY='{ listOrders(limit: 20) { id total status user { id name email } } }' loads another document;
+# BFF=cached loads the response-cache BFF (the cache-hit row) instead of `bench`.
+# PIN=1 pins Loom to CPU 1 and the backend and autocannon to CPU 0 (taskset): on a
+# 2-core machine that keeps the load generator off Loom's core, and CPU ms per
+# request varies less from run to run; measures a change, not the bench's figures.
 # Both sides share this checkout's node_modules, patches (patches/) included.
 # Usage: bench/compare-commits.sh <base-commit> [<other-commit, default: the work tree>]
 # Everything listens on 127.0.0.1; the base is checked out as a git worktree
@@ -34,15 +38,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-BACKEND_PORT=$BACKEND_PORT node "$PEER/backend/server.mjs" >/dev/null 2>&1 &
+PIN_LOAD=(); PIN_LOOM=()
+if [ "${PIN:-0}" = 1 ]; then PIN_LOAD=(taskset -c 0); PIN_LOOM=(taskset -c 1); fi
+BACKEND_PORT=$BACKEND_PORT "${PIN_LOAD[@]}" node "$PEER/backend/server.mjs" >/dev/null 2>&1 &
 BACKEND_PID=$!
 for dir in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo "$A" "$B"; done); do
   # LOOM_RUN_TS=1: both sides run their TypeScript sources (a checkout has no dist/, the work tree may have one).
   (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production LOOM_RUN_TS=1 \
-    exec node --max-semi-space-size=32 --min-semi-space-size=16 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
+    exec "${PIN_LOOM[@]}" node --max-semi-space-size=32 --min-semi-space-size=16 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$LOOM_PORT/healthz" && break; sleep 0.1; done
-  load() { npx autocannon --json --no-progress -c 50 -d "$1" -m POST -H content-type=application/json -b "$QUERY" "http://127.0.0.1:$LOOM_PORT/bench/graphql" 2>/dev/null; }
+  load() { "${PIN_LOAD[@]}" npx autocannon --json --no-progress -c 50 -d "$1" -m POST -H content-type=application/json -b "$QUERY" "http://127.0.0.1:$LOOM_PORT/${BFF:-bench}/graphql" 2>/dev/null; }
   cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
   load 3 >/dev/null
   before=$(cpu_ticks "$pid")
