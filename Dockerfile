@@ -34,5 +34,5 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # bin/loom.js runs dist/ (no src/ in the image); TypeScript config and BFF files load through bin/load-typescript.js (esbuild).
-ENTRYPOINT ["node", "--max-semi-space-size=32", "--min-semi-space-size=16", "bin/loom.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/loom.js"]
 CMD ["serve", "--demo"]

@@ -24,7 +24,7 @@ const ROOT = resolve(__dirname, '..');
 const OUT = resolve(__dirname, 'out');
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 5));
 /** As `npm start` runs it. */
-const NODE_FLAGS = ['--max-semi-space-size=32', '--min-semi-space-size=16'];
+const NODE_FLAGS = ['--max-semi-space-size=32'];
 
 interface Mode {
   id: string;

@@ -45,7 +45,7 @@ BACKEND_PID=$!
 for dir in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo "$A" "$B"; done); do
   # LOOM_RUN_TS=1: both sides run their TypeScript sources (a checkout has no dist/, the work tree may have one).
   (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production LOOM_RUN_TS=1 \
-    exec "${PIN_LOOM[@]}" node --max-semi-space-size=32 --min-semi-space-size=16 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
+    exec "${PIN_LOOM[@]}" node --max-semi-space-size=32 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$LOOM_PORT/healthz" && break; sleep 0.1; done
   load() { "${PIN_LOAD[@]}" npx autocannon --json --no-progress -c 50 -d "$1" -m POST -H content-type=application/json -b "$QUERY" "http://127.0.0.1:$LOOM_PORT/${BFF:-bench}/graphql" 2>/dev/null; }

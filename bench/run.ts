@@ -51,7 +51,7 @@ const WS_EVENTS = setting('WS_EVENTS', 20, 3);
 const EXTRAS = (process.env.EXTRAS ?? 'cold-start,reload,websocket').split(',').filter(Boolean);
 const ENV = { NODE_ENV: 'production', LOOM_LOG_LEVEL: 'warn' };
 /** Loom runs as `npm start` runs it: with a larger young generation (fewer scavenges per request; see README). */
-const LOOM_NODE_FLAGS = ['--max-semi-space-size=32', '--min-semi-space-size=16'];
+const LOOM_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 function ensurePeerInstalled(): void {
   if (existsSync(resolve(PEER, 'node_modules/.bin/hive-gateway'))) return;

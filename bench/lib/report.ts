@@ -180,9 +180,9 @@ export function renderResults(meta: BenchMeta, results: ScenarioResult[], rounds
     ratioTarget(rounds, 'getUser, Hive --fork 2 / Hive 1 process', 'hive-1call-fork2', 'hive-1call', {}),
     ...hostileLine(rounds),
     ...coldStartLines(meta),
-    `- Demo RSS at ready (3 sources, 3 BFFs, --max-semi-space-size=32 --min-semi-space-size=16, started during the bench): ${meta.demoRssAtReadyMb} MB; spawn to ready then: ${meta.demoColdStartMs} ms`,
+    `- Demo RSS at ready (3 sources, 3 BFFs, --max-semi-space-size=32, started during the bench): ${meta.demoRssAtReadyMb} MB; spawn to ready then: ${meta.demoColdStartMs} ms`,
     meta.demoDefaultRssAfterRound1Mb !== undefined || meta.demoRssAfterRound1Mb !== undefined
-      ? `- Demo RSS after round 1's gRPC + SOAP load: Node's default flags ${fixed(meta.demoDefaultRssAfterRound1Mb)} MB (target < 250 MB: ${verdict((meta.demoDefaultRssAfterRound1Mb ?? Infinity) < 250)}); with npm start's flags (--max-semi-space-size=32 --min-semi-space-size=16) ${fixed(meta.demoRssAfterRound1Mb)} MB, ${meta.demoRssAfterLoadMb} MB after the last round. CPU ms/req of the two is in the table (the flags' trade).`
+      ? `- Demo RSS after round 1's gRPC + SOAP load: Node's default flags ${fixed(meta.demoDefaultRssAfterRound1Mb)} MB (target < 250 MB: ${verdict((meta.demoDefaultRssAfterRound1Mb ?? Infinity) < 250)}); with --max-semi-space-size=32 (as \`npm start\`) ${fixed(meta.demoRssAfterRound1Mb)} MB, ${meta.demoRssAfterLoadMb} MB after the last round. CPU ms/req of the two is in the table (the flag's trade).`
       : undefined,
     ...reloadLines(meta),
     ...websocketLines(meta),
@@ -194,7 +194,7 @@ export function renderResults(meta: BenchMeta, results: ScenarioResult[], rounds
     ...(meta.smoke ? ['**SMOKE RUN (SMOKE=1): a check of the harness, short windows; not figures to keep.**', ''] : []),
     `Machine: ${machine.cpu}, ${machine.cores} cores, load average at start ${machine.loadAverage}; Node ${machine.node}. Rounds: ${meta.rounds}.${meta.totalSeconds ? ` The whole run took ${Math.round(meta.totalSeconds / 60)} min.` : ''}`,
     '',
-    `Run ${meta.date}, NODE_ENV=production, autocannon ${meta.connections} connections, ${meta.warmupSeconds} s warmup (${meta.warmupLaterSeconds} s from round 2) + ${meta.durationSeconds} s per scenario${meta.rounds > 1 ? `, ${meta.rounds} rounds (each row: that scenario's median-RPS round; target ratios: the median and the worst of the per-round ratios, then every round)` : ''}; scenarios run in compared pairs (Hive then Loom, direct REST then cache hit). Loom runs compiled (dist/) with --max-semi-space-size=32 --min-semi-space-size=16, as \`npm start\` does, except the "Node default flags" demo rows; Hive Gateway with its defaults. Produced by \`ROUNDS=${meta.rounds} npm run bench\` (bench/run.ts).`,
+    `Run ${meta.date}, NODE_ENV=production, autocannon ${meta.connections} connections, ${meta.warmupSeconds} s warmup (${meta.warmupLaterSeconds} s from round 2) + ${meta.durationSeconds} s per scenario${meta.rounds > 1 ? `, ${meta.rounds} rounds (each row: that scenario's median-RPS round; target ratios: the median and the worst of the per-round ratios, then every round)` : ''}; scenarios run in compared pairs (Hive then Loom, direct REST then cache hit). Loom runs compiled (dist/) with --max-semi-space-size=32, as \`npm start\` does, except the "Node default flags" demo rows; Hive Gateway with its defaults. Produced by \`ROUNDS=${meta.rounds} npm run bench\` (bench/run.ts).`,
     '',
     header,
     `|${header

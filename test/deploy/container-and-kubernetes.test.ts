@@ -69,7 +69,6 @@ describe('Dockerfile', () => {
     expect(JSON.parse(find(runtime, 'ENTRYPOINT')[0]!.args)).toEqual([
       'node',
       '--max-semi-space-size=32',
-      '--min-semi-space-size=16',
       'bin/loom.js',
     ]);
     expect(JSON.parse(find(runtime, 'CMD')[0]!.args)).toEqual(['serve', '--demo']);
