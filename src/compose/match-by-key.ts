@@ -1,5 +1,6 @@
 import { Kind, type FieldNode, type SelectionSetNode } from 'graphql';
 import { missingKey } from '../core/errors';
+import { isPromiseLike } from '../core/is-promise-like';
 
 // A batch query must return each entity's key so results can be matched by
 // key, not position. The extended selection set is memoized per original node,
@@ -32,9 +33,6 @@ function matchResolved(
   return keys.map((wanted) => byKey.get(String(wanted)) ?? missingKey(source, typeName, wanted));
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  !!value && typeof (value as PromiseLike<unknown>).then === 'function';
-
 /**
  * batch-delegate's valuesFromResults: the entity whose `keyField` equals each
  * key, whatever order the batch endpoint answers in; a key with no entity gets
@@ -44,7 +42,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 export function valuesByKey(source: string, typeName: string, keyField: string) {
   return (results: unknown, keys: readonly unknown[]): unknown[] => {
     const list = Array.isArray(results) ? results : [];
-    if (!list.some(isThenable)) return matchResolved(source, typeName, keyField, list, keys);
+    if (!list.some(isPromiseLike)) return matchResolved(source, typeName, keyField, list, keys);
     const matched = Promise.all(list).then((resolved) => matchResolved(source, typeName, keyField, resolved, keys));
     return keys.map((_key, index) => matched.then((values) => values[index]));
   };

@@ -15,7 +15,8 @@ import { rootFieldsOfRequest, type RootField } from '../core/execution-request-f
 import { getUpstreamMetrics } from './gateway-metrics';
 import { labelledChildren } from './labelled-children';
 import { getRecordOfContext } from './request-record';
-import { getTracer, isPromiseLike, NO_SPAN, SPAN_ATTRIBUTES, tracingOff } from './tracing-constants';
+import { isPromiseLike } from '../core/is-promise-like';
+import { getTracer, NO_SPAN, SPAN_ATTRIBUTES, tracingOff } from './tracing-constants';
 
 export interface InstrumentedSource {
   /** Source name: span attribute and metric label. */

@@ -1,5 +1,6 @@
 import { context, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { getTracer, isPromiseLike, recordFailure, tracingOff } from './tracing-constants';
+import { isPromiseLike } from '../core/is-promise-like';
+import { getTracer, recordFailure, tracingOff } from './tracing-constants';
 
 /**
  * Runs `wrapped` inside a new child span of the active one, made active for

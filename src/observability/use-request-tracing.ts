@@ -6,13 +6,13 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { isPromiseLike } from '../core/is-promise-like';
 import { getRequestRecord } from './request-record';
 import { runInSpan } from './run-in-span';
 import {
   carriesTraceContext,
   fetchHeadersGetter,
   getTracer,
-  isPromiseLike,
   recordFailure,
   SPAN_ATTRIBUTES,
   tracingOff,

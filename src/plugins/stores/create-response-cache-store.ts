@@ -3,6 +3,7 @@ import { createInMemoryCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import type { Redis } from 'ioredis';
 import { hashTaggedPrefix, isRedisCluster, type RedisClient } from '../../core/redis-client';
+import { isPromiseLike } from '../../core/is-promise-like';
 import type { RedisHealth } from './redis-health';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, withRedisDeadline } from './with-redis-deadline';
 
@@ -92,7 +93,7 @@ export function createGuardedCache(inner: Cache, health: RedisHealth | undefined
       health?.markDown(error);
       return fallback;
     }
-    if (typeof (value as PromiseLike<T> | undefined)?.then !== 'function') {
+    if (!isPromiseLike(value)) {
       health?.markUp();
       return value as T;
     }

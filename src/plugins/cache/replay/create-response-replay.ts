@@ -2,6 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Cache } from '@envelop/response-cache';
 import type { Plugin } from 'graphql-yoga';
 import { requestIdFrom } from '../../../observability/request-record';
+import { isPromiseLike } from '../../../core/is-promise-like';
 import { ifNoneMatchHits } from '../http-cache-headers';
 
 export interface ResponseReplayOptions {
@@ -190,8 +191,7 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
       return next({});
     }
     // The in-memory store answers at once: no promise to wait on for a hit.
-    if (typeof (stored as PromiseLike<unknown> | undefined)?.then === 'function')
-      (stored as PromiseLike<unknown>).then(answer, () => next({}));
+    if (isPromiseLike(stored)) stored.then(answer, () => next({}));
     else
       try {
         answer(stored);
