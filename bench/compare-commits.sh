@@ -10,11 +10,17 @@
 # request varies less from run to run; measures a change, not the bench's figures.
 # Both sides share this checkout's node_modules, patches (patches/) included.
 # Usage: bench/compare-commits.sh <base-commit> [<other-commit, default: the work tree>]
+#    or: bench/compare-commits.sh --patch patches/<file>.patch: the work tree without that patch
+#        (git apply -R on node_modules) against it with the patch, alternately; the patch is
+#        applied again at the end.
 # Everything listens on 127.0.0.1; the base is checked out as a git worktree
 # beside this repository (so ../shared resolves the same) and removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BASE=${1:?usage: bench/compare-commits.sh <base-commit> [<other-commit>]}
+USAGE='usage: bench/compare-commits.sh <base-commit> [<other-commit>] | --patch patches/<file>.patch'
+BASE=${1:?$USAGE}
+PATCH=
+if [ "$BASE" = --patch ]; then PATCH=$(cd "$(dirname "${2:?$USAGE}")" && pwd)/$(basename "$2"); fi
 PEER="$ROOT/../shared/peer-bench"
 BACKEND_PORT=${BACKEND_PORT:-4011}
 LOOM_PORT=${LOOM_PORT:-4099}
@@ -28,11 +34,26 @@ checkout() { # commit -> directory with that commit and this repo's node_modules
   ln -s "$ROOT/node_modules" "$dir/node_modules"
   echo "$dir"
 }
-A=$(checkout "$BASE")
-B=$ROOT
-if [ -n "${2:-}" ]; then B=$(checkout "$2"); fi
+# with_patch on|off: node_modules with or without $PATCH (a no-op when it is already so).
+with_patch() {
+  if [ "$1" = on ]; then
+    git -C "$ROOT" apply --check "$PATCH" 2>/dev/null && git -C "$ROOT" apply "$PATCH"
+  else
+    git -C "$ROOT" apply -R --check "$PATCH" 2>/dev/null && git -C "$ROOT" apply -R "$PATCH"
+  fi
+  return 0
+}
+if [ -n "$PATCH" ]; then
+  git -C "$ROOT" apply -R --check "$PATCH" || { echo "$PATCH is not applied to node_modules (npm ci applies it)" >&2; exit 1; }
+  A=$ROOT; B=$ROOT
+else
+  A=$(checkout "$BASE")
+  B=$ROOT
+  if [ -n "${2:-}" ]; then B=$(checkout "$2"); fi
+fi
 cleanup() {
   kill "${BACKEND_PID:-}" 2>/dev/null || true
+  if [ -n "$PATCH" ]; then with_patch on; return; fi
   git -C "$ROOT" worktree remove --force "$A" 2>/dev/null || true
   if [ "$B" != "$ROOT" ]; then git -C "$ROOT" worktree remove --force "$B" 2>/dev/null || true; fi
 }
@@ -42,7 +63,9 @@ PIN_LOAD=(); PIN_LOOM=()
 if [ "${PIN:-0}" = 1 ]; then PIN_LOAD=(taskset -c 0); PIN_LOOM=(taskset -c 1); fi
 BACKEND_PORT=$BACKEND_PORT "${PIN_LOAD[@]}" node "$PEER/backend/server.mjs" >/dev/null 2>&1 &
 BACKEND_PID=$!
-for dir in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo "$A" "$B"; done); do
+for side in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo A B; done); do
+  if [ "$side" = A ]; then dir=$A; else dir=$B; fi
+  if [ -n "$PATCH" ]; then with_patch "$([ "$side" = A ] && echo off || echo on)"; fi
   # LOOM_RUN_TS=1: both sides run their TypeScript sources (a checkout has no dist/, the work tree may have one).
   (cd "$dir" && BENCH_BACKEND_URL=http://127.0.0.1:$BACKEND_PORT NODE_ENV=production LOOM_RUN_TS=1 \
     exec "${PIN_LOOM[@]}" node --max-semi-space-size=32 bin/loom.js serve --config bench/loom-shop.config.ts --port "$LOOM_PORT" >/dev/null 2>&1) &
@@ -59,6 +82,8 @@ for dir in $(for _ in $(seq 1 "${PAIRS:-2}"); do echo "$A" "$B"; done); do
     const r = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
     const cpuMs = (($after - $before) * 1000) / $(getconf CLK_TCK);
     console.log(Math.round(r.requests.average) + ' req/s (mean), ' + (cpuMs / r.requests.total).toFixed(3) + ' CPU ms/request, p99 ' + r.latency.p99 + ' ms');")
-  echo "$(git -C "$dir" rev-parse --short HEAD)$([ "$dir" = "$ROOT" ] && echo ' (work tree)'): $summary"
+  if [ -n "$PATCH" ]; then label="$([ "$side" = A ] && echo without || echo with) $(basename "$PATCH")"
+  else label="$(git -C "$dir" rev-parse --short HEAD)$([ "$dir" = "$ROOT" ] && echo ' (work tree)')"; fi
+  echo "$label: $summary"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done
