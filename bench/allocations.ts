@@ -6,7 +6,11 @@
  * and the largest shares by package and by function. Allocation is what the
  * young generation's scavenges cost, and what promotes to the old one under
  * load (RSS). QUERY= loads another document, BFF= another BFF (cached: the
- * cache-hit row), SECONDS= the sampled window (default 5). The profiler
+ * cache-hit row), SECONDS= the sampled window (default 5); DEMO=1 serves the
+ * demo's REST, gRPC and SOAP sources (`--demo`, bench/loom-demo.config.ts, its
+ * backends in the same process, and so in the figures) instead of the shop on
+ * the peer backend, e.g. with QUERY='{ getInvoice(orderId: "o1") { invoiceId
+ * amount status dueAt } }' for the SOAP row. The profiler
  * slows the process: compare the bytes, not the request rate. Writes
  * bench/out/allocations.heapprofile (open it in Chrome's DevTools).
  */
@@ -63,21 +67,26 @@ function summarize(head: ProfileNode, requests: number): void {
   }
 }
 
-async function main(): Promise<void> {
-  rmSync(PROFILE, { force: true });
-  const backendPort = await freePort();
+/** ../shared/peer-bench's backend (the bench's getUser data); its URL. */
+async function startPeerBackend(): Promise<string> {
+  const port = await freePort();
   const backend = startProcess(
     'allocations-backend',
     process.execPath,
     ['backend/server.mjs'],
-    {
-      cwd: PEER,
-      env: { BACKEND_PORT: String(backendPort) },
-    },
+    { cwd: PEER, env: { BACKEND_PORT: String(port) } },
     OUT,
   );
-  await waitForUrl(`http://127.0.0.1:${backendPort}/__stats`, backend);
+  await waitForUrl(`http://127.0.0.1:${port}/__stats`, backend);
+  return `http://127.0.0.1:${port}`;
+}
+
+async function main(): Promise<void> {
+  rmSync(PROFILE, { force: true });
+  const demo = process.env.DEMO === '1';
+  const backendUrl = demo ? undefined : await startPeerBackend();
   const port = await freePort();
+  const config = demo ? ['--demo', '--config', 'bench/loom-demo.config.ts'] : ['--config', 'bench/loom-shop.config.ts'];
   const loom = startProcess(
     'allocations-loom',
     process.execPath,
@@ -87,8 +96,7 @@ async function main(): Promise<void> {
       resolve(__dirname, 'lib/sample-allocations.cjs'),
       'bin/loom.js',
       'serve',
-      '--config',
-      'bench/loom-shop.config.ts',
+      ...config,
       '--port',
       String(port),
     ],
@@ -97,8 +105,8 @@ async function main(): Promise<void> {
       env: {
         NODE_ENV: 'production',
         LOOM_LOG_LEVEL: 'warn',
-        BENCH_BACKEND_URL: `http://127.0.0.1:${backendPort}`,
         LOOM_ALLOCATION_PROFILE: PROFILE,
+        ...(backendUrl ? { BENCH_BACKEND_URL: backendUrl } : {}),
       },
     },
     OUT,

@@ -25,6 +25,22 @@ export const JSON_TYPES = new Set([
   '.google.protobuf.Any',
 ]);
 
+/**
+ * A type's full name, read once: protobufjs builds `fullName` from the parents
+ * on every read (an array and a join), and a conversion reads it per message,
+ * 20 orders being 20 and more. Roots are not changed after they are loaded; a
+ * reload loads new ones.
+ */
+const fullNames = new WeakMap<protobuf.Type, string>();
+function fullNameOf(type: protobuf.Type): string {
+  let name = fullNames.get(type);
+  if (name === undefined) {
+    name = type.fullName;
+    fullNames.set(type, name);
+  }
+  return name;
+}
+
 export const TOOBJECT_OPTIONS: protobuf.IConversionOptions = {
   longs: String,
   enums: String,
@@ -101,7 +117,8 @@ function stringToDuration(text: string): { seconds: string; nanos: number } {
 }
 
 function messageToGraphql(type: protobuf.Type, value: Record<string, unknown>): unknown {
-  switch (type.fullName) {
+  const fullName = fullNameOf(type);
+  switch (fullName) {
     case '.google.protobuf.Timestamp':
       return timestampToIso(value);
     case '.google.protobuf.Duration':
@@ -117,8 +134,8 @@ function messageToGraphql(type: protobuf.Type, value: Record<string, unknown>): 
     case '.google.protobuf.Empty':
       return true;
   }
-  if (WRAPPER_TYPES.has(type.fullName)) return value.value;
-  if (JSON_TYPES.has(type.fullName)) return value;
+  if (WRAPPER_TYPES.has(fullName)) return value.value;
+  if (JSON_TYPES.has(fullName)) return value;
   const result: Record<string, unknown> = {};
   for (const field of type.fieldsArray) result[field.name] = fieldToGraphql(field, value[field.name]);
   for (const oneof of type.oneofsArray)
@@ -150,7 +167,8 @@ export function protoToGraphql(type: protobuf.Type, value: Record<string, unknow
 }
 
 function messageFromGraphql(type: protobuf.Type, value: unknown, path: readonly string[]): unknown {
-  switch (type.fullName) {
+  const fullName = fullNameOf(type);
+  switch (fullName) {
     case '.google.protobuf.Timestamp':
       return isoToTimestamp(value as string);
     case '.google.protobuf.Duration':
@@ -166,8 +184,8 @@ function messageFromGraphql(type: protobuf.Type, value: unknown, path: readonly 
     case '.google.protobuf.Empty':
       return {};
   }
-  if (WRAPPER_TYPES.has(type.fullName)) return { value };
-  if (JSON_TYPES.has(type.fullName)) return value;
+  if (WRAPPER_TYPES.has(fullName)) return { value };
+  if (JSON_TYPES.has(fullName)) return value;
   return graphqlToProto(type, value as Record<string, unknown>, path);
 }
 
