@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readFileOrUrl } from '@graphql-mesh/utils';
+import { z } from 'zod';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+
+/** The modules under node_modules/<folder> that `require(name)` loads, by file name, in a fresh Node. */
+function loadedWith(name: string, folder: string): string[] {
+  const script = `require(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(require.cache)))`;
+  const files = JSON.parse(
+    execFileSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, encoding: 'utf8' }),
+  ) as string[];
+  return files.filter((file) => file.includes(`/node_modules/${folder}/`)).map((file) => file.split('/').pop()!);
+}
+
+/**
+ * Patches that make a dependency load part of itself when used instead of at
+ * every start (patches/zod, patches/@graphql-mesh+utils): what they leave out
+ * must still work when asked for.
+ */
+describe('patches that load a dependency’s parts when used', () => {
+  it('zod loads no locale but English, and z.locales still has them all', () => {
+    expect(loadedWith('zod', 'zod/v4/locales')).toEqual(['en.cjs']);
+    expect(z.string().safeParse(1).error?.issues[0]?.message).toBe('Invalid input: expected string, received number');
+    expect(typeof z.locales.de).toBe('function');
+    expect(typeof z.core.locales.fr).toBe('function');
+  });
+
+  describe('@graphql-mesh/utils', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'loom-mesh-utils-'));
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+    const logger = { debug: () => undefined, warn: () => undefined } as never;
+
+    it('loads js-yaml with the first YAML read, not with itself', () => {
+      expect(loadedWith('@graphql-mesh/utils', 'js-yaml')).toEqual([]);
+    });
+
+    it('reads YAML and its !include as before', async () => {
+      writeFileSync(join(folder, 'part.yaml'), 'title: included\n');
+      writeFileSync(join(folder, 'spec.yaml'), 'openapi: 3.0.3\ninfo: !include part.yaml\nlist: [1, 2]\n');
+      await expect(readFileOrUrl(join(folder, 'spec.yaml'), { cwd: folder, logger } as never)).resolves.toEqual({
+        openapi: '3.0.3',
+        info: { title: 'included' },
+        list: [1, 2],
+      });
+    });
+
+    it('still refuses malformed YAML with the parser’s reason', async () => {
+      writeFileSync(join(folder, 'broken.yaml'), 'a: [1, 2\nb: {\n');
+      await expect(readFileOrUrl(join(folder, 'broken.yaml'), { cwd: folder, logger } as never)).rejects.toThrow(
+        /unexpected end|flow collection/,
+      );
+    });
+  });
+});
