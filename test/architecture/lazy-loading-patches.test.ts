@@ -18,8 +18,8 @@ function loadedWith(name: string, folder: string): string[] {
 
 /**
  * Patches that make a dependency load part of itself when used instead of at
- * every start (patches/zod, patches/@graphql-mesh+utils): what they leave out
- * must still work when asked for.
+ * every start (patches/zod, patches/@graphql-mesh+utils, patches/undici):
+ * what they leave out must still work when asked for.
  */
 describe('patches that load a dependency’s parts when used', () => {
   it('zod loads no locale but English, and z.locales still has them all', () => {
@@ -53,6 +53,26 @@ describe('patches that load a dependency’s parts when used', () => {
       await expect(readFileOrUrl(join(folder, 'broken.yaml'), { cwd: folder, logger } as never)).rejects.toThrow(
         /unexpected end|flow collection/,
       );
+    });
+  });
+
+  describe('undici', () => {
+    it('loads none of its WHATWG part (fetch, WebSocket, caches...) or mocks with itself', () => {
+      expect(loadedWith('undici', 'undici/lib/web')).toEqual([]);
+      expect(loadedWith('undici', 'undici/lib/mock')).toEqual([]);
+    });
+
+    it('gives the same exports when they are read', async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const undici = require('undici') as typeof import('undici');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      expect(undici.Headers).toBe((require('undici/lib/web/fetch/headers') as { Headers: unknown }).Headers);
+      expect(new undici.Headers({ a: '1' }).get('a')).toBe('1');
+      expect(typeof undici.MockAgent).toBe('function');
+      expect(typeof undici.WebSocket).toBe('function');
+      expect(typeof undici.caches.open).toBe('function');
+      expect(Object.keys(undici)).toEqual(expect.arrayContaining(['fetch', 'Headers', 'EventSource', 'setCookie']));
+      await expect((await undici.fetch('data:text/plain,hello')).text()).resolves.toBe('hello');
     });
   });
 });
