@@ -18,7 +18,8 @@ function loadedWith(name: string, folder: string): string[] {
 
 /**
  * Patches that make a dependency load part of itself when used instead of at
- * every start (patches/zod, patches/@graphql-mesh+utils, patches/undici):
+ * every start (patches/zod, patches/@graphql-mesh+utils, patches/undici,
+ * patches/graphql-scalars):
  * what they leave out must still work when asked for.
  */
 describe('patches that load a dependency’s parts when used', () => {
@@ -73,6 +74,24 @@ describe('patches that load a dependency’s parts when used', () => {
       expect(typeof undici.caches.open).toBe('function');
       expect(Object.keys(undici)).toEqual(expect.arrayContaining(['fetch', 'Headers', 'EventSource', 'setCookie']));
       await expect((await undici.fetch('data:text/plain,hello')).text()).resolves.toBe('hello');
+    });
+  });
+
+  describe('graphql-scalars', () => {
+    it('loads a scalar’s module when the scalar is read, not all 71 with the package', () => {
+      expect(loadedWith('graphql-scalars', 'graphql-scalars/cjs/scalars').length).toBeLessThan(3);
+    });
+
+    it('answers every resolver by name, as transport-rest looks them up', () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const scalars = require('graphql-scalars') as typeof import('graphql-scalars');
+      const names = Object.keys(scalars.resolvers);
+      expect(names).toHaveLength(71);
+      expect('DateTime' in scalars.resolvers).toBe(true);
+      for (const name of names) expect(scalars.resolvers[name as keyof typeof scalars.resolvers].name).toBe(name);
+      expect(scalars.resolvers.DateTime).toBe(scalars.GraphQLDateTime);
+      expect(scalars.GraphQLJSON.parseValue({ a: [1] })).toEqual({ a: [1] });
+      expect(() => scalars.GraphQLEmailAddress.parseValue('not an address')).toThrow();
     });
   });
 });
