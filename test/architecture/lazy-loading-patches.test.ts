@@ -19,7 +19,7 @@ function loadedWith(name: string, folder: string): string[] {
 /**
  * Patches that make a dependency load part of itself when used instead of at
  * every start (patches/zod, patches/@graphql-mesh+utils, patches/undici,
- * patches/graphql-scalars):
+ * patches/graphql-scalars, patches/jose):
  * what they leave out must still work when asked for.
  */
 describe('patches that load a dependency’s parts when used', () => {
@@ -92,6 +92,28 @@ describe('patches that load a dependency’s parts when used', () => {
       expect(scalars.resolvers.DateTime).toBe(scalars.GraphQLDateTime);
       expect(scalars.GraphQLJSON.parseValue({ a: [1] })).toEqual({ a: [1] });
       expect(() => scalars.GraphQLEmailAddress.parseValue('not an address')).toThrow();
+    });
+  });
+
+  describe('jose', () => {
+    it('loads a part (JWS, JWE, JWT, keys) when it is first read, not all with the package', () => {
+      expect(loadedWith('jose', 'jose/dist/node/cjs').length).toBeLessThan(10);
+    });
+
+    it('signs, verifies and refuses as before', async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const jose = require('jose') as typeof import('jose');
+      const { publicKey, privateKey } = await jose.generateKeyPair('ES256');
+      const jwk = { ...(await jose.exportJWK(publicKey)), alg: 'ES256' };
+      const keys = jose.createLocalJWKSet({ keys: [jwk] });
+      const token = await new jose.SignJWT({ sub: 'ada' })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setExpirationTime('1m')
+        .sign(privateKey);
+      await expect(jose.jwtVerify(token, keys)).resolves.toMatchObject({ payload: { sub: 'ada' } });
+      const refused = await jose.jwtVerify(`${token}x`, keys).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(jose.errors.JOSEError);
+      expect((refused as { code: string }).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     });
   });
 });
