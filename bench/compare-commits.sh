@@ -3,7 +3,8 @@
 # (../shared/peer-bench), same flags as `npm start`, same autocannon load
 # (50 connections, 3 s warm-up, 8 s measured), run alternately PAIRS times each
 # (default 2); prints RPS, CPU ms per request (user + sys of Loom / requests) and p99.
-# QUERY='{ listOrders(limit: 20) { id total status user { id name email } } }' loads another document;
+# QUERY='{ listOrders(limit: 20) { id total status user { id name email } } }' loads another document
+# (QUERY=spread-bomb: the bench's hostile one);
 # BFF=cached loads the response-cache BFF (the cache-hit row) instead of `bench`.
 # PIN=1 pins Loom to CPU 1 and the backend and autocannon to CPU 0 (taskset): on a
 # 2-core machine that keeps the load generator off Loom's core, and CPU ms per
@@ -26,6 +27,11 @@ BACKEND_PORT=${BACKEND_PORT:-4011}
 LOOM_PORT=${LOOM_PORT:-4099}
 # QUERY: the GraphQL document to load it with (default: the bench's getUser).
 DOCUMENT=${QUERY:-'{ getUser(id: 1) { id name email } }'}
+# QUERY=spread-bomb: the bench's hostile document (bench/lib/hostile.ts, 3 fragments of 300 spreads);
+# with BFF=guarded it is refused (400 COST_LIMIT_EXCEEDED), and CPU ms per request is the refusal's cost.
+if [ "$DOCUMENT" = spread-bomb ]; then
+  DOCUMENT=$(cd "$ROOT" && node -e "require('tsx/cjs/api').register(); console.log(require('./bench/lib/hostile.ts').spreadBomb())")
+fi
 QUERY=$(node -e 'console.log(JSON.stringify({ query: process.argv[1] }))' "$DOCUMENT")
 
 checkout() { # commit -> directory with that commit and this repo's node_modules
