@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { startOrdersBackend, type OrdersBackend } from '../../demo/orders-backend';
 import { validateConfig } from '../../src/config/validate-config';
-import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from '../../src/config/http-server-limits';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import { DEFAULT_HTTP_SERVER_LIMITS } from '../../src/config/http-server-limits';
+import { REPO_ROOT, type TestGateway } from '../helpers/test-gateway';
+import { startPingGateway } from '../helpers/ping-gateway';
 
 interface RawConnection {
   readonly socket: Socket;
@@ -36,33 +37,13 @@ function drip(connection: RawConnection, text: string, everyMs = 40): void {
 
 const QUERY = JSON.stringify({ query: '{ ping { message } }' });
 
-async function startOrdersGateway(orders: OrdersBackend, server: HttpServerLimits): Promise<TestGateway> {
-  return startTestGateway(
-    {
-      sources: [
-        {
-          name: 'orders',
-          kind: 'grpc',
-          proto: './sources/orders/orders.proto',
-          endpoint: orders.url,
-          methods: { Ping: 'query' },
-        },
-      ],
-      bffs: { web: './test/fixtures/bff/open.ts' },
-      server,
-    },
-    REPO_ROOT,
-    { socket: true },
-  );
-}
-
 describe('the HTTP listener against slow clients (slowloris)', () => {
   let orders: OrdersBackend;
   let gateway: TestGateway;
 
   beforeAll(async () => {
     orders = await startOrdersBackend();
-    gateway = await startOrdersGateway(orders, { headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    gateway = await startPingGateway(orders, { headersTimeoutMs: 300, requestTimeoutMs: 600 });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -131,7 +112,7 @@ describe('the HTTP listener connection cap', () => {
 
   beforeAll(async () => {
     orders = await startOrdersBackend();
-    gateway = await startOrdersGateway(orders, { maxConnections: 2 });
+    gateway = await startPingGateway(orders, { maxConnections: 2 });
   });
   afterAll(async () => {
     await gateway?.close();

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { normalizeNodeRequest } from '@whatwg-node/server';
 import { fetch as fetchApi } from '@whatwg-node/fetch';
 import { startOrdersBackend, type OrdersBackend } from '../../demo/orders-backend';
-import { REPO_ROOT, startTestGateway, type TestGateway } from '../helpers/test-gateway';
+import type { TestGateway } from '../helpers/test-gateway';
+import { startPingGateway } from '../helpers/ping-gateway';
 
 /**
  * POST bodies up to 1 MiB are read by Loom's listener and handed to Yoga as a
@@ -38,22 +39,7 @@ describe('a body read ahead of Yoga', () => {
     let gateway: TestGateway;
     beforeAll(async () => {
       orders = await startOrdersBackend();
-      gateway = await startTestGateway(
-        {
-          sources: [
-            {
-              name: 'orders',
-              kind: 'grpc',
-              proto: './sources/orders/orders.proto',
-              endpoint: orders.url,
-              methods: { Ping: 'query' },
-            },
-          ],
-          bffs: { web: './test/fixtures/bff/open.ts' },
-        },
-        REPO_ROOT,
-        { socket: true },
-      );
+      gateway = await startPingGateway(orders);
     });
     afterAll(async () => {
       await gateway?.close();
