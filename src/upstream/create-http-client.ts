@@ -86,12 +86,6 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 /** Characters a request target may not carry raw; WHATWG URL would percent-encode them too. */
 const UNSAFE_TARGET_CHARS = /[^\x21-\x7e]/gu;
 
-/**
- * The request target (path and query) of an absolute URL, as written. Not
- * `new URL(url).pathname`: the WHATWG parser resolves `..`, `%2E%2E` and `.`
- * segments, so an encoded path argument would still reach another route.
- * The fragment is never sent.
- */
 /** Origins by scheme and authority: a source calls few, and new URL() per call showed in profiles. */
 const knownOrigins = new Map<string, string>();
 
@@ -113,6 +107,12 @@ export function originOf(url: string): string {
   return origin;
 }
 
+/**
+ * The request target (path and query) of an absolute URL, as written. Not
+ * `new URL(url).pathname`: the WHATWG parser resolves `..`, `%2E%2E` and `.`
+ * segments, so an encoded path argument would still reach another route.
+ * The fragment is never sent.
+ */
 export function requestTargetOf(url: string): string {
   const authorityStart = url.indexOf('//') + 2;
   const pathStart = url.slice(authorityStart).search(/[/?#]/);

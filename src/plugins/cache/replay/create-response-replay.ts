@@ -190,16 +190,18 @@ export function createResponseReplay(options: ResponseReplayOptions): ResponseRe
     } catch {
       return next({});
     }
-    // The in-memory store answers at once: no promise to wait on for a hit.
-    if (isPromiseLike(stored)) stored.then(answer, () => next({}));
-    else
+    const answerOrPass = (result: unknown) => {
       try {
-        answer(stored);
+        answer(result);
       } catch {
         // As a failed read: the full path answers, unless this one already began.
         if (!res.headersSent) next({});
         else res.destroy();
       }
+    };
+    // The in-memory store answers at once: no promise to wait on for a hit.
+    if (isPromiseLike(stored)) stored.then(answerOrPass, () => next({}));
+    else answerOrPass(stored);
   }
 
   return {
